@@ -1,0 +1,104 @@
+/**
+ * The Higgsfield motion catalogue (real ids, so existing clients' ids work), and the
+ * lookups every dialect needs: by id, by name, by slug.
+ */
+import { readFileSync } from 'node:fs';
+
+export type MotionKind = 'camera' | 'effect';
+
+export interface CatalogueMotion {
+  id: string;
+  name: string;
+  slug: string;
+  kind: MotionKind;
+  categories: string[];
+  /** Listing order: ascending, nulls last (as the web catalogue sorts). */
+  priority: number | null;
+  /** Platform API flag; null where the source did not publish it. */
+  startEndFrame: boolean | null;
+  description: string;
+  /** Which id set the record comes from. */
+  source: 'web' | 'platform';
+}
+
+interface RawMotion {
+  id: string;
+  name: string;
+  categories: string[];
+  kind: MotionKind;
+  priority: number | null;
+  start_end_frame: boolean | null;
+  description: string;
+  source: string;
+}
+
+/** "Crane Over The Head + Crash Zoom In" → "crane-over-the-head-crash-zoom-in" */
+export function slugify(name: string): string {
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+}
+
+export class MotionCatalogue {
+  readonly motions: readonly CatalogueMotion[];
+  private readonly byId = new Map<string, CatalogueMotion>();
+  private readonly bySlug = new Map<string, CatalogueMotion>();
+  /** One record per name: the platform API id (one per name) when known. */
+  private readonly canonicalBySlug = new Map<string, CatalogueMotion>();
+
+  constructor(raw: RawMotion[]) {
+    const motions = raw.map(
+      (r): CatalogueMotion => ({
+        id: r.id,
+        name: r.name,
+        slug: slugify(r.name),
+        kind: r.kind,
+        categories: [...r.categories],
+        priority: r.priority,
+        startEndFrame: r.start_end_frame,
+        description: r.description,
+        source: r.source.startsWith('higgsfield.ai/') ? 'web' : 'platform',
+      }),
+    );
+    motions.sort(compareListingOrder);
+    this.motions = motions;
+    for (const m of motions) {
+      this.byId.set(m.id.toLowerCase(), m);
+      if (!this.bySlug.has(m.slug)) this.bySlug.set(m.slug, m);
+      const current = this.canonicalBySlug.get(m.slug);
+      if (!current || (current.source === 'web' && m.source === 'platform')) this.canonicalBySlug.set(m.slug, m);
+    }
+  }
+
+  static load(): MotionCatalogue {
+    const raw = JSON.parse(readFileSync(new URL('./motions.json', import.meta.url), 'utf8')) as RawMotion[];
+    return new MotionCatalogue(raw);
+  }
+
+  /** Finds a motion by id (any of its variants), exact name, or slug. Case-insensitive. */
+  resolve(idOrName: string): CatalogueMotion | undefined {
+    const key = idOrName.trim();
+    if (key === '') return undefined;
+    return this.byId.get(key.toLowerCase()) ?? this.canonicalBySlug.get(slugify(key));
+  }
+
+  /** The canonical record of each distinct name (one per name), in listing order. */
+  distinctByName(): CatalogueMotion[] {
+    return this.motions.filter((m) => this.canonicalBySlug.get(m.slug) === m);
+  }
+
+  /** Case-insensitive substring search on names, in listing order. */
+  search(text: string | undefined, limit: number): CatalogueMotion[] {
+    const needle = text?.trim().toLowerCase() ?? '';
+    const hits = needle === '' ? this.motions : this.motions.filter((m) => m.name.toLowerCase().includes(needle));
+    return hits.slice(0, limit);
+  }
+}
+
+function compareListingOrder(a: CatalogueMotion, b: CatalogueMotion): number {
+  const pa = a.priority ?? Number.POSITIVE_INFINITY;
+  const pb = b.priority ?? Number.POSITIVE_INFINITY;
+  if (pa !== pb) return pa - pb;
+  return a.name.localeCompare(b.name) || a.id.localeCompare(b.id);
+}

@@ -1,0 +1,142 @@
+/**
+ * The task: the one record every dialect, store, queue and engine agrees on.
+ * Pure data and pure functions; this module imports no adapter.
+ */
+
+/** Higgsfield's own status vocabulary; no dialect may emit anything else. */
+export const TASK_STATUSES = ['queued', 'in_progress', 'completed', 'failed', 'nsfw', 'canceled'] as const;
+export type TaskStatus = (typeof TASK_STATUSES)[number];
+
+export const TERMINAL_STATUSES: ReadonlySet<TaskStatus> = new Set(['completed', 'failed', 'nsfw', 'canceled']);
+
+export function isTerminal(status: TaskStatus): boolean {
+  return TERMINAL_STATUSES.has(status);
+}
+
+/**
+ * Allowed moves of the state machine. `in_progress → queued` is a retry after a
+ * worker lost its lease or hit a transient error; terminal states never move.
+ */
+const TRANSITIONS: Record<TaskStatus, readonly TaskStatus[]> = {
+  queued: ['in_progress', 'canceled', 'failed'],
+  in_progress: ['queued', 'completed', 'failed', 'nsfw', 'canceled'],
+  completed: [],
+  failed: [],
+  nsfw: [],
+  canceled: [],
+};
+
+export function canTransition(from: TaskStatus, to: TaskStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+export const MODEL_TIERS = ['lite', 'turbo', 'standard'] as const;
+export type ModelTier = (typeof MODEL_TIERS)[number];
+
+/** Which wire dialect created a task; webhooks are sent back in that dialect. */
+export type Dialect = 'reseller' | 'v1' | 'v2';
+
+/** One motion of a request; `strength` in 0..1 scales the move. */
+export interface MotionRef {
+  /** The catalogue id the client sent (or the canonical id when it sent a name). */
+  id: string;
+  /** Canonical catalogue name, e.g. "Dolly In". */
+  name: string;
+  strength: number;
+}
+
+/** An input image, already fetched, checked and kept in the media store. */
+export interface InputImage {
+  /** Public id of the stored input (used in `params.input_image.id`). */
+  id: string;
+  /** Media-store key of the stored bytes. */
+  mediaKey: string;
+  contentType: string;
+  width: number;
+  height: number;
+  bytes: number;
+  /** The URL the client gave, when it gave one (never a data URI). */
+  sourceUrl?: string;
+}
+
+/** The normalised request, whatever dialect it came from. */
+export interface TaskParams {
+  model: ModelTier;
+  motions: MotionRef[];
+  prompt: string;
+  enhancePrompt: boolean;
+  /** The seed actually used; chosen by the server when the client sent none. */
+  seed: number;
+  /** Requested output size; the engine rounds and bounds it (see `resolved`). */
+  width?: number;
+  height?: number;
+  /** Clip length in seconds and frame rate (extensions; engine defaults apply when absent). */
+  duration?: number;
+  fps?: number;
+  /** image[0] is the start frame, image[1] (optional) the end frame. */
+  images: InputImage[];
+  checkNsfw?: boolean;
+}
+
+/** What the engine actually did with the params, recorded once it knows. */
+export interface RenderResolved {
+  width: number;
+  height: number;
+  fps: number;
+  frames: number;
+  duration: number;
+  /** The engine's reading of the prompt when enhance_prompt is on. */
+  enhancedPrompt?: string;
+  /** Resolved prompt modifiers (speed, intensity, direction...). */
+  modifiers?: Record<string, unknown>;
+}
+
+/** A stored file: the key is unguessable and doubles as its URL path. */
+export interface MediaRef {
+  key: string;
+  contentType: string;
+  bytes: number;
+}
+
+export interface TaskResults {
+  raw: MediaRef;
+  min: MediaRef;
+  poster: MediaRef;
+}
+
+export interface TaskError {
+  /** Stable machine-readable code from the error catalogue. */
+  code: string;
+  message: string;
+}
+
+export interface WebhookTarget {
+  url: string;
+  /** v1's caller secret, sent back as `X-Webhook-Secret-Key`. */
+  secret?: string;
+}
+
+export interface Task {
+  id: string;
+  /** The single job of the job-set (DoP makes one video per request). */
+  jobId: string;
+  /** Key id of the API key that owns the task. */
+  ownerKeyId: string;
+  dialect: Dialect;
+  status: TaskStatus;
+  /** 0..1 */
+  progress: number;
+  /** Render attempts started so far. */
+  attempts: number;
+  params: TaskParams;
+  resolved?: RenderResolved;
+  results?: TaskResults;
+  error?: TaskError;
+  webhook?: WebhookTarget;
+  idempotencyKey?: string;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+  startedAt?: number;
+  finishedAt?: number;
+}
