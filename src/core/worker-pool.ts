@@ -1,0 +1,296 @@
+/**
+ * Workers: claim a task with a lease, render it through the engine, store the results,
+ * finish the task. A lease is kept alive by a heartbeat; a worker that dies loses it and
+ * the task goes back to the queue. Cancellation and shutdown reach the engine through one
+ * AbortSignal per render.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { AppError, isAppError } from './errors.js';
+import type { Engine, Lease, MediaStore, RenderOutput, TaskQueue, TaskStore } from './ports.js';
+import { mediaToken } from './task-service.js';
+import type { Task, TaskError, TaskResults } from './task.js';
+
+export type RenderOutcome = 'completed' | 'failed' | 'canceled' | 'retried' | 'requeued';
+
+export interface WorkerPoolLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface WorkerPoolDeps {
+  store: TaskStore;
+  queue: TaskQueue;
+  media: MediaStore;
+  engine: Engine;
+  /** Scratch space for renders; each render gets its own folder, always removed. */
+  workRoot: string;
+  concurrency: number;
+  maxAttempts: number;
+  leaseMs: number;
+  logger: WorkerPoolLogger;
+  /** Called once per finished render attempt (metrics). */
+  onRenderFinished?: (outcome: RenderOutcome, seconds: number) => void;
+  /** Called when a task reaches a terminal state through this pool (webhooks). */
+  onTerminal?: (task: Task) => void;
+  now?: () => number;
+  /** Retry backoff for attempt n (1-based). */
+  retryDelayMs?: (attempt: number) => number;
+}
+
+/** Why a render's signal was aborted. */
+type AbortReason = 'canceled' | 'lease_lost' | 'shutdown';
+
+const PROGRESS_INTERVAL_MS = 500;
+
+export class WorkerPool {
+  private readonly deps: WorkerPoolDeps;
+  private readonly now: () => number;
+  private readonly stopping = new AbortController();
+  private readonly loops: Promise<void>[] = [];
+  private readonly running = new Map<string, AbortController>();
+  private readonly workerIdPrefix = `w-${process.pid}-${mediaToken().slice(0, 6)}`;
+
+  constructor(deps: WorkerPoolDeps) {
+    this.deps = deps;
+    this.now = deps.now ?? Date.now;
+  }
+
+  get activeRenders(): number {
+    return this.running.size;
+  }
+
+  start(): void {
+    for (let i = 0; i < this.deps.concurrency; i++) this.loops.push(this.loop(`${this.workerIdPrefix}-${i}`));
+  }
+
+  /**
+   * Stops taking work. Running renders get `graceMs` to finish; after that they are
+   * aborted and their tasks go back to the queue for the next start.
+   */
+  async stop(graceMs: number): Promise<void> {
+    this.stopping.abort();
+    const all = Promise.all(this.loops);
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      all.then(() => false),
+      new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(true), graceMs);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      for (const controller of this.running.values()) controller.abort('shutdown' satisfies AbortReason);
+      await all;
+    }
+  }
+
+  private async loop(workerId: string): Promise<void> {
+    const { queue, leaseMs, logger } = this.deps;
+    while (!this.stopping.signal.aborted) {
+      let lease: Lease | undefined;
+      try {
+        lease = await queue.claim(workerId, leaseMs);
+      } catch (err) {
+        logger.error({ err, workerId }, 'claiming a task failed');
+      }
+      if (!lease) {
+        await queue.waitForWork(1000, this.stopping.signal).catch(() => undefined);
+        continue;
+      }
+      try {
+        await this.process(lease);
+      } catch (err) {
+        // process() handles its own failures; reaching here is a bug, so log it loudly
+        // and let the lease expire so the task is retried.
+        logger.error({ err, taskId: lease.taskId }, 'worker crashed while processing a task');
+      }
+    }
+  }
+
+  private async process(lease: Lease): Promise<void> {
+    const { store, queue, maxAttempts, logger } = this.deps;
+    const task = await store.get(lease.taskId);
+    if (!task || task.status === 'completed' || task.status === 'failed' || task.status === 'nsfw' || task.status === 'canceled') {
+      await queue.complete(lease);
+      return;
+    }
+    if (lease.attempt > maxAttempts) {
+      const error: TaskError = {
+        code: 'attempts_exhausted',
+        message: task.error?.message
+          ? `gave up after ${maxAttempts} attempts; last error: ${task.error.message}`
+          : `gave up after ${maxAttempts} attempts (the worker stopped each time)`,
+      };
+      await this.finish(task.id, lease, { status: 'failed', error }, ['queued', 'in_progress']);
+      return;
+    }
+    const started = await store.update(
+      task.id,
+      { status: 'in_progress', attempts: lease.attempt, progress: 0, startedAt: this.now() },
+      ['queued', 'in_progress'],
+    );
+    if (!started) {
+      await queue.complete(lease); // canceled meanwhile
+      return;
+    }
+    logger.info({ taskId: task.id, attempt: lease.attempt }, 'render started');
+    const startedAt = performance.now();
+    const controller = new AbortController();
+    this.running.set(task.id, controller);
+    const heartbeat = this.startHeartbeat(lease, controller);
+    const workDir = await this.makeWorkDir(task.id);
+    try {
+      const output = await this.render(started, workDir, controller.signal);
+      const results = await this.storeResults(output);
+      const done = await this.finish(
+        task.id,
+        lease,
+        { status: 'completed', results, resolved: output.resolved, progress: 1 },
+        ['in_progress'],
+      );
+      this.deps.onRenderFinished?.(done ? 'completed' : 'canceled', (performance.now() - startedAt) / 1000);
+      logger.info({ taskId: task.id, seconds: (performance.now() - startedAt) / 1000 }, 'render completed');
+    } catch (err) {
+      await this.handleFailure(started, lease, err, controller.signal, (performance.now() - startedAt) / 1000);
+    } finally {
+      clearInterval(heartbeat);
+      this.running.delete(task.id);
+      await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    }
+  }
+
+  private async makeWorkDir(taskId: string): Promise<string> {
+    await mkdir(this.deps.workRoot, { recursive: true });
+    return mkdtemp(join(this.deps.workRoot, `${taskId}-`));
+  }
+
+  private async render(task: Task, workDir: string, signal: AbortSignal): Promise<RenderOutput> {
+    const { media, engine, store } = this.deps;
+    const images = await Promise.all(task.params.images.map((image) => media.read(image.mediaKey)));
+    let lastWrite = 0;
+    let lastValue = 0;
+    const p = task.params;
+    return engine.render(
+      {
+        taskId: task.id,
+        model: p.model,
+        motions: p.motions.map((m) => ({ name: m.name, strength: m.strength })),
+        prompt: p.prompt,
+        enhancePrompt: p.enhancePrompt,
+        seed: p.seed,
+        images,
+        ...(p.width !== undefined && { width: p.width }),
+        ...(p.height !== undefined && { height: p.height }),
+        ...(p.duration !== undefined && { duration: p.duration }),
+        ...(p.fps !== undefined && { fps: p.fps }),
+      },
+      {
+        workDir,
+        signal,
+        onProgress: (value) => {
+          const now = this.now();
+          if (now - lastWrite < PROGRESS_INTERVAL_MS || value - lastValue < 0.01) return;
+          lastWrite = now;
+          lastValue = value;
+          // Progress is advisory: a lost write is harmless, so it is not awaited.
+          void store.update(task.id, { progress: Math.min(0.99, Math.max(0, value)) }, ['in_progress']).catch(() => undefined);
+        },
+      },
+    );
+  }
+
+  private async storeResults(output: RenderOutput): Promise<TaskResults> {
+    const token = mediaToken();
+    const posterType = output.poster.endsWith('.webp') ? 'image/webp' : output.poster.endsWith('.png') ? 'image/png' : 'image/jpeg';
+    const posterExt = posterType.split('/')[1] === 'jpeg' ? 'jpg' : (posterType.split('/')[1] as string);
+    const [raw, min, poster] = await Promise.all([
+      this.deps.media.putFile(`results/${token}/raw.mp4`, output.raw, 'video/mp4'),
+      this.deps.media.putFile(`results/${token}/min.mp4`, output.min, 'video/mp4'),
+      this.deps.media.putFile(`results/${token}/poster.${posterExt}`, output.poster, posterType),
+    ]);
+    return { raw, min, poster };
+  }
+
+  /** Moves the task to a terminal state (guarded), removes it from the queue, notifies. */
+  private async finish(
+    taskId: string,
+    lease: Lease,
+    patch: Parameters<TaskStore['update']>[1],
+    expected: Parameters<TaskStore['update']>[2],
+  ): Promise<Task | undefined> {
+    const done = await this.deps.store.update(taskId, { ...patch, finishedAt: this.now() }, expected);
+    await this.deps.queue.complete(lease);
+    if (done) this.deps.onTerminal?.(done);
+    return done;
+  }
+
+  private async handleFailure(task: Task, lease: Lease, err: unknown, signal: AbortSignal, seconds: number): Promise<void> {
+    const { store, queue, maxAttempts, logger } = this.deps;
+    const reason = signal.aborted ? (signal.reason as AbortReason) : undefined;
+    if (reason === 'canceled') {
+      this.deps.onRenderFinished?.('canceled', seconds);
+      await queue.complete(lease);
+      const current = await store.get(task.id);
+      if (current) this.deps.onTerminal?.(current);
+      logger.info({ taskId: task.id }, 'render canceled');
+      return;
+    }
+    if (reason === 'lease_lost') {
+      // Another worker owns the task now; leave it alone.
+      logger.warn({ taskId: task.id }, 'lease lost; render abandoned');
+      return;
+    }
+    if (reason === 'shutdown') {
+      await store.update(task.id, { status: 'queued', progress: 0 }, ['in_progress']);
+      await queue.release(lease, 0);
+      this.deps.onRenderFinished?.('requeued', seconds);
+      logger.info({ taskId: task.id }, 'render interrupted by shutdown; task re-queued');
+      return;
+    }
+    const appError = isAppError(err)
+      ? err
+      : new AppError('render_failed', `render failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    const error: TaskError = { code: appError.code, message: appError.message };
+    if (appError.retryable && lease.attempt < maxAttempts) {
+      const delay = this.deps.retryDelayMs?.(lease.attempt) ?? Math.min(60_000, 2000 * 2 ** (lease.attempt - 1));
+      await store.update(task.id, { status: 'queued', progress: 0, error }, ['in_progress']);
+      await queue.release(lease, delay);
+      this.deps.onRenderFinished?.('retried', seconds);
+      logger.warn({ taskId: task.id, err, attempt: lease.attempt, delay }, 'render failed; will retry');
+      return;
+    }
+    await this.finish(task.id, lease, { status: 'failed', error }, ['in_progress']);
+    this.deps.onRenderFinished?.('failed', seconds);
+    logger.warn({ taskId: task.id, err }, 'render failed');
+  }
+
+  /** Extends the lease every third of its length; aborts on loss or cancellation. */
+  private startHeartbeat(lease: Lease, controller: AbortController): NodeJS.Timeout {
+    const { queue, store, leaseMs } = this.deps;
+    let busy = false;
+    return setInterval(() => {
+      if (busy || controller.signal.aborted) return;
+      busy = true;
+      void (async () => {
+        try {
+          const current = await store.get(lease.taskId);
+          if (current?.status === 'canceled') return controller.abort('canceled' satisfies AbortReason);
+          if (!(await queue.extend(lease, leaseMs))) controller.abort('lease_lost' satisfies AbortReason);
+        } catch {
+          // A store/queue hiccup: try again next beat; the lease has slack for it.
+        } finally {
+          busy = false;
+        }
+      })();
+    }, Math.max(50, Math.min(1000, Math.floor(leaseMs / 3))));
+  }
+
+  /** Re-enqueues tasks that are `queued` in the store but missing from the queue. */
+  async reconcile(olderThanMs: number): Promise<number> {
+    const stale = await this.deps.store.listQueuedBefore(this.now() - olderThanMs, 500);
+    for (const task of stale) await this.deps.queue.enqueue(task.id);
+    return stale.length;
+  }
+}

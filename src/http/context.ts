@@ -1,0 +1,24 @@
+/**
+ * What the HTTP layer gets from the composition root. Routes depend on these ports and
+ * services only, never on a concrete adapter.
+ */
+import type { MotionCatalogue } from '../catalogue/motion-catalogue.js';
+import type { ApiKeyRing } from '../auth/api-keys.js';
+import type { Config } from '../config.js';
+import type { Engine, MediaStore } from '../core/ports.js';
+import type { TaskService } from '../core/task-service.js';
+import type { Metrics } from './metrics.js';
+import type { MotionPreviews } from './motion-previews.js';
+
+export interface HttpContext {
+  config: Config;
+  service: TaskService;
+  catalogue: MotionCatalogue;
+  engine: Engine;
+  media: MediaStore;
+  keys: ApiKeyRing;
+  metrics: Metrics;
+  previews: MotionPreviews;
+  /** Throws when a dependency (store, queue) is unreachable. */
+  checkReady: () => Promise<void>;
+}

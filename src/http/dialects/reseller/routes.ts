@@ -1,0 +1,109 @@
+/**
+ * The reseller dialect: `POST /higgsfield/generate`, `GET|POST /higgsfield/feed/{id}`,
+ * `GET /higgsfield/tpl/motions`. It only translates between the wire and the task core.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { requireApiKey } from '../../auth.js';
+import { baseUrlOf } from '../../base-url.js';
+import type { HttpContext } from '../../context.js';
+import { toAppError } from '../../fastify-errors.js';
+import { presentMotion } from '../../motion-records.js';
+import { presentError, presentFeed } from './present.js';
+import {
+  ErrorResponse,
+  FeedBody,
+  FeedResponse,
+  GenerateBody,
+  GenerateResponse,
+  MotionRecord,
+  MotionsQuery,
+  TaskIdParams,
+} from './schemas.js';
+import { Type } from 'typebox';
+
+const TAGS = ['reseller (/higgsfield)'];
+
+export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext): Promise<void> {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  app.setErrorHandler((err, request, reply) => {
+    const error = toAppError(err);
+    if (error.status >= 500) request.log.error({ err }, 'request failed');
+    return reply.code(error.status).send(presentError(error));
+  });
+  requireApiKey(app, ctx.keys);
+
+  app.post(
+    '/higgsfield/generate',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Create an image-to-video task',
+        body: GenerateBody,
+        response: { 200: GenerateResponse, '4xx': ErrorResponse },
+      },
+    },
+    async (request) => {
+      const b = request.body;
+      const task = await ctx.service.submit({
+        ownerKeyId: request.ownerKeyId,
+        dialect: 'reseller',
+        model: b.model,
+        motions: [{ ref: b.motion_id, strength: 1, field: 'motion_id' }],
+        prompt: b.prompt,
+        enhancePrompt: b.enhance_prompt ?? true,
+        images: b.image.map((value, i) => ({ value, field: `image[${i}]` })),
+        ...(b.seed !== undefined && { seed: b.seed }),
+        ...(b.width !== undefined && { width: b.width }),
+        ...(b.height !== undefined && { height: b.height }),
+        ...(b.duration !== undefined && { duration: b.duration }),
+        ...(b.fps !== undefined && { fps: b.fps }),
+        ...idempotencyKeyOf(request.headers['idempotency-key']),
+      });
+      return { id: task.id };
+    },
+  );
+
+  const feedSchema = {
+    tags: TAGS,
+    summary: 'The task as a job-set (status, progress, results)',
+    params: TaskIdParams,
+    response: { 200: FeedResponse, '4xx': ErrorResponse },
+  };
+  app.get('/higgsfield/feed/:task_id', { schema: feedSchema }, async (request) => {
+    const task = await ctx.service.get(request.ownerKeyId, request.params.task_id);
+    return presentFeed(task, baseUrlOf(request, ctx.config.publicBaseUrl));
+  });
+  app.post('/higgsfield/feed/:task_id', { schema: { ...feedSchema, body: Type.Optional(FeedBody) } }, async (request) => {
+    // The body repeats {task_id}; the path is authoritative.
+    const task = await ctx.service.get(request.ownerKeyId, request.params.task_id);
+    return presentFeed(task, baseUrlOf(request, ctx.config.publicBaseUrl));
+  });
+
+  app.get(
+    '/higgsfield/tpl/motions',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'The motion catalogue',
+        querystring: MotionsQuery,
+        response: { 200: Type.Array(MotionRecord), '4xx': ErrorResponse },
+      },
+    },
+    async (request) => {
+      const { size, search, category } = request.query;
+      const limit = size === undefined ? 30 : Math.min(1000, Math.max(1, Number(size)));
+      const base = baseUrlOf(request, ctx.config.publicBaseUrl);
+      let motions = ctx.catalogue.search(search, ctx.catalogue.motions.length);
+      if (category) motions = motions.filter((m) => m.categories.includes(category));
+      return motions.slice(0, limit).map((m) => presentMotion(m, ctx, base));
+    },
+  );
+}
+
+/** `Idempotency-Key` header (1–200 printable characters), when present. */
+export function idempotencyKeyOf(header: string | string[] | undefined): { idempotencyKey?: string } {
+  const value = (Array.isArray(header) ? header[0] : header)?.trim();
+  if (!value) return {};
+  return { idempotencyKey: value.slice(0, 200) };
+}
