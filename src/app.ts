@@ -1,0 +1,146 @@
+/**
+ * The composition root: the one place that picks adapters (store, queue, media, engine,
+ * image loader) from the configuration and wires them into the core and the HTTP layer.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import sharp from 'sharp';
+import { openSqliteDatabase } from './adapters/sqlite/open-database.js';
+import { SqliteTaskQueue } from './adapters/sqlite/sqlite-task-queue.js';
+import { SqliteTaskStore } from './adapters/sqlite/sqlite-task-store.js';
+import { FsMediaStore } from './adapters/fs/fs-media-store.js';
+import { loadOrCreateKeys } from './auth/api-keys.js';
+import { MotionCatalogue } from './catalogue/motion-catalogue.js';
+import type { Config } from './config.js';
+import type { Engine } from './core/ports.js';
+import { sweepExpired } from './core/retention.js';
+import { TaskService } from './core/task-service.js';
+import { WorkerPool } from './core/worker-pool.js';
+import { createLocalEngine, makeSampleImage, renderMotionPreview } from './engine/index.js';
+import { buildServer } from './http/build-server.js';
+import { Metrics } from './http/metrics.js';
+import { MotionPreviews } from './http/motion-previews.js';
+import { createImageLoader } from './inputs/load-image.js';
+
+export interface App {
+  server: FastifyInstance;
+  pool: WorkerPool;
+  logger: Logger;
+  /** Starts workers and periodic jobs (retention sweep, queue reconciler). */
+  start(): void;
+  /** Graceful stop: no new work, renders get `graceMs` to finish, then everything closes. */
+  close(graceMs?: number): Promise<void>;
+}
+
+const HOUR = 60 * 60 * 1000;
+const PREVIEW_WIDTH = 320;
+const PREVIEW_HEIGHT = 180;
+
+export async function buildApp(config: Config, options: { logger?: Logger; engine?: Engine } = {}): Promise<App> {
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion' } });
+  mkdirSync(config.dataDir, { recursive: true });
+
+  const db = openSqliteDatabase(join(config.dataDir, 'stillmotion.db'));
+  const store = new SqliteTaskStore(db);
+  const queue = new SqliteTaskQueue(db);
+  // Embedded mode is one process: every lease left in the file, and every scratch folder
+  // left on disk, belongs to a process that died (crash, kill -9).
+  queue.recoverAfterRestart();
+  rmSync(join(config.dataDir, 'tmp'), { recursive: true, force: true });
+  const media = new FsMediaStore(join(config.dataDir, 'media'));
+  const engine =
+    options.engine ??
+    createLocalEngine({
+      ...(config.ffmpegPath && { ffmpegPath: config.ffmpegPath }),
+      renderThreads: config.renderThreads,
+      maxImagePixels: config.maxImagePixels,
+    });
+  const catalogue = MotionCatalogue.load();
+  const keys = loadOrCreateKeys(config.dataDir, config.apiKeys);
+  if (keys.created) {
+    logger.warn(
+      { file: keys.created.file },
+      `created an API key (shown once; also saved to ${keys.created.file}): ${keys.created.id}:${keys.created.secret}`,
+    );
+  }
+  const loadImage = createImageLoader({
+    allowPrivate: config.allowPrivateUrls,
+    timeoutMs: config.fetchTimeoutMs,
+    maxBytes: config.maxImageBytes,
+    maxPixels: config.maxImagePixels,
+  });
+  const service = new TaskService({ store, queue, media, engine, catalogue, loadImage });
+  const metrics = new Metrics({ store, queue });
+  const pool = new WorkerPool({
+    store,
+    queue,
+    media,
+    engine,
+    workRoot: join(config.dataDir, 'tmp'),
+    concurrency: config.workerConcurrency,
+    maxAttempts: config.maxAttempts,
+    leaseMs: config.leaseMs,
+    logger,
+    onRenderFinished: (outcome, seconds) => metrics.renderFinished(outcome, seconds),
+  });
+  const previews = new MotionPreviews(
+    join(config.dataDir, 'previews'),
+    {
+      width: PREVIEW_WIDTH,
+      height: PREVIEW_HEIGHT,
+      renderMotion: (motionName, outPath) =>
+        renderMotionPreview({ motionName, outPath, width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT, ...(config.ffmpegPath && { ffmpegPath: config.ffmpegPath }) }),
+      renderStill: async (outPath) => {
+        await sharp(await makeSampleImage()).resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: 'cover' }).webp({ quality: 80 }).toFile(outPath);
+      },
+    },
+    engine,
+    catalogue,
+  );
+  const server = await buildServer(
+    {
+      config,
+      service,
+      catalogue,
+      engine,
+      media,
+      keys: keys.ring,
+      metrics,
+      previews,
+      checkReady: async () => {
+        await store.ping();
+        await queue.depth();
+      },
+    },
+    logger,
+  );
+
+  const timers: NodeJS.Timeout[] = [];
+  const sweep = () =>
+    sweepExpired(store, media, config.resultTtlDays * 24 * HOUR, Date.now())
+      .then((n) => n > 0 && logger.info({ deleted: n }, 'retention sweep'))
+      .catch((err) => logger.error({ err }, 'retention sweep failed'));
+
+  return {
+    server,
+    pool,
+    logger,
+    start() {
+      pool.start();
+      void sweep();
+      timers.push(setInterval(sweep, HOUR).unref());
+      // Tasks stored but never enqueued (a crash between the two) are picked up here.
+      void pool.reconcile(0).catch((err) => logger.error({ err }, 'reconcile failed'));
+      timers.push(setInterval(() => void pool.reconcile(60_000).catch(() => undefined), 60_000).unref());
+    },
+    async close(graceMs = 25_000) {
+      for (const timer of timers) clearInterval(timer);
+      await server.close();
+      await pool.stop(graceMs);
+      await queue.close();
+      await store.close();
+    },
+  };
+}
