@@ -1,0 +1,107 @@
+/**
+ * Versioned schema of the embedded database. Tasks and queue jobs share one SQLite file
+ * so that a single `DATA_DIR` holds all state and one fsync covers both.
+ *
+ * Rules: migrations are append-only (never edit one that has shipped; add a new one),
+ * versions are consecutive from 1, and each runs inside the single start-up transaction.
+ */
+import type { Database } from 'better-sqlite3';
+
+export interface Migration {
+  version: number;
+  /** Short description, stored for people reading `schema_migrations`. */
+  name: string;
+  sql: string;
+}
+
+/** Every migration, in order. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'tasks',
+    // STRICT so a wrong type is an error rather than silently stored text.
+    // JSON-shaped parts of a task are TEXT holding JSON; only scalar columns are queried.
+    sql: `
+      CREATE TABLE tasks (
+        id              TEXT    PRIMARY KEY,
+        job_id          TEXT    NOT NULL,
+        owner_key_id    TEXT    NOT NULL,
+        dialect         TEXT    NOT NULL,
+        status          TEXT    NOT NULL CHECK (status IN ('queued','in_progress','completed','failed','nsfw','canceled')),
+        progress        REAL    NOT NULL,
+        attempts        INTEGER NOT NULL,
+        params          TEXT    NOT NULL,
+        resolved        TEXT,
+        results         TEXT,
+        error           TEXT,
+        webhook         TEXT,
+        idempotency_key TEXT,
+        created_at      INTEGER NOT NULL,
+        updated_at      INTEGER NOT NULL,
+        started_at      INTEGER,
+        finished_at     INTEGER
+      ) STRICT;
+      -- listByOwner: newest first, id breaks ties so the order is total.
+      CREATE INDEX tasks_owner_created ON tasks (owner_key_id, created_at DESC, id DESC);
+      -- findByIdempotencyKey; partial because most tasks carry no key.
+      CREATE INDEX tasks_owner_idempotency ON tasks (owner_key_id, idempotency_key, created_at)
+        WHERE idempotency_key IS NOT NULL;
+      -- listFinishedBefore (retention sweep) and listQueuedBefore (reconciler).
+      CREATE INDEX tasks_status_finished ON tasks (status, finished_at);
+      CREATE INDEX tasks_status_created ON tasks (status, created_at);
+    `,
+  },
+  {
+    version: 2,
+    name: 'queue_jobs',
+    // `ready_at` is when the job may next be claimed: the end of its delay while waiting,
+    // the end of its lease while held. One column for both makes "available, or held by a
+    // dead worker" a single range scan: ready_at <= now.
+    sql: `
+      CREATE TABLE queue_jobs (
+        seq       INTEGER PRIMARY KEY,
+        task_id   TEXT    NOT NULL UNIQUE,
+        ready_at  INTEGER NOT NULL,
+        attempts  INTEGER NOT NULL DEFAULT 0,
+        worker_id TEXT
+      ) STRICT;
+      CREATE INDEX queue_jobs_ready ON queue_jobs (ready_at, seq);
+    `,
+  },
+];
+
+/**
+ * Brings `db` up to the newest version. Runs in one IMMEDIATE transaction, so two
+ * processes opening the same file at once serialise (the second waits on busy_timeout,
+ * then finds nothing to do); a failure leaves the schema exactly as it was.
+ *
+ * @returns the versions applied now (empty when the schema was current).
+ * @throws when the file was written by a newer stillmotion (refuses to downgrade).
+ */
+export function applyMigrations(db: Database, migrations: readonly Migration[] = MIGRATIONS): number[] {
+  const run = db.transaction((): number[] => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      version    INTEGER PRIMARY KEY,
+      name       TEXT    NOT NULL,
+      applied_at INTEGER NOT NULL
+    ) STRICT`);
+    const row = db.prepare('SELECT MAX(version) AS version FROM schema_migrations').get() as { version: number | null };
+    const current = row.version ?? 0;
+    const newest = migrations.at(-1)?.version ?? 0;
+    if (current > newest) {
+      throw new Error(
+        `database schema is at version ${current}, newer than this build knows (${newest}); refusing to downgrade`,
+      );
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    const applied: number[] = [];
+    for (const migration of migrations) {
+      if (migration.version <= current) continue;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name, Date.now());
+      applied.push(migration.version);
+    }
+    return applied;
+  });
+  return run.immediate();
+}

@@ -1,0 +1,257 @@
+/**
+ * The embedded task store: tasks as rows of one SQLite table (see migrations.ts).
+ */
+import { AppError } from '../../core/errors.js';
+import type { TaskPatch, TaskStore } from '../../core/ports.js';
+import { TASK_STATUSES, TERMINAL_STATUSES, type Task, type TaskStatus } from '../../core/task.js';
+import type { Statement } from 'better-sqlite3';
+import type { SqliteDatabase } from './open-database.js';
+
+export interface SqliteTaskStoreOptions {
+  /** Clock for `updatedAt`; injectable so tests need no real time. */
+  now?: () => number;
+}
+
+interface TaskRow {
+  id: string;
+  job_id: string;
+  owner_key_id: string;
+  dialect: string;
+  status: string;
+  progress: number;
+  attempts: number;
+  params: string;
+  resolved: string | null;
+  results: string | null;
+  error: string | null;
+  webhook: string | null;
+  idempotency_key: string | null;
+  created_at: number;
+  updated_at: number;
+  started_at: number | null;
+  finished_at: number | null;
+}
+
+/** Patch fields and their columns; JSON ones are stored as text. */
+const PATCH_COLUMNS = {
+  status: { column: 'status', json: false, nullable: false },
+  progress: { column: 'progress', json: false, nullable: false },
+  attempts: { column: 'attempts', json: false, nullable: false },
+  resolved: { column: 'resolved', json: true, nullable: true },
+  results: { column: 'results', json: true, nullable: true },
+  error: { column: 'error', json: true, nullable: true },
+  startedAt: { column: 'started_at', json: false, nullable: true },
+  finishedAt: { column: 'finished_at', json: false, nullable: true },
+} as const satisfies Record<keyof TaskPatch, { column: string; json: boolean; nullable: boolean }>;
+
+const TERMINAL = [...TERMINAL_STATUSES];
+
+/**
+ * {@link TaskStore} on SQLite. better-sqlite3 is synchronous, so each method does its work
+ * at once and returns a settled promise; with `synchronous=FULL` a resolved `insert` means
+ * the row is on disk.
+ *
+ * The store does not own the connection: `close()` only stops this store from being used;
+ * whoever called `openSqliteDatabase` closes the database.
+ */
+export class SqliteTaskStore implements TaskStore {
+  readonly #db: SqliteDatabase;
+  readonly #now: () => number;
+  #closed = false;
+  readonly #statements;
+  readonly #updateStatements = new Map<string, Statement<unknown[]>>();
+
+  constructor(db: SqliteDatabase, options: SqliteTaskStoreOptions = {}) {
+    this.#db = db;
+    this.#now = options.now ?? Date.now;
+    const terminal = TERMINAL.map(() => '?').join(',');
+    this.#statements = {
+      insert: db.prepare(`INSERT INTO tasks (id, job_id, owner_key_id, dialect, status, progress, attempts, params,
+          resolved, results, error, webhook, idempotency_key, created_at, updated_at, started_at, finished_at)
+        VALUES (@id, @job_id, @owner_key_id, @dialect, @status, @progress, @attempts, @params,
+          @resolved, @results, @error, @webhook, @idempotency_key, @created_at, @updated_at, @started_at, @finished_at)`),
+      get: db.prepare('SELECT * FROM tasks WHERE id = ?'),
+      listByOwner: db.prepare(
+        'SELECT * FROM tasks WHERE owner_key_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?',
+      ),
+      findByIdempotencyKey: db.prepare(`SELECT * FROM tasks
+        WHERE owner_key_id = ? AND idempotency_key = ? AND created_at >= ?
+        ORDER BY created_at DESC, id DESC LIMIT 1`),
+      listFinishedBefore: db.prepare(`SELECT * FROM tasks
+        WHERE status IN (${terminal}) AND finished_at < ? ORDER BY finished_at, id LIMIT ?`),
+      listQueuedBefore: db.prepare(
+        `SELECT * FROM tasks WHERE status = 'queued' AND created_at < ? ORDER BY created_at, id LIMIT ?`,
+      ),
+      delete: db.prepare('DELETE FROM tasks WHERE id = ?'),
+      countByStatus: db.prepare('SELECT status, COUNT(*) AS n FROM tasks GROUP BY status'),
+      ping: db.prepare('SELECT 1'),
+    };
+  }
+
+  async insert(task: Task): Promise<void> {
+    this.#assertOpen();
+    try {
+      this.#statements.insert.run(toRow(task));
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Task | undefined> {
+    this.#assertOpen();
+    const row = this.#statements.get.get(id) as TaskRow | undefined;
+    return row && fromRow(row);
+  }
+
+  /**
+   * One `UPDATE … WHERE status IN (…) RETURNING *`, so the check and the write cannot be
+   * split by another writer. A patch key that is present with the value `undefined`
+   * clears that optional field (e.g. `{ error: undefined }` on a retry); absent keys are
+   * left alone. Required fields (status, progress, attempts) ignore `undefined`.
+   */
+  async update(id: string, patch: TaskPatch, expected?: readonly TaskStatus[]): Promise<Task | undefined> {
+    this.#assertOpen();
+    const sets: string[] = [];
+    const values: unknown[] = [];
+    for (const [field, spec] of Object.entries(PATCH_COLUMNS) as [keyof TaskPatch, (typeof PATCH_COLUMNS)[keyof TaskPatch]][]) {
+      if (!Object.hasOwn(patch, field)) continue;
+      const value = patch[field];
+      if (value === undefined && !spec.nullable) continue;
+      sets.push(`${spec.column} = ?`);
+      values.push(value === undefined ? null : spec.json ? JSON.stringify(value) : value);
+    }
+    sets.push('updated_at = ?');
+    values.push(this.#now());
+    let sql = `UPDATE tasks SET ${sets.join(', ')} WHERE id = ?`;
+    values.push(id);
+    if (expected !== undefined) {
+      if (expected.length === 0) return undefined;
+      sql += ` AND status IN (${expected.map(() => '?').join(',')})`;
+      values.push(...expected);
+    }
+    const row = this.#prepareCached(`${sql} RETURNING *`).get(...values) as TaskRow | undefined;
+    return row && fromRow(row);
+  }
+
+  async listByOwner(ownerKeyId: string, options: { limit: number; before?: number }): Promise<Task[]> {
+    this.#assertOpen();
+    const before = options.before ?? Number.MAX_SAFE_INTEGER;
+    const rows = this.#statements.listByOwner.all(ownerKeyId, before, clampLimit(options.limit)) as TaskRow[];
+    return rows.map(fromRow);
+  }
+
+  async findByIdempotencyKey(ownerKeyId: string, key: string, since: number): Promise<Task | undefined> {
+    this.#assertOpen();
+    const row = this.#statements.findByIdempotencyKey.get(ownerKeyId, key, since) as TaskRow | undefined;
+    return row && fromRow(row);
+  }
+
+  async listFinishedBefore(before: number, limit: number): Promise<Task[]> {
+    this.#assertOpen();
+    const rows = this.#statements.listFinishedBefore.all(...TERMINAL, before, clampLimit(limit)) as TaskRow[];
+    return rows.map(fromRow);
+  }
+
+  async listQueuedBefore(before: number, limit: number): Promise<Task[]> {
+    this.#assertOpen();
+    const rows = this.#statements.listQueuedBefore.all(before, clampLimit(limit)) as TaskRow[];
+    return rows.map(fromRow);
+  }
+
+  async delete(id: string): Promise<void> {
+    this.#assertOpen();
+    this.#statements.delete.run(id);
+  }
+
+  async countByStatus(): Promise<Record<TaskStatus, number>> {
+    this.#assertOpen();
+    const counts = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<TaskStatus, number>;
+    for (const row of this.#statements.countByStatus.all() as { status: TaskStatus; n: number }[]) {
+      counts[row.status] = row.n;
+    }
+    return counts;
+  }
+
+  async ping(): Promise<void> {
+    this.#assertOpen();
+    this.#statements.ping.get();
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  /** The SQL of `update` varies with the patch, but over few shapes: prepare each once. */
+  #prepareCached(sql: string): Statement<unknown[]> {
+    let statement = this.#updateStatements.get(sql);
+    if (!statement) {
+      statement = this.#db.prepare<unknown[]>(sql);
+      this.#updateStatements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  #assertOpen(): void {
+    if (this.#closed || !this.#db.open) throw new AppError('service_unavailable', 'task store is closed');
+  }
+}
+
+function clampLimit(limit: number): number {
+  return Math.max(0, Math.trunc(limit));
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+function json(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+function toRow(task: Task): TaskRow {
+  return {
+    id: task.id,
+    job_id: task.jobId,
+    owner_key_id: task.ownerKeyId,
+    dialect: task.dialect,
+    status: task.status,
+    progress: task.progress,
+    attempts: task.attempts,
+    params: JSON.stringify(task.params),
+    resolved: json(task.resolved),
+    results: json(task.results),
+    error: json(task.error),
+    webhook: json(task.webhook),
+    idempotency_key: task.idempotencyKey ?? null,
+    created_at: task.createdAt,
+    updated_at: task.updatedAt,
+    started_at: task.startedAt ?? null,
+    finished_at: task.finishedAt ?? null,
+  };
+}
+
+/** Absent optional fields stay absent (not `undefined`-valued), so a round trip is deep-equal. */
+function fromRow(row: TaskRow): Task {
+  const task: Task = {
+    id: row.id,
+    jobId: row.job_id,
+    ownerKeyId: row.owner_key_id,
+    dialect: row.dialect as Task['dialect'],
+    status: row.status as TaskStatus,
+    progress: row.progress,
+    attempts: row.attempts,
+    params: JSON.parse(row.params) as Task['params'],
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
+  if (row.resolved !== null) task.resolved = JSON.parse(row.resolved) as Task['resolved'];
+  if (row.results !== null) task.results = JSON.parse(row.results) as Task['results'];
+  if (row.error !== null) task.error = JSON.parse(row.error) as Task['error'];
+  if (row.webhook !== null) task.webhook = JSON.parse(row.webhook) as Task['webhook'];
+  if (row.idempotency_key !== null) task.idempotencyKey = row.idempotency_key;
+  if (row.started_at !== null) task.startedAt = row.started_at;
+  if (row.finished_at !== null) task.finishedAt = row.finished_at;
+  return task;
+}
