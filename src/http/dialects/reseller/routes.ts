@@ -19,6 +19,7 @@ import {
   MotionRecord,
   MotionsQuery,
   TaskIdParams,
+  TaskListQuery,
 } from './schemas.js';
 import { Type } from 'typebox';
 
@@ -79,6 +80,26 @@ export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext)
     const task = await ctx.service.get(request.ownerKeyId, request.params.task_id);
     return presentFeed(task, baseUrlOf(request, ctx.config.publicBaseUrl));
   });
+
+  app.get(
+    '/higgsfield/tasks',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Extension: the key's recent tasks, newest first (job-set format)",
+        querystring: TaskListQuery,
+        response: { 200: Type.Object({ tasks: Type.Array(FeedResponse), next_before: Type.Union([Type.Number(), Type.Null()]) }), '4xx': ErrorResponse },
+      },
+    },
+    async (request) => {
+      const limit = request.query.limit === undefined ? 20 : Math.min(100, Math.max(1, Number(request.query.limit)));
+      const before = request.query.before === undefined ? undefined : Math.round(Number(request.query.before) * 1000);
+      const tasks = await ctx.service.list(request.ownerKeyId, limit, before);
+      const base = baseUrlOf(request, ctx.config.publicBaseUrl);
+      const last = tasks.length === limit ? tasks[tasks.length - 1] : undefined;
+      return { tasks: tasks.map((t) => presentFeed(t, base)), next_before: last ? last.createdAt / 1000 : null };
+    },
+  );
 
   app.get(
     '/higgsfield/tpl/motions',

@@ -128,3 +128,13 @@ export const ErrorResponse = Type.Object({
     param: Type.Union([Type.String(), Type.Null()]),
   }),
 });
+
+export const TaskListQuery = Type.Object(
+  {
+    limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'Page size (1–100, default 20).' })),
+    before: Type.Optional(
+      Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,6})?$', description: 'Only tasks created before this epoch-seconds time (next_before of the previous page).' }),
+    ),
+  },
+  { additionalProperties: false },
+);
