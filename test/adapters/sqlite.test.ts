@@ -13,6 +13,7 @@ import { MIGRATIONS, applyMigrations } from '../../src/adapters/sqlite/migration
 import { openSqliteDatabase } from '../../src/adapters/sqlite/open-database.js';
 import { SqliteTaskQueue } from '../../src/adapters/sqlite/sqlite-task-queue.js';
 import { SqliteTaskStore } from '../../src/adapters/sqlite/sqlite-task-store.js';
+import { runTaskQueueCases } from '../cases/task-queue.case.js';
 import { runTaskStoreCases } from '../cases/task-store.case.js';
 import { ManualClock } from '../cases/manual-clock.js';
 
@@ -29,6 +30,20 @@ runTaskStoreCases('sqlite', async () => {
     store,
     async cleanup() {
       await store.close();
+      db.close();
+      await remove();
+    },
+  };
+});
+
+runTaskQueueCases('sqlite', async (clock) => {
+  const { dir, remove } = await tempDir();
+  const db = openSqliteDatabase(join(dir, 'stillmotion.db'));
+  const queue = new SqliteTaskQueue(db, { now: clock.now });
+  return {
+    queue,
+    async cleanup() {
+      await queue.close();
       db.close();
       await remove();
     },
