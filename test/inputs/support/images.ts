@@ -3,7 +3,7 @@ import sharp from 'sharp';
 
 /** A noisy picture: realistic compressed size, so truncation cuts real scan data. */
 export function noisy(width: number, height: number) {
-  return sharp({ create: { width, height, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
+  return sharp({ create: { width, height, channels: 3, background: '#000', noise: { type: 'gaussian', mean: 128, sigma: 40 } } });
 }
 
 export function solid(width: number, height: number, background = '#3a7') {
