@@ -103,7 +103,7 @@ describe('SQLite database', () => {
 const childScript = fileURLToPath(new URL('./fixtures/sqlite-crash-child.ts', import.meta.url));
 
 /** Runs the child until it prints `ready`, then kills it with SIGKILL — no chance to clean up. */
-async function runChildAndKill(dbFile: string, mode: 'insert' | 'claim', taskId: string): Promise<void> {
+async function runChildAndKill(dbFile: string, mode: 'open' | 'insert' | 'claim', taskId: string): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', childScript, dbFile, mode, taskId], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -121,6 +121,17 @@ async function runChildAndKill(dbFile: string, mode: 'insert' | 'claim', taskId:
 }
 
 describe('SQLite embedded mode across a crash', () => {
+  test('several processes opening a fresh file at once migrate it exactly once', async (t) => {
+    const { dir, remove } = await tempDir();
+    t.after(remove);
+    const file = join(dir, 'stillmotion.db');
+    await Promise.all(Array.from({ length: 4 }, (_, i) => runChildAndKill(file, 'open', `t${i}`)));
+    const db = openSqliteDatabase(file);
+    t.after(() => db.close());
+    const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
+    assert.deepEqual(versions, MIGRATIONS.map((m) => m.version));
+  });
+
   test('a task is on disk once insert resolves, even if the process is killed right after', async (t) => {
     const { dir, remove } = await tempDir();
     t.after(remove);

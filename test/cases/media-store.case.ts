@@ -107,6 +107,10 @@ export const MEDIA_STORE_CASES: Record<string, (context: CaseContext) => Promise
     assert.equal(await media.stat('nope/raw.mp4'), undefined);
     await assertRefused(() => media.read('nope/raw.mp4'), 'not_found', 'read');
     await assertRefused(() => media.createReadStream('nope/raw.mp4'), 'not_found', 'createReadStream');
+    await media.putBuffer('tok/raw.mp4', Buffer.from('x'), 'video/mp4');
+    assert.equal(await media.stat('tok'), undefined, 'a folder is not a stored file');
+    await assertRefused(() => media.read('tok'), 'not_found', 'read of a folder');
+    await assertRefused(() => media.createReadStream('tok'), 'not_found', 'createReadStream of a folder');
   },
 
   async 'putBuffer over an existing key replaces it'({ media }) {

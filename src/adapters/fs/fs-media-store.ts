@@ -116,6 +116,7 @@ export class FsMediaStore implements MediaStore {
       // finally, not after the loop: a consumer that stops early (client hung up) ends
       // the generator with return(), and the descriptor must still be closed.
       try {
+        if (!(await handle.stat()).isFile()) throw new AppError('not_found', `media ${key} not found`);
         yield* handle.createReadStream({ start: range?.start, end: range?.end, autoClose: false });
       } finally {
         await handle.close();
@@ -190,5 +191,6 @@ async function fsyncFile(path: string): Promise<void> {
 
 function isMissing(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | null)?.code;
-  return code === 'ENOENT' || code === 'ENOTDIR';
+  // EISDIR: a key naming a folder (`results/tok`) is not a stored file either.
+  return code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR';
 }

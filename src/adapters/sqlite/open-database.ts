@@ -28,11 +28,12 @@ export interface OpenSqliteOptions {
  */
 export function openSqliteDatabase(filePath: string, options: OpenSqliteOptions = {}): SqliteDatabase {
   if (filePath !== ':memory:' && !filePath.startsWith('file:')) mkdirSync(dirname(filePath), { recursive: true });
-  const db = new Database(filePath);
+  // The busy timeout goes in first (the constructor sets it): switching to WAL and
+  // migrating both need a lock that another process starting at the same time may hold.
+  const db = new Database(filePath, { timeout: Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000)) });
   try {
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
-    db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('foreign_keys = ON');
     applyMigrations(db);
     return db;
