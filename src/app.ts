@@ -23,6 +23,9 @@ import { buildServer } from './http/build-server.js';
 import { Metrics } from './http/metrics.js';
 import { MotionPreviews } from './http/motion-previews.js';
 import { createImageLoader } from './inputs/load-image.js';
+import { loadOrCreateServerSecret } from './auth/server-secret.js';
+import { UploadTokens } from './uploads/upload-tokens.js';
+import { uploadAwareLoader } from './uploads/upload-aware-loader.js';
 
 export interface App {
   server: FastifyInstance;
@@ -65,12 +68,18 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
       `created an API key (shown once; also saved to ${keys.created.file}): ${keys.created.id}:${keys.created.secret}`,
     );
   }
-  const loadImage = createImageLoader({
-    allowPrivate: config.allowPrivateUrls,
-    timeoutMs: config.fetchTimeoutMs,
-    maxBytes: config.maxImageBytes,
-    maxPixels: config.maxImagePixels,
-  });
+  const uploads = new UploadTokens(loadOrCreateServerSecret(config.dataDir));
+  const loadImage = uploadAwareLoader(
+    createImageLoader({
+      allowPrivate: config.allowPrivateUrls,
+      timeoutMs: config.fetchTimeoutMs,
+      maxBytes: config.maxImageBytes,
+      maxPixels: config.maxImagePixels,
+    }),
+    uploads,
+    media,
+    { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels },
+  );
   const service = new TaskService({ store, queue, media, engine, catalogue, loadImage });
   const metrics = new Metrics({ store, queue });
   const pool = new WorkerPool({
@@ -109,6 +118,7 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
       keys: keys.ring,
       metrics,
       previews,
+      uploads,
       checkReady: async () => {
         await store.ping();
         await queue.depth();

@@ -17,8 +17,11 @@ export interface LoadedImage {
   sourceUrl?: string;
 }
 
-/** Turns a client's image string (URL, data URI, base64) into checked bytes. */
-export type LoadImage = (value: string, field: string) => Promise<LoadedImage>;
+/**
+ * Turns a client's image string (URL, data URI, base64, or one of our own upload URLs,
+ * which only their owner may use) into checked bytes.
+ */
+export type LoadImage = (value: string, field: string, ownerKeyId: string) => Promise<LoadedImage>;
 
 export interface SubmitRequest {
   ownerKeyId: string;
@@ -119,7 +122,7 @@ export class TaskService {
     }
     const motions = this.resolveMotions(request.motions);
     const seed = request.seed ?? randomInt(SEED_MIN, SEED_MAX + 1);
-    const images = await this.storeImages(request.images);
+    const images = await this.storeImages(request.images, request.ownerKeyId);
     const now = this.now();
     const task: Task = {
       id: randomUUID(),
@@ -154,8 +157,8 @@ export class TaskService {
     return task;
   }
 
-  private async storeImages(images: SubmitRequest['images']): Promise<InputImage[]> {
-    const loaded = await Promise.all(images.map(({ value, field }) => this.deps.loadImage(value, field)));
+  private async storeImages(images: SubmitRequest['images'], ownerKeyId: string): Promise<InputImage[]> {
+    const loaded = await Promise.all(images.map(({ value, field }) => this.deps.loadImage(value, field, ownerKeyId)));
     const token = mediaToken();
     return Promise.all(
       loaded.map(async (image, index): Promise<InputImage> => {

@@ -14,6 +14,9 @@ import { mediaRoutes } from './media-routes.js';
 import { opsRoutes } from './ops-routes.js';
 import { resellerDialect } from './dialects/reseller/routes.js';
 import { presentError } from './dialects/reseller/present.js';
+import { uploadRoutes } from './dialects/platform/upload-routes.js';
+import { v1Dialect } from './dialects/v1/routes.js';
+import { v2Dialect } from './dialects/v2/routes.js';
 
 export async function buildServer(ctx: HttpContext, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -46,15 +49,20 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
         title: 'stillmotion',
         version: '0.1.0',
         description:
-          'Self-hosted image-to-video camera motion. Speaks the Higgsfield-style reseller API (/higgsfield/*). ' +
-          'Authenticate with `Authorization: Bearer KEY_ID:KEY_SECRET`.',
+          'Self-hosted image-to-video camera motion. Speaks three Higgsfield-style dialects: the reseller API ' +
+          '(/higgsfield/*), platform v1 (/v1/*, job-sets) and platform v2 (/higgsfield-ai/dop/*, /requests/*). ' +
+          'Authenticate with `Authorization: Bearer KEY_ID:KEY_SECRET`, `Authorization: Key KEY_ID:KEY_SECRET`, ' +
+          'or the `hf-api-key` + `hf-secret` headers.',
       },
       components: {
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'KEY_ID:KEY_SECRET' },
+          key: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Key KEY_ID:KEY_SECRET' },
+          hfApiKey: { type: 'apiKey', in: 'header', name: 'hf-api-key' },
+          hfSecret: { type: 'apiKey', in: 'header', name: 'hf-secret' },
         },
       },
-      security: [{ bearer: [] }],
+      security: [{ bearer: [] }, { key: [] }, { hfApiKey: [], hfSecret: [] }],
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
@@ -76,5 +84,8 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
   await app.register(async (scope) => opsRoutes(scope, ctx));
   await app.register(async (scope) => mediaRoutes(scope, ctx));
   await app.register(async (scope) => resellerDialect(scope, ctx));
+  await app.register(async (scope) => v1Dialect(scope, ctx));
+  await app.register(async (scope) => v2Dialect(scope, ctx));
+  await app.register(async (scope) => uploadRoutes(scope, ctx));
   return app;
 }

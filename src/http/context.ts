@@ -9,6 +9,7 @@ import type { Engine, MediaStore } from '../core/ports.js';
 import type { TaskService } from '../core/task-service.js';
 import type { Metrics } from './metrics.js';
 import type { MotionPreviews } from './motion-previews.js';
+import type { UploadTokens } from '../uploads/upload-tokens.js';
 
 export interface HttpContext {
   config: Config;
@@ -19,6 +20,7 @@ export interface HttpContext {
   keys: ApiKeyRing;
   metrics: Metrics;
   previews: MotionPreviews;
+  uploads: UploadTokens;
   /** Throws when a dependency (store, queue) is unreachable. */
   checkReady: () => Promise<void>;
 }

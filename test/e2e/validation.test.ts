@@ -83,7 +83,7 @@ describe('POST /higgsfield/generate validation', () => {
       body: 'hello',
     });
     assert.equal(res.status, 415);
-    assert.equal((await res.json()).error.code, 'unsupported_media_type');
+    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'unsupported_media_type');
   });
 
   it('a decompression bomb is refused before decoding', async () => {

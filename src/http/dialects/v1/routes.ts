@@ -1,0 +1,103 @@
+/**
+ * Higgsfield platform v1: `POST /v1/image2video/dop` → JobSet, `GET /v1/job-sets/{id}`,
+ * `GET /v1/motions`. The v2 SDK also posts a flat body to the v1 path; that body gets
+ * the v2 request object back (see api-dialects.md §2.10).
+ */
+import type { FastifyInstance } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import type { SubmitRequest } from '../../../core/task-service.js';
+import { requireApiKey } from '../../auth.js';
+import { baseUrlOf } from '../../base-url.js';
+import { compileBody } from '../../body-validator.js';
+import type { HttpContext } from '../../context.js';
+import { usePlatformErrors } from '../platform/error-handler.js';
+import { DEFAULT_MOTION, tierOfV1Model } from '../platform/tiers.js';
+import { idempotencyKeyOf } from '../reseller/routes.js';
+import { presentRequest } from '../v2/present.js';
+import { submitV2 } from '../v2/routes.js';
+import { DopV2Body } from '../v2/schemas.js';
+import { DetailError, DopBody, JobSet, JobSetParams, MotionSummary } from './schemas.js';
+import { presentJobSet } from './present.js';
+
+const TAGS = ['platform v1'];
+const validateV1 = compileBody(DopBody);
+const validateFlat = compileBody(DopV2Body);
+
+export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Promise<void> {
+  const app = parent.withTypeProvider<TypeBoxTypeProvider>();
+  usePlatformErrors(app);
+  requireApiKey(app, ctx.keys);
+
+  app.post(
+    '/v1/image2video/dop',
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Create an image-to-video job-set (DoP)',
+        description: 'Body `{params, webhook?}` → JobSet. A flat v2-style body (no `params`) gets the v2 request object.',
+        body: Type.Object({}, { additionalProperties: true, description: 'See DopBody (v1) or DopV2Body (flat)' }),
+        response: { 200: Type.Object({}, { additionalProperties: true }), '4xx': DetailError },
+      },
+    },
+    async (request) => {
+      const raw = request.body as Record<string, unknown>;
+      const base = baseUrlOf(request, ctx.config.publicBaseUrl);
+      if (!('params' in raw)) {
+        const task = await submitV2(ctx, request.ownerKeyId, validateFlat(raw), 'standard', request.headers, undefined);
+        return { ...presentJobSet(task, base), ...presentRequest(task, base) };
+      }
+      const body = validateV1(raw);
+      const p = body.params;
+      const motions = p.motions?.length ? p.motions : [{ id: DEFAULT_MOTION, strength: 1 }];
+      const end = p.input_images_end?.[0];
+      const submit: SubmitRequest = {
+        ownerKeyId: request.ownerKeyId,
+        dialect: 'v1',
+        model: tierOfV1Model(p.model),
+        motions: motions.map((m, i) => ({ ref: m.id, strength: m.strength ?? 1, field: `params.motions[${i}].id` })),
+        prompt: p.prompt,
+        enhancePrompt: p.enhance_prompt ?? true,
+        images: [
+          { value: p.input_images[0]!.image_url, field: 'params.input_images[0].image_url' },
+          ...(end ? [{ value: end.image_url, field: 'params.input_images_end[0].image_url' }] : []),
+        ],
+        ...(p.seed != null && { seed: p.seed }),
+        ...(p.check_nsfw != null && { checkNsfw: p.check_nsfw }),
+        ...(p.width !== undefined && { width: p.width }),
+        ...(p.height !== undefined && { height: p.height }),
+        ...(p.duration !== undefined && { duration: p.duration }),
+        ...(p.fps !== undefined && { fps: p.fps }),
+        ...(body.webhook && { webhook: { url: body.webhook.url, secret: body.webhook.secret } }),
+        ...idempotencyKeyOf(request.headers['idempotency-key']),
+      };
+      const task = await ctx.service.submit(submit);
+      return presentJobSet(task, base);
+    },
+  );
+
+  app.get(
+    '/v1/job-sets/:id',
+    { schema: { tags: TAGS, summary: 'Poll a job-set', params: JobSetParams, response: { 200: JobSet, '4xx': DetailError } } },
+    async (request) => {
+      const task = await ctx.service.get(request.ownerKeyId, request.params.id);
+      return presentJobSet(task, baseUrlOf(request, ctx.config.publicBaseUrl));
+    },
+  );
+
+  app.get(
+    '/v1/motions',
+    { schema: { tags: TAGS, summary: 'Motion presets (one per name)', response: { 200: Type.Array(MotionSummary), '4xx': DetailError } } },
+    async (request) => {
+      const base = baseUrlOf(request, ctx.config.publicBaseUrl);
+      return ctx.catalogue.distinctByName().map((m) => ({
+        id: m.id,
+        name: m.name,
+        description: m.description,
+        preview_url: ctx.previews.describe(m, base).url,
+        start_end_frame: m.startEndFrame ?? true,
+        renderable: ctx.engine.canRender(m.name).renderable,
+      }));
+    },
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * Wire schemas of Higgsfield's platform v1 (job-sets): what `@higgsfield/client`'s
+ * `HiggsfieldClient` sends and parses. Unknown fields are ignored, as the FastAPI
+ * server the SDK was written against does.
+ */
+import { Type, type Static } from 'typebox';
+import { TASK_STATUSES } from '../../../core/task.js';
+import { V1_MODELS } from '../platform/tiers.js';
+
+const StringEnum = <T extends readonly string[]>(values: T, description?: string) =>
+  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description && { description }) });
+
+export const ImageRef = Type.Object({
+  type: Type.Optional(Type.Literal('image_url')),
+  image_url: Type.String({ minLength: 1, description: 'http(s) URL (a public_url from /files/generate-upload-url works without an outbound fetch)' }),
+});
+
+export const MotionInput = Type.Object({
+  id: Type.String({ minLength: 1, maxLength: 200, description: 'Motion id (GET /v1/motions), or a name or slug' }),
+  strength: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 1 })),
+});
+
+export const DopParams = Type.Object({
+  model: StringEnum(V1_MODELS, 'dop-lite | dop-turbo | dop-standard (dop-preview = standard)'),
+  prompt: Type.String({ maxLength: 4000 }),
+  input_images: Type.Array(ImageRef, { minItems: 1, maxItems: 1 }),
+  input_images_end: Type.Optional(Type.Union([Type.Array(ImageRef, { maxItems: 1 }), Type.Null()])),
+  motions: Type.Optional(Type.Union([Type.Array(MotionInput, { minItems: 1, maxItems: 2 }), Type.Null()])),
+  seed: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()])),
+  enhance_prompt: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  check_nsfw: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  width: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
+  height: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
+  duration: Type.Optional(Type.Number({ minimum: 2, maximum: 10 })),
+  fps: Type.Optional(Type.Integer({ minimum: 12, maximum: 60 })),
+});
+export type DopParams = Static<typeof DopParams>;
+
+export const WebhookInput = Type.Object({
+  url: Type.String({ minLength: 1, maxLength: 2000 }),
+  secret: Type.String({ minLength: 1, maxLength: 500 }),
+});
+
+export const DopBody = Type.Object({
+  params: DopParams,
+  webhook: Type.Optional(Type.Union([WebhookInput, Type.Null()])),
+});
+export type DopBody = Static<typeof DopBody>;
+
+const ResultFile = Type.Object({ type: Type.String(), url: Type.String() });
+
+export const JobSet = Type.Object({
+  id: Type.String(),
+  type: Type.Literal('image2video'),
+  created_at: Type.String({ description: 'ISO-8601' }),
+  jobs: Type.Array(
+    Type.Object({
+      id: Type.String(),
+      job_set_type: Type.String(),
+      status: StringEnum(TASK_STATUSES),
+      results: Type.Union([Type.Object({ raw: ResultFile, min: ResultFile, poster: Type.Optional(ResultFile) }), Type.Null()]),
+      error: Type.Optional(Type.String()),
+      progress: Type.Optional(Type.Number()),
+    }),
+  ),
+  input_params: Type.Record(Type.String(), Type.Unknown()),
+});
+
+export const MotionSummary = Type.Object({
+  id: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  preview_url: Type.String(),
+  start_end_frame: Type.Boolean(),
+  renderable: Type.Boolean(),
+});
+
+export const JobSetParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+
+export const DetailError = Type.Object({ detail: Type.Unknown() });
