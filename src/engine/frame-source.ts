@@ -1,0 +1,115 @@
+/**
+ * Produces a plan's frames in order, rendered concurrently: in worker threads (each with
+ * two shared output slots, so a frame can be painted while the previous one is written)
+ * or, with zero threads, in-process. The window of frames in flight is fixed, so memory
+ * does not grow with clip length.
+ */
+import { Worker } from 'node:worker_threads';
+import { FramePainter } from './frame-painter.js';
+import type { RenderPlan } from './frame-plan.js';
+import type { FrameWorkerData, FrameWorkerReply, FrameWorkerRequest } from './frame-worker.js';
+import type { DecodedSource } from './source-image.js';
+
+const SLOTS_PER_WORKER = 2;
+
+/** A painted frame; its pixels stay valid until `release()`. */
+export interface PaintedFrame {
+  index: number;
+  pixels: Uint8Array;
+  release(): void;
+}
+
+export interface FrameSource {
+  /** The frames in order; stops early if the consumer stops iterating. */
+  frames(): AsyncGenerator<PaintedFrame>;
+  /** Stops all workers; pending frames reject. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** Creates a frame source over `threads` workers (0 = paint on the calling thread). */
+export function createFrameSource(options: { plan: RenderPlan; sources: DecodedSource[]; width: number; height: number; threads: number }): FrameSource {
+  return options.threads > 0 ? workerSource(options) : inlineSource(options);
+}
+
+function inlineSource(o: { plan: RenderPlan; sources: DecodedSource[]; width: number; height: number }): FrameSource {
+  const painter = new FramePainter(o.sources, o.width, o.height);
+  const pixels = new Uint8Array(o.width * o.height * 4);
+  return {
+    async *frames() {
+      for (let i = 0; i < o.plan.frames; i++) {
+        painter.paint(o.plan.frameAt(i), pixels);
+        yield { index: i, pixels, release: () => {} };
+      }
+    },
+    close: async () => {},
+  };
+}
+
+interface Pending {
+  resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+function workerSource(o: { plan: RenderPlan; sources: DecodedSource[]; width: number; height: number; threads: number }): FrameSource {
+  const frameBytes = o.width * o.height * 4;
+  const pending = new Map<number, Pending>();
+  let closed = false;
+  const fail = (error: Error): void => {
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  const workers = Array.from({ length: o.threads }, () => {
+    const slots = Array.from({ length: SLOTS_PER_WORKER }, () => new SharedArrayBuffer(frameBytes));
+    const data: FrameWorkerData = { sources: o.sources, width: o.width, height: o.height, slots };
+    const worker = new Worker(new URL('./frame-worker.mjs', import.meta.url), { workerData: data });
+    worker.on('message', (msg: FrameWorkerReply) => {
+      const p = pending.get(msg.index);
+      if (!p) return;
+      pending.delete(msg.index);
+      if (msg.type === 'done') p.resolve();
+      else p.reject(new Error(`frame ${msg.index}: ${msg.message}`));
+    });
+    worker.on('error', (err) => fail(err));
+    worker.on('exit', (code) => {
+      if (!closed) fail(new Error(`a frame worker exited with code ${code}`));
+    });
+    return { worker, views: slots.map((s) => new Uint8Array(s)) };
+  });
+  const window = o.threads * SLOTS_PER_WORKER;
+  // Round-robin: frame i goes to worker i mod n, slot (i div n) mod 2. With at most
+  // `window` consecutive frames in flight, no slot is ever used by two frames at once.
+  const place = (i: number): { w: number; slot: number } => ({ w: i % o.threads, slot: Math.floor(i / o.threads) % SLOTS_PER_WORKER });
+  const dispatch = (i: number): Promise<void> =>
+    new Promise((resolve, reject) => {
+      if (closed) return reject(new Error('the frame source is closed'));
+      pending.set(i, { resolve, reject });
+      const { w, slot } = place(i);
+      const req: FrameWorkerRequest = { type: 'frame', index: i, slot, frame: o.plan.frameAt(i) };
+      workers[w]!.worker.postMessage(req);
+    });
+
+  return {
+    async *frames() {
+      const inFlight = new Map<number, Promise<void>>();
+      let next = 0;
+      for (let i = 0; i < o.plan.frames; i++) {
+        while (next < o.plan.frames && next < i + window) {
+          const p = dispatch(next);
+          p.catch(() => {}); // observed when awaited below; avoids an unhandled rejection on close
+          inFlight.set(next, p);
+          next++;
+        }
+        await inFlight.get(i);
+        inFlight.delete(i);
+        const { w, slot } = place(i);
+        yield { index: i, pixels: workers[w]!.views[slot]!, release: () => {} };
+      }
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      fail(new Error('the frame source was closed'));
+      await Promise.all(workers.map((w) => w.worker.terminate()));
+    },
+  };
+}

@@ -1,0 +1,115 @@
+/**
+ * Framing: turns camera poses into affine transforms from picture pixels to output pixels,
+ * so the picture always covers the frame (no black borders) and sits on the centre of
+ * interest as far as the picture allows.
+ */
+import type { CameraPose } from './camera-pose.js';
+
+/** Canvas-order affine matrix [a, b, c, d, e, f]: x' = a·x + c·y + e, y' = b·x + d·y + f. */
+export type Affine = [number, number, number, number, number, number];
+
+export interface FrameGeometry {
+  /** Picture size in its own (oriented, full-resolution) pixels. */
+  imageWidth: number;
+  imageHeight: number;
+  outWidth: number;
+  outHeight: number;
+  /** Centre of interest in picture pixels. */
+  focusX: number;
+  focusY: number;
+}
+
+/** The scale at which the picture just covers the output. */
+export function coverScale(g: FrameGeometry): number {
+  return Math.max(g.outWidth / g.imageWidth, g.outHeight / g.imageHeight);
+}
+
+/**
+ * Half-extents, in picture pixels at zoom 1, of the axis-aligned box around the (rolled)
+ * output rectangle. Dividing by the zoom gives them at any zoom.
+ */
+function halfExtents(g: FrameGeometry, roll: number): { ax: number; ay: number } {
+  const s0 = coverScale(g);
+  const c = Math.abs(Math.cos(roll));
+  const s = Math.abs(Math.sin(roll));
+  return {
+    ax: ((g.outWidth / 2) * c + (g.outHeight / 2) * s) / s0,
+    ay: ((g.outWidth / 2) * s + (g.outHeight / 2) * c) / s0,
+  };
+}
+
+/** The largest camera offsets (picture px) a set of poses uses, per axis. */
+export function maxOffsets(g: FrameGeometry, poses: CameraPose[]): { mx: number; my: number } {
+  const s0 = coverScale(g);
+  let mx = 0;
+  let my = 0;
+  for (const p of poses) {
+    mx = Math.max(mx, Math.abs((p.x * g.outWidth) / s0));
+    my = Math.max(my, Math.abs((p.y * g.outHeight) / s0));
+  }
+  // Offsets can never use more than 45 % of the picture; motions are designed well inside.
+  return { mx: Math.min(mx, g.imageWidth * 0.45), my: Math.min(my, g.imageHeight * 0.45) };
+}
+
+/** The zoom factor a pose needs (≥ 1) so that, with offsets up to `off`, no border shows. */
+export function requiredZoom(g: FrameGeometry, pose: CameraPose, off: { mx: number; my: number }): number {
+  const { ax, ay } = halfExtents(g, pose.roll);
+  const zx = ax / (g.imageWidth / 2 - off.mx);
+  const zy = ay / (g.imageHeight / 2 - off.my);
+  return Math.max(1, zx / pose.zoom, zy / pose.zoom);
+}
+
+/** A smooth minimum of two non-negative numbers, never above either (so it never overshoots). */
+function softMin(a: number, b: number): number {
+  if (a <= 0 || b <= 0) return 0;
+  const k = 4;
+  return (a * b) / (a ** k + b ** k) ** (1 / k);
+}
+
+/**
+ * The transform of one pose. `zoomFactor` is the path's constant cover correction; the
+ * view centre leans toward the centre of interest by as much as the room at this zoom
+ * allows, through a smooth minimum so the aim never kinks.
+ */
+export function poseTransform(g: FrameGeometry, pose: CameraPose, zoomFactor: number, off: { mx: number; my: number }): Affine {
+  const s0 = coverScale(g);
+  const z = pose.zoom * zoomFactor;
+  const { ax, ay } = halfExtents(g, pose.roll);
+  const roomX = Math.max(0, g.imageWidth / 2 - ax / z - off.mx);
+  const roomY = Math.max(0, g.imageHeight / 2 - ay / z - off.my);
+  const dx = g.focusX - g.imageWidth / 2;
+  const dy = g.focusY - g.imageHeight / 2;
+  let cx = g.imageWidth / 2 + Math.sign(dx) * softMin(Math.abs(dx), roomX) + (pose.x * g.outWidth) / s0;
+  let cy = g.imageHeight / 2 + Math.sign(dy) * softMin(Math.abs(dy), roomY) + (pose.y * g.outHeight) / s0;
+  // Safety net only: the constant zoom factor already keeps the view inside the picture.
+  const limX = Math.max(0, g.imageWidth / 2 - ax / z);
+  const limY = Math.max(0, g.imageHeight / 2 - ay / z);
+  cx = Math.min(g.imageWidth / 2 + limX, Math.max(g.imageWidth / 2 - limX, cx));
+  cy = Math.min(g.imageHeight / 2 + limY, Math.max(g.imageHeight / 2 - limY, cy));
+  const S = s0 * z;
+  const a = S * Math.cos(pose.roll);
+  const b = S * Math.sin(pose.roll);
+  const c = -b;
+  const d = a;
+  return [a, b, c, d, g.outWidth / 2 - (a * cx + c * cy), g.outHeight / 2 - (b * cx + d * cy)];
+}
+
+/** Applies an affine to a point. */
+export function applyAffine(m: Affine, x: number, y: number): [number, number] {
+  return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+}
+
+/** Output pixels per picture pixel of an affine (its linear scale). */
+export function affineScale(m: Affine): number {
+  return Math.sqrt(Math.abs(m[0] * m[3] - m[1] * m[2]));
+}
+
+/** The inverse affine. */
+export function invertAffine(m: Affine): Affine {
+  const det = m[0] * m[3] - m[1] * m[2];
+  const a = m[3] / det;
+  const b = -m[1] / det;
+  const c = -m[2] / det;
+  const d = m[0] / det;
+  return [a, b, c, d, -(a * m[4] + c * m[5]), -(b * m[4] + d * m[5])];
+}

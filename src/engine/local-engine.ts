@@ -1,0 +1,105 @@
+/**
+ * The local motion engine: a camera moving over the still picture(s), rendered in worker
+ * threads and encoded by ffmpeg into the raw MP4, a ≤ 480p preview and a poster.
+ */
+import { availableParallelism } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { AppError } from '../core/errors.js';
+import type { Engine, RenderContext, RenderJob, RenderOutput } from '../core/ports.js';
+import { buildEncodeArgs, minPreviewSize } from './ffmpeg-args.js';
+import { localRenderability } from './motion-support.js';
+import { prepareRender } from './prepare-render.js';
+import { renderVideo } from './render-video.js';
+import { defaultFfmpegPath } from './ffmpeg-path.js';
+
+export interface LocalEngineOptions {
+  /** ffmpeg binary; defaults to the one from @ffmpeg-installer/ffmpeg. */
+  ffmpegPath?: string;
+  /** Worker threads drawing frames (0 = draw on the calling thread). */
+  renderThreads?: number;
+  /** Largest accepted input picture in pixels. */
+  maxImagePixels?: number;
+}
+
+interface ResolvedEngineOptions {
+  ffmpegPath: string | undefined;
+  renderThreads: number;
+  maxImagePixels: number;
+}
+
+const PROGRESS_INTERVAL_MS = 250;
+
+/** Creates the local engine (name "local"). */
+export function createLocalEngine(options: LocalEngineOptions = {}): Engine {
+  const resolved: ResolvedEngineOptions = {
+    ffmpegPath: options.ffmpegPath,
+    // Two cores are shared with x264: one drawing thread per core measured fastest.
+    renderThreads: options.renderThreads ?? Math.min(2, availableParallelism()),
+    maxImagePixels: options.maxImagePixels ?? 50_000_000,
+  };
+  return {
+    name: 'local',
+    canRender: localRenderability,
+    render: (job, context) => renderJob(job, context, resolved),
+  };
+}
+
+async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngineOptions): Promise<RenderOutput> {
+  for (const [i, m] of job.motions.entries()) {
+    const r = localRenderability(m.name);
+    if (!r.renderable) {
+      const engines = r.engines.length ? ` (use the ${r.engines.join(' or ')} engine)` : '';
+      throw new AppError('motion_not_renderable', `motion "${m.name}" cannot be rendered by the local engine: ${r.reason}${engines}`, {
+        field: job.motions.length > 1 ? `motion_id[${i}]` : 'motion_id',
+      });
+    }
+  }
+  const prepared = await prepareRender(job, { maxImagePixels: o.maxImagePixels });
+  const { timing, plan, sources } = prepared;
+  const dir = resolve(context.workDir);
+  const raw = join(dir, 'raw.mp4');
+  const min = join(dir, 'min.mp4');
+  const poster = join(dir, 'poster.jpg');
+  const ffmpegPath = o.ffmpegPath ?? (await defaultFfmpegPath());
+  let lastReport = 0;
+  let posterPixels: Buffer | undefined;
+  await renderVideo({
+    plan,
+    sources,
+    width: timing.width,
+    height: timing.height,
+    threads: o.renderThreads,
+    ffmpegPath,
+    ffmpegArgs: buildEncodeArgs({
+      width: timing.width,
+      height: timing.height,
+      fps: timing.fps,
+      tier: job.model,
+      inputPixelFormat: 'rgba',
+      rawPath: raw,
+      min: { path: min, ...minPreviewSize(timing.width, timing.height) },
+      threads: 0,
+    }),
+    outputs: [raw, min],
+    signal: context.signal,
+    posterFrame: 0,
+    onPoster: (rgba) => {
+      posterPixels = rgba;
+    },
+    onFrame: (written) => {
+      const now = Date.now();
+      if (now - lastReport >= PROGRESS_INTERVAL_MS) {
+        lastReport = now;
+        // Encoding trails drawing by a few frames; keep the last 2 % for ffmpeg's finish.
+        context.onProgress(0.98 * (written / timing.frames));
+      }
+    },
+  });
+  await sharp(posterPixels!, { raw: { width: timing.width, height: timing.height, channels: 4 } })
+    .removeAlpha()
+    .jpeg({ quality: 85, mozjpeg: false })
+    .toFile(poster);
+  context.onProgress(1);
+  return { raw, min, poster, resolved: prepared.resolved };
+}

@@ -1,0 +1,110 @@
+/**
+ * Every camera-kind motion of the catalogue as a small named definition built from parts.
+ * Moves that need depth (orbits, arcs, dolly zoom, crane) are 2-D approximations here; the
+ * parallax engine (issue 4) will give them layers.
+ */
+import { burst, easeInCubic, easeInOutCubic, easeInOutSine, easeOutCubic, linear, smootherstep, window } from './easing.js';
+import {
+  fisheye, focusRack, orbit, pedestal, pulseZoom, push, roll, shake, shutter, sway, truck, whip,
+  type MotionPart,
+} from './motion-parts.js';
+import type { Direction } from './prompt-modifiers.js';
+
+export interface MotionDefinition {
+  name: string;
+  parts: MotionPart[];
+  /** The direction the move goes by default, when a prompt may reverse it. */
+  direction?: Direction;
+}
+
+const deg = (d: number): number => (d * Math.PI) / 180;
+
+const handheld: MotionPart[] = [
+  shake({ pos: 0.012, roll: deg(0.5), zoom: 0.008, hz: 0.55 }),
+  shake({ pos: 0.0025, roll: deg(0.15), hz: 2.2, channel: 1 }),
+];
+
+/** Camera definitions by exact catalogue name. Mixes ("A + B") compose their parts. */
+const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
+  Static: { parts: [] },
+  General: { parts: [push(1.07, easeInOutSine), truck(0.04), shake({ pos: 0.004, roll: deg(0.2), hz: 0.25 })], direction: 'right' },
+  'Zoom In': { parts: [push(1.45)] },
+  'Zoom Out': { parts: [push(1, easeInOutSine, 1.45)] },
+  'Crash Zoom In': { parts: [push(2.6, burst(0.42, 0.16)), shutter(1)] },
+  'Crash Zoom Out': { parts: [push(1, burst(0.42, 0.16), 2.6), shutter(1)] },
+  'YoYo Zoom': { parts: [pulseZoom(1.45, 2, 1.5), shutter(0.75)] },
+  'Dolly In': { parts: [push(1.35, smootherstep), pedestal(0.01)] },
+  'Dolly Out': { parts: [push(1, smootherstep, 1.35), pedestal(-0.01)] },
+  'Super Dolly In': { parts: [push(2.3, easeInOutCubic), shutter(0.75)] },
+  'Super Dolly Out': { parts: [push(1, easeInOutCubic, 2.3), shutter(0.75)] },
+  'Double Dolly': { parts: [push(1.22, linear), truck(0.06, linear)], direction: 'right' },
+  'Tilt up': { parts: [pedestal(-0.24)] },
+  'Tilt Down': { parts: [pedestal(0.24)] },
+  'Dolly Left': { parts: [truck(-0.22, smootherstep)] },
+  'Dolly Right': { parts: [truck(0.22, smootherstep)] },
+  'Whip Pan': { parts: [whip(0.4), shutter(1)], direction: 'right' },
+  Handheld: { parts: handheld },
+  Wiggle: { parts: [push(1.2), shake({ pos: 0.02, roll: deg(1.5), zoom: 0.02, hz: 2.4 })] },
+  'Dutch Angle': { parts: [roll(deg(10)), push(1.08)], direction: 'right' },
+  Incline: { parts: [roll(deg(17), easeInOutCubic), pedestal(0.05)], direction: 'right' },
+  Snorricam: { parts: [sway({ roll: deg(4), x: 0.015, hz: 0.45 }), push(1.15, linear, 1.15), ...handheld.slice(1)], direction: 'right' },
+  'Low Shutter': { parts: [push(1.12), shake({ pos: 0.01, roll: deg(0.6), hz: 0.9 }), shutter(2.5)] },
+  Fisheye: { parts: [fisheye(0.45, easeInOutSine, 0.2), push(1.1)] },
+  'Focus Change': { parts: [focusRack(7), push(1.05)] },
+  'Eyes In': { parts: [push(2.2, easeInOutCubic)] },
+  'Mouth In': { parts: [push(2, easeInOutCubic)] },
+  'Earth Zoom Out': { parts: [push(1, easeInOutSine, 6), shutter(0.6)] },
+  Hyperlapse: { parts: [push(1.55, linear), truck(0.05, linear), shake({ pos: 0.006, roll: deg(0.4), hz: 1.2 }), shutter(0.9)], direction: 'right' },
+  'Crane Up': { parts: [pedestal(-0.2), push(1, easeInOutSine, 1.18)] },
+  'Crane Down': { parts: [pedestal(0.2), push(1.18)] },
+  'Crane Over The Head': { parts: [pedestal(-0.24, easeInOutSine), push(1.3, window(0.35, 1)), roll(deg(2))] },
+  'Jib Up': { parts: [pedestal(-0.12)] },
+  'Jib Down': { parts: [pedestal(0.12)] },
+  'Arc Left': { parts: [truck(-0.18), roll(deg(-2.5)), push(1.06)] },
+  'Arc Right': { parts: [truck(0.18), roll(deg(2.5)), push(1.06)] },
+  '360 Orbit': { parts: [orbit(0.12, 1), push(1.05)], direction: 'right' },
+  'Lazy Susan': { parts: [orbit(0.06, 0.5, 0.02), push(1.04, linear)], direction: 'right' },
+  '3D Rotation': { parts: [orbit(0.1, 1, 0.05), push(1.08)], direction: 'right' },
+  'Bullet Time': { parts: [orbit(0.14, 0.4, 0.02), push(1.1, linear)], direction: 'right' },
+  'Action Run': { parts: [push(1.18, linear), shake({ pos: 0.014, roll: deg(1), hz: 2.6 }), sway({ y: 0.008, hz: 2.6 })] },
+  'Buckle Up': { parts: [shake({ pos: 0.022, roll: deg(1.6), zoom: 0.015, hz: 3.5 }), shake({ pos: 0.006, hz: 9, channel: 1 })] },
+  'Car Chasing': { parts: [truck(0.3, linear), shake({ pos: 0.005, roll: deg(0.3), hz: 7 }), shutter(1)], direction: 'right' },
+  'Car Grip': { parts: [truck(0.16, linear), shake({ pos: 0.003, hz: 11 }), shutter(1.2)], direction: 'right' },
+  'Downhill POV': { parts: [push(1.6, linear), shake({ pos: 0.01, roll: deg(1.2), hz: 3 }), shutter(0.9)] },
+  'FPV Drone': { parts: [push(1.75, easeInOutSine), sway({ roll: deg(7), x: 0.04, hz: 0.35 }), shutter(0.8)], direction: 'right' },
+  Flying: { parts: [push(1.4, linear), sway({ roll: deg(5), y: 0.02, hz: 0.25 })], direction: 'right' },
+  Glam: { parts: [push(1.12, easeInOutSine), sway({ roll: deg(1.5), hz: 0.15 }), truck(0.04)], direction: 'right' },
+  'Head Tracking': { parts: [sway({ x: 0.05, roll: deg(1.5), hz: 0.3 }), push(1.12, linear, 1.12)], direction: 'right' },
+  'Object POV': { parts: [fisheye(0.25), shake({ pos: 0.006, roll: deg(0.5), hz: 0.8 }), push(1.08)] },
+  Overhead: { parts: [roll(deg(12), linear), push(1.15, linear)], direction: 'right' },
+  'Rap Flex': {
+    parts: [push(1.25, burst(0.2, 0.08)), push(1.2, burst(0.55, 0.08)), shake({ pos: 0.01, roll: deg(1), hz: 2 }), shutter(0.8)],
+  },
+  'Robo Arm': { parts: [truck(0.3, easeInOutCubic), push(1.3, easeInOutCubic), roll(deg(5), easeInOutCubic)], direction: 'right' },
+  'Through Object In': { parts: [push(2.4, easeInCubic), shutter(0.9)] },
+  'Through Object Out': { parts: [push(1, easeOutCubic, 2.4), shutter(0.9)] },
+  'Dolly Zoom In': { parts: [fisheye(0.4, easeInOutSine, 0, true)] },
+  'Dolly Zoom Out': { parts: [fisheye(0, easeInOutSine, 0.4, true)] },
+};
+
+const byKey = new Map<string, MotionDefinition>();
+for (const [name, def] of Object.entries(DEFINITIONS)) byKey.set(name.toLowerCase(), { name, ...def });
+
+/** The definition for a canonical camera motion name (mixes compose), or undefined. */
+export function findMotionDefinition(name: string): MotionDefinition | undefined {
+  const key = name.trim().toLowerCase();
+  const direct = byKey.get(key);
+  if (direct) return direct;
+  if (!key.includes(' + ')) return undefined;
+  const parts = key.split(' + ').map((p) => byKey.get(p.trim()));
+  if (parts.some((p) => p === undefined)) return undefined;
+  const defs = parts as MotionDefinition[];
+  const composed: MotionDefinition = { name: name.trim(), parts: defs.flatMap((d) => d.parts) };
+  const direction = defs.find((d) => d.direction)?.direction;
+  return direction ? { ...composed, direction } : composed;
+}
+
+/** Names of every single (non-mix) definition. */
+export function definedMotionNames(): string[] {
+  return Object.keys(DEFINITIONS);
+}

@@ -1,0 +1,125 @@
+/**
+ * The building blocks of motions. A part is a pure function of normalised time and the
+ * render's environment that returns a partial camera pose; a motion is a list of parts.
+ */
+import type { CameraPose } from './camera-pose.js';
+import { burst, easeInOutSine, smootherstep, type Easing } from './easing.js';
+
+/** What a part may read besides time. */
+export interface PartEnv {
+  /** strength × prompt intensity: scales amplitudes. */
+  amount: number;
+  /** Prompt speed: scales how far progressive moves travel and how fast oscillations run. */
+  speed: number;
+  /** Clip length in seconds, so oscillations have a frequency in Hz, not per clip. */
+  duration: number;
+  /** -1 when the prompt asked for the opposite of the motion's default direction. */
+  flip: 1 | -1;
+  /** Seeded smooth noise in [-1, 1], one independent channel per integer. */
+  noise: (channel: number, x: number) => number;
+}
+
+export type MotionPart = (t: number, env: PartEnv) => Partial<CameraPose>;
+
+/** Progressive moves travel `amount × speed` of their nominal distance. */
+const travel = (env: PartEnv): number => env.amount * env.speed;
+
+/** Zoom from `from` to `to` (log-interpolated, so the push feels constant-speed). */
+export function push(to: number, ease: Easing = easeInOutSine, from = 1): MotionPart {
+  const a = Math.log(from);
+  const b = Math.log(to);
+  return (t, env) => ({ zoom: Math.exp((a + (b - a) * ease(t)) * travel(env)) });
+}
+
+/** Sideways camera travel of `dx` cover widths, centred on the framing (+ = right). */
+export function truck(dx: number, ease: Easing = easeInOutSine): MotionPart {
+  return (t, env) => ({ x: env.flip * dx * travel(env) * (ease(t) - 0.5) });
+}
+
+/** Vertical travel / tilt of `dy` cover heights, centred (+ = camera goes down). */
+export function pedestal(dy: number, ease: Easing = easeInOutSine): MotionPart {
+  return (t, env) => ({ y: env.flip * dy * travel(env) * (ease(t) - 0.5) });
+}
+
+/** Rolls the content from `from` to `to` radians (+ = clockwise). */
+export function roll(to: number, ease: Easing = easeInOutSine, from = 0): MotionPart {
+  return (t, env) => ({ roll: env.flip * (from + (to - from) * ease(t)) * env.amount });
+}
+
+export interface ShakeSpec {
+  /** Position amplitude in cover widths/heights. */
+  pos: number;
+  /** Roll amplitude in radians. */
+  roll?: number;
+  /** Zoom amplitude (fraction). */
+  zoom?: number;
+  /** Main frequency in Hz. */
+  hz: number;
+  /** Noise channel base, so two shakes in one motion are independent. */
+  channel?: number;
+}
+
+/** Seeded, smooth random camera shake (a function of seconds, not frames). */
+export function shake(spec: ShakeSpec): MotionPart {
+  const c = (spec.channel ?? 0) * 4;
+  return (t, env) => {
+    const s = t * env.duration * spec.hz * env.speed;
+    const a = env.amount;
+    return {
+      x: spec.pos * a * env.noise(c, s),
+      y: spec.pos * a * env.noise(c + 1, s),
+      roll: (spec.roll ?? 0) * a * env.noise(c + 2, s),
+      zoom: 1 + (spec.zoom ?? 0) * a * env.noise(c + 3, s),
+    };
+  };
+}
+
+/** A periodic sway (sinusoid in seconds) on x, y and roll; `cycles` per clip at speed 1. */
+export function sway(spec: { x?: number; y?: number; roll?: number; hz: number; phase?: number }): MotionPart {
+  return (t, env) => {
+    const w = Math.sin(2 * Math.PI * (t * env.duration * spec.hz * env.speed + (spec.phase ?? 0)));
+    const a = env.amount;
+    return { x: (spec.x ?? 0) * a * w, y: (spec.y ?? 0) * a * w, roll: (spec.roll ?? 0) * a * w * env.flip };
+  };
+}
+
+/** Zoom pulses that go in and come back: `count` smooth bumps up to `peak`. */
+export function pulseZoom(peak: number, count: number, sharpness = 1): MotionPart {
+  const k = Math.log(peak);
+  return (t, env) => {
+    const s = Math.sin(Math.PI * count * Math.min(1, Math.max(0, t))) ** 2;
+    return { zoom: Math.exp(k * env.amount * s ** sharpness) };
+  };
+}
+
+/** A whip: a short, very fast sideways move of `dx` centred at `centre`. */
+export function whip(dx: number, centre = 0.5, width = 0.22): MotionPart {
+  return truck(dx, burst(centre, width));
+}
+
+/** A circular camera orbit projected on the plane: x sweeps, y and roll follow a little. */
+export function orbit(radius: number, turns: number, tiltRoll = 0.03): MotionPart {
+  return (t, env) => {
+    const p = 2 * Math.PI * turns * smootherstep(t) * env.speed;
+    const a = env.amount * env.flip;
+    return { x: radius * a * Math.sin(p), y: radius * 0.25 * env.amount * (1 - Math.cos(p)) - radius * 0.125 * env.amount, roll: tiltRoll * a * Math.sin(p) };
+  };
+}
+
+/** Rack focus: everything but the focus point blurs by `blurPx` (at 720p); focus travels. */
+export function focusRack(blurPx: number, ease: Easing = easeInOutSine): MotionPart {
+  return (t, env) => ({ blur: blurPx * env.amount, focusShift: ease(t) });
+}
+
+/** Barrel distortion from `from` to `to`; zoom compensates so the centre keeps its size. */
+export function fisheye(to: number, ease: Easing = easeInOutSine, from = to, keepCentre = false): MotionPart {
+  return (t, env) => {
+    const k = (from + (to - from) * ease(t)) * env.amount;
+    return keepCentre ? { fisheye: k, zoom: 1 + k } : { fisheye: k };
+  };
+}
+
+/** A longer shutter (fraction of the frame interval, may exceed 1 for streaks). */
+export function shutter(open: number): MotionPart {
+  return () => ({ shutter: open });
+}

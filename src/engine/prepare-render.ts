@@ -1,0 +1,88 @@
+/**
+ * Everything before the first frame: validate and probe the pictures, resolve size and
+ * timing, read the prompt, estimate the centre of interest, build the camera path and
+ * the plan, then decode the pictures at the resolution the plan needs.
+ */
+import { AppError } from '../core/errors.js';
+import type { RenderJob } from '../core/ports.js';
+import type { ModelTier, RenderResolved } from '../core/task.js';
+import { buildCameraPath, type PathMotion } from './camera-path.js';
+import { buildRenderPlan, type RenderPlan } from './frame-plan.js';
+import type { FrameGeometry } from './framing.js';
+import { findMotionDefinition } from './motion-definitions.js';
+import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from './prompt-modifiers.js';
+import { resolveSize, resolveTiming, type RenderTiming } from './render-size.js';
+import { estimateSaliency } from './saliency.js';
+import { decodeSource, decodeThumbnail, probeImage, type DecodedSource } from './source-image.js';
+
+/** Most sub-frame samples per frame for motion blur, per tier. */
+export const MAX_BLUR_SAMPLES: Readonly<Record<ModelTier, number>> = { lite: 4, turbo: 8, standard: 16 };
+/** Mip levels are drawn with this minification before the next one blends in (see painter). */
+const LOD_BIAS = 0.7;
+/** A cap on decoded level-0 pixels so a crash zoom on a huge photo stays within memory. */
+const MAX_SOURCE_PIXELS = 28_000_000;
+
+export interface PreparedRender {
+  timing: RenderTiming;
+  plan: RenderPlan;
+  sources: DecodedSource[];
+  resolved: RenderResolved;
+}
+
+/** Prepares a render job; rejects with image_invalid / image_too_large on bad pictures. */
+export async function prepareRender(job: RenderJob, options: { maxImagePixels: number }): Promise<PreparedRender> {
+  if (job.images.length === 0) throw new AppError('image_invalid', 'image[0]: a start image is required', { field: 'image[0]' });
+  const images = job.images.slice(0, 2);
+  const infos = await Promise.all(images.map((img, i) => probeImage(img, options.maxImagePixels, `image[${i}]`)));
+  const size = resolveSize(job.model, infos[0]!, { width: job.width, height: job.height });
+  const timing = resolveTiming(size, { duration: job.duration, fps: job.fps });
+  const modifiers = job.enhancePrompt ? parsePromptModifiers(job.prompt) : DEFAULT_MODIFIERS;
+  const motions: PathMotion[] = job.motions.map((m) => {
+    const definition = findMotionDefinition(m.name);
+    if (!definition) throw new AppError('motion_not_renderable', `motion "${m.name}" has no local definition`, { field: 'motion_id' });
+    return { definition, strength: m.strength };
+  });
+  const thumbs = await Promise.all(images.map((img, i) => decodeThumbnail(img, options.maxImagePixels, `image[${i}]`)));
+  const geometries: FrameGeometry[] = infos.map((info, i) => {
+    const t = thumbs[i]!;
+    const focus = estimateSaliency(t.data, t.width, t.height);
+    return {
+      imageWidth: info.width,
+      imageHeight: info.height,
+      outWidth: timing.width,
+      outHeight: timing.height,
+      focusX: focus.x * info.width,
+      focusY: focus.y * info.height,
+    };
+  });
+  const path = buildCameraPath({ motions, modifiers, seed: job.seed, span: (timing.frames - 1) / timing.fps });
+  const plan = buildRenderPlan({ path, frames: timing.frames, fps: timing.fps, geometries, maxSamples: MAX_BLUR_SAMPLES[job.model] });
+
+  const sources = await Promise.all(
+    images.map((img, i) => {
+      const info = infos[i]!;
+      const range = plan.scaleRange[i]!;
+      // Level 0 samples the most-zoomed frame about 1:1; never upsample on decode.
+      const cap = Math.sqrt(MAX_SOURCE_PIXELS / (info.width * info.height));
+      const scale = Math.min(1, range.max, cap);
+      const lod = Math.log2(scale / range.min) - LOD_BIAS;
+      const levelCount = Math.max(1, Math.ceil(lod) + 1);
+      return decodeSource(img, info, { scale, levelCount, maxPixels: options.maxImagePixels, field: `image[${i}]` });
+    }),
+  );
+  const names = job.motions.map((m) => m.name);
+  const resolved: RenderResolved = {
+    width: timing.width,
+    height: timing.height,
+    fps: timing.fps,
+    frames: timing.frames,
+    duration: timing.duration,
+    ...(job.enhancePrompt
+      ? {
+          enhancedPrompt: describeModifiers(names, modifiers),
+          modifiers: { speed: modifiers.speed, intensity: modifiers.intensity, ...(modifiers.direction ? { direction: modifiers.direction } : {}) },
+        }
+      : {}),
+  };
+  return { timing, plan, sources, resolved };
+}

@@ -1,0 +1,113 @@
+/**
+ * Decoding input pictures with sharp: EXIF orientation, sRGB, a pixel limit, and
+ * shrink-on-load straight to the resolution the move needs, plus a mip chain for
+ * minification. Pixels land in SharedArrayBuffers so worker threads share one copy.
+ */
+import sharp, { type Metadata } from 'sharp';
+import { AppError } from '../core/errors.js';
+
+export interface ImageInfo {
+  /** Size after EXIF orientation. */
+  width: number;
+  height: number;
+}
+
+/** One level of a source picture: RGBA8 pixels in shared memory. */
+export interface SourceLevel {
+  width: number;
+  height: number;
+  pixels: SharedArrayBuffer;
+}
+
+/** A decoded picture: level 0 at `scale` × the full resolution, then halvings. */
+export interface DecodedSource {
+  /** Level-0 pixels per full-resolution pixel (≤ 1). */
+  scale: number;
+  levels: SourceLevel[];
+}
+
+function decodeError(field: string, cause: unknown): AppError {
+  const message = cause instanceof Error ? cause.message : String(cause);
+  if (/pixel limit/i.test(message)) return new AppError('image_too_large', `${field}: the image has too many pixels`, { field, cause });
+  return new AppError('image_invalid', `${field}: not a decodable image`, { field, cause });
+}
+
+/** Reads the oriented size of an encoded picture, rejecting undecodable or oversized ones. */
+export async function probeImage(data: Buffer, maxPixels: number, field: string): Promise<ImageInfo> {
+  let meta: Metadata;
+  try {
+    meta = await sharp(data, { limitInputPixels: maxPixels }).metadata();
+  } catch (err) {
+    throw decodeError(field, err);
+  }
+  if (!meta.width || !meta.height) throw new AppError('image_invalid', `${field}: the image has no size`, { field });
+  if (meta.width * meta.height > maxPixels) {
+    throw new AppError('image_too_large', `${field}: ${meta.width}×${meta.height} is over the ${maxPixels}-pixel limit`, { field });
+  }
+  const swap = (meta.orientation ?? 1) >= 5;
+  return swap ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
+}
+
+/** A small RGB thumbnail (for the saliency estimate). */
+export async function decodeThumbnail(
+  data: Buffer,
+  maxPixels: number,
+  field: string,
+  longSide = 96,
+): Promise<{ data: Buffer; width: number; height: number }> {
+  try {
+    const { data: px, info } = await sharp(data, { limitInputPixels: maxPixels })
+      .rotate()
+      .resize(longSide, longSide, { fit: 'inside' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    return { data: px, width: info.width, height: info.height };
+  } catch (err) {
+    throw decodeError(field, err);
+  }
+}
+
+function toShared(buf: Buffer): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(buf.length);
+  new Uint8Array(sab).set(buf);
+  return sab;
+}
+
+/**
+ * Decodes at `scale` of the full resolution (shrink-on-load does most of the work for
+ * JPEG) and builds `levelCount` levels, each half the previous, with a Lanczos filter.
+ */
+export async function decodeSource(
+  data: Buffer,
+  info: ImageInfo,
+  options: { scale: number; levelCount: number; maxPixels: number; field: string },
+): Promise<DecodedSource> {
+  const w0 = Math.max(2, Math.round(info.width * options.scale));
+  const h0 = Math.max(2, Math.round(info.height * options.scale));
+  const levels: SourceLevel[] = [];
+  try {
+    let { data: px, info: out } = await sharp(data, { limitInputPixels: options.maxPixels })
+      .rotate()
+      .resize(w0, h0, { fit: 'fill', kernel: 'lanczos3' })
+      .toColourspace('srgb')
+      .ensureAlpha(1)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    levels.push({ width: out.width, height: out.height, pixels: toShared(px) });
+    for (let i = 1; i < options.levelCount; i++) {
+      const w = Math.max(2, Math.round(out.width / 2));
+      const h = Math.max(2, Math.round(out.height / 2));
+      if (w < 16 || h < 16) break;
+      ({ data: px, info: out } = await sharp(px, { raw: { width: out.width, height: out.height, channels: 4 } })
+        .resize(w, h, { fit: 'fill', kernel: 'lanczos3' })
+        .raw()
+        .toBuffer({ resolveWithObject: true }));
+      levels.push({ width: out.width, height: out.height, pixels: toShared(px) });
+    }
+  } catch (err) {
+    throw decodeError(options.field, err);
+  }
+  return { scale: levels[0]!.width / info.width, levels };
+}
