@@ -2,15 +2,12 @@
  * The composition root: the one place that picks adapters (store, queue, media, engine,
  * image loader) from the configuration and wires them into the core and the HTTP layer.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import sharp from 'sharp';
-import { openSqliteDatabase } from './adapters/sqlite/open-database.js';
-import { SqliteTaskQueue } from './adapters/sqlite/sqlite-task-queue.js';
-import { SqliteTaskStore } from './adapters/sqlite/sqlite-task-store.js';
-import { FsMediaStore } from './adapters/fs/fs-media-store.js';
+import { createAdapters } from './adapters/create-adapters.js';
 import { loadOrCreateKeys } from './auth/api-keys.js';
 import { MotionCatalogue } from './catalogue/motion-catalogue.js';
 import type { Config } from './config.js';
@@ -45,14 +42,8 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion' } });
   mkdirSync(config.dataDir, { recursive: true });
 
-  const db = openSqliteDatabase(join(config.dataDir, 'stillmotion.db'));
-  const store = new SqliteTaskStore(db);
-  const queue = new SqliteTaskQueue(db);
-  // Embedded mode is one process: every lease left in the file, and every scratch folder
-  // left on disk, belongs to a process that died (crash, kill -9).
-  queue.recoverAfterRestart();
-  rmSync(join(config.dataDir, 'tmp'), { recursive: true, force: true });
-  const media = new FsMediaStore(join(config.dataDir, 'media'));
+  const adapters = await createAdapters(config);
+  const { store, queue, media } = adapters;
   const engine =
     options.engine ??
     createLocalEngine({
@@ -87,7 +78,7 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
     queue,
     media,
     engine,
-    workRoot: join(config.dataDir, 'tmp'),
+    workRoot: adapters.workRoot,
     concurrency: config.workerConcurrency,
     maxAttempts: config.maxAttempts,
     leaseMs: config.leaseMs,
@@ -149,8 +140,7 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
       for (const timer of timers) clearInterval(timer);
       await server.close();
       await pool.stop(graceMs);
-      await queue.close();
-      await store.close();
+      await adapters.close();
     },
   };
 }
