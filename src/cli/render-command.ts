@@ -1,0 +1,128 @@
+/**
+ * `stillmotion render`: renders one clip with the local engine, without a server.
+ */
+import { mkdtemp, copyFile, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { isAppError } from '../core/errors.js';
+import { MODEL_TIERS, type ModelTier } from '../core/task.js';
+import { MotionCatalogue } from '../catalogue/motion-catalogue.js';
+import { createLocalEngine } from '../engine/index.js';
+import type { Command } from './command.js';
+import { progressBar } from './progress-bar.js';
+
+const HELP = `usage: stillmotion render --image in.jpg [--end end.jpg] --motion "Dolly In" -o out.mp4
+  --image, -i     start image (required)
+  --end           end image (the clip ends exactly on it)
+  --motion, -m    catalogue motion name or id (repeat for a mix; "Name:0.6" sets strength)
+  --model         lite | turbo | standard (default turbo)
+  --width, --height   output size (rounded to even, bounded)
+  --duration      seconds, 2–10 (default 5)
+  --fps           12–60 (default 24)
+  --seed          integer (default 1)
+  --prompt        e.g. "slowly, to the left" (read for speed, intensity, direction)
+  --threads       drawing threads (default: up to 2)
+  --output, -o    output MP4 (required); min.mp4 and poster.jpg land beside it`;
+
+function num(v: string | undefined, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`--${name} must be a number`);
+  return n;
+}
+
+export const renderCommand: Command = {
+  summary: 'render a clip from an image with the local engine',
+  async run(argv) {
+    const { values } = parseArgs({
+      args: argv,
+      options: {
+        image: { type: 'string', short: 'i' },
+        end: { type: 'string' },
+        motion: { type: 'string', short: 'm', multiple: true },
+        model: { type: 'string', default: 'turbo' },
+        width: { type: 'string' },
+        height: { type: 'string' },
+        duration: { type: 'string' },
+        fps: { type: 'string' },
+        seed: { type: 'string', default: '1' },
+        prompt: { type: 'string', default: '' },
+        threads: { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+    if (values.help) {
+      console.log(HELP);
+      return 0;
+    }
+    if (!values.image || !values.output || !values.motion?.length) {
+      console.error(`--image, --motion and --output are required\n\n${HELP}`);
+      return 2;
+    }
+    if (!(MODEL_TIERS as readonly string[]).includes(values.model!)) {
+      console.error(`--model must be one of ${MODEL_TIERS.join(', ')}`);
+      return 2;
+    }
+    const catalogue = MotionCatalogue.load();
+    const motions = values.motion.map((spec) => {
+      const m = /^(.*?)(?::([0-9.]+))?$/.exec(spec)!;
+      const record = catalogue.resolve(m[1]!);
+      return { name: record?.name ?? m[1]!, strength: m[2] ? Number(m[2]) : 1 };
+    });
+    const threads = num(values.threads, 'threads');
+    const engine = createLocalEngine(threads === undefined ? {} : { renderThreads: threads });
+    const output = resolve(values.output);
+    const workDir = await mkdtemp(join(tmpdir(), 'stillmotion-'));
+    const controller = new AbortController();
+    const onSigint = (): void => controller.abort();
+    process.once('SIGINT', onSigint);
+    const bar = progressBar(process.stderr);
+    const started = performance.now();
+    try {
+      const images = [await readFile(values.image), ...(values.end ? [await readFile(values.end)] : [])];
+      const width = num(values.width, 'width');
+      const height = num(values.height, 'height');
+      const duration = num(values.duration, 'duration');
+      const fps = num(values.fps, 'fps');
+      const result = await engine.render(
+        {
+          taskId: 'cli',
+          model: values.model as ModelTier,
+          motions,
+          prompt: values.prompt!,
+          enhancePrompt: values.prompt !== '',
+          seed: Math.trunc(num(values.seed, 'seed') ?? 1),
+          ...(width !== undefined && { width }),
+          ...(height !== undefined && { height }),
+          ...(duration !== undefined && { duration }),
+          ...(fps !== undefined && { fps }),
+          images,
+        },
+        { workDir, signal: controller.signal, onProgress: bar.update },
+      );
+      bar.done();
+      const base = output.slice(0, output.length - extname(output).length);
+      await copyFile(result.raw, output);
+      await copyFile(result.min, `${base}.min.mp4`);
+      await copyFile(result.poster, `${base}.poster.jpg`);
+      const seconds = (performance.now() - started) / 1000;
+      const bytes = (await stat(output)).size;
+      const r = result.resolved;
+      console.log(
+        `${output}: ${r.width}×${r.height}, ${r.frames} frames at ${r.fps} fps (${r.duration.toFixed(2)} s), ${(bytes / 1024).toFixed(0)} KiB, rendered in ${seconds.toFixed(2)} s`,
+      );
+      if (r.enhancedPrompt) console.log(`prompt read as: ${r.enhancedPrompt}`);
+      console.log(`also wrote ${base}.min.mp4 and ${base}.poster.jpg in ${dirname(output)}`);
+      return 0;
+    } catch (err) {
+      bar.done();
+      console.error(isAppError(err) ? `error (${err.code}): ${err.message}` : err);
+      return 1;
+    } finally {
+      process.off('SIGINT', onSigint);
+      await rm(workDir, { recursive: true, force: true });
+    }
+  },
+};
