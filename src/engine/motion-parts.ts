@@ -111,11 +111,16 @@ export function focusRack(blurPx: number, ease: Easing = easeInOutSine): MotionP
   return (t, env) => ({ blur: blurPx * env.amount, focusShift: ease(t) });
 }
 
-/** Barrel distortion from `from` to `to`; zoom compensates so the centre keeps its size. */
+/**
+ * Barrel distortion from `from` to `to`. The painter keeps the frame corners fixed and
+ * magnifies the centre by (1 + k); with `keepCentre` the zoom compensates so the centre
+ * keeps one size while the edges gain or lose field of view (a one-plane dolly zoom).
+ */
 export function fisheye(to: number, ease: Easing = easeInOutSine, from = to, keepCentre = false): MotionPart {
   return (t, env) => {
     const k = (from + (to - from) * ease(t)) * env.amount;
-    return keepCentre ? { fisheye: k, zoom: 1 + k } : { fisheye: k };
+    const kMax = Math.max(from, to) * env.amount;
+    return keepCentre ? { fisheye: k, zoom: (1 + kMax) / (1 + k) } : { fisheye: k };
   };
 }
 
