@@ -138,9 +138,28 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
     },
     async close(graceMs = 25_000) {
       for (const timer of timers) clearInterval(timer);
-      await server.close();
+      await closeServer(server, Math.min(graceMs, 10_000));
       await pool.stop(graceMs);
       await adapters.close();
     },
   };
+}
+
+/**
+ * Closes the HTTP server gracefully but in bounded time. Node only drops keep-alive
+ * connections that are idle at the moment of close; one whose response is still
+ * finishing (a media stream closing its file) would otherwise hold the close for the
+ * whole keep-alive timeout. So idle connections are swept until the close completes,
+ * and whatever is left after `hardMs` is cut.
+ */
+async function closeServer(server: FastifyInstance, hardMs: number): Promise<void> {
+  const http = server.server;
+  const sweep = setInterval(() => http.closeIdleConnections(), 100);
+  const hard = setTimeout(() => http.closeAllConnections(), hardMs);
+  try {
+    await server.close();
+  } finally {
+    clearInterval(sweep);
+    clearTimeout(hard);
+  }
 }

@@ -37,6 +37,9 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
     return503OnClosing: true,
   });
 
+  // JSON only (uploads add their own binary parsers): anything else is a clear 415.
+  app.removeContentTypeParser('text/plain');
+
   app.addHook('onSend', async (request, reply) => {
     reply.header('X-Request-Id', request.id);
     reply.header('X-Correlation-ID', request.id);

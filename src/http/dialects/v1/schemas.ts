@@ -17,7 +17,7 @@ export const ImageRef = Type.Object({
 
 export const MotionInput = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 200, description: 'Motion id (GET /v1/motions), or a name or slug' }),
-  strength: Type.Optional(Type.Number({ minimum: 0, maximum: 1, default: 1 })),
+  strength: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'default 1' })),
 });
 
 export const DopParams = Type.Object({
