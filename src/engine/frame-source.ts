@@ -26,8 +26,26 @@ export interface FrameSource {
   close(): Promise<void>;
 }
 
+/**
+ * Starts `threads` frame workers now, so their start-up overlaps decoding; hand them to
+ * `createFrameSource`, or terminate them if the render never gets that far.
+ */
+export function startFrameWorkers(threads: number): Worker[] {
+  return Array.from({ length: threads }, () => new Worker(new URL('./frame-worker.mjs', import.meta.url)));
+}
+
+export interface FrameSourceOptions {
+  plan: RenderPlan;
+  sources: DecodedSource[];
+  width: number;
+  height: number;
+  threads: number;
+  /** Workers from `startFrameWorkers` (otherwise started here). */
+  workers?: Worker[];
+}
+
 /** Creates a frame source over `threads` workers (0 = paint on the calling thread). */
-export function createFrameSource(options: { plan: RenderPlan; sources: DecodedSource[]; width: number; height: number; threads: number }): FrameSource {
+export function createFrameSource(options: FrameSourceOptions): FrameSource {
   return options.threads > 0 ? workerSource(options) : inlineSource(options);
 }
 
@@ -50,7 +68,7 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-function workerSource(o: { plan: RenderPlan; sources: DecodedSource[]; width: number; height: number; threads: number }): FrameSource {
+function workerSource(o: FrameSourceOptions): FrameSource {
   const frameBytes = o.width * o.height * 4;
   const pending = new Map<number, Pending>();
   let closed = false;
@@ -58,10 +76,11 @@ function workerSource(o: { plan: RenderPlan; sources: DecodedSource[]; width: nu
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
-  const workers = Array.from({ length: o.threads }, () => {
+  const started = o.workers ?? startFrameWorkers(o.threads);
+  const workers = started.map((worker) => {
     const slots = Array.from({ length: SLOTS_PER_WORKER }, () => new SharedArrayBuffer(frameBytes));
-    const data: FrameWorkerData = { sources: o.sources, width: o.width, height: o.height, slots };
-    const worker = new Worker(new URL('./frame-worker.mjs', import.meta.url), { workerData: data });
+    const init: FrameWorkerData = { sources: o.sources, width: o.width, height: o.height, slots };
+    worker.postMessage({ type: 'init', ...init } satisfies FrameWorkerRequest);
     worker.on('message', (msg: FrameWorkerReply) => {
       const p = pending.get(msg.index);
       if (!p) return;
@@ -75,10 +94,10 @@ function workerSource(o: { plan: RenderPlan; sources: DecodedSource[]; width: nu
     });
     return { worker, views: slots.map((s) => new Uint8Array(s)) };
   });
-  const window = o.threads * SLOTS_PER_WORKER;
+  const window = workers.length * SLOTS_PER_WORKER;
   // Round-robin: frame i goes to worker i mod n, slot (i div n) mod 2. With at most
   // `window` consecutive frames in flight, no slot is ever used by two frames at once.
-  const place = (i: number): { w: number; slot: number } => ({ w: i % o.threads, slot: Math.floor(i / o.threads) % SLOTS_PER_WORKER });
+  const place = (i: number): { w: number; slot: number } => ({ w: i % workers.length, slot: Math.floor(i / workers.length) % SLOTS_PER_WORKER });
   const dispatch = (i: number): Promise<void> =>
     new Promise((resolve, reject) => {
       if (closed) return reject(new Error('the frame source is closed'));

@@ -2,7 +2,7 @@
  * Worker-thread body: builds a FramePainter from shared source pixels and paints the
  * frames it is sent into shared output slots, answering with the frame index.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { FramePainter } from './frame-painter.js';
 import type { FrameInstructions } from './frame-plan.js';
 import type { DecodedSource } from './source-image.js';
@@ -14,16 +14,25 @@ export interface FrameWorkerData {
   slots: SharedArrayBuffer[];
 }
 
-export type FrameWorkerRequest = { type: 'frame'; index: number; slot: number; frame: FrameInstructions };
+export type FrameWorkerRequest =
+  | ({ type: 'init' } & FrameWorkerData)
+  | { type: 'frame'; index: number; slot: number; frame: FrameInstructions };
 export type FrameWorkerReply = { type: 'done'; index: number } | { type: 'error'; index: number; message: string };
 
 if (parentPort) {
   const port = parentPort;
-  const data = workerData as FrameWorkerData;
-  const painter = new FramePainter(data.sources, data.width, data.height);
-  const targets = data.slots.map((s) => new Uint8Array(s));
+  // Started before the pictures are decoded (thread start-up overlaps decoding); the
+  // sources arrive in the first message.
+  let painter: FramePainter | undefined;
+  let targets: Uint8Array[] = [];
   port.on('message', (msg: FrameWorkerRequest) => {
+    if (msg.type === 'init') {
+      painter = new FramePainter(msg.sources, msg.width, msg.height);
+      targets = msg.slots.map((s) => new Uint8Array(s));
+      return;
+    }
     try {
+      if (!painter) throw new Error('frame requested before init');
       painter.paint(msg.frame, targets[msg.slot]!);
       port.postMessage({ type: 'done', index: msg.index } satisfies FrameWorkerReply);
     } catch (err) {

@@ -6,6 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { AppError, isAppError } from '../core/errors.js';
 import { FfmpegProcess } from './ffmpeg-process.js';
+import type { Worker } from 'node:worker_threads';
 import { createFrameSource } from './frame-source.js';
 import type { RenderPlan } from './frame-plan.js';
 import type { DecodedSource } from './source-image.js';
@@ -16,6 +17,8 @@ export interface VideoRenderOptions {
   width: number;
   height: number;
   threads: number;
+  /** Frame workers started earlier (see startFrameWorkers); terminated when done. */
+  workers?: Worker[];
   ffmpegPath: string;
   ffmpegArgs: string[];
   /** Files ffmpeg writes; removed when the render does not complete. */
@@ -34,8 +37,13 @@ function canceled(): AppError {
 
 /** Renders and encodes; resolves once ffmpeg has exited cleanly. */
 export async function renderVideo(o: VideoRenderOptions): Promise<void> {
-  if (o.signal.aborted) throw canceled();
-  const source = createFrameSource({ plan: o.plan, sources: o.sources, width: o.width, height: o.height, threads: o.threads });
+  if (o.signal.aborted) {
+    await Promise.all((o.workers ?? []).map((w) => w.terminate()));
+    throw canceled();
+  }
+  const source = createFrameSource({
+    plan: o.plan, sources: o.sources, width: o.width, height: o.height, threads: o.threads, ...(o.workers && { workers: o.workers }),
+  });
   const ffmpeg = FfmpegProcess.start(o.ffmpegPath, o.ffmpegArgs);
   const onAbort = (): void => {
     void source.close();
