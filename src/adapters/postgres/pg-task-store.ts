@@ -1,0 +1,247 @@
+/**
+ * The distributed task store: tasks as rows of one PostgreSQL table (see migrations.ts),
+ * shared by every API node and worker.
+ */
+import type pg from 'pg';
+import { AppError } from '../../core/errors.js';
+import type { TaskPatch, TaskStore } from '../../core/ports.js';
+import { TASK_STATUSES, TERMINAL_STATUSES, type Task, type TaskStatus } from '../../core/task.js';
+import { translatePgError } from './open-pool.js';
+
+export interface PgTaskStoreOptions {
+  /** Clock for `updatedAt`; injectable so tests need no real time. */
+  now?: () => number;
+}
+
+interface TaskRow {
+  id: string;
+  job_id: string;
+  owner_key_id: string;
+  dialect: string;
+  status: string;
+  progress: number;
+  attempts: number;
+  params: string;
+  resolved: string | null;
+  results: string | null;
+  error: string | null;
+  webhook: string | null;
+  idempotency_key: string | null;
+  // BIGINT arrives as a string (it may exceed 2^53 in general; ours never do).
+  created_at: string;
+  updated_at: string;
+  started_at: string | null;
+  finished_at: string | null;
+}
+
+/** Patch fields and their columns; JSON ones are stored as text. */
+const PATCH_COLUMNS = {
+  status: { column: 'status', json: false, nullable: false },
+  progress: { column: 'progress', json: false, nullable: false },
+  attempts: { column: 'attempts', json: false, nullable: false },
+  resolved: { column: 'resolved', json: true, nullable: true },
+  results: { column: 'results', json: true, nullable: true },
+  error: { column: 'error', json: true, nullable: true },
+  startedAt: { column: 'started_at', json: false, nullable: true },
+  finishedAt: { column: 'finished_at', json: false, nullable: true },
+} as const satisfies Record<keyof TaskPatch, { column: string; json: boolean; nullable: boolean }>;
+
+const TERMINAL = [...TERMINAL_STATUSES];
+
+const COLUMNS =
+  'id, job_id, owner_key_id, dialect, status, progress, attempts, params, resolved, results, error, webhook, ' +
+  'idempotency_key, created_at, updated_at, started_at, finished_at';
+
+/**
+ * {@link TaskStore} on PostgreSQL. Same semantics as the SQLite store, case for case (the
+ * shared suite in test/cases/task-store.case.ts runs against both):
+ *
+ * - `update` is one `UPDATE … WHERE id = $1 AND status = ANY($2) RETURNING *`. Under READ
+ *   COMMITTED a concurrent writer's row lock makes the second statement re-check the
+ *   guard against the committed row, so of racing transitions exactly one applies, on any
+ *   number of nodes.
+ * - An insert has committed when it resolves (autocommit; the server's fsync settings
+ *   decide durability, `synchronous_commit=on` by default).
+ * - A lost connection or an unreachable server surfaces as AppError `service_unavailable`
+ *   (HTTP 503); the pool reconnects on the next query.
+ *
+ * The store does not own the pool: `close()` only stops this store from being used.
+ */
+export class PgTaskStore implements TaskStore {
+  readonly #pool: pg.Pool;
+  readonly #now: () => number;
+  #closed = false;
+
+  constructor(pool: pg.Pool, options: PgTaskStoreOptions = {}) {
+    this.#pool = pool;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async insert(task: Task): Promise<void> {
+    const row = toRow(task);
+    const values = COLUMNS.split(', ').map((column) => row[column as keyof TaskRow]);
+    try {
+      await this.#query(
+        `INSERT INTO tasks (${COLUMNS}) VALUES (${values.map((_, i) => `$${i + 1}`).join(', ')})`,
+        values,
+      );
+    } catch (error) {
+      if ((error as { code?: unknown }).code === '23505') {
+        throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
+      }
+      throw error;
+    }
+  }
+
+  async get(id: string): Promise<Task | undefined> {
+    const rows = await this.#query(`SELECT ${COLUMNS} FROM tasks WHERE id = $1`, [id]);
+    return rows[0] && fromRow(rows[0]);
+  }
+
+  /**
+   * A patch key present with the value `undefined` clears that optional field; absent
+   * keys are left alone; required fields ignore `undefined` (as in SQLite).
+   */
+  async update(id: string, patch: TaskPatch, expected?: readonly TaskStatus[]): Promise<Task | undefined> {
+    if (expected !== undefined && expected.length === 0) return undefined;
+    const sets: string[] = [];
+    const values: unknown[] = [id];
+    for (const [field, spec] of Object.entries(PATCH_COLUMNS) as [keyof TaskPatch, (typeof PATCH_COLUMNS)[keyof TaskPatch]][]) {
+      if (!Object.hasOwn(patch, field)) continue;
+      const value = patch[field];
+      if (value === undefined && !spec.nullable) continue;
+      values.push(value === undefined ? null : spec.json ? JSON.stringify(value) : value);
+      sets.push(`${spec.column} = $${values.length}`);
+    }
+    values.push(this.#now());
+    sets.push(`updated_at = $${values.length}`);
+    let sql = `UPDATE tasks SET ${sets.join(', ')} WHERE id = $1`;
+    if (expected !== undefined) {
+      values.push([...expected]);
+      sql += ` AND status = ANY($${values.length}::text[])`;
+    }
+    const rows = await this.#query(`${sql} RETURNING ${COLUMNS}`, values);
+    return rows[0] && fromRow(rows[0]);
+  }
+
+  async listByOwner(ownerKeyId: string, options: { limit: number; before?: number }): Promise<Task[]> {
+    const before = options.before ?? Number.MAX_SAFE_INTEGER;
+    const rows = await this.#query(
+      `SELECT ${COLUMNS} FROM tasks WHERE owner_key_id = $1 AND created_at < $2
+        ORDER BY created_at DESC, id DESC LIMIT $3`,
+      [ownerKeyId, before, clampLimit(options.limit)],
+    );
+    return rows.map(fromRow);
+  }
+
+  async findByIdempotencyKey(ownerKeyId: string, key: string, since: number): Promise<Task | undefined> {
+    const rows = await this.#query(
+      `SELECT ${COLUMNS} FROM tasks WHERE owner_key_id = $1 AND idempotency_key = $2 AND created_at >= $3
+        ORDER BY created_at DESC, id DESC LIMIT 1`,
+      [ownerKeyId, key, since],
+    );
+    return rows[0] && fromRow(rows[0]);
+  }
+
+  async listFinishedBefore(before: number, limit: number): Promise<Task[]> {
+    const rows = await this.#query(
+      `SELECT ${COLUMNS} FROM tasks WHERE status = ANY($1::text[]) AND finished_at < $2
+        ORDER BY finished_at, id LIMIT $3`,
+      [TERMINAL, before, clampLimit(limit)],
+    );
+    return rows.map(fromRow);
+  }
+
+  async listQueuedBefore(before: number, limit: number): Promise<Task[]> {
+    const rows = await this.#query(
+      `SELECT ${COLUMNS} FROM tasks WHERE status = 'queued' AND created_at < $1 ORDER BY created_at, id LIMIT $2`,
+      [before, clampLimit(limit)],
+    );
+    return rows.map(fromRow);
+  }
+
+  async delete(id: string): Promise<void> {
+    await this.#query('DELETE FROM tasks WHERE id = $1', [id]);
+  }
+
+  async countByStatus(): Promise<Record<TaskStatus, number>> {
+    const counts = Object.fromEntries(TASK_STATUSES.map((status) => [status, 0])) as Record<TaskStatus, number>;
+    const rows = (await this.#query('SELECT status, COUNT(*)::int AS n FROM tasks GROUP BY status', [])) as unknown as {
+      status: TaskStatus;
+      n: number;
+    }[];
+    for (const row of rows) counts[row.status] = row.n;
+    return counts;
+  }
+
+  async ping(): Promise<void> {
+    await this.#query('SELECT 1', []);
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+  }
+
+  async #query(sql: string, values: unknown[]): Promise<TaskRow[]> {
+    if (this.#closed) throw new AppError('service_unavailable', 'task store is closed');
+    try {
+      return (await this.#pool.query<TaskRow>(sql, values)).rows;
+    } catch (error) {
+      return translatePgError(error);
+    }
+  }
+}
+
+function clampLimit(limit: number): number {
+  return Math.max(0, Math.trunc(limit));
+}
+
+function json(value: unknown): string | null {
+  return value === undefined ? null : JSON.stringify(value);
+}
+
+function toRow(task: Task): TaskRow {
+  return {
+    id: task.id,
+    job_id: task.jobId,
+    owner_key_id: task.ownerKeyId,
+    dialect: task.dialect,
+    status: task.status,
+    progress: task.progress,
+    attempts: task.attempts,
+    params: JSON.stringify(task.params),
+    resolved: json(task.resolved),
+    results: json(task.results),
+    error: json(task.error),
+    webhook: json(task.webhook),
+    idempotency_key: task.idempotencyKey ?? null,
+    created_at: String(task.createdAt),
+    updated_at: String(task.updatedAt),
+    started_at: task.startedAt === undefined ? null : String(task.startedAt),
+    finished_at: task.finishedAt === undefined ? null : String(task.finishedAt),
+  };
+}
+
+/** Absent optional fields stay absent (not `undefined`-valued), so a round trip is deep-equal. */
+function fromRow(row: TaskRow): Task {
+  const task: Task = {
+    id: row.id,
+    jobId: row.job_id,
+    ownerKeyId: row.owner_key_id,
+    dialect: row.dialect as Task['dialect'],
+    status: row.status as TaskStatus,
+    progress: row.progress,
+    attempts: row.attempts,
+    params: JSON.parse(row.params) as Task['params'],
+    createdAt: Number(row.created_at),
+    updatedAt: Number(row.updated_at),
+  };
+  if (row.resolved !== null) task.resolved = JSON.parse(row.resolved) as Task['resolved'];
+  if (row.results !== null) task.results = JSON.parse(row.results) as Task['results'];
+  if (row.error !== null) task.error = JSON.parse(row.error) as Task['error'];
+  if (row.webhook !== null) task.webhook = JSON.parse(row.webhook) as Task['webhook'];
+  if (row.idempotency_key !== null) task.idempotencyKey = row.idempotency_key;
+  if (row.started_at !== null) task.startedAt = Number(row.started_at);
+  if (row.finished_at !== null) task.finishedAt = Number(row.finished_at);
+  return task;
+}
