@@ -24,15 +24,17 @@ const SPEED_WORDS: [RegExp, number][] = [
 ];
 const INTENSITY_WORDS: [RegExp, number][] = [
   [/\b(barely|very subtle|tiny|minimal)\b/, 0.45],
-  [/\b(subtle|slight(ly)?|soft(ly)?|light(ly)?|mild)\b/, 0.65],
+  // Adverbs only: "soft morning light" describes the picture, not the move.
+  [/\b(subtle|subtly|slight(ly)?|softly|lightly|mild(ly)?)\b/, 0.65],
   [/\b(extreme(ly)?|insane|massive|huge)\b/, 1.6],
   [/\b(dramatic(ally)?|intense(ly)?|strong(ly)?|bold|epic|big)\b/, 1.35],
 ];
 const DIRECTION_WORDS: [RegExp, Direction][] = [
   [/\b(to the left|leftwards?|towards? the left|left)\b/, 'left'],
   [/\b(to the right|rightwards?|towards? the right|right)\b/, 'right'],
-  [/\b(upwards?|up|skyward)\b/, 'up'],
-  [/\b(downwards?|down|floorward)\b/, 'down'],
+  // Not "close-up", "pick up", "light up", "slow down", "sit down": those are not directions.
+  [/(?<!close[- ])(?<!pick )(?<!light )\b(upwards?|up|skyward)\b/, 'up'],
+  [/(?<!slow )(?<!sit )(?<!calm )\b(downwards?|down|floorward)\b/, 'down'],
 ];
 
 function firstMatch<T>(text: string, table: [RegExp, T][]): T | undefined {

@@ -162,3 +162,13 @@ describe('ffmpeg arguments', () => {
     assert.deepEqual(minPreviewSize(320, 180), { width: 320, height: 180 });
   });
 });
+
+describe('prompt reading ignores words that describe the picture', () => {
+  it('"soft light" is lighting, "close-up" is framing, "slow down" is speed', () => {
+    assert.deepEqual(parsePromptModifiers('slow dolly in, soft morning light'), { speed: 0.65, intensity: 1 });
+    assert.deepEqual(parsePromptModifiers('close-up of a face'), { speed: 1, intensity: 1 });
+    assert.equal(parsePromptModifiers('slow down, then drift to the left').direction, 'left');
+    assert.equal(parsePromptModifiers('a dramatic tilt down').direction, 'down');
+    assert.equal(parsePromptModifiers('softly, to the right').intensity, 0.65);
+  });
+});
