@@ -42,7 +42,9 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion' } });
   mkdirSync(config.dataDir, { recursive: true });
 
-  const adapters = await createAdapters(config);
+  const adapters = await createAdapters(config, {
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool reconnects'),
+  });
   const { store, queue, media } = adapters;
   const engine =
     options.engine ??
@@ -134,7 +136,8 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
       timers.push(setInterval(sweep, HOUR).unref());
       // Tasks stored but never enqueued (a crash between the two) are picked up here.
       void pool.reconcile(0).catch((err) => logger.error({ err }, 'reconcile failed'));
-      timers.push(setInterval(() => void pool.reconcile(60_000).catch(() => undefined), 60_000).unref());
+      const every = config.reconcileIntervalMs;
+      timers.push(setInterval(() => void pool.reconcile(every).catch(() => undefined), every).unref());
     },
     async close(graceMs = 25_000) {
       for (const timer of timers) clearInterval(timer);

@@ -4,7 +4,7 @@
  * machine (SQLite + embedded queue + files under ./data).
  */
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface Config {
   port: number;
@@ -35,7 +35,21 @@ export interface Config {
   leaseMs: number;
   /** Wall-clock cap on one fetch of an input image URL. */
   fetchTimeoutMs: number;
+  /** Where media (inputs, results) live; shared storage when several machines serve them. */
+  mediaDir: string;
+  /** Task store: the embedded SQLite file, or a PostgreSQL database shared by every node. */
+  store: StoreConfig;
+  /** Task queue: embedded in the SQLite file (one process), or BullMQ on Redis (many). */
+  queue: QueueConfig;
+  /** How often queued-but-unqueued tasks are re-enqueued (and how old they must be). */
+  reconcileIntervalMs: number;
 }
+
+export type StoreConfig =
+  | { kind: 'sqlite' }
+  | { kind: 'postgres'; url: string; schema: string | undefined; poolSize: number };
+
+export type QueueConfig = { kind: 'embedded' } | { kind: 'bullmq'; redisUrl: string; name: string; prefix: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -90,6 +104,61 @@ function parseBaseUrl(raw: string | undefined): string | undefined {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
+function choice<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name]?.trim().toLowerCase();
+  if (raw === undefined || raw === '') return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
+function urlSetting(env: Env, name: string, protocols: readonly string[], neededBy: string): string {
+  const raw = env[name]?.trim();
+  if (!raw) throw new ConfigError(`${name} is required when ${neededBy}`);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`${name} must be a ${protocols.join(' or ')} URL`);
+  }
+  if (!protocols.includes(url.protocol)) throw new ConfigError(`${name} must be a ${protocols.join(' or ')} URL`);
+  return raw;
+}
+
+function loadStore(env: Env): StoreConfig {
+  if (choice(env, 'STORE', ['sqlite', 'postgres'], 'sqlite') === 'sqlite') return { kind: 'sqlite' };
+  const schema = env.DATABASE_SCHEMA?.trim() || undefined;
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
+    throw new ConfigError('DATABASE_SCHEMA must be a lower-case identifier (a-z, 0-9, _)');
+  }
+  return {
+    kind: 'postgres',
+    url: urlSetting(env, 'DATABASE_URL', ['postgres:', 'postgresql:'], 'STORE=postgres'),
+    schema,
+    poolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 1000),
+  };
+}
+
+function loadQueue(env: Env): QueueConfig {
+  if (choice(env, 'QUEUE', ['embedded', 'bullmq'], 'embedded') === 'embedded') return { kind: 'embedded' };
+  const name = env.QUEUE_NAME?.trim() || 'stillmotion-tasks';
+  const prefix = env.QUEUE_PREFIX?.trim() || 'stillmotion';
+  for (const [setting, value] of [['QUEUE_NAME', name], ['QUEUE_PREFIX', prefix]] as const) {
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(value)) throw new ConfigError(`${setting} may only hold letters, digits, '_', '.', '-'`);
+  }
+  return { kind: 'bullmq', redisUrl: urlSetting(env, 'REDIS_URL', ['redis:', 'rediss:'], 'QUEUE=bullmq'), name, prefix };
+}
+
+/** WORKERS is the short name of WORKER_CONCURRENCY; setting both to different values is an error. */
+function workerCount(env: Env, fallback: number): number {
+  const long = int(env, 'WORKER_CONCURRENCY', fallback, 0, 64);
+  if (env.WORKERS === undefined || env.WORKERS.trim() === '') return long;
+  const short = int(env, 'WORKERS', fallback, 0, 64);
+  if (env.WORKER_CONCURRENCY?.trim() && short !== long) {
+    throw new ConfigError(`WORKERS (${short}) and WORKER_CONCURRENCY (${long}) disagree; set one`);
+  }
+  return short;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -102,7 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
     publicBaseUrl: parseBaseUrl(env.PUBLIC_BASE_URL),
     allowPrivateUrls: bool(env, 'ALLOW_PRIVATE_URLS', false),
     // One render at a time already keeps 2 cores busy (x264 + drawing threads).
-    workerConcurrency: int(env, 'WORKER_CONCURRENCY', Math.max(1, Math.floor(cores / 2)), 0, 64),
+    workerConcurrency: workerCount(env, Math.max(1, Math.floor(cores / 2))),
     renderThreads: int(env, 'RENDER_THREADS', Math.max(1, Math.min(4, cores - 1)), 1, 32),
     resultTtlDays: int(env, 'RESULT_TTL_DAYS', 7, 1, 3650),
     logLevel,
@@ -113,5 +182,9 @@ export function loadConfig(env: Env = process.env): Config {
     maxAttempts: int(env, 'MAX_ATTEMPTS', 3, 1, 20),
     leaseMs: int(env, 'LEASE_MS', 30_000, 1000, 3_600_000),
     fetchTimeoutMs: int(env, 'FETCH_TIMEOUT_MS', 15_000, 100, 300_000),
+    mediaDir: resolve(env.MEDIA_DIR?.trim() || join(env.DATA_DIR?.trim() || './data', 'media')),
+    store: loadStore(env),
+    queue: loadQueue(env),
+    reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
   };
 }

@@ -1,15 +1,23 @@
 /**
- * Picks the persistence adapters from the configuration. Today: the embedded ones
- * (SQLite store + queue in one file, media on the local filesystem).
+ * Picks the persistence adapters from the configuration — the one place that does:
+ *
+ * - store: SQLite (embedded, default) or PostgreSQL (`STORE=postgres`, shared by every node);
+ * - queue: embedded in the SQLite file (default, one process) or BullMQ on Redis
+ *   (`QUEUE=bullmq`, any number of worker processes and API nodes);
+ * - media: files under `MEDIA_DIR` (default `DATA_DIR/media`; shared storage for several machines).
  */
-import { rmSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { MediaStore, TaskQueue, TaskStore } from '../core/ports.js';
+import { BullmqTaskQueue } from './bullmq/bullmq-task-queue.js';
 import { FsMediaStore } from './fs/fs-media-store.js';
-import { openSqliteDatabase } from './sqlite/open-database.js';
+import { openPgPool } from './postgres/open-pool.js';
+import { PgTaskStore } from './postgres/pg-task-store.js';
+import { openSqliteDatabase, type SqliteDatabase } from './sqlite/open-database.js';
 import { SqliteTaskQueue } from './sqlite/sqlite-task-queue.js';
 import { SqliteTaskStore } from './sqlite/sqlite-task-store.js';
+import { clearScratch, clearScratchOfDeadProcesses } from './scratch.js';
 
 export interface Adapters {
   store: TaskStore;
@@ -17,28 +25,84 @@ export interface Adapters {
   media: MediaStore;
   /** Scratch folder for renders in this process. */
   workRoot: string;
+  /** True when other processes share the queue (BullMQ): no single-process recovery ran. */
+  distributed: boolean;
   /** Closes queue, store and their connections. */
   close(): Promise<void>;
 }
 
-export async function createAdapters(config: Config): Promise<Adapters> {
-  const db = openSqliteDatabase(join(config.dataDir, 'stillmotion.db'));
-  const store = new SqliteTaskStore(db);
-  const queue = new SqliteTaskQueue(db);
-  const workRoot = join(config.dataDir, 'tmp');
-  // Embedded mode is one process: every lease left in the file, and every scratch folder
-  // left on disk, belongs to a process that died (crash, kill -9).
-  queue.recoverAfterRestart();
-  rmSync(workRoot, { recursive: true, force: true });
-  return {
-    store,
-    queue,
-    media: new FsMediaStore(join(config.dataDir, 'media')),
-    workRoot,
-    async close() {
-      await queue.close();
-      await store.close();
-      db.close();
-    },
+export interface CreateAdaptersOptions {
+  /** Told about connection errors of idle database clients (the pool replaces them). */
+  onConnectionError?: (error: Error) => void;
+}
+
+export async function createAdapters(config: Config, options: CreateAdaptersOptions = {}): Promise<Adapters> {
+  const closers: (() => Promise<void> | void)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close();
   };
+  try {
+    let db: SqliteDatabase | undefined;
+    const sqlite = (): SqliteDatabase => {
+      if (!db) {
+        const opened = openSqliteDatabase(join(config.dataDir, 'stillmotion.db'));
+        db = opened;
+        closers.push(() => {
+          opened.close();
+        });
+      }
+      return db;
+    };
+
+    let store: TaskStore;
+    if (config.store.kind === 'postgres') {
+      const pool = await openPgPool(config.store.url, {
+        ...(config.store.schema !== undefined && { schema: config.store.schema }),
+        max: config.store.poolSize,
+        ...(options.onConnectionError && { onIdleError: options.onConnectionError }),
+      });
+      closers.push(() => pool.end());
+      store = new PgTaskStore(pool);
+    } else {
+      store = new SqliteTaskStore(sqlite());
+    }
+    closers.push(() => store.close());
+
+    let queue: TaskQueue;
+    let workRoot: string;
+    if (config.queue.kind === 'bullmq') {
+      queue = await BullmqTaskQueue.open({
+        redisUrl: config.queue.redisUrl,
+        queueName: config.queue.name,
+        prefix: config.queue.prefix,
+        lockDurationMs: config.leaseMs,
+      });
+      // Several worker processes may share DATA_DIR: each gets its own scratch folder, and
+      // only folders of processes of this host that no longer run are cleared. A dead
+      // worker's leases are not touched: BullMQ's stalled-job check returns its tasks.
+      workRoot = join(config.dataDir, 'tmp', `${hostname()}-${process.pid}`);
+      await clearScratchOfDeadProcesses(join(config.dataDir, 'tmp'), hostname());
+    } else {
+      const embedded = new SqliteTaskQueue(sqlite());
+      queue = embedded;
+      workRoot = join(config.dataDir, 'tmp');
+      // Embedded mode is one process: every lease left in the file, and every scratch folder
+      // left on disk, belongs to a process that died (crash, kill -9).
+      embedded.recoverAfterRestart();
+      await clearScratch(workRoot);
+    }
+    closers.push(() => queue.close());
+
+    return {
+      store,
+      queue,
+      media: new FsMediaStore(config.mediaDir),
+      workRoot,
+      distributed: config.queue.kind === 'bullmq',
+      close: closeAll,
+    };
+  } catch (error) {
+    await closeAll().catch(() => undefined);
+    throw error;
+  }
 }

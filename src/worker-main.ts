@@ -1,0 +1,52 @@
+/**
+ * `npm run worker`: a render worker without the HTTP server, for running several on
+ * several machines (QUEUE=bullmq, STORE=postgres, MEDIA_DIR on shared storage).
+ */
+import { ConfigError, loadConfig } from './config.js';
+import { WorkerConfigError, buildWorker } from './worker.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(`stillmotion worker: configuration error: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  let worker;
+  try {
+    worker = await buildWorker(config);
+  } catch (err) {
+    if (err instanceof WorkerConfigError) {
+      console.error(`stillmotion worker: configuration error: ${err.message}`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  worker.start();
+  worker.logger.info({ workers: config.workerConcurrency, queue: config.queue, pid: process.pid }, 'stillmotion worker ready');
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    worker.logger.info({ signal }, 'worker shutting down: finishing running renders');
+    worker
+      .close()
+      .then(() => process.exit(0))
+      .catch((err) => {
+        worker.logger.error({ err }, 'worker shutdown failed');
+        process.exit(1);
+      });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((err) => {
+  console.error('stillmotion worker: failed to start', err);
+  process.exit(1);
+});

@@ -1,0 +1,73 @@
+/**
+ * A worker process's composition root: adapters + engine + worker pool, no HTTP server.
+ * Run many of them (on many machines) against one BullMQ queue and one PostgreSQL store.
+ */
+import { pino, type Logger } from 'pino';
+import { createAdapters } from './adapters/create-adapters.js';
+import type { Config } from './config.js';
+import type { Engine } from './core/ports.js';
+import { WorkerPool } from './core/worker-pool.js';
+import { createLocalEngine } from './engine/index.js';
+
+export interface WorkerProcess {
+  pool: WorkerPool;
+  logger: Logger;
+  start(): void;
+  /** Stops taking work; running renders get `graceMs`, then their tasks go back to the queue. */
+  close(graceMs?: number): Promise<void>;
+}
+
+export class WorkerConfigError extends Error {
+  override name = 'WorkerConfigError';
+}
+
+export async function buildWorker(config: Config, options: { logger?: Logger; engine?: Engine } = {}): Promise<WorkerProcess> {
+  if (config.queue.kind !== 'bullmq') {
+    // The embedded queue belongs to one process (`npm start`); a second process would
+    // treat that process's leases as dead ones.
+    throw new WorkerConfigError('a separate worker process needs QUEUE=bullmq (the embedded queue lives inside `npm start`)');
+  }
+  if (config.workerConcurrency < 1) throw new WorkerConfigError('WORKERS (WORKER_CONCURRENCY) must be at least 1 for a worker process');
+  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion-worker' } });
+  const adapters = await createAdapters(config, {
+    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool reconnects'),
+  });
+  const engine =
+    options.engine ??
+    createLocalEngine({
+      ...(config.ffmpegPath && { ffmpegPath: config.ffmpegPath }),
+      renderThreads: config.renderThreads,
+      maxImagePixels: config.maxImagePixels,
+    });
+  const pool = new WorkerPool({
+    store: adapters.store,
+    queue: adapters.queue,
+    media: adapters.media,
+    engine,
+    workRoot: adapters.workRoot,
+    concurrency: config.workerConcurrency,
+    maxAttempts: config.maxAttempts,
+    leaseMs: config.leaseMs,
+    logger,
+  });
+  let timer: NodeJS.Timeout | undefined;
+  return {
+    pool,
+    logger,
+    start() {
+      pool.start();
+      // Tasks stored but missing from the queue (enqueue failed, Redis lost its data) come back here.
+      const reconcile = () =>
+        void pool
+          .reconcile(config.reconcileIntervalMs)
+          .then((n) => n > 0 && logger.info({ requeued: n }, 'reconciler re-enqueued tasks'))
+          .catch((err) => logger.warn({ err }, 'reconcile failed'));
+      timer = setInterval(reconcile, config.reconcileIntervalMs).unref();
+    },
+    async close(graceMs = 25_000) {
+      clearInterval(timer);
+      await pool.stop(graceMs);
+      await adapters.close();
+    },
+  };
+}
