@@ -4,7 +4,6 @@
  * recovery). Each case gets its own schema (search_path), dropped afterwards.
  */
 import assert from 'node:assert/strict';
-import { createServer, Socket, type AddressInfo, type Server } from 'node:net';
 import { describe, test } from 'node:test';
 import { isAppError } from '../../src/core/errors.js';
 import { PG_MIGRATIONS, applyPgMigrations } from '../../src/adapters/postgres/migrations.js';
@@ -12,6 +11,7 @@ import { openPgPool } from '../../src/adapters/postgres/open-pool.js';
 import { PgTaskStore } from '../../src/adapters/postgres/pg-task-store.js';
 import { TASK_STORE_CASES, runTaskStoreCases } from '../cases/task-store.case.js';
 import { makeTask } from '../cases/task-fixture.js';
+import { startCuttableProxy } from '../support/tcp-proxy.js';
 import { TEST_DATABASE_URL, dropSchema, pgAdmin, postgresSkipReason, skipAll, uniqueName } from '../support/services.js';
 
 const skipReason = await postgresSkipReason();
@@ -67,50 +67,6 @@ describe('PostgreSQL schema migrations', { skip: skipReason ?? false }, () => {
     await assert.rejects(openPgPool(TEST_DATABASE_URL, { schema, max: 1 }), /newer than this build/);
   });
 });
-
-/** A loopback TCP proxy to PostgreSQL that a test can cut and restore: a network outage in miniature. */
-async function startCuttableProxy(target: URL): Promise<{ url: string; cut(): void; restore(): void; close(): Promise<void> }> {
-  let open = true;
-  const sockets = new Set<Socket>();
-  const server: Server = createServer((client) => {
-    if (!open) return client.destroy();
-    const upstream = new Socket();
-    sockets.add(client).add(upstream);
-    const drop = () => {
-      client.destroy();
-      upstream.destroy();
-      sockets.delete(client);
-      sockets.delete(upstream);
-    };
-    client.on('error', drop).on('close', drop);
-    upstream.on('error', drop).on('close', drop);
-    upstream.connect(Number(target.port || 5432), target.hostname, () => {
-      client.pipe(upstream);
-      upstream.pipe(client);
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as AddressInfo).port;
-  const url = new URL(target.toString());
-  url.hostname = '127.0.0.1';
-  url.port = String(port);
-  return {
-    url: url.toString(),
-    cut() {
-      open = false;
-      for (const socket of sockets) socket.destroy();
-      sockets.clear();
-    },
-    restore() {
-      open = true;
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        for (const socket of sockets) socket.destroy();
-        server.close(() => resolve());
-      }),
-  };
-}
 
 describe('PostgreSQL outages', { skip: skipReason ?? false }, () => {
   test('a dropped connection reads as service_unavailable while it lasts, and the store recovers', async (t) => {
