@@ -48,29 +48,25 @@ export function bearer(key: string): Record<string, string> {
   return { authorization: `Bearer ${key}`, 'content-type': 'application/json' };
 }
 
-/** POST JSON and return status + parsed body. */
-export async function postJson(url: string, body: unknown, headers: Record<string, string>) {
-  const res = await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) });
+/** The status, headers and body (parsed when it is JSON) of a response. */
+async function readResponse(res: Response) {
   const text = await res.text();
-  let json: any;
+  let body: any;
   try {
-    json = JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
-    json = text;
+    body = text;
   }
-  return { status: res.status, body: json, headers: res.headers };
+  return { status: res.status, body, headers: res.headers };
+}
+
+/** POST JSON (a string body is sent as is) and return status + parsed body. */
+export async function postJson(url: string, body: unknown, headers: Record<string, string>) {
+  return readResponse(await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }));
 }
 
 export async function getJson(url: string, headers: Record<string, string>) {
-  const res = await fetch(url, { headers });
-  const text = await res.text();
-  let json: any;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    json = text;
-  }
-  return { status: res.status, body: json, headers: res.headers };
+  return readResponse(await fetch(url, { headers }));
 }
 
 /** Polls the reseller feed until the task is terminal. */
