@@ -17,6 +17,7 @@ import { presentError } from './dialects/reseller/present.js';
 import { uploadRoutes } from './dialects/platform/upload-routes.js';
 import { v1Dialect } from './dialects/v1/routes.js';
 import { v2Dialect } from './dialects/v2/routes.js';
+import { webRoutes } from './web-routes.js';
 
 export async function buildServer(ctx: HttpContext, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -90,5 +91,6 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
   await app.register(async (scope) => v1Dialect(scope, ctx));
   await app.register(async (scope) => v2Dialect(scope, ctx));
   await app.register(async (scope) => uploadRoutes(scope, ctx));
+  await app.register(async (scope) => webRoutes(scope, ctx));
   return app;
 }

@@ -1,0 +1,52 @@
+/**
+ * Size presets. The server decides the final size (README, "Rendering"); this mirrors its
+ * rule only to tell the user what they will get: the tier fixes the long side, the aspect
+ * comes from the preset or the start image, sides are even and within 64–1920.
+ */
+import type { ModelTier } from './types.js';
+
+export type SizePreset = 'auto' | '16:9' | '9:16' | '1:1' | 'custom';
+
+export const TIER_LONG_SIDE: Readonly<Record<ModelTier, number>> = { lite: 854, turbo: 1280, standard: 1920 };
+const MIN_SIDE = 64;
+const MAX_SIDE = 1920;
+
+const ASPECTS: Readonly<Record<'16:9' | '9:16' | '1:1', number>> = { '16:9': 16 / 9, '9:16': 9 / 16, '1:1': 1 };
+
+const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
+const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
+
+/** Width × height of `aspect` with the tier's long side. */
+export function sizeAtTier(tier: ModelTier, aspect: number): { width: number; height: number } {
+  const a = clamp(aspect, 1 / 4, 4);
+  const long = TIER_LONG_SIDE[tier];
+  const [w, h] = a >= 1 ? [long, long / a] : [long * a, long];
+  return { width: even(clamp(w, MIN_SIDE, MAX_SIDE)), height: even(clamp(h, MIN_SIDE, MAX_SIDE)) };
+}
+
+/**
+ * What to send for a preset: nothing for Auto (the server follows image[0]), the
+ * preset's size at the tier otherwise, or the custom fields as typed.
+ */
+export function requestedSize(
+  preset: SizePreset,
+  tier: ModelTier,
+  custom: { width: number; height: number },
+): { width?: number; height?: number } {
+  if (preset === 'auto') return {};
+  if (preset === 'custom') return custom;
+  return sizeAtTier(tier, ASPECTS[preset]);
+}
+
+/** The expected output size, for the note beside the preset; undefined when unknown yet. */
+export function expectedSize(
+  preset: SizePreset,
+  tier: ModelTier,
+  custom: { width: number; height: number },
+  image: { width: number; height: number } | undefined,
+): { width: number; height: number } | undefined {
+  if (preset === 'auto') return image ? sizeAtTier(tier, image.width / image.height) : undefined;
+  const size = requestedSize(preset, tier, custom);
+  if (!Number.isFinite(size.width) || !Number.isFinite(size.height)) return undefined;
+  return size as { width: number; height: number };
+}
