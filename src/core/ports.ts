@@ -23,6 +23,13 @@ export interface TaskStore {
   /** Newest first. */
   listByOwner(ownerKeyId: string, options: { limit: number; before?: number }): Promise<Task[]>;
   findByIdempotencyKey(ownerKeyId: string, key: string, since: number): Promise<Task | undefined>;
+  /**
+   * Clears `idempotencyKey` on the owner's tasks that carry `key` and were created before
+   * `before`. An owner's key is unique among its tasks (an `insert` reusing one held by
+   * another task is refused as `conflict`), so a key is released once its window is over
+   * before a new task may take it.
+   */
+  releaseIdempotencyKey(ownerKeyId: string, key: string, before: number): Promise<void>;
   /** Tasks in a terminal state whose `finishedAt` is before `before` (for the retention sweep). */
   listFinishedBefore(before: number, limit: number): Promise<Task[]>;
   /** Tasks still `queued` created before `before` (the reconciler re-enqueues them). */
@@ -116,4 +123,88 @@ export interface Engine {
   canRender(motionName: string): Renderability;
   /** Renders a job to MP4s and a poster; rejects with an AppError on bad input. */
   render(job: RenderJob, context: RenderContext): Promise<RenderOutput>;
+}
+
+/** Where a webhook delivery stands. */
+export type WebhookDeliveryState =
+  /** Registered with its task; the task is not terminal yet (or nobody told us). */
+  | 'waiting'
+  /** Due for (another) attempt at `nextAttemptAt`. */
+  | 'pending'
+  | 'delivered'
+  /** Gave up: the retry window ended without a 2xx. */
+  | 'failed';
+
+/** The promise to POST one task's terminal state to the client's webhook URL. */
+export interface WebhookDelivery {
+  /** Stable across retries; sent as the Standard Webhooks `webhook-id` (`msg_<id>`). */
+  id: string;
+  taskId: string;
+  url: string;
+  state: WebhookDeliveryState;
+  /** Attempts started so far (a claim counts, even if its process died mid-attempt). */
+  attempts: number;
+  /**
+   * `waiting`: when the reconciler next looks at the task; `pending`: when the next
+   * attempt is due (a claim pushes it to the end of the claim's lease).
+   */
+  nextAttemptAt: number;
+  createdAt: number;
+  /** When the task was seen terminal; the retry window is measured from here. */
+  armedAt?: number;
+  deliveredAt?: number;
+  /** HTTP status of the last attempt, when it got one. */
+  lastStatus?: number;
+  lastError?: string;
+}
+
+/** A claim on a due delivery; only its holder may record the attempt's outcome. */
+export interface WebhookClaim {
+  delivery: WebhookDelivery;
+  /** Unique per claim; an outcome recorded with a stale token is ignored. */
+  token: string;
+}
+
+/**
+ * The webhook outbox: persisted deliveries that survive restarts and are sent at least
+ * once. Times are passed in (epoch ms) rather than read from a clock, so every adapter
+ * behaves the same under a test's clock. Several nodes may share one outbox: `claim`
+ * hands a due delivery to one of them until its lease runs out.
+ *
+ * Lifecycle: `register` (with the task, before it is stored) → `arm` (the task became
+ * terminal) → `claim` → `recordSuccess` | `recordFailure` (rescheduled or given up).
+ * The case suite is test/cases/webhook-outbox.case.ts.
+ */
+export interface WebhookOutbox {
+  /** Stores a `waiting` delivery with its first reconciler check at `checkAt`. Idempotent per `taskId`. */
+  register(delivery: { id: string; taskId: string; url: string; createdAt: number; checkAt: number }): Promise<void>;
+  /**
+   * The task became terminal: a `waiting` delivery turns `pending`, due at `at`, with its
+   * retry window starting at `at`. Returns false (and changes nothing) when the task has
+   * no delivery or it was armed already.
+   */
+  arm(taskId: string, at: number): Promise<boolean>;
+  /** `waiting` deliveries whose reconciler check is due (`nextAttemptAt <= now`), oldest check first. */
+  listWaiting(now: number, limit: number): Promise<WebhookDelivery[]>;
+  /** Moves a `waiting` delivery's next reconciler check to `at`. */
+  deferCheck(id: string, at: number): Promise<void>;
+  /**
+   * Claims up to `limit` `pending` deliveries due at `now`, for `leaseMs`: each one's
+   * `attempts` goes up by one and it is not handed out again before `now + leaseMs`.
+   * Concurrent claims (other nodes) never get the same delivery.
+   */
+  claim(now: number, leaseMs: number, limit: number): Promise<WebhookClaim[]>;
+  /** The attempt got a 2xx: `delivered`. False when the claim was stale (nothing changed). */
+  recordSuccess(claim: WebhookClaim, outcome: { at: number; status: number }): Promise<boolean>;
+  /**
+   * The attempt failed: `pending` again, due at `retryAt`, or `failed` for good when
+   * `retryAt` is undefined. False when the claim was stale (nothing changed).
+   */
+  recordFailure(claim: WebhookClaim, outcome: { status?: number; error: string; retryAt?: number }): Promise<boolean>;
+  getByTask(taskId: string): Promise<WebhookDelivery | undefined>;
+  /** Removes a delivery (its task no longer exists). */
+  delete(id: string): Promise<void>;
+  /** Deletes `delivered` and `failed` deliveries created before `before`; returns how many. */
+  prune(before: number): Promise<number>;
+  close(): Promise<void>;
 }

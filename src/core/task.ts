@@ -114,6 +114,11 @@ export interface WebhookTarget {
   url: string;
   /** v1's caller secret, sent back as `X-Webhook-Secret-Key`. */
   secret?: string;
+  /**
+   * The absolute base URL the client reached us at when it submitted; the links in the
+   * webhook body (status_url, media URLs) use it, as the poll responses it saw did.
+   */
+  baseUrl?: string;
 }
 
 export interface Task {
@@ -134,6 +139,11 @@ export interface Task {
   error?: TaskError;
   webhook?: WebhookTarget;
   idempotencyKey?: string;
+  /**
+   * Hash of the normalised request (see `requestFingerprint` in task-service.ts): a reused
+   * Idempotency-Key with a different request is refused instead of answered with this task.
+   */
+  requestFingerprint?: string;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;

@@ -38,7 +38,7 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     const read = await store.get(task.id);
     assert.deepEqual(read, task);
     // Not merely undefined-valued: a dialect that renders `key in task` must see nothing.
-    for (const key of ['resolved', 'results', 'error', 'webhook', 'idempotencyKey', 'startedAt', 'finishedAt']) {
+    for (const key of ['resolved', 'results', 'error', 'webhook', 'idempotencyKey', 'requestFingerprint', 'startedAt', 'finishedAt']) {
       assert.equal(Object.hasOwn(read!, key), false, `${key} should be absent`);
     }
   },
@@ -153,10 +153,29 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     assert.equal(await store.findByIdempotencyKey('key-c', 'k1', T0 - 60_000), undefined);
   },
 
-  async 'findByIdempotencyKey prefers the newest task with that key'({ store }) {
+  async 'an owner\'s Idempotency-Key is held by one task: a second insert is a conflict naming it'({ store }) {
+    const first = makeTask({ idempotencyKey: 'k', createdAt: T0 });
+    await store.insert(first);
+    await assert.rejects(
+      store.insert(makeTask({ idempotencyKey: 'k', createdAt: T0 + 1000 })),
+      (error) => isAppError(error) && error.code === 'conflict' && error.field === 'Idempotency-Key',
+    );
+    await store.insert(makeTask({ ownerKeyId: 'key-b', idempotencyKey: 'k' }));
+    await store.insert(makeTask({ idempotencyKey: 'other' }));
+    assert.equal((await store.findByIdempotencyKey('key-a', 'k', 0))?.id, first.id);
+  },
+
+  async 'releaseIdempotencyKey frees the key of tasks created before the cutoff only'({ store }) {
     const old = makeTask({ idempotencyKey: 'k', createdAt: T0 });
-    const recent = makeTask({ idempotencyKey: 'k', createdAt: T0 + 1000 });
     await store.insert(old);
+    await store.releaseIdempotencyKey('key-a', 'k', T0);
+    assert.equal((await store.findByIdempotencyKey('key-a', 'k', 0))?.id, old.id, '`before` is exclusive');
+    await store.releaseIdempotencyKey('key-b', 'k', T0 + 1);
+    assert.equal((await store.findByIdempotencyKey('key-a', 'k', 0))?.id, old.id, 'per owner');
+    await store.releaseIdempotencyKey('key-a', 'k', T0 + 1);
+    assert.equal(await store.findByIdempotencyKey('key-a', 'k', 0), undefined);
+    assert.equal(Object.hasOwn((await store.get(old.id))!, 'idempotencyKey'), false, 'the old task stays, without its key');
+    const recent = makeTask({ idempotencyKey: 'k', createdAt: T0 + 1000 });
     await store.insert(recent);
     assert.equal((await store.findByIdempotencyKey('key-a', 'k', 0))?.id, recent.id);
   },

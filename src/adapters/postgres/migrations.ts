@@ -49,6 +49,24 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX tasks_status_created ON tasks (status, created_at);
     `,
   },
+  {
+    version: 2,
+    name: 'idempotency_fingerprint',
+    // As SQLite's migration 3: an owner's Idempotency-Key is unique among its tasks (racing
+    // submits on several nodes cannot both insert), duplicates stored before keep only the
+    // newest task's copy, and the request fingerprint is kept to refuse a reused key.
+    sql: `
+      ALTER TABLE tasks ADD COLUMN request_fingerprint TEXT;
+      UPDATE tasks SET idempotency_key = NULL
+        WHERE idempotency_key IS NOT NULL AND EXISTS (
+          SELECT 1 FROM tasks newer
+          WHERE newer.owner_key_id = tasks.owner_key_id AND newer.idempotency_key = tasks.idempotency_key
+            AND (newer.created_at > tasks.created_at OR (newer.created_at = tasks.created_at AND newer.id > tasks.id)));
+      DROP INDEX tasks_owner_idempotency;
+      CREATE UNIQUE INDEX tasks_owner_idempotency ON tasks (owner_key_id, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+    `,
+  },
 ];
 
 /** First half of the advisory lock key; the second is a hash of the schema name. */

@@ -27,6 +27,7 @@ interface TaskRow {
   error: string | null;
   webhook: string | null;
   idempotency_key: string | null;
+  request_fingerprint: string | null;
   // BIGINT arrives as a string (it may exceed 2^53 in general; ours never do).
   created_at: string;
   updated_at: string;
@@ -50,7 +51,7 @@ const TERMINAL = [...TERMINAL_STATUSES];
 
 const COLUMNS =
   'id, job_id, owner_key_id, dialect, status, progress, attempts, params, resolved, results, error, webhook, ' +
-  'idempotency_key, created_at, updated_at, started_at, finished_at';
+  'idempotency_key, request_fingerprint, created_at, updated_at, started_at, finished_at';
 
 /**
  * {@link TaskStore} on PostgreSQL. Same semantics as the SQLite store, case for case (the
@@ -87,6 +88,12 @@ export class PgTaskStore implements TaskStore {
       );
     } catch (error) {
       if ((error as { code?: unknown }).code === '23505') {
+        if ((error as { constraint?: unknown }).constraint === 'tasks_owner_idempotency') {
+          throw new AppError('conflict', 'Idempotency-Key: already used by another task of this key', {
+            field: 'Idempotency-Key',
+            cause: error,
+          });
+        }
         throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
       }
       throw error;
@@ -141,6 +148,14 @@ export class PgTaskStore implements TaskStore {
       [ownerKeyId, key, since],
     );
     return rows[0] && fromRow(rows[0]);
+  }
+
+  async releaseIdempotencyKey(ownerKeyId: string, key: string, before: number): Promise<void> {
+    await this.#query('UPDATE tasks SET idempotency_key = NULL WHERE owner_key_id = $1 AND idempotency_key = $2 AND created_at < $3', [
+      ownerKeyId,
+      key,
+      before,
+    ]);
   }
 
   async listFinishedBefore(before: number, limit: number): Promise<Task[]> {
@@ -215,6 +230,7 @@ function toRow(task: Task): TaskRow {
     error: json(task.error),
     webhook: json(task.webhook),
     idempotency_key: task.idempotencyKey ?? null,
+    request_fingerprint: task.requestFingerprint ?? null,
     created_at: String(task.createdAt),
     updated_at: String(task.updatedAt),
     started_at: task.startedAt === undefined ? null : String(task.startedAt),
@@ -241,6 +257,7 @@ function fromRow(row: TaskRow): Task {
   if (row.error !== null) task.error = JSON.parse(row.error) as Task['error'];
   if (row.webhook !== null) task.webhook = JSON.parse(row.webhook) as Task['webhook'];
   if (row.idempotency_key !== null) task.idempotencyKey = row.idempotency_key;
+  if (row.request_fingerprint !== null) task.requestFingerprint = row.request_fingerprint;
   if (row.started_at !== null) task.startedAt = Number(row.started_at);
   if (row.finished_at !== null) task.finishedAt = Number(row.finished_at);
   return task;

@@ -68,6 +68,51 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX queue_jobs_ready ON queue_jobs (ready_at, seq);
     `,
   },
+  {
+    version: 3,
+    name: 'idempotency_fingerprint',
+    // An owner's Idempotency-Key is unique among its tasks, so two submits racing with one
+    // key cannot both insert (the loser reads the winner back). Keys that were already
+    // stored twice keep only the newest task's copy. The fingerprint lets a reused key
+    // with a different request be refused rather than answered with the first task.
+    sql: `
+      ALTER TABLE tasks ADD COLUMN request_fingerprint TEXT;
+      UPDATE tasks SET idempotency_key = NULL
+        WHERE idempotency_key IS NOT NULL AND EXISTS (
+          SELECT 1 FROM tasks newer
+          WHERE newer.owner_key_id = tasks.owner_key_id AND newer.idempotency_key = tasks.idempotency_key
+            AND (newer.created_at > tasks.created_at OR (newer.created_at = tasks.created_at AND newer.id > tasks.id)));
+      DROP INDEX tasks_owner_idempotency;
+      CREATE UNIQUE INDEX tasks_owner_idempotency ON tasks (owner_key_id, idempotency_key)
+        WHERE idempotency_key IS NOT NULL;
+    `,
+  },
+  {
+    version: 4,
+    name: 'webhook_deliveries',
+    // The webhook outbox. `next_attempt_at` is the reconciler's next look while waiting,
+    // the next attempt while pending, and the end of the claim's lease while one is out
+    // (the queue's ready_at trick): "due" is one range scan. `claim_token` names the
+    // current claim, so an attempt whose lease ran out cannot record its outcome.
+    sql: `
+      CREATE TABLE webhook_deliveries (
+        id              TEXT    PRIMARY KEY,
+        task_id         TEXT    NOT NULL UNIQUE,
+        url             TEXT    NOT NULL,
+        state           TEXT    NOT NULL CHECK (state IN ('waiting','pending','delivered','failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        created_at      INTEGER NOT NULL,
+        armed_at        INTEGER,
+        delivered_at    INTEGER,
+        last_status     INTEGER,
+        last_error      TEXT,
+        claim_token     TEXT
+      ) STRICT;
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+      CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);
+    `,
+  },
 ];
 
 /**

@@ -26,6 +26,7 @@ interface TaskRow {
   error: string | null;
   webhook: string | null;
   idempotency_key: string | null;
+  request_fingerprint: string | null;
   created_at: number;
   updated_at: number;
   started_at: number | null;
@@ -67,9 +68,9 @@ export class SqliteTaskStore implements TaskStore {
     const terminal = TERMINAL.map(() => '?').join(',');
     this.#statements = {
       insert: db.prepare(`INSERT INTO tasks (id, job_id, owner_key_id, dialect, status, progress, attempts, params,
-          resolved, results, error, webhook, idempotency_key, created_at, updated_at, started_at, finished_at)
+          resolved, results, error, webhook, idempotency_key, request_fingerprint, created_at, updated_at, started_at, finished_at)
         VALUES (@id, @job_id, @owner_key_id, @dialect, @status, @progress, @attempts, @params,
-          @resolved, @results, @error, @webhook, @idempotency_key, @created_at, @updated_at, @started_at, @finished_at)`),
+          @resolved, @results, @error, @webhook, @idempotency_key, @request_fingerprint, @created_at, @updated_at, @started_at, @finished_at)`),
       get: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       listByOwner: db.prepare(
         'SELECT * FROM tasks WHERE owner_key_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?',
@@ -77,6 +78,8 @@ export class SqliteTaskStore implements TaskStore {
       findByIdempotencyKey: db.prepare(`SELECT * FROM tasks
         WHERE owner_key_id = ? AND idempotency_key = ? AND created_at >= ?
         ORDER BY created_at DESC, id DESC LIMIT 1`),
+      releaseIdempotencyKey: db.prepare(`UPDATE tasks SET idempotency_key = NULL
+        WHERE owner_key_id = ? AND idempotency_key = ? AND created_at < ?`),
       listFinishedBefore: db.prepare(`SELECT * FROM tasks
         WHERE status IN (${terminal}) AND finished_at < ? ORDER BY finished_at, id LIMIT ?`),
       listQueuedBefore: db.prepare(
@@ -93,7 +96,15 @@ export class SqliteTaskStore implements TaskStore {
     try {
       this.#statements.insert.run(toRow(task));
     } catch (error) {
-      if (isUniqueViolation(error)) throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
+      if (isUniqueViolation(error)) {
+        if (String((error as Error).message).includes('idempotency_key')) {
+          throw new AppError('conflict', 'Idempotency-Key: already used by another task of this key', {
+            field: 'Idempotency-Key',
+            cause: error,
+          });
+        }
+        throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
+      }
       throw error;
     }
   }
@@ -145,6 +156,11 @@ export class SqliteTaskStore implements TaskStore {
     this.#assertOpen();
     const row = this.#statements.findByIdempotencyKey.get(ownerKeyId, key, since) as TaskRow | undefined;
     return row && fromRow(row);
+  }
+
+  async releaseIdempotencyKey(ownerKeyId: string, key: string, before: number): Promise<void> {
+    this.#assertOpen();
+    this.#statements.releaseIdempotencyKey.run(ownerKeyId, key, before);
   }
 
   async listFinishedBefore(before: number, limit: number): Promise<Task[]> {
@@ -225,6 +241,7 @@ function toRow(task: Task): TaskRow {
     error: json(task.error),
     webhook: json(task.webhook),
     idempotency_key: task.idempotencyKey ?? null,
+    request_fingerprint: task.requestFingerprint ?? null,
     created_at: task.createdAt,
     updated_at: task.updatedAt,
     started_at: task.startedAt ?? null,
@@ -251,6 +268,7 @@ function fromRow(row: TaskRow): Task {
   if (row.error !== null) task.error = JSON.parse(row.error) as Task['error'];
   if (row.webhook !== null) task.webhook = JSON.parse(row.webhook) as Task['webhook'];
   if (row.idempotency_key !== null) task.idempotencyKey = row.idempotency_key;
+  if (row.request_fingerprint !== null) task.requestFingerprint = row.request_fingerprint;
   if (row.started_at !== null) task.startedAt = row.started_at;
   if (row.finished_at !== null) task.finishedAt = row.finished_at;
   return task;
