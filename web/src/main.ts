@@ -3,7 +3,7 @@
  * the history together. Everything it does goes through the public reseller API.
  */
 import { Api, ApiError } from './api.js';
-import { byId } from './dom.js';
+import { byId, h } from './dom.js';
 import { clearFieldErrors, showFieldError } from './field-errors.js';
 import { GenerateForm } from './generate-form.js';
 import { ImageSlots } from './image-slots.js';
@@ -69,9 +69,19 @@ async function useKey(key: string): Promise<void> {
     return;
   }
   saveKey(key);
-  keyInput.value = key;
-  forgetButton.hidden = false;
+  showKeyState(key);
   void history.reload(api);
+}
+
+/** With a working key, the header says whose it is (the id, never the secret) instead of asking. */
+function showKeyState(key: string | undefined): void {
+  keyInput.value = key ?? '';
+  for (const id of ['api-key-label', 'api-key', 'key-save']) byId(id).hidden = !!key;
+  const status = byId('key-status');
+  status.hidden = !key;
+  status.replaceChildren();
+  if (key) status.append('Key ', h('strong', {}, key.slice(0, key.indexOf(':'))), ' saved in this browser');
+  forgetButton.hidden = !key;
 }
 
 async function loadIntoForm(feed: Feed): Promise<boolean> {
@@ -129,8 +139,7 @@ byId<HTMLFormElement>('key-form').addEventListener('submit', (e) => {
 forgetButton.addEventListener('click', () => {
   forgetKey();
   api = undefined;
-  keyInput.value = '';
-  forgetButton.hidden = true;
+  showKeyState(undefined);
   keyInput.focus();
 });
 formEl.addEventListener('submit', (e) => {
