@@ -23,10 +23,27 @@ import { createImageLoader } from './inputs/load-image.js';
 import { loadOrCreateServerSecret } from './auth/server-secret.js';
 import { UploadTokens } from './uploads/upload-tokens.js';
 import { uploadAwareLoader } from './uploads/upload-aware-loader.js';
+import type { RetrySchedule } from './webhooks/retry-schedule.js';
+import { loadOrCreateSigningSecret } from './webhooks/signing.js';
+import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
+import { createWebhookSender } from './webhooks/webhook-sender.js';
+import { checkWebhookUrl } from './webhooks/webhook-url.js';
+
+/** Test seams for webhook delivery timing (production uses the defaults). */
+export interface WebhookTimings {
+  retry?: RetrySchedule;
+  /** Clock of the dispatcher (retry times, signatures' timestamps). */
+  now?: () => number;
+  pollMs?: number;
+  reconcileMs?: number;
+  /** When the reconciler first looks at a task it was not told finished. */
+  checkDelayMs?: number;
+}
 
 export interface App {
   server: FastifyInstance;
   pool: WorkerPool;
+  webhooks: WebhookDispatcher;
   logger: Logger;
   /** Starts workers and periodic jobs (retention sweep, queue reconciler). */
   start(): void;
@@ -38,7 +55,10 @@ const HOUR = 60 * 60 * 1000;
 const PREVIEW_WIDTH = 320;
 const PREVIEW_HEIGHT = 180;
 
-export async function buildApp(config: Config, options: { logger?: Logger; engine?: Engine } = {}): Promise<App> {
+export async function buildApp(
+  config: Config,
+  options: { logger?: Logger; engine?: Engine; webhooks?: WebhookTimings } = {},
+): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion' } });
   mkdirSync(config.dataDir, { recursive: true });
 
@@ -73,7 +93,33 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
     media,
     { maxBytes: config.maxImageBytes, maxPixels: config.maxImagePixels },
   );
-  const service = new TaskService({ store, queue, media, engine, catalogue, loadImage });
+  const outbox = adapters.webhookOutbox();
+  const sender = createWebhookSender({ allowPrivate: config.allowPrivateUrls, timeoutMs: 10_000 });
+  const timings = options.webhooks ?? {};
+  const webhooks = new WebhookDispatcher({
+    outbox,
+    store,
+    send: sender.send,
+    signingSecret: loadOrCreateSigningSecret(config.dataDir),
+    fallbackBaseUrl: config.publicBaseUrl ?? `http://127.0.0.1:${config.port}`,
+    logger,
+    ...(timings.now && { now: timings.now }),
+    ...(timings.retry && { retry: timings.retry }),
+    ...(timings.pollMs !== undefined && { pollMs: timings.pollMs }),
+    ...(timings.reconcileMs !== undefined && { reconcileMs: timings.reconcileMs }),
+  });
+  const service = new TaskService({
+    store,
+    queue,
+    media,
+    engine,
+    catalogue,
+    loadImage,
+    webhooks: outbox,
+    checkWebhookUrl: (url, field) => void checkWebhookUrl(url, field, config.allowPrivateUrls),
+    ...(timings.checkDelayMs !== undefined && { webhookCheckDelayMs: timings.checkDelayMs }),
+    onTerminal: (task) => webhooks.notifyTerminal(task),
+  });
   const metrics = new Metrics({ store, queue });
   const pool = new WorkerPool({
     store,
@@ -86,6 +132,7 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
     leaseMs: config.leaseMs,
     logger,
     onRenderFinished: (outcome, seconds) => metrics.renderFinished(outcome, seconds),
+    onTerminal: (task) => webhooks.notifyTerminal(task),
   });
   const previews = new MotionPreviews(
     join(config.dataDir, 'previews'),
@@ -129,9 +176,11 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
   return {
     server,
     pool,
+    webhooks,
     logger,
     start() {
       pool.start();
+      webhooks.start();
       void sweep();
       timers.push(setInterval(sweep, HOUR).unref());
       // Tasks stored but never enqueued (a crash between the two) are picked up here.
@@ -143,6 +192,9 @@ export async function buildApp(config: Config, options: { logger?: Logger; engin
       for (const timer of timers) clearInterval(timer);
       await closeServer(server, Math.min(graceMs, 10_000));
       await pool.stop(graceMs);
+      // After the pool: renders finishing during the grace period still arm their webhooks.
+      await webhooks.stop();
+      await sender.close();
       await adapters.close();
     },
   };

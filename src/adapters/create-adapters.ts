@@ -4,12 +4,15 @@
  * - store: SQLite (embedded, default) or PostgreSQL (`STORE=postgres`, shared by every node);
  * - queue: embedded in the SQLite file (default, one process) or BullMQ on Redis
  *   (`QUEUE=bullmq`, any number of worker processes and API nodes);
- * - media: files under `MEDIA_DIR` (default `DATA_DIR/media`; shared storage for several machines).
+ * - media: files under `MEDIA_DIR` (default `DATA_DIR/media`; shared storage for several machines);
+ * - webhook outbox: in the SQLite file of `DATA_DIR`, whatever the store (no PostgreSQL
+ *   outbox yet): each API node delivers the webhooks of the tasks submitted to it, arming
+ *   those finished by other processes through its reconciler.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import type { MediaStore, TaskQueue, TaskStore } from '../core/ports.js';
+import type { MediaStore, TaskQueue, TaskStore, WebhookOutbox } from '../core/ports.js';
 import { BullmqTaskQueue } from './bullmq/bullmq-task-queue.js';
 import { FsMediaStore } from './fs/fs-media-store.js';
 import { openPgPool } from './postgres/open-pool.js';
@@ -17,12 +20,15 @@ import { PgTaskStore } from './postgres/pg-task-store.js';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite/open-database.js';
 import { SqliteTaskQueue } from './sqlite/sqlite-task-queue.js';
 import { SqliteTaskStore } from './sqlite/sqlite-task-store.js';
+import { SqliteWebhookOutbox } from './sqlite/sqlite-webhook-outbox.js';
 import { clearScratch, clearScratchOfDeadProcesses } from './scratch.js';
 
 export interface Adapters {
   store: TaskStore;
   queue: TaskQueue;
   media: MediaStore;
+  /** The webhook outbox, opened on first use (API nodes only; render-only workers never open it). */
+  webhookOutbox(): WebhookOutbox;
   /** Scratch folder for renders in this process. */
   workRoot: string;
   /** True when other processes share the queue (BullMQ): no single-process recovery ran. */
@@ -93,10 +99,22 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
     }
     closers.push(() => queue.close());
 
+    let outbox: WebhookOutbox | undefined;
+    const webhookOutbox = (): WebhookOutbox => {
+      if (!outbox) {
+        const opened = new SqliteWebhookOutbox(sqlite());
+        outbox = opened;
+        // Before the database closes (closers run in reverse order).
+        closers.push(() => opened.close());
+      }
+      return outbox;
+    };
+
     return {
       store,
       queue,
       media: new FsMediaStore(config.mediaDir),
+      webhookOutbox,
       workRoot,
       distributed: config.queue.kind === 'bullmq',
       close: closeAll,

@@ -2,10 +2,10 @@
  * The task core's front door: submit, get, list, cancel. Every dialect calls this and
  * nothing else; it depends only on ports.
  */
-import { randomBytes, randomInt, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { MotionCatalogue } from '../catalogue/motion-catalogue.js';
-import { AppError } from './errors.js';
-import type { Engine, MediaStore, TaskQueue, TaskStore } from './ports.js';
+import { AppError, isAppError } from './errors.js';
+import type { Engine, MediaStore, TaskQueue, TaskStore, WebhookOutbox } from './ports.js';
 import type { Dialect, InputImage, ModelTier, MotionRef, Task, WebhookTarget } from './task.js';
 
 /** An input image after fetching and checking (see src/inputs). */
@@ -40,6 +40,8 @@ export interface SubmitRequest {
   images: { value: string; field: string }[];
   checkNsfw?: boolean;
   webhook?: WebhookTarget;
+  /** How the dialect names the webhook URL in errors: `webhook.url`, `hf_webhook`, `callback_url`. */
+  webhookField?: string;
   idempotencyKey?: string;
 }
 
@@ -50,6 +52,17 @@ export interface TaskServiceDeps {
   engine: Engine;
   catalogue: MotionCatalogue;
   loadImage: LoadImage;
+  /**
+   * The webhook outbox. A task with a webhook gets its delivery registered before the task
+   * is stored (see `create`); without an outbox, webhooks are refused at submit.
+   */
+  webhooks?: WebhookOutbox;
+  /** Throws a 4xx AppError naming `field` when a webhook URL may not be used (scheme, literal address). */
+  checkWebhookUrl?: (url: string, field: string) => void;
+  /** When the reconciler first looks at a registered delivery whose task it was not told about. */
+  webhookCheckDelayMs?: number;
+  /** Called when this service moves a task to a terminal state (cancel), as WorkerPool's hook. */
+  onTerminal?: (task: Task) => void;
   now?: () => number;
 }
 
@@ -68,6 +81,30 @@ const EXTENSIONS: Record<string, string> = {
   'image/tiff': 'tiff',
 };
 
+/**
+ * A hash of the normalised request: what the client asked for, independent of JSON key
+ * order and whitespace. Error-message field names are left out (they follow from the
+ * dialect, which is in), and so is the base URL the client happened to use.
+ */
+export function requestFingerprint(request: SubmitRequest): string {
+  const normalised = [
+    request.dialect,
+    request.model,
+    request.motions.map((m) => [m.ref, m.strength]),
+    request.prompt,
+    request.enhancePrompt,
+    request.seed ?? null,
+    request.width ?? null,
+    request.height ?? null,
+    request.duration ?? null,
+    request.fps ?? null,
+    request.images.map((i) => i.value),
+    request.checkNsfw ?? null,
+    request.webhook ? [request.webhook.url, request.webhook.secret ?? null] : null,
+  ];
+  return `sha256:${createHash('sha256').update(JSON.stringify(normalised)).digest('base64url')}`;
+}
+
 /** Unguessable folder name for a task's media (128 bits). */
 export function mediaToken(): string {
   return randomBytes(16).toString('hex');
@@ -76,6 +113,8 @@ export function mediaToken(): string {
 export class TaskService {
   private readonly deps: TaskServiceDeps;
   private readonly now: () => number;
+  /** Keyed submits in flight in this process, chained per owner and key. */
+  private readonly keyedSubmits = new Map<string, Promise<unknown>>();
 
   constructor(deps: TaskServiceDeps) {
     this.deps = deps;
@@ -108,21 +147,84 @@ export class TaskService {
 
   /**
    * Validates, fetches and stores the inputs, then durably stores and enqueues the task.
-   * Resolves once the task is on disk; the same Idempotency-Key returns the first task.
+   * Resolves once the task is on disk. With an Idempotency-Key, the same key and request
+   * within 24 h returns the first task, and the same key with another request is a 409.
    */
   async submit(request: SubmitRequest): Promise<Task> {
-    const { store, queue } = this.deps;
-    if (request.idempotencyKey) {
-      const existing = await store.findByIdempotencyKey(
-        request.ownerKeyId,
-        request.idempotencyKey,
-        this.now() - IDEMPOTENCY_WINDOW_MS,
-      );
-      if (existing) return existing;
+    if (request.webhook) this.checkWebhook(request.webhook.url, request.webhookField ?? 'webhook.url');
+    const key = request.idempotencyKey;
+    if (!key) return this.create(request);
+    const fingerprint = requestFingerprint(request);
+    // One keyed submit at a time per owner and key in this process: an SDK retry that
+    // arrives while the first attempt is still loading images waits and then finds its
+    // task instead of loading them again. Across processes the store's unique key decides.
+    const slot = `${request.ownerKeyId}\n${key}`;
+    const previous = this.keyedSubmits.get(slot) ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.submitKeyed(request, key, fingerprint));
+    this.keyedSubmits.set(slot, run);
+    try {
+      return await run;
+    } finally {
+      if (this.keyedSubmits.get(slot) === run) this.keyedSubmits.delete(slot);
     }
+  }
+
+  private async submitKeyed(request: SubmitRequest, key: string, fingerprint: string): Promise<Task> {
+    const { store } = this.deps;
+    const since = this.now() - IDEMPOTENCY_WINDOW_MS;
+    const existing = await store.findByIdempotencyKey(request.ownerKeyId, key, since);
+    if (existing) return this.replay(existing, fingerprint);
+    // A task older than the window may still hold the key; it lets go of it now.
+    await store.releaseIdempotencyKey(request.ownerKeyId, key, since);
+    try {
+      return await this.create(request, fingerprint);
+    } catch (error) {
+      // Another node inserted a task with this key first: answer with that one.
+      if (isAppError(error) && error.code === 'conflict' && error.field === 'Idempotency-Key') {
+        const winner = await store.findByIdempotencyKey(request.ownerKeyId, key, since);
+        if (winner) return this.replay(winner, fingerprint);
+      }
+      throw error;
+    }
+  }
+
+  /** The first task for a reused key, unless the request differs from the first one. */
+  private replay(task: Task, fingerprint: string): Task {
+    // Tasks stored before fingerprints existed cannot be compared; they are returned.
+    if (task.requestFingerprint !== undefined && task.requestFingerprint !== fingerprint) {
+      throw new AppError(
+        'conflict',
+        `Idempotency-Key: was used within the last 24 h for a different request (task ${task.id}); send a new key for a new request`,
+        { field: 'Idempotency-Key' },
+      );
+    }
+    return task;
+  }
+
+  private checkWebhook(url: string, field: string): void {
+    if (!this.deps.webhooks) {
+      throw new AppError('invalid_request', `${field}: webhooks are not available on this server`, { field });
+    }
+    this.deps.checkWebhookUrl?.(url, field);
+  }
+
+  /**
+   * Creates the task. Webhooks and crashes: the delivery is registered (as `waiting`)
+   * *before* the task is stored, so no task with a webhook ever exists without its
+   * delivery record. The worker that finishes the task arms the delivery; if the process
+   * dies between "task terminal" and "armed", the dispatcher's reconciler finds the
+   * waiting delivery, sees the task is terminal and arms it. This was chosen over writing
+   * the outbox row in the terminal update's transaction because it keeps the TaskStore
+   * and the outbox independent ports (a PostgreSQL store with an SQLite outbox, or the
+   * reverse, stays correct) and needs no change to every terminal transition. A
+   * registration whose task never got stored is dropped by the reconciler.
+   */
+  private async create(request: SubmitRequest, fingerprint?: string): Promise<Task> {
+    const { store, queue, webhooks } = this.deps;
     const motions = this.resolveMotions(request.motions);
     const seed = request.seed ?? randomInt(SEED_MIN, SEED_MAX + 1);
-    const images = await this.storeImages(request.images, request.ownerKeyId);
+    const token = mediaToken();
+    const images = await this.storeImages(request.images, request.ownerKeyId, token);
     const now = this.now();
     const task: Task = {
       id: randomUUID(),
@@ -147,19 +249,37 @@ export class TaskService {
       },
       ...(request.webhook && { webhook: request.webhook }),
       ...(request.idempotencyKey && { idempotencyKey: request.idempotencyKey }),
+      ...(fingerprint && { requestFingerprint: fingerprint }),
       createdAt: now,
       updatedAt: now,
     };
-    await store.insert(task);
+    const deliveryId = randomUUID();
+    try {
+      if (task.webhook && webhooks) {
+        await webhooks.register({
+          id: deliveryId,
+          taskId: task.id,
+          url: task.webhook.url,
+          createdAt: now,
+          checkAt: now + (this.deps.webhookCheckDelayMs ?? 60_000),
+        });
+      }
+      await store.insert(task);
+    } catch (error) {
+      // Nothing refers to these any more; best effort, the error is what matters.
+      await this.deps.media.deletePrefix(`inputs/${token}`).catch(() => undefined);
+      if (task.webhook && webhooks) await webhooks.delete(deliveryId).catch(() => undefined);
+      throw error;
+    }
     // The task is durable now. If enqueueing fails, the reconciler re-enqueues it
-    // (see WorkerPool.reconcile), so the client still gets its id.
+    // (see WorkerPool.reconcile), so the client still gets its id — never a 5xx for a
+    // task that exists (the official SDK re-submits on any error).
     await queue.enqueue(task.id).catch(() => undefined);
     return task;
   }
 
-  private async storeImages(images: SubmitRequest['images'], ownerKeyId: string): Promise<InputImage[]> {
+  private async storeImages(images: SubmitRequest['images'], ownerKeyId: string, token: string): Promise<InputImage[]> {
     const loaded = await Promise.all(images.map(({ value, field }) => this.deps.loadImage(value, field, ownerKeyId)));
-    const token = mediaToken();
     return Promise.all(
       loaded.map(async (image, index): Promise<InputImage> => {
         const ext = EXTENSIONS[image.contentType] ?? 'bin';
@@ -199,6 +319,7 @@ export class TaskService {
     const updated = await this.deps.store.update(id, { status: 'canceled', finishedAt: this.now() }, from);
     if (!updated) return { task: (await this.deps.store.get(id)) ?? task, canceled: false };
     if (task.status === 'queued') await this.deps.queue.remove(id).catch(() => undefined);
+    this.deps.onTerminal?.(updated);
     return { task: updated, canceled: true };
   }
 }

@@ -36,6 +36,15 @@ export const GenerateBody = Type.Object(
     ),
     duration: Type.Optional(Type.Number({ minimum: 2, maximum: 10, description: 'Extension: clip length in seconds (default 5).' })),
     fps: Type.Optional(Type.Integer({ minimum: 12, maximum: 60, description: 'Extension: frames per second (default 24).' })),
+    callback_url: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 2000,
+        description:
+          'Extension: an http(s) URL that gets a signed POST of the job-set (as /higgsfield/feed/{id} returns it) once the task ' +
+          'is completed, failed, nsfw or canceled; retried for up to 2 h until it answers 2xx. See README "Webhooks".',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -16,7 +16,7 @@ import { DEFAULT_MOTION, tierOfV1Model } from '../platform/tiers.js';
 import { idempotencyKeyOf } from '../reseller/routes.js';
 import { presentRequest } from '../v2/present.js';
 import { submitV2 } from '../v2/routes.js';
-import { DopV2Body } from '../v2/schemas.js';
+import { DopV2Body, WebhookQuery } from '../v2/schemas.js';
 import { DetailError, DopBody, JobSet, JobSetParams, MotionSummary } from './schemas.js';
 import { presentJobSet } from './present.js';
 
@@ -37,6 +37,7 @@ export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Prom
         summary: 'Create an image-to-video job-set (DoP)',
         description: 'Body `{params, webhook?}` → JobSet. A flat v2-style body (no `params`) gets the v2 request object.',
         body: Type.Object({}, { additionalProperties: true, description: 'See DopBody (v1) or DopV2Body (flat)' }),
+        querystring: WebhookQuery,
         response: { 200: Type.Object({}, { additionalProperties: true }), '4xx': DetailError },
       },
     },
@@ -44,7 +45,7 @@ export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Prom
       const raw = request.body as Record<string, unknown>;
       const base = baseUrlOf(request, ctx.config.publicBaseUrl);
       if (!('params' in raw)) {
-        const task = await submitV2(ctx, request.ownerKeyId, validateFlat(raw), 'standard', request.headers, undefined);
+        const task = await submitV2(ctx, request.ownerKeyId, validateFlat(raw), 'standard', request.headers, request.query.hf_webhook, base);
         return { ...presentJobSet(task, base), ...presentRequest(task, base) };
       }
       const body = validateV1(raw);
@@ -68,7 +69,7 @@ export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Prom
         ...(p.height !== undefined && { height: p.height }),
         ...(p.duration !== undefined && { duration: p.duration }),
         ...(p.fps !== undefined && { fps: p.fps }),
-        ...(body.webhook && { webhook: { url: body.webhook.url, secret: body.webhook.secret } }),
+        ...(body.webhook && { webhook: { url: body.webhook.url, secret: body.webhook.secret, baseUrl: base }, webhookField: 'webhook.url' }),
         ...idempotencyKeyOf(request.headers['idempotency-key']),
       };
       const task = await ctx.service.submit(submit);

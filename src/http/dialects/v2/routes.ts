@@ -28,6 +28,7 @@ export async function submitV2(
   model: ModelTier,
   headers: Record<string, string | string[] | undefined>,
   webhookUrl: string | undefined,
+  baseUrl: string,
 ): Promise<Task> {
   const motions = body.motions?.length
     ? body.motions.map((m, i) => ({ ref: m.id, strength: m.strength ?? 1, field: `motions[${i}].id` }))
@@ -49,7 +50,7 @@ export async function submitV2(
     ...(body.fps !== undefined && { fps: body.fps }),
     ...(body.width !== undefined && { width: body.width }),
     ...(body.height !== undefined && { height: body.height }),
-    ...(webhookUrl && { webhook: { url: webhookUrl } }),
+    ...(webhookUrl && { webhook: { url: webhookUrl, baseUrl }, webhookField: 'hf_webhook' }),
     ...idempotencyKeyOf(headers['idempotency-key']),
   };
   return ctx.service.submit(submit);
@@ -77,8 +78,9 @@ export async function v2Dialect(parent: FastifyInstance, ctx: HttpContext): Prom
           if (suffix && !request.body.end_image_url) {
             throw new AppError('invalid_request', 'end_image_url: is required on the first-last-frame endpoint', { field: 'end_image_url' });
           }
-          const task = await submitV2(ctx, request.ownerKeyId, request.body, tierOfV2(tier), request.headers, request.query.hf_webhook);
-          return presentRequest(task, baseUrlOf(request, ctx.config.publicBaseUrl));
+          const base = baseUrlOf(request, ctx.config.publicBaseUrl);
+          const task = await submitV2(ctx, request.ownerKeyId, request.body, tierOfV2(tier), request.headers, request.query.hf_webhook, base);
+          return presentRequest(task, base);
         },
       );
     }
