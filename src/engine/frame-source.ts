@@ -4,11 +4,12 @@
  * or, with zero threads, in-process. The window of frames in flight is fixed, so memory
  * does not grow with clip length.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { FramePainter } from './frame-painter.js';
 import type { RenderPlan } from './frame-plan.js';
 import type { FrameWorkerData, FrameWorkerReply, FrameWorkerRequest } from './frame-worker.js';
 import type { DecodedSource } from './source-image.js';
+import { startFrameWorker, type WorkerLease } from './frame-worker-pool.js';
 
 const SLOTS_PER_WORKER = 2;
 
@@ -22,16 +23,12 @@ export interface PaintedFrame {
 export interface FrameSource {
   /** The frames in order; stops early if the consumer stops iterating. */
   frames(): AsyncGenerator<PaintedFrame>;
-  /** Stops all workers; pending frames reject. Safe to call more than once. */
+  /**
+   * Stops: after every frame was produced, pooled workers go back to their pool; otherwise
+   * (cancellation, failure) the workers are terminated and pending frames reject. Safe to
+   * call more than once.
+   */
   close(): Promise<void>;
-}
-
-/**
- * Starts `threads` frame workers now, so their start-up overlaps decoding; hand them to
- * `createFrameSource`, or terminate them if the render never gets that far.
- */
-export function startFrameWorkers(threads: number): Worker[] {
-  return Array.from({ length: threads }, () => new Worker(new URL('./frame-worker.mjs', import.meta.url)));
 }
 
 export interface FrameSourceOptions {
@@ -40,8 +37,8 @@ export interface FrameSourceOptions {
   width: number;
   height: number;
   threads: number;
-  /** Workers from `startFrameWorkers` (otherwise started here). */
-  workers?: Worker[];
+  /** Workers lent by a FrameWorkerPool (otherwise started here and terminated at close). */
+  lease?: WorkerLease;
 }
 
 /** Creates a frame source over `threads` workers (0 = paint on the calling thread). */
@@ -68,30 +65,42 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
+function ownLease(threads: number): WorkerLease {
+  const workers = Array.from({ length: threads }, () => startFrameWorker());
+  const terminate = async (): Promise<void> => {
+    await Promise.all(workers.map((w) => w.terminate()));
+  };
+  return { workers, release: () => void terminate(), discard: terminate };
+}
+
 function workerSource(o: FrameSourceOptions): FrameSource {
   const frameBytes = o.width * o.height * 4;
   const pending = new Map<number, Pending>();
   let closed = false;
+  let complete = false;
   const fail = (error: Error): void => {
     for (const p of pending.values()) p.reject(error);
     pending.clear();
   };
-  const started = o.workers ?? startFrameWorkers(o.threads);
-  const workers = started.map((worker) => {
+  const lease = o.lease ?? ownLease(o.threads);
+  const onMessage = (msg: FrameWorkerReply): void => {
+    const p = pending.get(msg.index);
+    if (!p) return;
+    pending.delete(msg.index);
+    if (msg.type === 'done') p.resolve();
+    else p.reject(new Error(`frame ${msg.index}: ${msg.message}`));
+  };
+  const onError = (err: Error): void => fail(err);
+  const onExit = (code: number): void => {
+    if (!closed) fail(new Error(`a frame worker exited with code ${code}`));
+  };
+  const workers = lease.workers.map((worker: Worker) => {
     const slots = Array.from({ length: SLOTS_PER_WORKER }, () => new SharedArrayBuffer(frameBytes));
     const init: FrameWorkerData = { sources: o.sources, width: o.width, height: o.height, slots };
     worker.postMessage({ type: 'init', ...init } satisfies FrameWorkerRequest);
-    worker.on('message', (msg: FrameWorkerReply) => {
-      const p = pending.get(msg.index);
-      if (!p) return;
-      pending.delete(msg.index);
-      if (msg.type === 'done') p.resolve();
-      else p.reject(new Error(`frame ${msg.index}: ${msg.message}`));
-    });
-    worker.on('error', (err) => fail(err));
-    worker.on('exit', (code) => {
-      if (!closed) fail(new Error(`a frame worker exited with code ${code}`));
-    });
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
     return { worker, views: slots.map((s) => new Uint8Array(s)) };
   });
   const window = workers.length * SLOTS_PER_WORKER;
@@ -123,12 +132,22 @@ function workerSource(o: FrameSourceOptions): FrameSource {
         const { w, slot } = place(i);
         yield { index: i, pixels: workers[w]!.views[slot]!, release: () => {} };
       }
+      complete = pending.size === 0;
     },
     async close() {
       if (closed) return;
       closed = true;
+      for (const { worker } of workers) {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      }
+      if (complete) {
+        lease.release();
+        return;
+      }
       fail(new Error('the frame source was closed'));
-      await Promise.all(workers.map((w) => w.worker.terminate()));
+      await lease.discard();
     },
   };
 }

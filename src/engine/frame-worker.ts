@@ -16,19 +16,25 @@ export interface FrameWorkerData {
 
 export type FrameWorkerRequest =
   | ({ type: 'init' } & FrameWorkerData)
+  /** Back in the pool: drop the painter (and its copies of the pictures). */
+  | { type: 'reset' }
   | { type: 'frame'; index: number; slot: number; frame: FrameInstructions };
 export type FrameWorkerReply = { type: 'done'; index: number } | { type: 'error'; index: number; message: string };
 
 if (parentPort) {
   const port = parentPort;
-  // Started before the pictures are decoded (thread start-up overlaps decoding); the
-  // sources arrive in the first message.
+  // Pooled: each render sends its sources in an 'init' message and 'reset' when it is done.
   let painter: FramePainter | undefined;
   let targets: Uint8Array[] = [];
   port.on('message', (msg: FrameWorkerRequest) => {
     if (msg.type === 'init') {
       painter = new FramePainter(msg.sources, msg.width, msg.height);
       targets = msg.slots.map((s) => new Uint8Array(s));
+      return;
+    }
+    if (msg.type === 'reset') {
+      painter = undefined;
+      targets = [];
       return;
     }
     try {

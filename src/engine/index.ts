@@ -1,5 +1,5 @@
 /** The local motion engine's public surface. */
-export { createLocalEngine, type LocalEngineOptions } from './local-engine.js';
+export { createLocalEngine, type LocalEngine, type LocalEngineOptions } from './local-engine.js';
 export { renderMotionPreview, type MotionPreviewOptions } from './motion-preview.js';
 export { makeSampleImage } from './sample-image.js';
 export { localRenderability } from './motion-support.js';

@@ -12,7 +12,7 @@ import { localRenderability } from './motion-support.js';
 import { prepareRender } from './prepare-render.js';
 import { renderVideo } from './render-video.js';
 import { defaultFfmpegPath } from './ffmpeg-path.js';
-import { startFrameWorkers } from './frame-source.js';
+import { FrameWorkerPool } from './frame-worker-pool.js';
 
 export interface LocalEngineOptions {
   /** ffmpeg binary; defaults to the one from @ffmpeg-installer/ffmpeg. */
@@ -27,22 +27,42 @@ interface ResolvedEngineOptions {
   ffmpegPath: string | undefined;
   renderThreads: number;
   maxImagePixels: number;
+  /** Warm frame workers, started on the first render and reused (undefined with 0 threads). */
+  pool: FrameWorkerPool | undefined;
+}
+
+/** The local engine: an Engine that owns a warm pool of frame workers. */
+export interface LocalEngine extends Engine {
+  /** Terminates the engine's frame workers; a later render starts new ones. */
+  close(): Promise<void>;
+  /** Frame worker threads started so far and alive now (diagnostics, tests). */
+  workerStats(): { started: number; alive: number; idle: number };
 }
 
 const PROGRESS_INTERVAL_MS = 250;
 
 /** Creates the local engine (name "local"). */
-export function createLocalEngine(options: LocalEngineOptions = {}): Engine {
-  const resolved: ResolvedEngineOptions = {
-    ffmpegPath: options.ffmpegPath,
-    // Two cores are shared with x264: one drawing thread per core measured fastest.
-    renderThreads: options.renderThreads ?? Math.min(2, availableParallelism()),
-    maxImagePixels: options.maxImagePixels ?? 50_000_000,
+export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine {
+  // Two cores are shared with x264: one drawing thread per core measured fastest.
+  const renderThreads = options.renderThreads ?? Math.min(2, availableParallelism());
+  let pool: FrameWorkerPool | undefined;
+  let startedBefore = 0;
+  const resolved = (): ResolvedEngineOptions => {
+    // Started lazily: an engine that never renders never starts a thread.
+    if (renderThreads > 0) pool ??= new FrameWorkerPool(renderThreads);
+    return { ffmpegPath: options.ffmpegPath, renderThreads, maxImagePixels: options.maxImagePixels ?? 50_000_000, pool };
   };
   return {
     name: 'local',
     canRender: localRenderability,
-    render: (job, context) => renderJob(job, context, resolved),
+    render: (job, context) => renderJob(job, context, resolved()),
+    async close() {
+      const p = pool;
+      pool = undefined;
+      startedBefore += p?.started ?? 0;
+      await p?.close();
+    },
+    workerStats: () => ({ started: startedBefore + (pool?.started ?? 0), alive: pool?.liveCount ?? 0, idle: pool?.idleCount ?? 0 }),
   };
 }
 
@@ -57,13 +77,13 @@ async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngi
     }
   }
   const ffmpegPath = o.ffmpegPath ?? (await defaultFfmpegPath());
-  // Worker threads start now so their start-up (~0.3 s) overlaps decoding.
-  const workers = startFrameWorkers(o.renderThreads);
+  // Lent now so that, on a cold pool, thread start-up (~0.3 s) overlaps decoding.
+  const lease = o.pool?.acquire();
   let prepared: Awaited<ReturnType<typeof prepareRender>>;
   try {
     prepared = await prepareRender(job, { maxImagePixels: o.maxImagePixels });
   } catch (err) {
-    await Promise.all(workers.map((w) => w.terminate()));
+    lease?.release();
     throw err;
   }
   const { timing, plan, sources } = prepared;
@@ -79,7 +99,7 @@ async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngi
     width: timing.width,
     height: timing.height,
     threads: o.renderThreads,
-    workers,
+    ...(lease && { lease }),
     ffmpegPath,
     ffmpegArgs: buildEncodeArgs({
       width: timing.width,

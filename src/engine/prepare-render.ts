@@ -13,7 +13,7 @@ import { findMotionDefinition } from './motion-definitions.js';
 import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from './prompt-modifiers.js';
 import { resolveSize, resolveTiming, type RenderTiming } from './render-size.js';
 import { estimateSaliency } from './saliency.js';
-import { decodeSource, decodeThumbnail, probeImage, type DecodedSource } from './source-image.js';
+import { decodeSource, probeImage, saliencyThumbnail, type DecodedSource } from './source-image.js';
 
 /** Most sub-frame samples per frame for motion blur, per tier. */
 export const MAX_BLUR_SAMPLES: Readonly<Record<ModelTier, number>> = { lite: 4, turbo: 8, standard: 16 };
@@ -42,26 +42,25 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     if (!definition) throw new AppError('motion_not_renderable', `motion "${m.name}" has no local definition`, { field: 'motion_id' });
     return { definition, strength: m.strength };
   });
-  const thumbs = await Promise.all(images.map((img, i) => decodeThumbnail(img, options.maxImagePixels, `image[${i}]`)));
-  const geometries: FrameGeometry[] = infos.map((info, i) => {
-    const t = thumbs[i]!;
-    const focus = estimateSaliency(t.data, t.width, t.height);
-    return {
-      imageWidth: info.width,
-      imageHeight: info.height,
-      outWidth: timing.width,
-      outHeight: timing.height,
-      focusX: focus.x * info.width,
-      focusY: focus.y * info.height,
-    };
+  const geometry = (i: number, focus = { x: 0.5, y: 0.5 }): FrameGeometry => ({
+    imageWidth: infos[i]!.width,
+    imageHeight: infos[i]!.height,
+    outWidth: timing.width,
+    outHeight: timing.height,
+    focusX: focus.x * infos[i]!.width,
+    focusY: focus.y * infos[i]!.height,
   });
   const path = buildCameraPath({ motions, modifiers, seed: job.seed, span: (timing.frames - 1) / timing.fps });
-  const plan = buildRenderPlan({ path, frames: timing.frames, fps: timing.fps, geometries, maxSamples: MAX_BLUR_SAMPLES[job.model] });
-
+  const planFor = (geometries: FrameGeometry[]): RenderPlan =>
+    buildRenderPlan({ path, frames: timing.frames, fps: timing.fps, geometries, maxSamples: MAX_BLUR_SAMPLES[job.model] });
+  // The scales a move needs do not depend on where the centre of interest is, so the
+  // pictures are decoded once, for a plan aimed at the centre, and the saliency estimate
+  // reads the decoded pixels (no second decode).
+  const { scaleRange } = planFor(infos.map((_, i) => geometry(i)));
   const sources = await Promise.all(
     images.map((img, i) => {
       const info = infos[i]!;
-      const range = plan.scaleRange[i]!;
+      const range = scaleRange[i]!;
       // Level 0 samples the most-zoomed frame about 1:1; never upsample on decode.
       const cap = Math.sqrt(MAX_SOURCE_PIXELS / (info.width * info.height));
       const scale = Math.min(1, range.max, cap);
@@ -70,6 +69,9 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
       return decodeSource(img, info, { scale, levelCount, maxPixels: options.maxImagePixels, field: `image[${i}]` });
     }),
   );
+  const thumbs = await Promise.all(sources.map((s) => saliencyThumbnail(s)));
+  const plan = planFor(thumbs.map((t, i) => geometry(i, estimateSaliency(t.data, t.width, t.height))));
+
   const names = job.motions.map((m) => m.name);
   const resolved: RenderResolved = {
     width: timing.width,

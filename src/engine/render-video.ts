@@ -6,7 +6,7 @@
 import { rm } from 'node:fs/promises';
 import { AppError, isAppError } from '../core/errors.js';
 import { FfmpegProcess } from './ffmpeg-process.js';
-import type { Worker } from 'node:worker_threads';
+import type { WorkerLease } from './frame-worker-pool.js';
 import { createFrameSource } from './frame-source.js';
 import type { RenderPlan } from './frame-plan.js';
 import type { DecodedSource } from './source-image.js';
@@ -17,8 +17,8 @@ export interface VideoRenderOptions {
   width: number;
   height: number;
   threads: number;
-  /** Frame workers started earlier (see startFrameWorkers); terminated when done. */
-  workers?: Worker[];
+  /** Pooled frame workers; returned to the pool when done, terminated on failure. */
+  lease?: WorkerLease;
   ffmpegPath: string;
   ffmpegArgs: string[];
   /** Files ffmpeg writes; removed when the render does not complete. */
@@ -38,11 +38,11 @@ function canceled(): AppError {
 /** Renders and encodes; resolves once ffmpeg has exited cleanly. */
 export async function renderVideo(o: VideoRenderOptions): Promise<void> {
   if (o.signal.aborted) {
-    await Promise.all((o.workers ?? []).map((w) => w.terminate()));
+    o.lease?.release();
     throw canceled();
   }
   const source = createFrameSource({
-    plan: o.plan, sources: o.sources, width: o.width, height: o.height, threads: o.threads, ...(o.workers && { workers: o.workers }),
+    plan: o.plan, sources: o.sources, width: o.width, height: o.height, threads: o.threads, ...(o.lease && { lease: o.lease }),
   });
   const ffmpeg = FfmpegProcess.start(o.ffmpegPath, o.ffmpegArgs);
   const onAbort = (): void => {

@@ -48,25 +48,19 @@ export async function probeImage(data: Buffer, maxPixels: number, field: string)
   return swap ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
 }
 
-/** A small RGB thumbnail (for the saliency estimate). */
-export async function decodeThumbnail(
-  data: Buffer,
-  maxPixels: number,
-  field: string,
-  longSide = 96,
-): Promise<{ data: Buffer; width: number; height: number }> {
-  try {
-    const { data: px, info } = await sharp(data, { limitInputPixels: maxPixels })
-      .rotate()
-      .resize(longSide, longSide, { fit: 'inside' })
-      .toColourspace('srgb')
-      .removeAlpha()
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    return { data: px, width: info.width, height: info.height };
-  } catch (err) {
-    throw decodeError(field, err);
-  }
+/**
+ * A small RGB thumbnail of a decoded picture (for the saliency estimate), resized from its
+ * smallest level: the picture is not decoded a second time.
+ */
+export async function saliencyThumbnail(source: DecodedSource, longSide = 96): Promise<{ data: Buffer; width: number; height: number }> {
+  const level = source.levels.at(-1)!;
+  const pixels = Buffer.from(level.pixels);
+  const { data, info } = await sharp(pixels, { raw: { width: level.width, height: level.height, channels: 4 } })
+    .resize(longSide, longSide, { fit: 'inside', kernel: 'cubic' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
 }
 
 function toShared(buf: Buffer): SharedArrayBuffer {
