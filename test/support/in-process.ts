@@ -19,8 +19,15 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'stillmotion-test-'));
+export interface TestServerOptions {
+  /** Passed to buildApp (an engine wrapper, webhook timings). */
+  app?: Omit<Parameters<typeof buildApp>[1], 'logger'>;
+  /** Reuse a data dir (a restart); it is then left in place by `close`. */
+  dataDir?: string;
+}
+
+export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stillmotion-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
     API_KEYS: `${KEY_A},${KEY_B}`,
@@ -28,7 +35,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     LOG_LEVEL: 'silent',
     ...env,
   });
-  const app = await buildApp(config, { logger: pino({ level: 'silent' }) });
+  const app = await buildApp(config, { ...options.app, logger: pino({ level: 'silent' }) });
   await app.server.listen({ port: 0, host: '127.0.0.1' });
   app.start();
   const address = app.server.server.address();
@@ -39,7 +46,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
     dataDir,
     async close() {
       await app.close(5000);
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
