@@ -22,9 +22,9 @@ export interface WebManifest {
   files: string[];
 }
 
-/** Newest modification time among the sources (index.html and web/src/**). */
+/** Newest modification time among the sources (index.html, this script, web/src/**). */
 async function newestSourceMtime(): Promise<number> {
-  let newest = (await stat(join(WEB_DIR, 'index.html'))).mtimeMs;
+  let newest = Math.max((await stat(join(WEB_DIR, 'index.html'))).mtimeMs, (await stat(fileURLToPath(import.meta.url))).mtimeMs);
   for (const entry of await readdir(SRC_DIR, { recursive: true, withFileTypes: true })) {
     if (entry.isFile()) newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
   }

@@ -100,7 +100,7 @@ describe('playground page in chromium', { skip, timeout: 300_000 }, () => {
     assert.ok((await cards.count()) >= 4);
     await until(
       'the previews to load',
-      () => cards.locator('img').evaluateAll((imgs) => imgs.slice(0, 8).every((img) => (img as ImageLike).complete && (img as ImageLike).naturalWidth > 0)),
+      () => cards.locator('img').evaluateAll((imgs) => imgs.every((img) => (img as ImageLike).complete && (img as ImageLike).naturalWidth > 0)),
       120_000,
     );
     await page.locator('.gallery').screenshot({ path: join(ARTIFACTS, 'playground-gallery.png') });
@@ -180,6 +180,15 @@ describe('playground page in chromium', { skip, timeout: 300_000 }, () => {
     assert.ok(await page.locator('input[name=model][value=lite]').isChecked());
     assert.equal(await page.locator('#width').inputValue(), '320');
     assert.ok(await page.locator('.motion-card[data-name="Dolly In"] input').isChecked());
+  });
+
+  test('re-run makes the same task again, and it joins the history', async () => {
+    await page.locator('.history-item').first().getByRole('button', { name: /^Re-run/ }).click();
+    await page.locator('.history-item').nth(1).waitFor();
+    await until('the re-run to finish', async () => (await page.locator('#status').textContent()) === 'Done.', 120_000);
+    await page.locator('.history-item').first().locator('.badge.completed').waitFor({ timeout: 10_000 });
+    const [newer, older] = await page.locator('.history-item .params').allTextContents();
+    assert.equal(newer, older, 'same parameters, seed included');
   });
 
   test('fits a phone-sized screen', async () => {

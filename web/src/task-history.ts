@@ -80,7 +80,7 @@ export class TaskHistory {
         h('strong', {}, p.motions[0]?.name ?? p.motion_id),
         ' ',
         h('span', { class: `badge ${feed.status}` }, STATUS_TEXT[feed.status]),
-        h('span', { class: 'note' }, describeParams(p).split(' · ').slice(1).join(' · ')),
+        h('span', { class: 'note params' }, describeParams(p).split(' · ').slice(1).join(' · ')),
         p.prompt ? h('span', { class: 'prompt' }, p.prompt) : null,
         h('time', { datetime: when.toISOString(), class: 'note' }, when.toLocaleString()),
         feed.error ? h('span', { class: 'field-error' }, feed.error.message) : null,
