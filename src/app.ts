@@ -63,7 +63,7 @@ export async function buildApp(
   mkdirSync(config.dataDir, { recursive: true });
 
   const adapters = await createAdapters(config, {
-    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool reconnects'),
+    onConnectionError: (err) => logger.warn({ err }, 'lost a connection to the database or Redis; reconnecting'),
   });
   const { store, queue, media } = adapters;
   const engine =

@@ -30,7 +30,7 @@ export async function buildWorker(config: Config, options: { logger?: Logger; en
   if (config.workerConcurrency < 1) throw new WorkerConfigError('WORKERS (WORKER_CONCURRENCY) must be at least 1 for a worker process');
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion-worker' } });
   const adapters = await createAdapters(config, {
-    onConnectionError: (err) => logger.warn({ err }, 'database connection lost; the pool reconnects'),
+    onConnectionError: (err) => logger.warn({ err }, 'lost a connection to the database or Redis; reconnecting'),
   });
   const engine =
     options.engine ??

@@ -38,7 +38,7 @@ export interface Adapters {
 }
 
 export interface CreateAdaptersOptions {
-  /** Told about connection errors of idle database clients (the pool replaces them). */
+  /** Told about lost connections to the database or Redis (both reconnect by themselves). */
   onConnectionError?: (error: Error) => void;
 }
 
@@ -82,6 +82,7 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
         queueName: config.queue.name,
         prefix: config.queue.prefix,
         lockDurationMs: config.leaseMs,
+        ...(options.onConnectionError && { onError: options.onConnectionError }),
       });
       // Several worker processes may share DATA_DIR: each gets its own scratch folder, and
       // only folders of processes of this host that no longer run are cleared. A dead

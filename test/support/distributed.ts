@@ -44,12 +44,10 @@ export function makeDeployment(overrides: Record<string, string> = {}): Deployme
     schema,
     async cleanup() {
       await dropSchema(schema).catch(() => undefined);
-      const queue = await BullmqTaskQueue.open({
-        redisUrl: env.REDIS_URL,
-        queueName: env.QUEUE_NAME,
-        prefix: env.QUEUE_PREFIX,
-        stalledCheck: false,
-      }).catch(() => undefined);
+      const queue = await withTimeout(
+        BullmqTaskQueue.open({ redisUrl: env.REDIS_URL, queueName: env.QUEUE_NAME, prefix: env.QUEUE_PREFIX, stalledCheck: false }),
+        5000,
+      ).catch(() => undefined);
       await queue?.obliterate().catch(() => undefined);
       await queue?.close();
       rmSync(dir, { recursive: true, force: true });
@@ -96,4 +94,14 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<N
       await once(child, 'exit');
     },
   };
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) => {
+      timer = setTimeout(() => reject(new Error('timed out')), ms);
+    }),
+  ]).finally(() => clearTimeout(timer));
 }

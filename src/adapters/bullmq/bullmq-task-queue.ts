@@ -25,6 +25,11 @@ export interface BullmqTaskQueueOptions {
   stalledIntervalMs?: number;
   /** Whether this process runs the stalled-job check at all (default true). */
   stalledCheck?: boolean;
+  /**
+   * Told about connection errors (Redis down or restarting). The clients reconnect by
+   * themselves; without a listener BullMQ would print each retry to the console.
+   */
+  onError?: (error: Error) => void;
 }
 
 /** BullMQ error codes that mean "this lease is no longer yours" (job gone, lock gone or taken, not active). */
@@ -111,6 +116,9 @@ export class BullmqTaskQueue implements TaskQueue {
       removeOnComplete: { count: 0 },
       removeOnFail: { count: 0 },
     });
+    const onError = options.onError ?? (() => undefined);
+    queue.on('error', onError);
+    worker.on('error', onError);
     let events: QueueEvents | undefined;
     try {
       await queue.waitUntilReady();
@@ -120,6 +128,7 @@ export class BullmqTaskQueue implements TaskQueue {
       const client = await queue.getBackend().client;
       const last = (await client.runCommand('xrevrange', [queue.keys.events, '+', '-', 'COUNT', '1'])) as [string, string[]][];
       events = new QueueEvents(name, { connection: consumerOptions(base), prefix, lastEventId: last[0]?.[0] ?? '0-0' });
+      events.on('error', onError);
       await events.waitUntilReady();
       if (options.stalledCheck !== false) await worker.startStalledCheckTimer();
     } catch (error) {
