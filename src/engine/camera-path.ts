@@ -3,7 +3,7 @@
  * the seed, turned into a pure function from time in seconds to a camera pose. Time is
  * always computed from the frame index (`frame / fps`), never accumulated.
  */
-import { addToPose, NEUTRAL_POSE, type CameraPose } from './camera-pose.js';
+import { addToPose, NEUTRAL_POSE, travels, type CameraPose } from './camera-pose.js';
 import type { MotionDefinition } from './motion-definitions.js';
 import type { PartEnv } from './motion-parts.js';
 import { hashSeed, smoothNoise } from './prng.js';
@@ -72,7 +72,16 @@ export function buildCameraPath(options: {
   };
 }
 
-/** The pose of `b` seen relative to `a` (zoom ratio, offset and angle differences). */
+/** The pose of `b` seen relative to `a` (zoom ratio, offset, travel and angle differences). */
 export function relativePose(b: CameraPose, a: CameraPose): CameraPose {
-  return { ...b, x: b.x - a.x, y: b.y - a.y, zoom: b.zoom / a.zoom, roll: b.roll - a.roll };
+  return {
+    ...b, x: b.x - a.x, y: b.y - a.y, zoom: b.zoom / a.zoom, roll: b.roll - a.roll,
+    tx: b.tx - a.tx, ty: b.ty - a.ty, tz: b.tz - a.tz,
+  };
+}
+
+/** Whether any frame of the path moves the camera through the scene (a depth move). */
+export function pathTravels(path: CameraPath, frames: number): boolean {
+  for (let i = 0; i < Math.max(2, frames); i++) if (travels(path.poseAt((i / Math.max(1, frames - 1)) * path.span))) return true;
+  return false;
 }

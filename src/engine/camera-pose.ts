@@ -1,7 +1,10 @@
 /**
- * The camera's state at one instant. The picture is a plane; the camera looks at it from
- * the front. Parts of a motion each contribute a partial pose, and contributions combine:
- * offsets and angles add, zooms multiply.
+ * The camera's state at one instant. The camera looks at the picture from the front. `x`,
+ * `y`, `zoom` and `roll` are pan, tilt, focal length and roll: they move every depth alike,
+ * so the 2-D moves are exactly these. `tx`, `ty`, `tz` move the camera itself through the
+ * scene and so move near layers more than far ones (parallax; see scene/layer-projection).
+ * Parts of a motion each contribute a partial pose, and contributions combine: offsets,
+ * travels and angles add, zooms multiply.
  */
 
 export interface CameraPose {
@@ -21,6 +24,12 @@ export interface CameraPose {
   fisheye: number;
   /** Shutter open time as a fraction of the frame interval (0.5 = 180°). */
   shutter: number;
+  /** Camera travel right, in cover widths at the subject's distance (the subject slides that far). */
+  tx: number;
+  /** Camera travel down, in cover heights at the subject's distance. */
+  ty: number;
+  /** Camera travel forward along the view axis, as a fraction of the subject's distance. */
+  tz: number;
 }
 
 export const NEUTRAL_POSE: Readonly<CameraPose> = Object.freeze({
@@ -32,7 +41,15 @@ export const NEUTRAL_POSE: Readonly<CameraPose> = Object.freeze({
   focusShift: 0,
   fisheye: 0,
   shutter: 0.5,
+  tx: 0,
+  ty: 0,
+  tz: 0,
 });
+
+/** Whether a pose moves the camera through the scene (and so needs layers to look right). */
+export function travels(pose: CameraPose): boolean {
+  return Math.abs(pose.tx) > 1e-6 || Math.abs(pose.ty) > 1e-6 || Math.abs(pose.tz) > 1e-6;
+}
 
 /** Adds a partial contribution onto a pose (in place) and returns it. */
 export function addToPose(pose: CameraPose, part: Partial<CameraPose>): CameraPose {
@@ -44,5 +61,8 @@ export function addToPose(pose: CameraPose, part: Partial<CameraPose>): CameraPo
   if (part.focusShift !== undefined) pose.focusShift += part.focusShift;
   if (part.fisheye !== undefined) pose.fisheye += part.fisheye;
   if (part.shutter !== undefined) pose.shutter = Math.max(pose.shutter, part.shutter);
+  if (part.tx !== undefined) pose.tx += part.tx;
+  if (part.ty !== undefined) pose.ty += part.ty;
+  if (part.tz !== undefined) pose.tz += part.tz;
   return pose;
 }

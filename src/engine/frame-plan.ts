@@ -1,7 +1,7 @@
 /**
- * The render plan: for each frame, which picture(s) to draw with which transforms (several
- * sub-frame samples when the move is fast: motion blur), and the frame's optical effects.
- * Pure data, computed once per task; workers draw it.
+ * The render plan: for each frame, which picture layers to draw with which transforms
+ * (several sub-frame samples when the move is fast: motion blur), and the frame's optical
+ * effects. Pure data, computed once per task; workers draw it.
  */
 import type { CameraPose } from './camera-pose.js';
 import { relativePose, type CameraPath } from './camera-path.js';
@@ -10,14 +10,23 @@ import {
   affineScale, applyAffine, invertAffine, maxOffsets, poseTransform, requiredZoom,
   type Affine, type FrameGeometry,
 } from './framing.js';
+import { layerPose, PLANE_DEPTH } from './scene/layer-projection.js';
 
 export interface FrameLayer {
-  /** Index of the source picture (0 = start image, 1 = end image). */
+  /** Index of the source picture: the layers of image[0]'s scene, then image[1]'s. */
   source: number;
-  /** Opacity the layer is drawn with over the layers before it. */
+  /** Opacity the layer (with the `join` layers after it) is drawn with over what is below. */
   alpha: number;
   /** Transforms of the sub-frame samples, averaged with equal weights. */
   samples: Affine[];
+  /** Drawn into the previous layer's group (sharing its opacity) rather than on its own. */
+  join?: boolean;
+}
+
+/** The layers of one picture's scene, back to front; layer 0 is opaque (the background). */
+export interface SceneLayout {
+  /** Relative depth of each layer (the subject at 1, see scene/layer-projection). */
+  depths: number[];
 }
 
 export interface FrameInstructions {
@@ -35,8 +44,10 @@ export interface RenderPlan {
   fps: number;
   /** Frame instructions, computed on demand (pure) so nothing grows with clip length. */
   frameAt(index: number): FrameInstructions;
-  /** Output px per picture px, smallest and largest over the clip, per source. */
+  /** Output px per picture px, smallest and largest over the clip and its layers, per picture. */
   scaleRange: { min: number; max: number }[];
+  /** Index of the first source of each picture's scene (its layers follow in order). */
+  sourceBase: number[];
 }
 
 /** A camera moving this many output px within one shutter opening gets motion blur. */
@@ -56,28 +67,36 @@ function displacement(a: Affine, b: Affine, w: number, h: number): number {
 /**
  * Builds the plan. With one geometry the camera path is framed with one constant cover
  * correction (so a zoom stays a pure zoom); with two, image[0] starts exactly at the
- * first frame, image[1] ends exactly on the last, and the move carries across a blend.
+ * first frame, image[1] ends exactly on the last, and the move carries one into the other.
+ * Each picture is a scene of layers at depths (one plane unless `scenes` says otherwise);
+ * every layer is framed so that it covers the frame by itself, so nothing outside the
+ * pictures ever shows.
  */
 export function buildRenderPlan(options: {
   path: CameraPath;
   frames: number;
   fps: number;
   geometries: FrameGeometry[];
+  /** Layers of each picture's scene; one plane each when left out. */
+  scenes?: SceneLayout[];
   /** Most sub-frame samples per frame (tier dependent). */
   maxSamples: number;
 }): RenderPlan {
   const { path, frames, fps, geometries, maxSamples } = options;
+  const scenes = options.scenes ?? geometries.map(() => ({ depths: [PLANE_DEPTH] }));
+  const sourceBase = scenes.map((_, l) => scenes.slice(0, l).reduce((n, sc) => n + sc.depths.length, 0));
   const g0 = geometries[0]!;
   const twoImages = geometries.length > 1;
   const start = path.poseAt(0);
   const end = path.poseAt(path.span);
   const timeOf = (i: number): number => (frames <= 1 ? 0 : (i / (frames - 1)) * path.span);
 
-  // Poses layer `l` takes at time `s` (relative to the start/end pose with two images).
-  const layerPose = (l: number, s: number): CameraPose => {
+  // The 2-D pose of every layer of picture `l` at time `s` (relative to the start/end pose
+  // with two images, so each picture is exactly itself at its own end of the clip).
+  const layerPoses = (l: number, s: number): CameraPose[] => {
     const p = path.poseAt(s);
-    if (!twoImages) return p;
-    return relativePose(p, l === 0 ? start : end);
+    const scene = twoImages ? relativePose(p, l === 0 ? start : end) : p;
+    return scenes[l]!.depths.map((d) => layerPose(scene, d));
   };
 
   // One pass over the frame times (and shutter edges) for the offsets and cover correction.
@@ -85,18 +104,22 @@ export function buildRenderPlan(options: {
   for (let i = 0; i < frames; i++) {
     const s = timeOf(i);
     const half = path.poseAt(s).shutter / fps / 2;
-    for (let l = 0; l < geometries.length; l++) for (const t of [s - half, s, s + half]) probe[l]!.push(layerPose(l, t));
+    for (let l = 0; l < geometries.length; l++) for (const t of [s - half, s, s + half]) probe[l]!.push(...layerPoses(l, t));
   }
   const offsets = geometries.map((g, l) => maxOffsets(g, probe[l]!));
   const constantZoom = geometries.map((g, l) => Math.max(...probe[l]!.map((p) => requiredZoom(g, p, offsets[l]!))));
 
-  const transform = (l: number, s: number): Affine => {
+  /** Transforms of every layer of picture `l` at time `s`. */
+  const transforms = (l: number, s: number): Affine[] => {
     const g = geometries[l]!;
-    const pose = layerPose(l, s);
+    const poses = layerPoses(l, s);
     // With two images the first/last frames must be exactly the pictures, so the cover
     // correction is per instant (1 at the ends) rather than constant.
-    const zf = twoImages ? requiredZoom(g, pose, offsets[l]!) : constantZoom[l]!;
-    return poseTransform(g, pose, zf, offsets[l]!);
+    const zf = twoImages ? Math.max(...poses.map((p) => requiredZoom(g, p, offsets[l]!))) : constantZoom[l]!;
+    // All layers lean toward the centre of interest by the same amount (the one the most
+    // zoomed-out layer has room for), so at rest they line up into the picture.
+    const leanZoom = Math.min(...poses.map((p) => p.zoom)) * zf;
+    return poses.map((p) => poseTransform(g, p, zf, offsets[l]!, leanZoom));
   };
 
   const frameAt = (index: number): FrameInstructions => {
@@ -106,16 +129,44 @@ export function buildRenderPlan(options: {
     const edge = twoImages && (index === 0 || index === frames - 1);
     let n = 1;
     if (!edge && maxSamples > 1) {
-      const d = displacement(transform(0, s - half), transform(0, s + half), g0.outWidth, g0.outHeight);
+      const a = transforms(0, s - half);
+      const b = transforms(0, s + half);
+      const d = Math.max(...a.map((m, j) => displacement(m, b[j]!, g0.outWidth, g0.outHeight)));
       if (d > BLUR_THRESHOLD_PX) n = Math.min(maxSamples, Math.ceil(d / BLUR_THRESHOLD_PX));
     }
     const times = n === 1 ? [s] : Array.from({ length: n }, (_, j) => s - half + ((j + 0.5) / n) * 2 * half);
-    const layers: FrameLayer[] = [{ source: 0, alpha: 1, samples: times.map((t) => transform(0, t)) }];
+    const sceneLayers = (l: number, alpha: number): FrameLayer[] => {
+      const perTime = times.map((t) => transforms(l, t));
+      return scenes[l]!.depths.map((_, j) => ({
+        source: sourceBase[l]! + j,
+        alpha,
+        samples: perTime.map((ms) => ms[j]!),
+        ...(j > 0 && { join: true }),
+      }));
+    };
+    const front = sceneLayers(0, 1);
+    let layers: FrameLayer[] = front;
     if (twoImages) {
-      const mix = smootherstep((s / path.span - 0.2) / 0.6);
-      if (mix > 0) layers.push({ source: 1, alpha: mix, samples: times.map((t) => transform(1, t)) });
+      const u = s / path.span;
+      if (front.length === 1) {
+        const mix = smootherstep((u - 0.2) / 0.6);
+        if (mix > 0) layers = [...front, ...sceneLayers(1, mix)];
+      } else {
+        // Depth-aware hand-over: image[1] arrives behind image[0]'s subject, which is
+        // nearest to the camera and so is passed last (pushing through it on a dolly in,
+        // holding while the background turns over on an arc).
+        const mixBack = smootherstep((u - 0.15) / 0.5);
+        const mixFront = smootherstep((u - 0.35) / 0.5);
+        layers = [front[0]!];
+        if (mixBack > 0) layers.push(...sceneLayers(1, mixBack));
+        if (mixFront < 1) {
+          const [first, ...rest] = front.slice(1);
+          layers.push({ source: first!.source, alpha: 1 - mixFront, samples: first!.samples }, ...rest);
+        }
+      }
     }
-    const main = layers[0]!.samples[Math.floor(layers[0]!.samples.length / 2)]!;
+    const subject = front[front.length - 1]!;
+    const main = subject.samples[Math.floor(subject.samples.length / 2)]!;
     const [fx, fy] = applyAffine(main, g0.focusX, g0.focusY);
     const [ox, oy] = Math.hypot(g0.outWidth - 2 * fx, g0.outHeight - 2 * fy) > g0.outWidth * 0.3
       ? [g0.outWidth - fx, g0.outHeight - fy]
@@ -134,11 +185,13 @@ export function buildRenderPlan(options: {
     let min = Infinity;
     let max = 0;
     for (let i = 0; i < frames; i++) {
-      const sc = affineScale(transform(l, timeOf(i)));
-      min = Math.min(min, sc);
-      max = Math.max(max, sc);
+      for (const m of transforms(l, timeOf(i))) {
+        const sc = affineScale(m);
+        min = Math.min(min, sc);
+        max = Math.max(max, sc);
+      }
     }
     return { min, max };
   });
-  return { frames, fps, frameAt, scaleRange };
+  return { frames, fps, frameAt, scaleRange, sourceBase };
 }

@@ -71,12 +71,19 @@ function softMin(a: number, b: number): number {
  * view centre leans toward the centre of interest by as much as the room at this zoom
  * allows, through a smooth minimum so the aim never kinks.
  */
-export function poseTransform(g: FrameGeometry, pose: CameraPose, zoomFactor: number, off: { mx: number; my: number }): Affine {
+export function poseTransform(
+  g: FrameGeometry,
+  pose: CameraPose,
+  zoomFactor: number,
+  off: { mx: number; my: number },
+  /** The zoom whose room limits the lean (layers of one scene share the smallest one). */
+  leanZoom = pose.zoom * zoomFactor,
+): Affine {
   const s0 = coverScale(g);
   const z = pose.zoom * zoomFactor;
   const { ax, ay } = halfExtents(g, pose.roll);
-  const roomX = Math.max(0, g.imageWidth / 2 - ax / z - off.mx);
-  const roomY = Math.max(0, g.imageHeight / 2 - ay / z - off.my);
+  const roomX = Math.max(0, g.imageWidth / 2 - ax / leanZoom - off.mx);
+  const roomY = Math.max(0, g.imageHeight / 2 - ay / leanZoom - off.my);
   const dx = g.focusX - g.imageWidth / 2;
   const dy = g.focusY - g.imageHeight / 2;
   let cx = g.imageWidth / 2 + Math.sign(dx) * softMin(Math.abs(dx), roomX) + (pose.x * g.outWidth) / s0;

@@ -1,11 +1,12 @@
 /**
  * Every camera-kind motion of the catalogue as a small named definition built from parts.
- * Moves that need depth (orbits, arcs, dolly zoom, crane) are 2-D approximations here; the
- * parallax engine (issue 4) will give them layers.
+ * Moves whose point is depth (dollies, arcs and orbits, cranes, dolly zoom, flying) move
+ * the camera through the scene (`dolly`, `track`, `boom`, `arc`, ...), so they render
+ * with parallax over the picture's layers; the others pan, tilt, zoom and roll.
  */
 import { burst, easeInCubic, easeInOutCubic, easeInOutSine, easeOutCubic, linear, smootherstep, window } from './easing.js';
 import {
-  fisheye, focusRack, orbit, pedestal, pulseZoom, push, roll, shake, shutter, sway, truck, whip,
+  arc, boom, dolly, dollyZoom, fisheye, focusRack, orbitAround, pedestal, pulseZoom, push, roll, shake, shutter, sway, track, truck, whip,
   type MotionPart,
 } from './motion-parts.js';
 import type { Direction } from './prompt-modifiers.js';
@@ -33,15 +34,15 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
   'Crash Zoom In': { parts: [push(2.6, burst(0.42, 0.16)), shutter(1)] },
   'Crash Zoom Out': { parts: [push(1, burst(0.42, 0.16), 2.6), shutter(1)] },
   'YoYo Zoom': { parts: [pulseZoom(1.45, 2, 1.5), shutter(0.75)] },
-  'Dolly In': { parts: [push(1.35, smootherstep), pedestal(0.01)] },
-  'Dolly Out': { parts: [push(1, smootherstep, 1.35), pedestal(-0.01)] },
-  'Super Dolly In': { parts: [push(2.3, easeInOutCubic), shutter(0.75)] },
-  'Super Dolly Out': { parts: [push(1, easeInOutCubic, 2.3), shutter(0.75)] },
-  'Double Dolly': { parts: [push(1.22, linear), truck(0.06, linear)], direction: 'right' },
+  'Dolly In': { parts: [dolly(0.3), boom(0.02)] },
+  'Dolly Out': { parts: [dolly(0, smootherstep, 0.3), boom(-0.02)] },
+  'Super Dolly In': { parts: [push(1.6, easeInOutCubic), dolly(0.4, easeInOutCubic), shutter(0.75)] },
+  'Super Dolly Out': { parts: [push(1, easeInOutCubic, 1.6), dolly(0, easeInOutCubic, 0.4), shutter(0.75)] },
+  'Double Dolly': { parts: [dolly(0.22, linear), track(0.08, linear)], direction: 'right' },
   'Tilt up': { parts: [pedestal(-0.24)] },
   'Tilt Down': { parts: [pedestal(0.24)] },
-  'Dolly Left': { parts: [truck(-0.22, smootherstep)] },
-  'Dolly Right': { parts: [truck(0.22, smootherstep)] },
+  'Dolly Left': { parts: [track(-0.22)] },
+  'Dolly Right': { parts: [track(0.22)] },
   'Whip Pan': { parts: [whip(0.4), shutter(1)], direction: 'right' },
   Handheld: { parts: handheld },
   Wiggle: { parts: [push(1.2), shake({ pos: 0.02, roll: deg(1.5), zoom: 0.02, hz: 2.4 })] },
@@ -55,36 +56,36 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
   'Mouth In': { parts: [push(2, easeInOutCubic)] },
   'Earth Zoom Out': { parts: [push(1, easeInOutSine, 6), shutter(0.6)] },
   Hyperlapse: { parts: [push(1.55, linear), truck(0.05, linear), shake({ pos: 0.006, roll: deg(0.4), hz: 1.2 }), shutter(0.9)], direction: 'right' },
-  'Crane Up': { parts: [pedestal(-0.2), push(1, easeInOutSine, 1.18)] },
-  'Crane Down': { parts: [pedestal(0.2), push(1.18)] },
-  'Crane Over The Head': { parts: [pedestal(-0.24, easeInOutSine), push(1.3, window(0.35, 1)), roll(deg(2))] },
-  'Jib Up': { parts: [pedestal(-0.12)] },
-  'Jib Down': { parts: [pedestal(0.12)] },
-  'Arc Left': { parts: [truck(-0.18), roll(deg(-2.5)), push(1.06)] },
-  'Arc Right': { parts: [truck(0.18), roll(deg(2.5)), push(1.06)] },
-  '360 Orbit': { parts: [orbit(0.12, 1), push(1.05)], direction: 'right' },
-  'Lazy Susan': { parts: [orbit(0.06, 0.5, 0.02), push(1.04, linear)], direction: 'right' },
-  '3D Rotation': { parts: [orbit(0.1, 1, 0.05), push(1.08)], direction: 'right' },
-  'Bullet Time': { parts: [orbit(0.14, 0.4, 0.02), push(1.1, linear)], direction: 'right' },
+  'Crane Up': { parts: [boom(-0.24), dolly(0, easeInOutSine, 0.16)] },
+  'Crane Down': { parts: [boom(0.24), dolly(0.16, easeInOutSine)] },
+  'Crane Over The Head': { parts: [boom(-0.28), dolly(0.25, window(0.35, 1)), roll(deg(2))] },
+  'Jib Up': { parts: [boom(-0.15)] },
+  'Jib Down': { parts: [boom(0.15)] },
+  'Arc Left': { parts: [arc(-0.32), roll(deg(-2.5)), push(1.04)] },
+  'Arc Right': { parts: [arc(0.32), roll(deg(2.5)), push(1.04)] },
+  '360 Orbit': { parts: [orbitAround(0.2, 1), push(1.05)], direction: 'right' },
+  'Lazy Susan': { parts: [orbitAround(0.12, 0.5, 0.02), push(1.04, linear)], direction: 'right' },
+  '3D Rotation': { parts: [orbitAround(0.18, 1, 0.05), push(1.08)], direction: 'right' },
+  'Bullet Time': { parts: [orbitAround(0.24, 0.4, 0.02), push(1.1, linear)], direction: 'right' },
   'Action Run': { parts: [push(1.18, linear), shake({ pos: 0.014, roll: deg(1), hz: 2.6 }), sway({ y: 0.008, hz: 2.6 })] },
-  'Buckle Up': { parts: [shake({ pos: 0.022, roll: deg(1.6), zoom: 0.015, hz: 3.5 }), shake({ pos: 0.006, hz: 9, channel: 1 })] },
+  'Buckle Up': { parts: [shake({ pos: 0.022, roll: deg(1.6), zoom: 0.015, hz: 3.5, translate: true }), shake({ pos: 0.006, hz: 9, channel: 1 })] },
   'Car Chasing': { parts: [truck(0.3, linear), shake({ pos: 0.005, roll: deg(0.3), hz: 7 }), shutter(1)], direction: 'right' },
-  'Car Grip': { parts: [truck(0.16, linear), shake({ pos: 0.003, hz: 11 }), shutter(1.2)], direction: 'right' },
+  'Car Grip': { parts: [track(0.2, linear), shake({ pos: 0.003, hz: 11 }), shutter(1.2)], direction: 'right' },
   'Downhill POV': { parts: [push(1.6, linear), shake({ pos: 0.01, roll: deg(1.2), hz: 3 }), shutter(0.9)] },
-  'FPV Drone': { parts: [push(1.75, easeInOutSine), sway({ roll: deg(7), x: 0.04, hz: 0.35 }), shutter(0.8)], direction: 'right' },
-  Flying: { parts: [push(1.4, linear), sway({ roll: deg(5), y: 0.02, hz: 0.25 })], direction: 'right' },
+  'FPV Drone': { parts: [push(1.3, easeInOutSine), dolly(0.32, easeInOutSine), sway({ roll: deg(7), tx: 0.05, hz: 0.35 }), shutter(0.8)], direction: 'right' },
+  Flying: { parts: [push(1.15, linear), dolly(0.22, linear), sway({ roll: deg(5), ty: 0.03, hz: 0.25 })], direction: 'right' },
   Glam: { parts: [push(1.12, easeInOutSine), sway({ roll: deg(1.5), hz: 0.15 }), truck(0.04)], direction: 'right' },
-  'Head Tracking': { parts: [sway({ x: 0.05, roll: deg(1.5), hz: 0.3 }), push(1.12, linear, 1.12)], direction: 'right' },
+  'Head Tracking': { parts: [sway({ tx: 0.07, roll: deg(1.5), hz: 0.3 }), push(1.12, linear, 1.12)], direction: 'right' },
   'Object POV': { parts: [fisheye(0.25), shake({ pos: 0.006, roll: deg(0.5), hz: 0.8 }), push(1.08)] },
-  Overhead: { parts: [roll(deg(12), linear), push(1.15, linear)], direction: 'right' },
+  Overhead: { parts: [roll(deg(12), linear), push(1.06, linear), dolly(0.12, linear)], direction: 'right' },
   'Rap Flex': {
     parts: [push(1.25, burst(0.2, 0.08)), push(1.2, burst(0.55, 0.08)), shake({ pos: 0.01, roll: deg(1), hz: 2 }), shutter(0.8)],
   },
-  'Robo Arm': { parts: [truck(0.3, easeInOutCubic), push(1.3, easeInOutCubic), roll(deg(5), easeInOutCubic)], direction: 'right' },
-  'Through Object In': { parts: [push(2.4, easeInCubic), shutter(0.9)] },
-  'Through Object Out': { parts: [push(1, easeOutCubic, 2.4), shutter(0.9)] },
-  'Dolly Zoom In': { parts: [fisheye(0.4, easeInOutSine, 0, true)] },
-  'Dolly Zoom Out': { parts: [fisheye(0, easeInOutSine, 0.4, true)] },
+  'Robo Arm': { parts: [track(0.36, easeInOutCubic), push(1.1, easeInOutCubic), dolly(0.2, easeInOutCubic), roll(deg(5), easeInOutCubic)], direction: 'right' },
+  'Through Object In': { parts: [push(1.5, easeInCubic), dolly(0.45, easeInCubic), shutter(0.9)] },
+  'Through Object Out': { parts: [push(1, easeOutCubic, 1.5), dolly(0, easeOutCubic, 0.45), shutter(0.9)] },
+  'Dolly Zoom In': { parts: [dollyZoom(0.3)] },
+  'Dolly Zoom Out': { parts: [dollyZoom(-0.5)] },
 };
 
 const byKey = new Map<string, MotionDefinition>();

@@ -57,6 +57,8 @@ export interface ShakeSpec {
   hz: number;
   /** Noise channel base, so two shakes in one motion are independent. */
   channel?: number;
+  /** Shake the camera's position (parallax: near things jolt more) instead of its aim. */
+  translate?: boolean;
 }
 
 /** Seeded, smooth random camera shake (a function of seconds, not frames). */
@@ -65,21 +67,28 @@ export function shake(spec: ShakeSpec): MotionPart {
   return (t, env) => {
     const s = t * env.duration * spec.hz * env.speed;
     const a = env.amount;
+    const px = spec.pos * a * env.noise(c, s);
+    const py = spec.pos * a * env.noise(c + 1, s);
     return {
-      x: spec.pos * a * env.noise(c, s),
-      y: spec.pos * a * env.noise(c + 1, s),
+      ...(spec.translate ? { tx: px, ty: py } : { x: px, y: py }),
       roll: (spec.roll ?? 0) * a * env.noise(c + 2, s),
       zoom: 1 + (spec.zoom ?? 0) * a * env.noise(c + 3, s),
     };
   };
 }
 
-/** A periodic sway (sinusoid in seconds) on x, y and roll; `cycles` per clip at speed 1. */
-export function sway(spec: { x?: number; y?: number; roll?: number; hz: number; phase?: number }): MotionPart {
+/**
+ * A periodic sway (sinusoid in seconds) on x, y and roll, and on the camera's position
+ * with `tx`/`ty` (a head or a drone swaying through the scene).
+ */
+export function sway(spec: { x?: number; y?: number; roll?: number; tx?: number; ty?: number; hz: number; phase?: number }): MotionPart {
   return (t, env) => {
     const w = Math.sin(2 * Math.PI * (t * env.duration * spec.hz * env.speed + (spec.phase ?? 0)));
     const a = env.amount;
-    return { x: (spec.x ?? 0) * a * w, y: (spec.y ?? 0) * a * w, roll: (spec.roll ?? 0) * a * w * env.flip };
+    const out: Partial<CameraPose> = { x: (spec.x ?? 0) * a * w, y: (spec.y ?? 0) * a * w, roll: (spec.roll ?? 0) * a * w * env.flip };
+    if (spec.tx) out.tx = spec.tx * a * w * env.flip;
+    if (spec.ty) out.ty = spec.ty * a * w;
+    return out;
   };
 }
 
@@ -127,4 +136,58 @@ export function fisheye(to: number, ease: Easing = easeInOutSine, from = to, kee
 /** A longer shutter (fraction of the frame interval, may exceed 1 for streaks). */
 export function shutter(open: number): MotionPart {
   return () => ({ shutter: open });
+}
+
+// Depth moves: the camera travels through the scene, so near layers move more than far ones.
+
+/** Camera travel forward from `from` to `to` subject distances (a real dolly: parallax). */
+export function dolly(to: number, ease: Easing = smootherstep, from = 0): MotionPart {
+  return (t, env) => ({ tz: (from + (to - from) * ease(t)) * travel(env) });
+}
+
+/** Camera travel sideways of `dx` cover widths at the subject's distance, centred (+ = right). */
+export function track(dx: number, ease: Easing = smootherstep): MotionPart {
+  return (t, env) => ({ tx: env.flip * dx * travel(env) * (ease(t) - 0.5) });
+}
+
+/** Camera travel vertically of `dy` cover heights at the subject's distance, centred (+ = down). */
+export function boom(dy: number, ease: Easing = easeInOutSine): MotionPart {
+  return (t, env) => ({ ty: env.flip * dy * travel(env) * (ease(t) - 0.5) });
+}
+
+/**
+ * The camera on a circle around the subject (radius: the subject's distance), turned by
+ * `angle` radians and aimed back at it: the subject holds while the background sweeps the
+ * way the camera goes.
+ */
+function aroundSubject(angle: number): Partial<CameraPose> {
+  const tx = Math.sin(angle);
+  const tz = 1 - Math.cos(angle);
+  return { tx, tz, x: -tx / (1 - tz) };
+}
+
+/** An arc of `angle` radians around the subject, centred on the framing (+ = right). */
+export function arc(angle: number, ease: Easing = easeInOutSine): MotionPart {
+  return (t, env) => aroundSubject(env.flip * angle * travel(env) * (ease(t) - 0.5));
+}
+
+/** Orbiting the subject: swings of up to `angle` radians, `turns` full swings per clip. */
+export function orbitAround(angle: number, turns: number, tiltRoll = 0.03): MotionPart {
+  return (t, env) => {
+    const p = 2 * Math.PI * turns * smootherstep(t) * env.speed;
+    const a = env.amount * env.flip;
+    return { ...aroundSubject(angle * a * Math.sin(p)), roll: tiltRoll * a * Math.sin(p) };
+  };
+}
+
+/**
+ * A dolly zoom: the camera travels forward `to` subject distances (from `from`) while the
+ * focal length shortens in step, so the subject keeps its size and the background's
+ * scale changes (shrinks going in, grows coming out).
+ */
+export function dollyZoom(to: number, ease: Easing = easeInOutSine, from = 0): MotionPart {
+  return (t, env) => {
+    const tz = (from + (to - from) * ease(t)) * env.amount;
+    return { tz, zoom: 1 - tz };
+  };
 }

@@ -1,0 +1,132 @@
+/**
+ * A picture's scene for the depth moves: whether a subject separates from the background
+ * (estimated on a thumbnail), and, once the picture is decoded at render resolution, its
+ * layers — the background plate with the subject's hole filled, and the subject with a
+ * soft matte in its alpha — each with its own mip chain, as the painter's sources.
+ */
+import sharp from 'sharp';
+import type { SceneLayout } from '../frame-plan.js';
+import type { PainterSource } from '../frame-painter.js';
+import { saliencyThumbnail, type DecodedSource, type SourceLevel } from '../source-image.js';
+import { dilate, greyOf, guidedFilter, resample } from './image-filters.js';
+import { inpaintHole } from './inpaint.js';
+import { BACKGROUND_DEPTH, PLANE_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';
+import { estimateSubjectMatte, type SubjectMatte } from './subject-matte.js';
+
+export interface SceneEstimate {
+  layout: SceneLayout;
+  /** The subject's matte at thumbnail size; absent when the picture is one plane. */
+  matte?: SubjectMatte;
+}
+
+/** Long side of the thumbnail the subject is found on. */
+const ANALYSIS_SIDE = 192;
+/** Long side the matte is refined at against the picture's edges before upsampling. */
+const MATTE_SIDE = 1024;
+
+/** Estimates a decoded picture's scene from a small thumbnail (tens of milliseconds). */
+export async function estimateScene(source: DecodedSource): Promise<SceneEstimate> {
+  const t = await saliencyThumbnail(source, ANALYSIS_SIDE);
+  return sceneFromPixels(t.data, t.width, t.height);
+}
+
+/**
+ * The layout to size the decode by before the scene is known: a subject and a background
+ * (the widest range of scales a depth move can ask of a picture).
+ */
+export const PRESUMED_LAYOUT: SceneLayout = { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] };
+
+/** The scene of packed RGB pixels: two layers when a subject separates, else one plane. */
+export function sceneFromPixels(rgb: Uint8Array, width: number, height: number): SceneEstimate {
+  const matte = estimateSubjectMatte(rgb, width, height);
+  return matte ? { layout: { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }, matte } : { layout: { depths: [PLANE_DEPTH] } };
+}
+
+function toShared(buf: Uint8Array): SharedArrayBuffer {
+  const sab = new SharedArrayBuffer(buf.length);
+  new Uint8Array(sab).set(buf);
+  return sab;
+}
+
+/** Level 0 and `count − 1` halvings (Lanczos, alpha-aware in sharp), in shared memory. */
+async function mipChain(px: Uint8Array, width: number, height: number, count: number): Promise<SourceLevel[]> {
+  const levels: SourceLevel[] = [{ width, height, pixels: toShared(px) }];
+  let cur = { data: Buffer.from(px.buffer, px.byteOffset, px.byteLength), width, height };
+  for (let i = 1; i < count; i++) {
+    const w = Math.max(2, Math.round(cur.width / 2));
+    const h = Math.max(2, Math.round(cur.height / 2));
+    if (w < 16 || h < 16) break;
+    const { data, info } = await sharp(cur.data, { raw: { width: cur.width, height: cur.height, channels: 4 } })
+      .resize(w, h, { fit: 'fill', kernel: 'lanczos3' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    levels.push({ width: info.width, height: info.height, pixels: toShared(data) });
+    cur = { data, width: info.width, height: info.height };
+  }
+  return levels;
+}
+
+/** Splits one decoded picture into its background plate and matted subject. */
+export async function buildLayers(source: DecodedSource, matte: SubjectMatte): Promise<[PainterSource, PainterSource]> {
+  const l0 = source.levels[0]!;
+  const W = l0.width;
+  const H = l0.height;
+  const image = new Uint8Array(l0.pixels);
+  // Refine the thumbnail matte against the picture's edges at a middle resolution.
+  const k = Math.min(1, MATTE_SIDE / Math.max(W, H));
+  const mw = Math.max(2, Math.round(W * k));
+  const mh = Math.max(2, Math.round(H * k));
+  const guidePx = mw === W && mh === H
+    ? image
+    : await sharp(image, { raw: { width: W, height: H, channels: 4 } }).resize(mw, mh, { fit: 'fill' }).raw().toBuffer();
+  const rough = resample(matte.alpha, matte.width, matte.height, mw, mh);
+  const radius = Math.max(2, Math.round((1.5 * mw) / matte.width));
+  const refined = guidedFilter(greyOf(guidePx, mw, mh, 4), rough, mw, mh, radius, 0.002);
+  const hard = new Float32Array(mw * mh);
+  for (let i = 0; i < refined.length; i++) {
+    const a = Math.min(1, Math.max(0, (refined[i]! - 0.1) / 0.8));
+    refined[i] = a;
+    hard[i] = a > 0.02 ? 1 : 0;
+  }
+  // The hole behind the subject reaches past its soft edge, so no trace of it stays behind.
+  const grown = dilate(hard, mw, mh, Math.ceil(2 + 0.006 * Math.max(mw, mh)));
+  const holeUp = resample(grown, mw, mh, W, H);
+  const alpha = mw === W && mh === H ? refined : resample(refined, mw, mh, W, H);
+  const hole = new Uint8Array(W * H);
+  for (let i = 0; i < hole.length; i++) hole[i] = holeUp[i]! > 0.01 ? 1 : 0;
+
+  const plate = Uint8Array.from(image);
+  inpaintHole(plate, W, H, hole);
+  // Subject colours from the matting equation I = αF + (1 − α)B, so that at rest subject
+  // over plate gives back the picture exactly and no background fringe travels with it.
+  const subject = new Uint8Array(W * H * 4);
+  for (let i = 0; i < W * H; i++) {
+    const a = alpha[i]!;
+    const o = i * 4;
+    if (a < 0.01) {
+      for (let c = 0; c < 3; c++) subject[o + c] = image[o + c]!;
+      subject[o + 3] = 0;
+      continue;
+    }
+    for (let c = 0; c < 3; c++) {
+      const f = a > 0.98 ? image[o + c]! : (image[o + c]! - (1 - a) * plate[o + c]!) / a;
+      subject[o + c] = Math.min(255, Math.max(0, Math.round(f)));
+    }
+    subject[o + 3] = Math.round(a * 255);
+  }
+  const count = source.levels.length;
+  const [plateLevels, subjectLevels] = await Promise.all([mipChain(plate, W, H, count), mipChain(subject, W, H, count)]);
+  return [
+    { scale: source.scale, levels: plateLevels },
+    { scale: source.scale, levels: subjectLevels, transparent: true },
+  ];
+}
+
+/** The painter's sources for decoded pictures and their scenes, in the plan's order. */
+export async function buildSceneSources(decoded: DecodedSource[], scenes: SceneEstimate[]): Promise<PainterSource[]> {
+  const out = await Promise.all(decoded.map((d, i) => {
+    const matte = scenes[i]?.matte;
+    return matte ? buildLayers(d, matte) : Promise.resolve([d]);
+  }));
+  return out.flat();
+}
