@@ -6,13 +6,14 @@
 import { AppError } from '../core/errors.js';
 import type { RenderJob } from '../core/ports.js';
 import type { ModelTier, RenderResolved } from '../core/task.js';
-import { buildCameraPath, type PathMotion } from './camera-path.js';
-import { buildRenderPlan, type RenderPlan } from './frame-plan.js';
+import { buildCameraPath, pathTravels, type PathMotion } from './camera-path.js';
+import { buildRenderPlan, type RenderPlan, type SceneLayout } from './frame-plan.js';
 import type { FrameGeometry } from './framing.js';
 import { findMotionDefinition } from './motion-definitions.js';
 import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from './prompt-modifiers.js';
 import { resolveSize, resolveTiming, type RenderTiming } from './render-size.js';
 import { estimateSaliency } from './saliency.js';
+import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from './scene/scene-sources.js';
 import { decodeSource, probeImage, saliencyThumbnail, type DecodedSource } from './source-image.js';
 
 /** Most sub-frame samples per frame for motion blur, per tier. */
@@ -51,12 +52,15 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     focusY: focus.y * infos[i]!.height,
   });
   const path = buildCameraPath({ motions, modifiers, seed: job.seed, span: (timing.frames - 1) / timing.fps });
-  const planFor = (geometries: FrameGeometry[]): RenderPlan =>
-    buildRenderPlan({ path, frames: timing.frames, fps: timing.fps, geometries, maxSamples: MAX_BLUR_SAMPLES[job.model] });
+  // Depth moves render each picture as layers (scene/): sized for a subject and a
+  // background until the scene is known.
+  const depth = pathTravels(path, timing.frames);
+  const planFor = (geometries: FrameGeometry[], scenes?: SceneLayout[]): RenderPlan =>
+    buildRenderPlan({ path, frames: timing.frames, fps: timing.fps, geometries, maxSamples: MAX_BLUR_SAMPLES[job.model], ...(scenes && { scenes }) });
   // The scales a move needs do not depend on where the centre of interest is, so the
   // pictures are decoded once, for a plan aimed at the centre, and the saliency estimate
   // reads the decoded pixels (no second decode).
-  const { scaleRange } = planFor(infos.map((_, i) => geometry(i)));
+  const { scaleRange } = planFor(infos.map((_, i) => geometry(i)), depth ? images.map(() => PRESUMED_LAYOUT) : undefined);
   const sources = await Promise.all(
     images.map((img, i) => {
       const info = infos[i]!;
@@ -70,7 +74,9 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     }),
   );
   const thumbs = await Promise.all(sources.map((s) => saliencyThumbnail(s)));
-  const plan = planFor(thumbs.map((t, i) => geometry(i, estimateSaliency(t.data, t.width, t.height))));
+  const scenes = depth ? await Promise.all(sources.map((s) => estimateScene(s))) : undefined;
+  const plan = planFor(thumbs.map((t, i) => geometry(i, estimateSaliency(t.data, t.width, t.height))), scenes?.map((s) => s.layout));
+  const layers = scenes ? await buildSceneSources(sources, scenes) : sources;
 
   const names = job.motions.map((m) => m.name);
   const resolved: RenderResolved = {
@@ -86,5 +92,5 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
         }
       : {}),
   };
-  return { timing, plan, sources, resolved };
+  return { timing, plan, sources: layers, resolved };
 }
