@@ -93,7 +93,7 @@ describe('v2 cancel', () => {
 
     const running = await cancel(server, blocker.body.request_id);
     assert.equal(running.status, 400);
-    assert.match((await running.json()).detail, /in_progress and can no longer be canceled/);
+    assert.match(((await running.json()) as { detail: string }).detail, /in_progress and can no longer be canceled/);
 
     fake.release();
     await waitForStatus(server, blocker.body.request_id, ['completed']);
@@ -115,7 +115,7 @@ describe('v2 cancel', () => {
     for (let i = 0; i < 60; i++) {
       // The one worker is busy for ~RENDER_MS with the task ahead, then claims ours; the
       // cancel is sent after a gap that straddles that moment.
-      const ahead = await postJson(`${server.baseUrl}/higgsfield-ai/dop/lite`, { image_url: image, prompt: `sleep ${RENDER_MS}` }, HEADERS);
+      await postJson(`${server.baseUrl}/higgsfield-ai/dop/lite`, { image_url: image, prompt: `sleep ${RENDER_MS}` }, HEADERS);
       const submit = await postJson(`${server.baseUrl}/higgsfield-ai/dop/lite`, { image_url: image, prompt: `race ${i}` }, HEADERS);
       assert.equal(submit.status, 200);
       const id: string = submit.body.request_id;

@@ -237,7 +237,7 @@ describe('webhook URLs are checked at submit', () => {
       assert.equal(reseller.body.error.param, 'callback_url');
       assert.match(reseller.body.error.message, pattern);
     }
-    const listed = await fetch(`${server.baseUrl}/higgsfield/tasks`, { headers: bearer(KEY_A) }).then((r) => r.json());
+    const listed = (await fetch(`${server.baseUrl}/higgsfield/tasks`, { headers: bearer(KEY_A) }).then((r) => r.json())) as { tasks: unknown[] };
     assert.deepEqual(listed.tasks, [], 'no refused submit created a task');
   });
 });
