@@ -6,6 +6,7 @@ import { pino, type Logger } from 'pino';
 import { createAdapters } from './adapters/create-adapters.js';
 import type { Config } from './config.js';
 import type { Engine } from './core/ports.js';
+import type { Task } from './core/task.js';
 import { WorkerPool } from './core/worker-pool.js';
 import { createLocalEngine } from './engine/index.js';
 
@@ -39,6 +40,10 @@ export async function buildWorker(config: Config, options: { logger?: Logger; en
       renderThreads: config.renderThreads,
       maxImagePixels: config.maxImagePixels,
     });
+  // With PostgreSQL the webhook outbox is shared: arm a finished task's delivery at once
+  // and any API node's dispatcher sends it on its next poll. (With SQLite the API node's
+  // own reconciler arms it; a worker process cannot reach that node's file.)
+  const outbox = config.store.kind === 'postgres' ? adapters.webhookOutbox() : undefined;
   const pool = new WorkerPool({
     store: adapters.store,
     queue: adapters.queue,
@@ -49,6 +54,12 @@ export async function buildWorker(config: Config, options: { logger?: Logger; en
     maxAttempts: config.maxAttempts,
     leaseMs: config.leaseMs,
     logger,
+    ...(outbox && {
+      onTerminal: (task: Task) => {
+        if (!task.webhook) return;
+        void outbox.arm(task.id, Date.now()).catch((err) => logger.warn({ err, taskId: task.id }, 'arming a webhook failed; an API node will'));
+      },
+    }),
   });
   let timer: NodeJS.Timeout | undefined;
   return {

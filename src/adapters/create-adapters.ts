@@ -5,9 +5,9 @@
  * - queue: embedded in the SQLite file (default, one process) or BullMQ on Redis
  *   (`QUEUE=bullmq`, any number of worker processes and API nodes);
  * - media: files under `MEDIA_DIR` (default `DATA_DIR/media`; shared storage for several machines);
- * - webhook outbox: in the SQLite file of `DATA_DIR`, whatever the store (no PostgreSQL
- *   outbox yet): each API node delivers the webhooks of the tasks submitted to it, arming
- *   those finished by other processes through its reconciler.
+ * - webhook outbox: next to the tasks — the SQLite file of `DATA_DIR`, or the PostgreSQL
+ *   database, where every API node claims from one table, so each webhook is sent by one
+ *   node at a time whichever node took the request.
  */
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +17,8 @@ import { BullmqTaskQueue } from './bullmq/bullmq-task-queue.js';
 import { FsMediaStore } from './fs/fs-media-store.js';
 import { openPgPool } from './postgres/open-pool.js';
 import { PgTaskStore } from './postgres/pg-task-store.js';
+import { PgWebhookOutbox } from './postgres/pg-webhook-outbox.js';
+import type pg from 'pg';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite/open-database.js';
 import { SqliteTaskQueue } from './sqlite/sqlite-task-queue.js';
 import { SqliteTaskStore } from './sqlite/sqlite-task-store.js';
@@ -61,6 +63,7 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
     };
 
     let store: TaskStore;
+    let pgPool: pg.Pool | undefined;
     if (config.store.kind === 'postgres') {
       const pool = await openPgPool(config.store.url, {
         ...(config.store.schema !== undefined && { schema: config.store.schema }),
@@ -68,6 +71,7 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
         ...(options.onConnectionError && { onIdleError: options.onConnectionError }),
       });
       closers.push(() => pool.end());
+      pgPool = pool;
       store = new PgTaskStore(pool);
     } else {
       store = new SqliteTaskStore(sqlite());
@@ -103,7 +107,7 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
     let outbox: WebhookOutbox | undefined;
     const webhookOutbox = (): WebhookOutbox => {
       if (!outbox) {
-        const opened = new SqliteWebhookOutbox(sqlite());
+        const opened = pgPool ? new PgWebhookOutbox(pgPool) : new SqliteWebhookOutbox(sqlite());
         outbox = opened;
         // Before the database closes (closers run in reverse order).
         closers.push(() => opened.close());

@@ -10,6 +10,8 @@ import { PG_MIGRATIONS, applyPgMigrations } from '../../src/adapters/postgres/mi
 import { openPgPool } from '../../src/adapters/postgres/open-pool.js';
 import { PgTaskStore } from '../../src/adapters/postgres/pg-task-store.js';
 import { TASK_STORE_CASES, runTaskStoreCases } from '../cases/task-store.case.js';
+import { WEBHOOK_OUTBOX_CASES, runWebhookOutboxCases } from '../cases/webhook-outbox.case.js';
+import { PgWebhookOutbox } from '../../src/adapters/postgres/pg-webhook-outbox.js';
 import { makeTask } from '../cases/task-fixture.js';
 import { startCuttableProxy } from '../support/tcp-proxy.js';
 import { TEST_DATABASE_URL, dropSchema, pgAdmin, postgresSkipReason, skipAll, uniqueName } from '../support/services.js';
@@ -32,6 +34,32 @@ runTaskStoreCases(
     };
   },
   { skip: skipAll(TASK_STORE_CASES, skipReason) },
+);
+
+runWebhookOutboxCases(
+  'postgres',
+  async () => {
+    const schema = uniqueName('sm_test');
+    const pools = [await openPgPool(TEST_DATABASE_URL, { schema, max: 4 })];
+    const outboxes = [new PgWebhookOutbox(pools[0]!)];
+    return {
+      outbox: outboxes[0]!,
+      // A second node: its own pool (own connections) on the same schema.
+      async another() {
+        const pool = await openPgPool(TEST_DATABASE_URL, { schema, max: 4 });
+        pools.push(pool);
+        const outbox = new PgWebhookOutbox(pool);
+        outboxes.push(outbox);
+        return outbox;
+      },
+      async cleanup() {
+        for (const outbox of outboxes) await outbox.close();
+        for (const pool of pools) await pool.end();
+        await dropSchema(schema);
+      },
+    };
+  },
+  { skip: skipAll(WEBHOOK_OUTBOX_CASES, skipReason) },
 );
 
 describe('PostgreSQL schema migrations', { skip: skipReason ?? false }, () => {

@@ -67,6 +67,31 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
         WHERE idempotency_key IS NOT NULL;
     `,
   },
+  {
+    version: 3,
+    name: 'webhook_deliveries',
+    // As SQLite's migration 4: `next_attempt_at` is the reconciler's next look while
+    // waiting, the next attempt while pending, and the end of the claim's lease while one
+    // is out; `claim_token` names the current claim.
+    sql: `
+      CREATE TABLE webhook_deliveries (
+        id              TEXT    PRIMARY KEY,
+        task_id         TEXT    NOT NULL UNIQUE,
+        url             TEXT    NOT NULL,
+        state           TEXT    NOT NULL CHECK (state IN ('waiting','pending','delivered','failed')),
+        attempts        INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at BIGINT  NOT NULL,
+        created_at      BIGINT  NOT NULL,
+        armed_at        BIGINT,
+        delivered_at    BIGINT,
+        last_status     INTEGER,
+        last_error      TEXT,
+        claim_token     TEXT
+      );
+      CREATE INDEX webhook_deliveries_due ON webhook_deliveries (state, next_attempt_at);
+      CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);
+    `,
+  },
 ];
 
 /** First half of the advisory lock key; the second is a hash of the schema name. */
