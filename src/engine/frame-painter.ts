@@ -115,6 +115,7 @@ export class FramePainter {
       this.drawGroup(layers.slice(i, j));
       i = j;
     }
+    if (frame.smear) this.smear(frame.smear);
     if (frame.blur > 0.25) this.defocus(frame.blur, frame.focus);
     const pixels = this.out.data();
     if (frame.fisheye > 0.001) this.barrel(pixels, target, frame.fisheye);
@@ -140,6 +141,21 @@ export class FramePainter {
     for (const layer of group) this.drawLayer(s, layer.source, layer.samples);
     this.ctx.setTransform(1, 0, 0, 1, 0, 0);
     this.ctx.globalAlpha = alpha;
+    this.ctx.drawImage(this.scratch!.canvas, 0, 0);
+  }
+
+  /** Smooths the averaged motion-blur samples by σ px so that sparse samples read as a streak. */
+  private smear(sigma: number): void {
+    const s = this.scratchCtx();
+    s.setTransform(1, 0, 0, 1, 0, 0);
+    s.globalAlpha = 1;
+    s.globalCompositeOperation = 'copy';
+    s.filter = `blur(${sigma.toFixed(2)}px)`;
+    s.drawImage(this.out, 0, 0);
+    s.filter = 'none';
+    s.globalCompositeOperation = 'source-over';
+    this.ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.ctx.globalAlpha = 1;
     this.ctx.drawImage(this.scratch!.canvas, 0, 0);
   }
 

@@ -10,6 +10,7 @@ import {
   affineScale, applyAffine, invertAffine, maxOffsets, poseTransform, requiredZoom,
   type Affine, type FrameGeometry,
 } from './framing.js';
+import { blurSampling } from './motion-blur.js';
 import { layerPose, PLANE_DEPTH } from './scene/layer-projection.js';
 
 export interface FrameLayer {
@@ -37,6 +38,8 @@ export interface FrameInstructions {
   focus: [number, number];
   /** Barrel distortion strength, 0 = none. */
   fisheye: number;
+  /** Motion-blur smoothing σ (output px) where the sub-frame samples lie far apart. */
+  smear?: number;
 }
 
 export interface RenderPlan {
@@ -49,9 +52,6 @@ export interface RenderPlan {
   /** Index of the first source of each picture's scene (its layers follow in order). */
   sourceBase: number[];
 }
-
-/** A camera moving this many output px within one shutter opening gets motion blur. */
-const BLUR_THRESHOLD_PX = 1.5;
 
 function displacement(a: Affine, b: Affine, w: number, h: number): number {
   const inv = invertAffine(a);
@@ -128,11 +128,12 @@ export function buildRenderPlan(options: {
     const half = pose.shutter / fps / 2;
     const edge = twoImages && (index === 0 || index === frames - 1);
     let n = 1;
+    let smear = 0;
     if (!edge && maxSamples > 1) {
       const a = transforms(0, s - half);
       const b = transforms(0, s + half);
       const d = Math.max(...a.map((m, j) => displacement(m, b[j]!, g0.outWidth, g0.outHeight)));
-      if (d > BLUR_THRESHOLD_PX) n = Math.min(maxSamples, Math.ceil(d / BLUR_THRESHOLD_PX));
+      ({ count: n, smear } = blurSampling(d, maxSamples));
     }
     const times = n === 1 ? [s] : Array.from({ length: n }, (_, j) => s - half + ((j + 0.5) / n) * 2 * half);
     const sceneLayers = (l: number, alpha: number): FrameLayer[] => {
@@ -178,6 +179,7 @@ export function buildRenderPlan(options: {
       blur: pose.blur * (g0.outHeight / 720),
       focus: [fx + (ox - fx) * k, fy + (oy - fy) * k],
       fisheye: pose.fisheye,
+      ...(smear > 0 && { smear }),
     };
   };
 

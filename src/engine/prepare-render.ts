@@ -16,8 +16,11 @@ import { estimateSaliency } from './saliency.js';
 import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from './scene/scene-sources.js';
 import { decodeSource, probeImage, saliencyThumbnail, type DecodedSource } from './source-image.js';
 
-/** Most sub-frame samples per frame for motion blur, per tier. */
-export const MAX_BLUR_SAMPLES: Readonly<Record<ModelTier, number>> = { lite: 4, turbo: 8, standard: 16 };
+/**
+ * Most sub-frame samples per frame for motion blur, per tier (how many a frame gets follows
+ * its speed, see motion-blur.ts; only the fastest frames of the fastest moves reach these).
+ */
+export const MAX_BLUR_SAMPLES: Readonly<Record<ModelTier, number>> = { lite: 8, turbo: 24, standard: 48 };
 /** Mip levels are drawn with this minification before the next one blends in (see painter). */
 const LOD_BIAS = 0.7;
 /** A cap on decoded level-0 pixels so a crash zoom on a huge photo stays within memory. */

@@ -1,0 +1,48 @@
+/** Motion-blur sampling follows the speed: none for slow moves, dense enough for fast ones. */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BLUR_START_PX, SAMPLE_SPACING_PX, blurSampling } from '../../src/engine/motion-blur.js';
+import { prepareRender } from '../../src/engine/prepare-render.js';
+import { makeSampleImage } from '../../src/engine/index.js';
+import type { RenderJob } from '../../src/core/ports.js';
+
+describe('motion-blur sampling', () => {
+  it('draws one sample while the picture travels less than the start threshold', () => {
+    for (const travel of [0, 0.5, 1.8, BLUR_START_PX]) assert.deepEqual(blurSampling(travel, 24), { count: 1, smear: 0 });
+    assert.deepEqual(blurSampling(40, 1), { count: 1, smear: 0 });
+  });
+
+  it('grows the sample count with the travel, keeping neighbours about a pixel apart', () => {
+    let previous = 1;
+    for (let travel = 3; travel <= 28; travel += 0.5) {
+      const { count, smear } = blurSampling(travel, 24);
+      assert.ok(count >= previous, `monotonic at ${travel}`);
+      assert.ok(travel / count <= SAMPLE_SPACING_PX + 1e-9, `gap at ${travel}: ${travel / count}`);
+      assert.equal(smear, 0);
+      previous = count;
+    }
+  });
+
+  it('smooths by about the gap when the tier caps the count (no stepped ghosts)', () => {
+    const { count, smear } = blurSampling(100, 24);
+    assert.equal(count, 24);
+    assert.ok(smear > 0.3 * (100 / 24) && smear < 100 / 24, `smear ${smear}`);
+    assert.ok(blurSampling(100, 48).smear < smear);
+  });
+
+  const job = (name: string): RenderJob => ({
+    taskId: 't', model: 'turbo', motions: [{ name, strength: 1 }], prompt: '', enhancePrompt: false,
+    seed: 1, width: 1280, height: 720, duration: 5, fps: 24, images: [],
+  });
+  const counts = async (name: string): Promise<number[]> => {
+    const { plan } = await prepareRender({ ...job(name), images: [await makeSampleImage()] }, { maxImagePixels: 50_000_000 });
+    return Array.from({ length: plan.frames }, (_, i) => plan.frameAt(i).layers[0]!.samples.length);
+  };
+
+  it('gives a slow zoom no sub-frame samples and a whip pan many on its fastest frames', async () => {
+    assert.ok((await counts('Zoom In')).every((n) => n === 1));
+    const whip = await counts('Whip Pan');
+    assert.ok(Math.max(...whip) > 8, `whip pan peak ${Math.max(...whip)}`);
+    assert.equal(whip[0], 1);
+  });
+});
