@@ -34,6 +34,12 @@ export interface TaskStore {
   listFinishedBefore(before: number, limit: number): Promise<Task[]>;
   /** Tasks still `queued` created before `before` (the reconciler re-enqueues them). */
   listQueuedBefore(before: number, limit: number): Promise<Task[]>;
+  /**
+   * Tasks `in_progress` whose record was last updated before `before`, oldest update
+   * first. A live render writes progress often; one that stopped being written may have
+   * lost its queue job (a queue that lost its data), so the reconciler enqueues it again.
+   */
+  listInProgressNotUpdatedSince(before: number, limit: number): Promise<Task[]>;
   delete(id: string): Promise<void>;
   countByStatus(): Promise<Record<TaskStatus, number>>;
   /** Cheap round trip for /readyz. */

@@ -287,10 +287,17 @@ export class WorkerPool {
     }, Math.max(50, Math.min(1000, Math.floor(leaseMs / 3))));
   }
 
-  /** Re-enqueues tasks that are `queued` in the store but missing from the queue. */
+  /**
+   * Re-enqueues tasks that are `queued` in the store but missing from the queue, and
+   * `in_progress` tasks nobody has written for a long time (ten leases): their job may be
+   * gone with a queue that lost its data (Redis restarted without persistence). Enqueue is
+   * idempotent, so a task whose job still exists — held or waiting — is left as it is.
+   */
   async reconcile(olderThanMs: number): Promise<number> {
-    const stale = await this.deps.store.listQueuedBefore(this.now() - olderThanMs, 500);
-    for (const task of stale) await this.deps.queue.enqueue(task.id);
-    return stale.length;
+    const now = this.now();
+    const stale = await this.deps.store.listQueuedBefore(now - olderThanMs, 500);
+    const stuck = await this.deps.store.listInProgressNotUpdatedSince(now - Math.max(olderThanMs, 10 * this.deps.leaseMs), 500);
+    for (const task of [...stale, ...stuck]) await this.deps.queue.enqueue(task.id);
+    return stale.length + stuck.length;
   }
 }

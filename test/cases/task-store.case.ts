@@ -205,6 +205,18 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     assert.equal((await store.listQueuedBefore(T0 + 5000, 1))[0]?.createdAt, T0);
   },
 
+  async 'listInProgressNotUpdatedSince returns running tasks not written since the cutoff, oldest first'({ store }) {
+    const running = [2, 0, 1].map((i) => makeTask({ status: 'in_progress', updatedAt: T0 + i * 1000 }));
+    const fresh = makeTask({ status: 'in_progress', updatedAt: T0 + 9000 });
+    const queued = makeTask({ updatedAt: T0 });
+    const done = makeTask({ status: 'completed', updatedAt: T0, finishedAt: T0 });
+    for (const task of [...running, fresh, queued, done]) await store.insert(task);
+    const listed = await store.listInProgressNotUpdatedSince(T0 + 5000, 10);
+    assert.deepEqual(listed.map((t) => t.updatedAt), [T0, T0 + 1000, T0 + 2000]);
+    assert.equal((await store.listInProgressNotUpdatedSince(T0 + 5000, 1))[0]?.updatedAt, T0);
+    assert.deepEqual(await store.listInProgressNotUpdatedSince(T0, 10), [], '`before` is exclusive');
+  },
+
   async 'countByStatus counts every status, zero included'({ store }) {
     const empty = await store.countByStatus();
     assert.deepEqual(empty, Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])));

@@ -167,6 +167,14 @@ export class PgTaskStore implements TaskStore {
     return rows.map(fromRow);
   }
 
+  async listInProgressNotUpdatedSince(before: number, limit: number): Promise<Task[]> {
+    const rows = await this.#query(
+      `SELECT ${COLUMNS} FROM tasks WHERE status = 'in_progress' AND updated_at < $1 ORDER BY updated_at, id LIMIT $2`,
+      [before, clampLimit(limit)],
+    );
+    return rows.map(fromRow);
+  }
+
   async listQueuedBefore(before: number, limit: number): Promise<Task[]> {
     const rows = await this.#query(
       `SELECT ${COLUMNS} FROM tasks WHERE status = 'queued' AND created_at < $1 ORDER BY created_at, id LIMIT $2`,

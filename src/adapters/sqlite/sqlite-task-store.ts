@@ -82,6 +82,9 @@ export class SqliteTaskStore implements TaskStore {
         WHERE owner_key_id = ? AND idempotency_key = ? AND created_at < ?`),
       listFinishedBefore: db.prepare(`SELECT * FROM tasks
         WHERE status IN (${terminal}) AND finished_at < ? ORDER BY finished_at, id LIMIT ?`),
+      listInProgressNotUpdatedSince: db.prepare(
+        `SELECT * FROM tasks WHERE status = 'in_progress' AND updated_at < ? ORDER BY updated_at, id LIMIT ?`,
+      ),
       listQueuedBefore: db.prepare(
         `SELECT * FROM tasks WHERE status = 'queued' AND created_at < ? ORDER BY created_at, id LIMIT ?`,
       ),
@@ -166,6 +169,12 @@ export class SqliteTaskStore implements TaskStore {
   async listFinishedBefore(before: number, limit: number): Promise<Task[]> {
     this.#assertOpen();
     const rows = this.#statements.listFinishedBefore.all(...TERMINAL, before, clampLimit(limit)) as TaskRow[];
+    return rows.map(fromRow);
+  }
+
+  async listInProgressNotUpdatedSince(before: number, limit: number): Promise<Task[]> {
+    this.#assertOpen();
+    const rows = this.#statements.listInProgressNotUpdatedSince.all(before, clampLimit(limit)) as TaskRow[];
     return rows.map(fromRow);
   }
 
