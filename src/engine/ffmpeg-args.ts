@@ -29,7 +29,11 @@ export function minPreviewSize(width: number, height: number): { width: number; 
   return { width: even(width), height: even(height) };
 }
 
-/** One ffmpeg run: raw frames from stdin → the raw MP4 and (optionally) the small preview. */
+/**
+ * One ffmpeg run: raw frames from stdin → the raw MP4 and (optionally) the small preview.
+ * With a preview, the frames are converted to yuv420p once and split, and the preview is
+ * scaled in YUV (cheaper than scaling RGBA and converting twice).
+ */
 export function buildEncodeArgs(o: EncodeArgsOptions): string[] {
   const args = [
     '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
@@ -37,14 +41,14 @@ export function buildEncodeArgs(o: EncodeArgsOptions): string[] {
     '-i', 'pipe:0',
   ];
   const common = ['-an', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-threads', String(o.threads)];
-  args.push('-map', '0:v', '-c:v', 'libx264', '-preset', X264_PRESET[o.tier], '-crf', String(CRF[o.tier]), ...common, o.rawPath);
-  if (o.min) {
-    args.push(
-      '-map', '0:v', '-vf', `scale=${o.min.width}:${o.min.height}:flags=bicubic`,
-      '-c:v', 'libx264', '-preset', 'superfast', '-crf', '28', '-maxrate', '700k', '-bufsize', '1400k',
-      ...common, o.min.path,
-    );
-  }
+  const raw = ['-c:v', 'libx264', '-preset', X264_PRESET[o.tier], '-crf', String(CRF[o.tier]), ...common, o.rawPath];
+  if (!o.min) return [...args, '-map', '0:v', ...raw];
+  args.push('-filter_complex', `[0:v]format=yuv420p,split=2[raw][min];[min]scale=${o.min.width}:${o.min.height}:flags=bilinear[small]`);
+  args.push('-map', '[raw]', ...raw);
+  args.push(
+    '-map', '[small]', '-c:v', 'libx264', '-preset', 'superfast', '-crf', '28', '-maxrate', '700k', '-bufsize', '1400k',
+    ...common, o.min.path,
+  );
   return args;
 }
 

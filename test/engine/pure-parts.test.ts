@@ -154,7 +154,11 @@ describe('ffmpeg arguments', () => {
     assert.equal(args.filter((a) => a === 'libx264').length, 2);
     assert.equal(args.filter((a) => a === '+faststart').length, 2);
     assert.equal(args.filter((a) => a === 'yuv420p').length, 2);
-    assert.match(s, /-preset veryfast .* \/w\/raw\.mp4 .*scale=854:480.* \/w\/min\.mp4$/);
+    assert.match(s, /scale=854:480.* -preset veryfast .* \/w\/raw\.mp4 .* \/w\/min\.mp4$/);
+    // Without a preview: one output, no filter graph.
+    const rawOnly = buildEncodeArgs({ width: 1280, height: 720, fps: 24, tier: 'turbo', inputPixelFormat: 'rgba', rawPath: '/w/raw.mp4', threads: 0 });
+    assert.equal(rawOnly.filter((a) => a === 'libx264').length, 1);
+    assert.ok(!rawOnly.includes('-filter_complex'));
   });
   it('sizes the preview at most 480p with even sides', () => {
     assert.deepEqual(minPreviewSize(1920, 1080), { width: 854, height: 480 });
