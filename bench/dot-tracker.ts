@@ -1,5 +1,5 @@
 /**
- * Jitter measurement: tracks the soft dots of the chart through grey frames (intensity-
+ * Jitter measurement: tracks the soft dots of the chart through grey frames (Gaussian-
  * weighted centroids around each dot's predicted position) and reports the RMS second
  * difference of their positions in px/frame² (0 = perfectly smooth motion).
  */
@@ -18,23 +18,39 @@ export function dotJitter(frames: Uint8Array[], width: number, height: number): 
       if (isMax && !seeds.some(([sx, sy]) => Math.abs(sx - x) <= r && Math.abs(sy - y) <= r)) seeds.push([x, y]);
     }
   }
+  // A Gaussian-weighted centroid above the ground, re-centred on its own estimate: the
+  // window moves continuously with the estimate (no jumps when it crosses a pixel) and, for
+  // a symmetric dot, its fixed point is the dot's centre.
   const win = 6;
+  const box = 15;
+  const ground = 40;
   const centroid = (f: Uint8Array, px: number, py: number): [number, number] => {
-    let sx = 0;
-    let sy = 0;
-    let sw = 0;
-    const cx = Math.round(px);
-    const cy = Math.round(py);
-    for (let y = cy - win; y <= cy + win; y++) {
-      for (let x = cx - win; x <= cx + win; x++) {
-        if (x < 0 || y < 0 || x >= width || y >= height) continue;
-        const w = Math.max(0, f[y * width + x]! - 60);
-        sx += x * w;
-        sy += y * w;
-        sw += w;
+    let ex = px;
+    let ey = py;
+    for (let iter = 0; iter < 4; iter++) {
+      let sx = 0;
+      let sy = 0;
+      let sw = 0;
+      const cx = Math.round(ex);
+      const cy = Math.round(ey);
+      for (let y = cy - box; y <= cy + box; y++) {
+        if (y < 0 || y >= height) continue;
+        const wy = Math.exp(-((y - ey) ** 2) / (2 * win * win));
+        for (let x = cx - box; x <= cx + box; x++) {
+          if (x < 0 || x >= width) continue;
+          const v = f[y * width + x]! - ground;
+          if (v <= 0) continue;
+          const w = v * wy * Math.exp(-((x - ex) ** 2) / (2 * win * win));
+          sx += x * w;
+          sy += y * w;
+          sw += w;
+        }
       }
+      if (sw === 0) break;
+      ex = sx / sw;
+      ey = sy / sw;
     }
-    return sw > 0 ? [sx / sw, sy / sw] : [px, py];
+    return [ex, ey];
   };
   let sum = 0;
   let count = 0;
@@ -52,7 +68,7 @@ export function dotJitter(frames: Uint8Array[], width: number, height: number): 
       q = centroid(frames[i]!, q[0], q[1]);
       track.push(q);
     }
-    if (track.some(([x, y]) => x < win || y < win || x > width - win || y > height - win)) continue;
+    if (track.some(([x, y]) => x < box || y < box || x > width - box || y > height - box)) continue;
     for (let i = 1; i < track.length - 1; i++) {
       const ax = track[i + 1]![0] - 2 * track[i]![0] + track[i - 1]![0];
       const ay = track[i + 1]![1] - 2 * track[i]![1] + track[i - 1]![1];

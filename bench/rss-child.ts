@@ -9,11 +9,13 @@ const [photoPath, duration, model] = [process.argv[2]!, Number(process.argv[3]),
 const image = await readFile(photoPath);
 const workDir = await mkdtemp(join(tmpdir(), 'sm-rss-'));
 const t = performance.now();
-await createLocalEngine({}).render(
+const engine = createLocalEngine({});
+await engine.render(
   { taskId: 'b', model, motions: [{ name: 'Zoom In', strength: 1 }], prompt: '', enhancePrompt: false, seed: 1, duration, images: [image] },
   { workDir, signal: new AbortController().signal, onProgress: () => {} },
 );
 const seconds = (performance.now() - t) / 1000;
+await engine.close();
 await rm(workDir, { recursive: true, force: true });
 // maxRSS is in KiB and covers the whole process, worker threads included (not ffmpeg).
 console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024, seconds }));
