@@ -100,4 +100,22 @@ describe('@higgsfield/client against stillmotion', () => {
     assert.equal(body.status, 'completed');
     assert.equal(body.video.url, result.video.url);
   });
+
+  it("v2: subscribe('/v1/image2video/dop') with v1 param names, as the SDK's README shows", async () => {
+    const hf = createHiggsfieldClient({ credentials: KEY_A, baseURL: server.baseUrl, ...SDK_TIMING });
+    const upload = await new HiggsfieldClient({ apiKey: KEY_ID, apiSecret: KEY_SECRET, baseURL: server.baseUrl }).uploadImage(png, 'png');
+    const result = (await hf.subscribe('/v1/image2video/dop', {
+      input: {
+        model: 'dop-lite',
+        prompt: 'push in',
+        input_images: [{ type: 'image_url', image_url: upload }],
+        motions: [{ id: 'Dolly In', strength: 0.8 }],
+        seed: 7,
+        ...SMALL,
+      },
+    })) as { status: string; request_id: string; video?: { url: string } };
+    assert.equal(result.status, 'completed', JSON.stringify(result));
+    assert.ok(result.video);
+    await expectMp4(result.video.url);
+  });
 });

@@ -17,12 +17,13 @@ import { idempotencyKeyOf } from '../reseller/routes.js';
 import { presentRequest } from '../v2/present.js';
 import { submitV2 } from '../v2/routes.js';
 import { DopV2Body, WebhookQuery } from '../v2/schemas.js';
-import { DetailError, DopBody, JobSet, JobSetParams, MotionSummary } from './schemas.js';
+import { DetailError, DopBody, DopParams, JobSet, JobSetParams, MotionSummary } from './schemas.js';
 import { presentJobSet } from './present.js';
 
 const TAGS = ['platform v1'];
 const validateV1 = compileBody(DopBody);
 const validateFlat = compileBody(DopV2Body);
+const validateFlatV1 = compileBody(DopParams);
 
 export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
@@ -44,36 +45,24 @@ export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Prom
     async (request) => {
       const raw = request.body as Record<string, unknown>;
       const base = baseUrlOf(request, ctx.config.publicBaseUrl);
-      if (!('params' in raw)) {
-        const task = await submitV2(ctx, request.ownerKeyId, validateFlat(raw), 'standard', request.headers, request.query.hf_webhook, base);
-        return { ...presentJobSet(task, base), ...presentRequest(task, base) };
+      if ('params' in raw) {
+        const body = validateV1(raw);
+        const webhook = body.webhook ? { url: body.webhook.url, secret: body.webhook.secret, field: 'webhook.url' } : undefined;
+        const task = await ctx.service.submit(v1Submit(request.ownerKeyId, body.params, 'params.', webhook, base, request.headers));
+        return presentJobSet(task, base);
       }
-      const body = validateV1(raw);
-      const p = body.params;
-      const motions = p.motions?.length ? p.motions : [{ id: DEFAULT_MOTION, strength: 1 }];
-      const end = p.input_images_end?.[0];
-      const submit: SubmitRequest = {
-        ownerKeyId: request.ownerKeyId,
-        dialect: 'v1',
-        model: tierOfV1Model(p.model),
-        motions: motions.map((m, i) => ({ ref: m.id, strength: m.strength ?? 1, field: `params.motions[${i}].id` })),
-        prompt: p.prompt,
-        enhancePrompt: p.enhance_prompt ?? true,
-        images: [
-          { value: p.input_images[0]!.image_url, field: 'params.input_images[0].image_url' },
-          ...(end ? [{ value: end.image_url, field: 'params.input_images_end[0].image_url' }] : []),
-        ],
-        ...(p.seed != null && { seed: p.seed }),
-        ...(p.check_nsfw != null && { checkNsfw: p.check_nsfw }),
-        ...(p.width !== undefined && { width: p.width }),
-        ...(p.height !== undefined && { height: p.height }),
-        ...(p.duration !== undefined && { duration: p.duration }),
-        ...(p.fps !== undefined && { fps: p.fps }),
-        ...(body.webhook && { webhook: { url: body.webhook.url, secret: body.webhook.secret, baseUrl: base }, webhookField: 'webhook.url' }),
-        ...idempotencyKeyOf(request.headers['idempotency-key']),
-      };
-      const task = await ctx.service.submit(submit);
-      return presentJobSet(task, base);
+      // The v2 SDK's `subscribe('/v1/image2video/dop', {input})` posts the params flat and
+      // polls /requests/{request_id}/status, so it gets the v2 request object (plus the
+      // JobSet keys, which cost nothing). Its input uses v1 names (`input_images`); a
+      // flat body with v2 names (`image_url`) is accepted too.
+      const hfWebhook = request.query.hf_webhook;
+      const task =
+        'input_images' in raw
+          ? await ctx.service.submit(
+              v1Submit(request.ownerKeyId, validateFlatV1(raw), '', hfWebhook ? { url: hfWebhook, field: 'hf_webhook' } : undefined, base, request.headers),
+            )
+          : await submitV2(ctx, request.ownerKeyId, validateFlat(raw), 'standard', request.headers, hfWebhook, base);
+      return { ...presentJobSet(task, base), ...presentRequest(task, base) };
     },
   );
 
@@ -101,4 +90,40 @@ export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Prom
       }));
     },
   );
+}
+
+/** A v1 DoP request (wrapped in `params` or flat) as the task core's submit request. */
+function v1Submit(
+  ownerKeyId: string,
+  p: DopParams,
+  prefix: string,
+  webhook: { url: string; secret?: string; field: string } | undefined,
+  base: string,
+  headers: Record<string, string | string[] | undefined>,
+): SubmitRequest {
+  const motions = p.motions?.length ? p.motions : [{ id: DEFAULT_MOTION, strength: 1 }];
+  const end = p.input_images_end?.[0];
+  return {
+    ownerKeyId,
+    dialect: 'v1',
+    model: tierOfV1Model(p.model),
+    motions: motions.map((m, i) => ({ ref: m.id, strength: m.strength ?? 1, field: `${prefix}motions[${i}].id` })),
+    prompt: p.prompt,
+    enhancePrompt: p.enhance_prompt ?? true,
+    images: [
+      { value: p.input_images[0]!.image_url, field: `${prefix}input_images[0].image_url` },
+      ...(end ? [{ value: end.image_url, field: `${prefix}input_images_end[0].image_url` }] : []),
+    ],
+    ...(p.seed != null && { seed: p.seed }),
+    ...(p.check_nsfw != null && { checkNsfw: p.check_nsfw }),
+    ...(p.width !== undefined && { width: p.width }),
+    ...(p.height !== undefined && { height: p.height }),
+    ...(p.duration !== undefined && { duration: p.duration }),
+    ...(p.fps !== undefined && { fps: p.fps }),
+    ...(webhook && {
+      webhook: { url: webhook.url, ...(webhook.secret !== undefined && { secret: webhook.secret }), baseUrl: base },
+      webhookField: webhook.field,
+    }),
+    ...idempotencyKeyOf(headers['idempotency-key']),
+  };
 }
