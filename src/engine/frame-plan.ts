@@ -113,13 +113,14 @@ export function buildRenderPlan(options: {
   const transforms = (l: number, s: number): Affine[] => {
     const g = geometries[l]!;
     const poses = layerPoses(l, s);
-    // With two images the first/last frames must be exactly the pictures, so the cover
-    // correction is per instant (1 at the ends) rather than constant.
-    const zf = twoImages ? Math.max(...poses.map((p) => requiredZoom(g, p, offsets[l]!))) : constantZoom[l]!;
+    // With two images the first/last frames must be exactly the pictures (framed as a
+    // still would be), so offsets and cover correction are per instant (none at the ends).
+    const off = twoImages ? maxOffsets(g, poses) : offsets[l]!;
+    const zf = twoImages ? Math.max(...poses.map((p) => requiredZoom(g, p, off))) : constantZoom[l]!;
     // All layers lean toward the centre of interest by the same amount (the one the most
     // zoomed-out layer has room for), so at rest they line up into the picture.
     const leanZoom = Math.min(...poses.map((p) => p.zoom)) * zf;
-    return poses.map((p) => poseTransform(g, p, zf, offsets[l]!, leanZoom));
+    return poses.map((p) => poseTransform(g, p, zf, off, leanZoom));
   };
 
   const frameAt = (index: number): FrameInstructions => {
@@ -156,8 +157,8 @@ export function buildRenderPlan(options: {
         // Depth-aware hand-over: image[1] arrives behind image[0]'s subject, which is
         // nearest to the camera and so is passed last (pushing through it on a dolly in,
         // holding while the background turns over on an arc).
-        const mixBack = smootherstep((u - 0.15) / 0.5);
-        const mixFront = smootherstep((u - 0.35) / 0.5);
+        const mixBack = smootherstep((u - 0.25) / 0.45);
+        const mixFront = smootherstep((u - 0.45) / 0.45);
         layers = [front[0]!];
         if (mixBack > 0) layers.push(...sceneLayers(1, mixBack));
         if (mixFront < 1) {
