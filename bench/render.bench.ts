@@ -202,4 +202,6 @@ console.log(`  ours, raw.mp4:                                   ${jOurs.jitter.t
 console.log(`  zoompan ${jPlain.jitter.toFixed(3)}, upscale-first zoompan ${jUp.jitter.toFixed(3)}`);
 console.log(`\npeak RSS, 6000×4000 (24 MP) → 1920×1080 standard: 2 s clip ${rss2.maxRssMB.toFixed(0)} MB (${rss2.seconds.toFixed(1)} s), 10 s clip ${rss10.maxRssMB.toFixed(0)} MB (${rss10.seconds.toFixed(1)} s)   (target < 600 MB, flat)`);
 console.log(`load average before ${loadBefore}, after ${loadAfter} (2 cores)`);
+// 6. parallax (issue 4): Arc Right over a layered 12 MP photo, with its own encode-alone ratio.
+await (await import('./parallax-case.js')).runParallaxCase();
 await rm(dir, { recursive: true, force: true });
