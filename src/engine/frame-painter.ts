@@ -30,9 +30,17 @@ export interface PainterOptions {
 function levelCanvas(width: number, height: number, pixels: SharedArrayBuffer, transparent: boolean): Canvas {
   const canvas = createCanvas(width, height);
   const ctx = canvas.getContext('2d', { alpha: transparent });
-  const copy = new Uint8ClampedArray(width * height * 4);
-  copy.set(new Uint8Array(pixels));
-  ctx.putImageData(new ImageData(copy, width, height), 0, 0);
+  // ImageData refuses shared memory, so the pixels are copied in bands of rows through one
+  // small buffer rather than as a whole second copy of the picture.
+  const rows = Math.max(1, Math.min(height, Math.floor((1 << 20) / (width * 4))));
+  const band = new Uint8ClampedArray(width * rows * 4);
+  const src = new Uint8Array(pixels);
+  for (let y = 0; y < height; y += rows) {
+    const h = Math.min(rows, height - y);
+    const part = h === rows ? band : band.subarray(0, width * h * 4);
+    part.set(src.subarray(y * width * 4, (y + h) * width * 4));
+    ctx.putImageData(new ImageData(part, width, h), 0, y);
+  }
   return canvas;
 }
 
