@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLocalEngine } from '../src/engine/index.js';
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
 
 const [photoPath, duration, model] = [process.argv[2]!, Number(process.argv[3]), process.argv[4] as 'standard'];
 const image = await readFile(photoPath);
@@ -17,5 +18,8 @@ await engine.render(
 const seconds = (performance.now() - t) / 1000;
 await engine.close();
 await rm(workDir, { recursive: true, force: true });
-// maxRSS is in KiB and covers the whole process, worker threads included (not ffmpeg).
-console.log(JSON.stringify({ maxRssMB: process.resourceUsage().maxRSS / 1024, seconds }));
+// Peak RSS of this process, worker threads included (not ffmpeg), from VmHWM: getrusage's
+// maxRSS survives execve, so a child spawned by a big benchmark process would report the
+// parent's resident size at fork time instead of its own.
+const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+console.log(JSON.stringify({ maxRssMB: Number(hwm?.[1]) / 1024, seconds }));
