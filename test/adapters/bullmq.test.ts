@@ -9,6 +9,11 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BullmqTaskQueue, type BullmqTaskQueueOptions } from '../../src/adapters/bullmq/bullmq-task-queue.js';
 import { CLOCK_CASES, TASK_QUEUE_CASES, runTaskQueueCases } from '../cases/task-queue.case.js';
 import { TEST_REDIS_URL, redisSkipReason, skipAll, uniqueName } from '../support/services.js';
+import { freePort, killRedis, redisServerMissing, startRedis } from '../support/redis-server.js';
+import { isAppError } from '../../src/core/errors.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const skipReason = await redisSkipReason();
 
@@ -133,5 +138,43 @@ describe('BullMQ queue on the real clock', { skip: skipReason ?? false }, () => 
     );
     const claimed = claims.filter((lease) => lease !== undefined).map((lease) => lease.taskId);
     assert.deepEqual([...claimed].sort(), [...ids].sort(), 'every task once, across both nodes');
+  });
+
+  test('while Redis is down, claim and extend refuse at once (no hang), and work again once it is back', { skip: redisServerMissing() ?? false }, async (t) => {
+    const dir = await mkdtemp(join(tmpdir(), 'stillmotion-redis-'));
+    t.after(() => rm(dir, { recursive: true, force: true }));
+    const port = await freePort();
+    let redis = await startRedis(port, dir);
+    const { queue, cleanup } = await openQueue({ redisUrl: `redis://127.0.0.1:${port}` });
+    t.after(async () => {
+      await cleanup();
+      await killRedis(redis);
+    });
+    await queue.enqueue('held');
+    const lease = (await queue.claim('w1', 30_000))!;
+    await queue.enqueue('t1');
+
+    await killRedis(redis);
+    await sleep(200);
+    const unavailable = (error: unknown) => isAppError(error) && error.code === 'service_unavailable';
+    const started = Date.now();
+    await assert.rejects(queue.claim('w2', 30_000), unavailable);
+    await assert.rejects(queue.extend(lease, 30_000), unavailable, 'a heartbeat during the outage is "try again", not "lost"');
+    await assert.rejects(queue.depth(), 'the API side fails fast too');
+    assert.ok(Date.now() - started < 2_000, 'refused at once');
+
+    redis = await startRedis(port, dir);
+    const deadline = Date.now() + 15_000;
+    for (;;) {
+      try {
+        await queue.enqueue('after');
+        break;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+        await sleep(100);
+      }
+    }
+    const next = await claimWithin(queue, 'w2', 30_000, 15_000);
+    assert.equal(next?.taskId, 'after', 'the restarted (empty) Redis serves new work');
   });
 });

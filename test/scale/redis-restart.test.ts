@@ -6,10 +6,9 @@
  * Only this test's own Redis on a loopback port is stopped; the shared one is untouched.
  */
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -18,45 +17,10 @@ import { makeTestDataUri } from '../support/images.js';
 import { KEY_A, bearer, getJson, postJson, waitForTask } from '../support/in-process.js';
 import { makeDeployment, startWorkerProcess, type NodeProcess } from '../support/distributed.js';
 import { startServerProcess, type ServerProcess } from '../support/server-process.js';
-import { postgresSkipReason, redisPing } from '../support/services.js';
-import { execFileSync } from 'node:child_process';
-
-function redisServerMissing(): string | undefined {
-  try {
-    execFileSync('redis-server', ['--version'], { stdio: 'ignore' });
-    return undefined;
-  } catch {
-    if (/^(1|true)$/i.test(process.env.CI ?? '')) throw new Error('CI=true but redis-server is not installed');
-    return 'redis-server is not installed';
-  }
-}
+import { postgresSkipReason } from '../support/services.js';
+import { freePort, redisServerMissing, startRedis } from '../support/redis-server.js';
 
 const skipReason = (await postgresSkipReason()) ?? redisServerMissing();
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** A throw-away redis-server: no RDB, no AOF, so a restart starts empty. */
-async function startRedis(port: number, dir: string): Promise<ChildProcess> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
-    stdio: 'ignore',
-  });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    try {
-      await redisPing('127.0.0.1', port, 500);
-      return child;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await sleep(50);
-    }
-  }
-}
 
 describe('distributed mode: Redis restarts and loses the queue', { skip: skipReason ?? false }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'stillmotion-redis-'));

@@ -147,6 +147,7 @@ export class BullmqTaskQueue implements TaskQueue {
 
   async claim(workerId: string, leaseMs: number): Promise<Lease | undefined> {
     this.#assertOpen();
+    await this.#assertConnected();
     const token = `${workerId}:${randomUUID()}`;
     const claimedAt = Date.now();
     const job = (await this.#worker.getNextJob(token, { block: false })) as Job | undefined;
@@ -161,6 +162,9 @@ export class BullmqTaskQueue implements TaskQueue {
     this.#assertOpen();
     const held = this.#held.get(leaseKey(lease));
     if (!held) return false;
+    // While Redis is away say "try again" rather than "lost": the lock may well be there
+    // when it is back, and the heartbeat retries on its next beat.
+    await this.#assertConnected();
     const extended = (await held.job.extendLock(held.token, leaseMs)) === 1;
     if (!extended) this.#held.delete(leaseKey(lease));
     return extended;
@@ -241,6 +245,7 @@ export class BullmqTaskQueue implements TaskQueue {
     const key = leaseKey(lease);
     const held = this.#held.get(key);
     if (!held) return;
+    await this.#assertConnected();
     try {
       await move(held);
     } catch (error) {
@@ -251,6 +256,19 @@ export class BullmqTaskQueue implements TaskQueue {
 
   #assertOpen(): void {
     if (this.#closed) throw new AppError('service_unavailable', 'task queue is closed');
+  }
+
+  /**
+   * The worker-side connection waits out a Redis outage (`maxRetriesPerRequest: null`),
+   * so a command sent while it is down would hang until Redis returns — and with it a
+   * worker's loop and its graceful shutdown. Refusing at once instead lets the worker pool
+   * log, wait and retry (a claim), or carry on (a heartbeat); a lease whose end could not
+   * be recorded comes back through the stalled-job check, and the task's state in the
+   * store says what happened.
+   */
+  async #assertConnected(): Promise<void> {
+    const client = await this.#worker.getBackend().client;
+    if (client.status !== 'ready') throw new AppError('service_unavailable', `Redis is unreachable (connection ${client.status})`);
   }
 }
 
