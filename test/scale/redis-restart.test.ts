@@ -37,8 +37,8 @@ describe('distributed mode: Redis restarts and loses the queue', { skip: skipRea
   it('a task being rendered, queued tasks and one submitted during the outage are all rendered after the restart', { timeout: 240_000 }, async () => {
     const port = await freePort();
     redis = await startRedis(port, dir);
-    // Short leases so that "not written for ten leases" comes quickly (20 s).
-    const deployment = makeDeployment({ REDIS_URL: `redis://127.0.0.1:${port}`, RECONCILE_INTERVAL_MS: '1000', LEASE_MS: '2000' });
+    // Short leases so that "not written for ten leases" comes quickly (30 s).
+    const deployment = makeDeployment({ REDIS_URL: `redis://127.0.0.1:${port}`, RECONCILE_INTERVAL_MS: '1000', LEASE_MS: '3000' });
     cleanup = () => deployment.cleanup();
     const api = await startServerProcess({ ...deployment.env, WORKERS: '0' });
     running.push(api);

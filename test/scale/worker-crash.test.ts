@@ -15,7 +15,7 @@ import { pgAdmin, postgresSkipReason, redisSkipReason } from '../support/service
 const skipReason = (await postgresSkipReason()) ?? (await redisSkipReason());
 
 describe('distributed mode: a worker killed -9 mid-render', { skip: skipReason ?? false }, () => {
-  const deployment = makeDeployment({ LEASE_MS: '2000' });
+  const deployment = makeDeployment({ LEASE_MS: '3000' });
   const running: (NodeProcess | ServerProcess)[] = [];
   after(async () => {
     for (const node of running) await node.stop('SIGKILL').catch(() => undefined);
