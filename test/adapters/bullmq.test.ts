@@ -121,9 +121,11 @@ describe('BullMQ queue on the real clock', { skip: skipReason ?? false }, () => 
   test('two nodes on one queue: each task is claimed once, and one node\'s enqueue wakes the other\'s waiting worker', async (t) => {
     const shared = { queueName: uniqueName('q'), prefix: uniqueName('smtest') };
     const a = await openQueue(shared);
-    t.after(a.cleanup);
     const b = await openQueue(shared);
-    t.after(() => b.queue.close());
+    t.after(async () => {
+      await b.queue.close();
+      await a.cleanup();
+    });
 
     const started = Date.now();
     const wait = b.queue.waitForWork(30_000);

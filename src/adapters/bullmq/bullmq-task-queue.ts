@@ -227,8 +227,13 @@ export class BullmqTaskQueue implements TaskQueue {
     return Object.values(counts).reduce((sum, n) => sum + n, 0);
   }
 
-  /** Deletes every job and key of this queue (tests and benchmarks clean up with it). */
+  /**
+   * Deletes every job and key of this queue (tests and benchmarks clean up with it). This
+   * process's worker side stops first, so its stalled-job check cannot write keys anew;
+   * call `close()` afterwards.
+   */
   async obliterate(): Promise<void> {
+    await Promise.allSettled([this.#worker.close(true), this.#events.close()]);
     await this.#queue.obliterate({ force: true });
   }
 
