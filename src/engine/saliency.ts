@@ -2,8 +2,12 @@
  * A cheap saliency estimate: where the picture's centre of interest is. It scores each
  * thumbnail pixel by how much its colour stands out from the picture's average and how
  * much local detail it has, weighted by a soft centre prior (subjects are rarely at the
- * very edge), and returns the score-weighted centroid of the strongest pixels.
+ * very edge), takes the score-weighted centroid of the strongest pixels and moves from
+ * there to the densest salient region nearby (so a subject wins over a detailed ground).
  */
+
+/** Mean-shift window (σ) as a fraction of the thumbnail's long side. */
+const MODE_WINDOW = 0.12;
 
 /** Centre of interest in normalised picture coordinates (0..1 on each axis). */
 export interface Saliency {
@@ -59,5 +63,30 @@ export function estimateSaliency(rgb: Uint8Array, width: number, height: number)
     sw += s;
   }
   if (sw === 0) return { x: 0.5, y: 0.5 };
-  return { x: (sx / sw + 0.5) / width, y: (sy / sw + 0.5) / height };
+  // The centroid of everything salient can fall between a subject and a detailed ground;
+  // move from it to the densest salient region nearby (mean shift, Gaussian window).
+  let mx = sx / sw;
+  let my = sy / sw;
+  const sigma = MODE_WINDOW * Math.max(width, height);
+  for (let iter = 0; iter < 12; iter++) {
+    let ax = 0;
+    let ay = 0;
+    let aw = 0;
+    for (let i = 0; i < n; i++) {
+      const s = score[i]! - threshold;
+      if (s <= 0) continue;
+      const x = i % width;
+      const y = (i - x) / width;
+      const w = s * Math.exp(-((x - mx) ** 2 + (y - my) ** 2) / (2 * sigma * sigma));
+      ax += x * w;
+      ay += y * w;
+      aw += w;
+    }
+    if (aw === 0) break;
+    const [px, py] = [mx, my];
+    mx = ax / aw;
+    my = ay / aw;
+    if (Math.hypot(mx - px, my - py) < 0.05) break;
+  }
+  return { x: (mx + 0.5) / width, y: (my + 0.5) / height };
 }
