@@ -195,6 +195,8 @@ export async function buildApp(
       // After the pool: renders finishing during the grace period still arm their webhooks.
       await webhooks.stop();
       await sender.close();
+      // Only an engine this process made is ours to close (tests may share one).
+      if (!options.engine) await engine.close?.();
       await adapters.close();
     },
   };

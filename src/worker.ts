@@ -78,6 +78,8 @@ export async function buildWorker(config: Config, options: { logger?: Logger; en
     async close(graceMs = 25_000) {
       clearInterval(timer);
       await pool.stop(graceMs);
+      // Only an engine this process made is ours to close (tests may share one).
+      if (!options.engine) await engine.close?.();
       await adapters.close();
     },
   };

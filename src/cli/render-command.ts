@@ -118,10 +118,14 @@ export const renderCommand: Command = {
       return 0;
     } catch (err) {
       bar.done();
-      console.error(isAppError(err) ? `error (${err.code}): ${err.message}` : err);
+      const fsError = err as NodeJS.ErrnoException;
+      if (isAppError(err)) console.error(`error (${err.code}): ${err.message}`);
+      else if (fsError.code === 'ENOENT' && fsError.path) console.error(`error: cannot read ${fsError.path}: no such file`);
+      else console.error(err);
       return 1;
     } finally {
       process.off('SIGINT', onSigint);
+      await engine.close();
       await rm(workDir, { recursive: true, force: true });
     }
   },

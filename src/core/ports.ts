@@ -129,6 +129,8 @@ export interface Engine {
   canRender(motionName: string): Renderability;
   /** Renders a job to MP4s and a poster; rejects with an AppError on bad input. */
   render(job: RenderJob, context: RenderContext): Promise<RenderOutput>;
+  /** Releases what the engine keeps warm between renders (worker threads). */
+  close?(): Promise<void>;
 }
 
 /** Where a webhook delivery stands. */
