@@ -15,7 +15,7 @@ import type { Engine } from './core/ports.js';
 import { sweepExpired } from './core/retention.js';
 import { TaskService } from './core/task-service.js';
 import { WorkerPool } from './core/worker-pool.js';
-import { createLocalEngine, makeSampleImage, renderMotionPreview } from './engine/index.js';
+import { makeSampleImage, renderMotionPreview } from './engine/index.js';
 import { buildServer } from './http/build-server.js';
 import { Metrics } from './http/metrics.js';
 import { MotionPreviews } from './http/motion-previews.js';
@@ -28,6 +28,7 @@ import { loadOrCreateSigningSecret } from './webhooks/signing.js';
 import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createWebhookSender } from './webhooks/webhook-sender.js';
 import { checkWebhookUrl } from './webhooks/webhook-url.js';
+import { engineFromConfig } from './engine-from-config.js';
 
 /** Test seams for webhook delivery timing (production uses the defaults). */
 export interface WebhookTimings {
@@ -66,13 +67,7 @@ export async function buildApp(
     onConnectionError: (err) => logger.warn({ err }, 'lost a connection to the database or Redis; reconnecting'),
   });
   const { store, queue, media } = adapters;
-  const engine =
-    options.engine ??
-    createLocalEngine({
-      ...(config.ffmpegPath && { ffmpegPath: config.ffmpegPath }),
-      renderThreads: config.renderThreads,
-      maxImagePixels: config.maxImagePixels,
-    });
+  const engine = options.engine ?? engineFromConfig(config);
   const catalogue = MotionCatalogue.load();
   const keys = loadOrCreateKeys(config.dataDir, config.apiKeys);
   if (keys.created) {

@@ -3,6 +3,7 @@
  */
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
+import { stopOnSignals } from './process/stop-on-signals.js';
 
 async function main(): Promise<void> {
   let config;
@@ -26,21 +27,7 @@ async function main(): Promise<void> {
     `stillmotion listening on http://${host}:${port} (docs at /docs)`,
   );
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    app.logger.info({ signal }, 'shutting down: finishing running renders');
-    app
-      .close()
-      .then(() => process.exit(0))
-      .catch((err) => {
-        app.logger.error({ err }, 'shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals(app);
 }
 
 main().catch((err) => {

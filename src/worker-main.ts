@@ -4,6 +4,7 @@
  */
 import { ConfigError, loadConfig } from './config.js';
 import { WorkerConfigError, buildWorker } from './worker.js';
+import { stopOnSignals } from './process/stop-on-signals.js';
 
 async function main(): Promise<void> {
   let config;
@@ -29,21 +30,7 @@ async function main(): Promise<void> {
   worker.start();
   worker.logger.info({ workers: config.workerConcurrency, queue: config.queue, pid: process.pid }, 'stillmotion worker ready');
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    worker.logger.info({ signal }, 'worker shutting down: finishing running renders');
-    worker
-      .close()
-      .then(() => process.exit(0))
-      .catch((err) => {
-        worker.logger.error({ err }, 'worker shutdown failed');
-        process.exit(1);
-      });
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  stopOnSignals(worker);
 }
 
 main().catch((err) => {

@@ -8,7 +8,7 @@ import type { Config } from './config.js';
 import type { Engine } from './core/ports.js';
 import type { Task } from './core/task.js';
 import { WorkerPool } from './core/worker-pool.js';
-import { createLocalEngine } from './engine/index.js';
+import { engineFromConfig } from './engine-from-config.js';
 
 export interface WorkerProcess {
   pool: WorkerPool;
@@ -33,13 +33,7 @@ export async function buildWorker(config: Config, options: { logger?: Logger; en
   const adapters = await createAdapters(config, {
     onConnectionError: (err) => logger.warn({ err }, 'lost a connection to the database or Redis; reconnecting'),
   });
-  const engine =
-    options.engine ??
-    createLocalEngine({
-      ...(config.ffmpegPath && { ffmpegPath: config.ffmpegPath }),
-      renderThreads: config.renderThreads,
-      maxImagePixels: config.maxImagePixels,
-    });
+  const engine = options.engine ?? engineFromConfig(config);
   // With PostgreSQL the webhook outbox is shared: arm a finished task's delivery at once
   // and any API node's dispatcher sends it on its next poll. (With SQLite the API node's
   // own reconciler arms it; a worker process cannot reach that node's file.)
