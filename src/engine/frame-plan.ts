@@ -133,8 +133,8 @@ export function buildRenderPlan(options: {
     if (!edge && maxSamples > 1) {
       const a = transforms(0, s - half);
       const b = transforms(0, s + half);
-      const d = Math.max(...a.map((m, j) => displacement(m, b[j]!, g0.outWidth, g0.outHeight)));
-      ({ count: n, smear } = blurSampling(d, maxSamples));
+      const d = a.map((m, j) => displacement(m, b[j]!, g0.outWidth, g0.outHeight));
+      ({ count: n, smear } = blurSampling(Math.max(...d), maxSamples, Math.min(...d)));
     }
     const times = n === 1 ? [s] : Array.from({ length: n }, (_, j) => s - half + ((j + 0.5) / n) * 2 * half);
     const sceneLayers = (l: number, alpha: number): FrameLayer[] => {

@@ -20,10 +20,15 @@ export interface BlurSampling {
   smear: number;
 }
 
-/** The sampling for a frame whose picture travels `travel` output px within the shutter. */
-export function blurSampling(travel: number, maxSamples: number): BlurSampling {
+/**
+ * The sampling for a frame whose picture travels `travel` output px within the shutter.
+ * The smoothing blurs the whole frame, so with layers it follows the slowest one
+ * (`slowest`, default `travel`): a subject the camera holds stays sharp while the samples
+ * of a fast background still average into a streak.
+ */
+export function blurSampling(travel: number, maxSamples: number, slowest = travel): BlurSampling {
   if (!(travel > BLUR_START_PX) || maxSamples <= 1) return { count: 1, smear: 0 };
   const count = Math.max(2, Math.min(maxSamples, Math.ceil(travel / SAMPLE_SPACING_PX)));
-  const gap = travel / count;
+  const gap = Math.min(travel, slowest) / count;
   return { count, smear: gap > SMEAR_FROM_PX ? 0.45 * gap : 0 };
 }
