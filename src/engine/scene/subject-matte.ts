@@ -1,19 +1,26 @@
 /**
- * Subject/background separation from one picture, on the CPU, in pure TypeScript.
+ * Subject/background separation from one picture, on the CPU, in pure TypeScript. A wrong
+ * cut-out is worse than none, so it looks for one compact subject and otherwise says "one
+ * plane".
  *
- * 1. Boundary prior: the picture's top, left and right edges are mostly background (the
- *    bottom edge often cuts through the subject, so it is left out). Their colours are
- *    clustered (k-means), and a pixel's initial subject score is how far its colour is
- *    from every edge cluster, relative to the clusters' own spread, with a weak centre prior.
- * 2. Colour models: subject and background colour histograms weighted by the current
- *    scores give a per-pixel likelihood; an edge-aware smoothing (neighbours of similar
- *    colour vote) makes it spatially coherent — a cheap stand-in for a graph cut. Repeated.
- * 3. Clean-up: small islands go, holes inside the subject are filled; the result must be
- *    a plausible subject (area, contrast with its surroundings) or the picture is treated
- *    as one plane.
- * 4. A guided filter snaps the hard mask onto the picture's edges: a soft matte.
+ * 1. Boundary connectivity: the picture's top, left and right edges are background (the
+ *    bottom edge often cuts through the subject). A pixel's score is its geodesic distance
+ *    to those edges, where a step costs only the colour change above the picture's usual
+ *    step (smooth gradients such as a sky and fine texture are free to cross, outlines are
+ *    not): sky, horizon bands and hills that reach an edge score ~0 whatever their colour,
+ *    and a subject enclosed by its outline scores high.
+ * 2. Colour models: subject and background colour histograms weighted by the scores give a
+ *    per-pixel likelihood, mixed with the connectivity score and smoothed edge-aware
+ *    (neighbours of similar colour vote), twice.
+ * 3. Shape: small islands go; the subject is the strongest blob that touches neither the
+ *    top nor the sides; thin wide parts of it (a horizon band or skyline that leaked into
+ *    it) are cut away column by column; holes are filled.
+ * 4. Confidence: area, compactness (fill of its bounding box), width, the score contrast
+ *    between the blob and a ring around it, and the colour edge along its outline; any
+ *    failing check makes the picture one plane.
+ * 5. A guided filter snaps the hard mask onto the picture's edges: a soft matte.
  */
-import { guidedFilter } from './image-filters.js';
+import { dilate, guidedFilter } from './image-filters.js';
 
 export interface SubjectMatte {
   width: number;
@@ -160,14 +167,137 @@ function open(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
   return pass(pass(mask, (all) => all), (_, any) => any);
 }
 
+
+function stepLength(f: Float32Array, i: number, j: number): number {
+  const a = f[i * 3]! - f[j * 3]!;
+  const b = f[i * 3 + 1]! - f[j * 3 + 1]!;
+  const c = f[i * 3 + 2]! - f[j * 3 + 2]!;
+  return Math.sqrt(a * a + b * b + c * c);
+}
+
+/**
+ * Geodesic distance from the top, left and right edges (the bottom edge starts at
+ * `bottomStart`), where a step between neighbours costs max(0, |Δcolour| − τ) (τ per pixel). Raster
+ * sweeps forward and backward (8-connected), a fixed number of rounds: deterministic and
+ * O(pixels).
+ */
+function boundaryDistance(f: Float32Array, w: number, h: number, tau: Float32Array, bottomStart: number): Float32Array {
+  const d = new Float32Array(w * h).fill(Infinity);
+  for (let x = 0; x < w; x++) {
+    d[x] = 0;
+    d[(h - 1) * w + x] = bottomStart;
+  }
+  for (let y = 0; y < h; y++) {
+    d[y * w] = 0;
+    d[y * w + w - 1] = 0;
+  }
+  const relax = (i: number, j: number): void => {
+    const c = d[j]! + Math.max(0, stepLength(f, i, j) - 0.5 * (tau[i]! + tau[j]!));
+    if (c < d[i]!) d[i] = c;
+  };
+  for (let round = 0; round < 3; round++) {
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const i = y * w + x;
+        if (x > 0) relax(i, i - 1);
+        if (y > 0) {
+          relax(i, i - w);
+          if (x > 0) relax(i, i - w - 1);
+          if (x < w - 1) relax(i, i - w + 1);
+        }
+      }
+    }
+    for (let y = h - 1; y >= 0; y--) {
+      for (let x = w - 1; x >= 0; x--) {
+        const i = y * w + x;
+        if (x < w - 1) relax(i, i + 1);
+        if (y < h - 1) {
+          relax(i, i + w);
+          if (x < w - 1) relax(i, i + w + 1);
+          if (x > 0) relax(i, i + w - 1);
+        }
+      }
+    }
+  }
+  return d;
+}
+
+/**
+ * Cuts thin wide parts off a blob: in each column, a run of the mask shorter than
+ * `fraction` of the blob's tallest column run goes (a horizon band or skyline glued to a
+ * head is short in every column it crosses; the subject's own columns are tall).
+ */
+function pruneThinRuns(mask: Uint8Array, w: number, h: number, fraction: number): Uint8Array {
+  let tallest = 0;
+  for (let x = 0; x < w; x++) {
+    let run = 0;
+    for (let y = 0; y < h; y++) {
+      run = mask[y * w + x] ? run + 1 : 0;
+      tallest = Math.max(tallest, run);
+    }
+  }
+  const out = Uint8Array.from(mask);
+  const min = fraction * tallest;
+  for (let x = 0; x < w; x++) {
+    let y = 0;
+    while (y < h) {
+      if (!mask[y * w + x]) {
+        y++;
+        continue;
+      }
+      let e = y;
+      while (e < h && mask[e * w + x]) e++;
+      if (e - y < min) for (let k = y; k < e; k++) out[k * w + x] = 0;
+      y = e;
+    }
+  }
+  return out;
+}
+
+/**
+ * Closes short vertical gaps in a blob: in each column, background between two runs of the
+ * blob at most `maxGap` apart joins it (a face between hair and shoulders whose colour
+ * also occurs in the scenery), where `allowed` (not freely connected to the picture's
+ * edges: the sky beside a chin stays out).
+ */
+function fillVerticalGaps(mask: Uint8Array, w: number, h: number, maxGap: number, allowed: (i: number) => boolean): void {
+  for (let x = 0; x < w; x++) {
+    let lastEnd = -1;
+    for (let y = 0; y < h; y++) {
+      if (!mask[y * w + x]) continue;
+      if (lastEnd >= 0 && y - lastEnd - 1 > 0 && y - lastEnd - 1 <= maxGap) for (let k = lastEnd + 1; k < y; k++) if (allowed(k * w + x)) mask[k * w + x] = 1;
+      lastEnd = y;
+    }
+  }
+}
+
+/** Why a picture got no subject (or 'subject'), for tests and diagnostics. */
+export type MatteVerdict = 'subject' | 'too-small' | 'no-blob' | 'area' | 'not-compact' | 'too-wide' | 'low-contrast' | 'weak-outline';
+
 /**
  * Estimates a soft subject matte from packed RGB pixels (a thumbnail, ~200 px on the long
- * side), or undefined when no subject stands out from the background. Pure and deterministic.
+ * side), or no matte with the reason the picture is treated as one plane. Pure and
+ * deterministic.
  */
-export function estimateSubjectMatte(rgb: Uint8Array, w: number, h: number): SubjectMatte | undefined {
+export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?: SubjectMatte; verdict: MatteVerdict } {
   const n = w * h;
-  if (w < 16 || h < 16) return undefined;
+  if (w < 16 || h < 16) return { verdict: 'too-small' };
   const f = features(rgb, n);
+
+  // 1. Boundary connectivity. τ: the picture's usual neighbour step (texture, gradients).
+  const steps: number[] = [];
+  for (let y = 0; y < h; y += 2) for (let x = 0; x + 1 < w; x += 2) steps.push(stepLength(f, y * w + x, y * w + x + 1));
+  steps.sort((a, b) => a - b);
+  const tau = Math.max(5, 1.5 * steps[Math.floor(steps.length * 0.5)]!);
+  const tauAt = new Float32Array(n).fill(tau);
+  const geo = boundaryDistance(f, w, h, tauAt, 60);
+  // Connected to an edge at no cost → background, whatever its colour; a clear outline
+  // (a jump of ~30 above τ) lets a region through.
+  const gate = new Float32Array(n);
+  for (let i = 0; i < n; i++) gate[i] = Math.min(1, geo[i]! / 30);
+
+  // 2. Prior: distance from the edge colours (k-means clusters of a band along the top,
+  // left and right) and enclosure, with a weak centre prior, gated by connectivity.
   const band = Math.max(2, Math.round(0.04 * Math.min(w, h)));
   const border: number[] = [];
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (y < band || x < band || x >= w - band) border.push(y * w + x);
@@ -179,28 +309,26 @@ export function estimateSubjectMatte(rgb: Uint8Array, w: number, h: number): Sub
   };
   const spread = border.map(nearest).sort((a, b) => a - b);
   const sigma = Math.max(6, spread[Math.floor(spread.length * 0.9)]!);
-
-  // 1. Initial score from the boundary prior.
-  let q: Float32Array = new Float32Array(n);
+  const q0 = new Float32Array(n);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      const d = nearest(i);
-      const s = Math.min(1, Math.max(0, (d - sigma) / (2 * sigma)));
+      const s = Math.min(1, Math.max(0, (nearest(i) - sigma) / (2 * sigma)));
       const nx = x / (w - 1) - 0.5;
       const ny = y / (h - 1) - 0.5;
-      q[i] = s * (0.6 + 0.4 * Math.exp(-(nx * nx + ny * ny) / (2 * 0.35 * 0.35)));
+      q0[i] = gate[i]! * (0.5 * s + 0.5 * gate[i]! * Math.max(s, 0.8)) * (0.6 + 0.4 * Math.exp(-(nx * nx + ny * ny) / (2 * 0.35 * 0.35)));
     }
   }
   const borderSet = new Uint8Array(n);
   for (const i of border) borderSet[i] = 1;
 
-  // 2. Colour models and edge-aware smoothing, a few rounds.
+  // 3. Colour models and edge-aware smoothing, re-gated every round.
   const bin = (i: number): number =>
     (Math.min(BINS - 1, Math.floor((rgb[i * 3]! * BINS) / 256)) * BINS + Math.min(BINS - 1, Math.floor((rgb[i * 3 + 1]! * BINS) / 256))) * BINS +
     Math.min(BINS - 1, Math.floor((rgb[i * 3 + 2]! * BINS) / 256));
   const bins = new Int32Array(n);
   for (let i = 0; i < n; i++) bins[i] = bin(i);
+  let q: Float32Array = q0;
   for (let round = 0; round < 3; round++) {
     const hf = new Float64Array(BINS ** 3).fill(0.5);
     const hb = new Float64Array(BINS ** 3).fill(0.5);
@@ -214,7 +342,7 @@ export function estimateSubjectMatte(rgb: Uint8Array, w: number, h: number): Sub
       nf += wf;
       nb += wb;
     }
-    if (nf < n * 0.002) return undefined;
+    if (nf < n * 0.002) return { verdict: 'no-blob' };
     const p = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const lf = hf[bins[i]!]! / nf;
@@ -222,59 +350,117 @@ export function estimateSubjectMatte(rgb: Uint8Array, w: number, h: number): Sub
       p[i] = 0.5 * (lf / (lf + lb)) + 0.5 * q[i]!;
     }
     q = smoothByColour(p, f, w, h, 3);
+    for (let i = 0; i < n; i++) q[i] = q[i]! * Math.min(1, 0.3 + gate[i]!);
   }
-
-  // 3. Hard mask: opened (specks and thin streaks such as horizon lines go), then the subject is the
-  // strongest blob (score mass near the centre) and any nearly as strong; blobs that touch
-  // the top edge or span the width are scenery. Holes inside it are filled.
+  // 3. Shape.
   let mask: Uint8Array = new Uint8Array(n);
   for (let i = 0; i < n; i++) mask[i] = q[i]! > 0.5 ? 1 : 0;
   mask = open(mask, w, h, 1);
-  const fg = components(mask, w, h, 1);
-  const mass = new Float64Array(fg.sizes.length);
-  const minX = new Int32Array(fg.sizes.length).fill(w);
-  const maxX = new Int32Array(fg.sizes.length).fill(-1);
-  const top = new Uint8Array(fg.sizes.length);
+  const enclosed = (i: number): boolean => gate[i]! > 0.3;
+  // Parts of one subject split by a band of ambiguous colour (a face between hair and
+  // shoulders) join before the blobs are told apart.
+  fillVerticalGaps(mask, w, h, Math.round(0.1 * h), enclosed);
+  const pick = (m: Uint8Array): Uint8Array | undefined => {
+    const fg = components(m, w, h, 1);
+    const mass = new Float64Array(fg.sizes.length);
+    const edge = new Uint8Array(fg.sizes.length);
+    for (let i = 0; i < n; i++) {
+      if (!m[i]) continue;
+      const c = fg.label[i]!;
+      const x = i % w;
+      const y = (i - x) / w;
+      const nx = x / (w - 1) - 0.5;
+      const ny = y / (h - 1) - 0.5;
+      mass[c] = mass[c]! + q[i]! * Math.exp(-(nx * nx + ny * ny) / (2 * 0.3 * 0.3));
+      if (y === 0 || x === 0 || x === w - 1) edge[c] = 1;
+    }
+    let best = -1;
+    for (let c = 0; c < mass.length; c++) if (!edge[c] && fg.sizes[c]! >= n * 0.004 && (best < 0 || mass[c]! > mass[best]!)) best = c;
+    if (best < 0) return undefined;
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) out[i] = fg.label[i] === best ? 1 : 0;
+    return out;
+  };
+  let blob = pick(mask);
+  if (!blob) return { verdict: 'no-blob' };
+  const closeGaps = (m: Uint8Array): void => {
+    let top = h;
+    let bottom = -1;
+    for (let i = 0; i < n; i++) if (m[i]) [top, bottom] = [Math.min(top, Math.floor(i / w)), Math.max(bottom, Math.floor(i / w))];
+    fillVerticalGaps(m, w, h, Math.round(0.35 * (bottom - top + 1)), enclosed);
+  };
+  closeGaps(blob);
+  blob = pick(open(pruneThinRuns(blob, w, h, 0.4), w, h, 1));
+  if (!blob) return { verdict: 'no-blob' };
+  closeGaps(blob);
+  const bg = components(blob, w, h, 0);
+  for (let i = 0; i < n; i++) if (!blob[i] && !bg.touches[bg.label[i]!] && bg.sizes[bg.label[i]!]! < n * 0.05) blob[i] = 1;
+
+  // 4. Confidence.
+  let area = 0;
+  let minX = w;
+  let maxX = -1;
+  let minY = h;
+  let maxY = -1;
   for (let i = 0; i < n; i++) {
-    if (!mask[i]) continue;
-    const c = fg.label[i]!;
+    if (!blob[i]) continue;
+    area++;
     const x = i % w;
     const y = (i - x) / w;
-    const nx = x / (w - 1) - 0.5;
-    const ny = y / (h - 1) - 0.5;
-    mass[c] = mass[c]! + q[i]! * Math.exp(-(nx * nx + ny * ny) / (2 * 0.3 * 0.3));
-    minX[c] = Math.min(minX[c]!, x);
-    maxX[c] = Math.max(maxX[c]!, x);
-    if (y < band) top[c] = 1;
+    minX = Math.min(minX, x);
+    maxX = Math.max(maxX, x);
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
   }
-  const eligible = (c: number): boolean => !top[c] && maxX[c]! - minX[c]! < 0.85 * w && fg.sizes[c]! >= n * 0.004;
-  let best = 0;
-  for (let c = 0; c < mass.length; c++) if (eligible(c)) best = Math.max(best, mass[c]!);
-  if (best === 0) return undefined;
-  for (let i = 0; i < n; i++) if (mask[i] && !(eligible(fg.label[i]!) && mass[fg.label[i]!]! >= 0.5 * best)) mask[i] = 0;
-  const bg = components(mask, w, h, 0);
-  for (let i = 0; i < n; i++) if (!mask[i] && !bg.touches[bg.label[i]!] && bg.sizes[bg.label[i]!]! < n * 0.05) mask[i] = 1;
-  let area = 0;
-  let inside = 0;
-  let outside = 0;
-  for (let i = 0; i < n; i++) {
-    if (mask[i]) {
-      area++;
-      inside += q[i]!;
-    } else outside += q[i]!;
+  if (area < n * 0.01 || area > n * 0.45) return { verdict: 'area' };
+  const bw = maxX - minX + 1;
+  const bh = maxY - minY + 1;
+  if (area < 0.3 * bw * bh) return { verdict: 'not-compact' };
+  if (bw > 0.7 * w) return { verdict: 'too-wide' };
+  // A ring a few pixels wide around the blob: scores drop across the outline, and the
+  // outline sits on a colour edge clearly stronger than the picture's usual step.
+  const ringR = Math.max(2, Math.round(0.02 * Math.max(w, h)));
+  const grown = dilate(Float32Array.from(blob), w, h, ringR);
+  let qIn = 0;
+  let qRing = 0;
+  let nRing = 0;
+  let edgeSum = 0;
+  let edgeN = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (blob[i]) {
+        qIn += q[i]!;
+        // Outline pixels: in the blob with a neighbour outside it.
+        const out = (x > 0 && !blob[i - 1]) || (x < w - 1 && !blob[i + 1]) || (y > 0 && !blob[i - w]) || (y < h - 1 && !blob[i + w]);
+        if (out) {
+          let g = 0;
+          for (const j of [i - 2, i + 2, i - 2 * w, i + 2 * w]) if (j >= 0 && j < n) g = Math.max(g, stepLength(f, i, j));
+          edgeSum += g;
+          edgeN++;
+        }
+      } else if (grown[i]) {
+        qRing += q[i]!;
+        nRing++;
+      }
+    }
   }
-  if (area < n * 0.01 || area > n * 0.6) return undefined;
-  const contrast = inside / area - outside / (n - area);
-  if (contrast < 0.4) return undefined;
+  if (qIn / area - qRing / Math.max(1, nRing) < 0.3) return { verdict: 'low-contrast' };
+  if (edgeSum / Math.max(1, edgeN) < 2 * tau) return { verdict: 'weak-outline' };
 
-  // 4. Soft edges that follow the picture.
+  // 5. Soft edges that follow the picture.
   const grey = new Float32Array(n);
   const hard = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     grey[i] = f[i * 3]! / 255;
-    hard[i] = mask[i]!;
+    hard[i] = blob[i]!;
   }
   const alpha = guidedFilter(grey, hard, w, h, 2, 0.004);
   for (let i = 0; i < n; i++) alpha[i] = Math.min(1, Math.max(0, alpha[i]!));
-  return { width: w, height: h, alpha };
+  return { matte: { width: w, height: h, alpha }, verdict: 'subject' };
+}
+
+/** The soft subject matte of packed RGB pixels, or undefined when the picture is one plane. */
+export function estimateSubjectMatte(rgb: Uint8Array, w: number, h: number): SubjectMatte | undefined {
+  return analyseSubject(rgb, w, h).matte;
 }
