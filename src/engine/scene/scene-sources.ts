@@ -66,21 +66,65 @@ async function mipChain(px: Uint8Array, width: number, height: number, count: nu
   return levels;
 }
 
-/** Splits one decoded picture into its background plate and matted subject. */
+/**
+ * Splits one decoded picture into its background plate and matted subject. Only the
+ * subject's neighbourhood is worked on: the matte is refined against the picture's edges
+ * there (at ≤ MATTE_SIDE px for the whole picture's scale), and the hole is filled on the
+ * rows it spans; everywhere else the plate is the picture and the subject layer is clear.
+ */
 export async function buildLayers(source: DecodedSource, matte: SubjectMatte): Promise<[PainterSource, PainterSource]> {
   const l0 = source.levels[0]!;
   const W = l0.width;
   const H = l0.height;
   const image = new Uint8Array(l0.pixels);
+  // The subject's box on the thumbnail, padded, in level-0 pixels.
+  let bx0 = matte.width;
+  let by0 = matte.height;
+  let bx1 = -1;
+  let by1 = -1;
+  for (let y = 0; y < matte.height; y++) {
+    for (let x = 0; x < matte.width; x++) {
+      if (matte.alpha[y * matte.width + x]! <= 0.01) continue;
+      bx0 = Math.min(bx0, x);
+      bx1 = Math.max(bx1, x);
+      by0 = Math.min(by0, y);
+      by1 = Math.max(by1, y);
+    }
+  }
+  const sx = W / matte.width;
+  const sy = H / matte.height;
+  const pad = 3;
+  const cx0 = Math.max(0, Math.floor((bx0 - pad) * sx));
+  const cy0 = Math.max(0, Math.floor((by0 - pad) * sy));
+  const cx1 = Math.min(W, Math.ceil((bx1 + 1 + pad) * sx));
+  const cy1 = Math.min(H, Math.ceil((by1 + 1 + pad) * sy));
+  const cw = cx1 - cx0;
+  const ch = cy1 - cy0;
   // Refine the thumbnail matte against the picture's edges at a middle resolution.
   const k = Math.min(1, MATTE_SIDE / Math.max(W, H));
-  const mw = Math.max(2, Math.round(W * k));
-  const mh = Math.max(2, Math.round(H * k));
-  const guidePx = mw === W && mh === H
-    ? image
-    : await sharp(image, { raw: { width: W, height: H, channels: 4 } }).resize(mw, mh, { fit: 'fill' }).raw().toBuffer();
-  const rough = resample(matte.alpha, matte.width, matte.height, mw, mh);
-  const radius = Math.max(2, Math.round((1.5 * mw) / matte.width));
+  const mw = Math.max(2, Math.round(cw * k));
+  const mh = Math.max(2, Math.round(ch * k));
+  const crop = sharp(image, { raw: { width: W, height: H, channels: 4 } }).extract({ left: cx0, top: cy0, width: cw, height: ch });
+  const guidePx = new Uint8Array(await (mw === cw && mh === ch ? crop : crop.resize(mw, mh, { fit: 'fill' })).raw().toBuffer());
+  // The thumbnail matte over the crop, resampled to mw × mh.
+  const tx0 = cx0 / sx;
+  const ty0 = cy0 / sy;
+  const rough = new Float32Array(mw * mh);
+  for (let y = 0; y < mh; y++) {
+    const fy = Math.min(matte.height - 1, Math.max(0, ty0 + ((y + 0.5) / mh) * (ch / sy) - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(matte.height - 1, y0 + 1);
+    for (let x = 0; x < mw; x++) {
+      const fx = Math.min(matte.width - 1, Math.max(0, tx0 + ((x + 0.5) / mw) * (cw / sx) - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(matte.width - 1, x0 + 1);
+      const at = (xx: number, yy: number): number => matte.alpha[yy * matte.width + xx]!;
+      const top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * (fx - x0);
+      const bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * (fx - x0);
+      rough[y * mw + x] = top + (bottom - top) * (fy - y0);
+    }
+  }
+  const radius = Math.max(2, Math.round((1.5 * mw) / (cw / sx)));
   const refined = guidedFilter(greyOf(guidePx, mw, mh, 4), rough, mw, mh, radius, 0.002);
   const hard = new Float32Array(mw * mh);
   for (let i = 0; i < refined.length; i++) {
@@ -89,30 +133,28 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
     hard[i] = a > 0.02 ? 1 : 0;
   }
   // The hole behind the subject reaches past its soft edge, so no trace of it stays behind.
-  const grown = dilate(hard, mw, mh, Math.ceil(2 + 0.006 * Math.max(mw, mh)));
-  const holeUp = resample(grown, mw, mh, W, H);
-  const alpha = mw === W && mh === H ? refined : resample(refined, mw, mh, W, H);
+  const grown = dilate(hard, mw, mh, Math.ceil(2 + 0.006 * Math.max(W, H) * k));
+  const holeCrop = mw === cw && mh === ch ? grown : resample(grown, mw, mh, cw, ch);
+  const alphaCrop = mw === cw && mh === ch ? refined : resample(refined, mw, mh, cw, ch);
   const hole = new Uint8Array(W * H);
-  for (let i = 0; i < hole.length; i++) hole[i] = holeUp[i]! > 0.01 ? 1 : 0;
+  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) if (holeCrop[y * cw + x]! > 0.01) hole[(cy0 + y) * W + cx0 + x] = 1;
 
   const plate = Uint8Array.from(image);
-  inpaintHole(plate, W, H, hole);
+  inpaintHole(plate, W, H, hole, cy0, cy1);
   // Subject colours from the matting equation I = αF + (1 − α)B, so that at rest subject
   // over plate gives back the picture exactly and no background fringe travels with it.
   const subject = new Uint8Array(W * H * 4);
-  for (let i = 0; i < W * H; i++) {
-    const a = alpha[i]!;
-    const o = i * 4;
-    if (a < 0.01) {
-      for (let c = 0; c < 3; c++) subject[o + c] = image[o + c]!;
-      subject[o + 3] = 0;
-      continue;
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      const a = alphaCrop[y * cw + x]!;
+      if (a < 0.01) continue;
+      const o = ((cy0 + y) * W + cx0 + x) * 4;
+      for (let c = 0; c < 3; c++) {
+        const f = a > 0.98 ? image[o + c]! : (image[o + c]! - (1 - a) * plate[o + c]!) / a;
+        subject[o + c] = Math.min(255, Math.max(0, Math.round(f)));
+      }
+      subject[o + 3] = Math.round(a * 255);
     }
-    for (let c = 0; c < 3; c++) {
-      const f = a > 0.98 ? image[o + c]! : (image[o + c]! - (1 - a) * plate[o + c]!) / a;
-      subject[o + c] = Math.min(255, Math.max(0, Math.round(f)));
-    }
-    subject[o + 3] = Math.round(a * 255);
   }
   const count = source.levels.length;
   const [plateLevels, subjectLevels] = await Promise.all([mipChain(plate, W, H, count), mipChain(subject, W, H, count)]);
