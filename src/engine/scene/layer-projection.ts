@@ -11,7 +11,7 @@ import type { CameraPose } from '../camera-pose.js';
 /** Depth of the subject layer: the unit of the camera's travel. */
 export const SUBJECT_DEPTH = 1;
 /** Depth of the background behind a separated subject. */
-export const BACKGROUND_DEPTH = 2.5;
+export const BACKGROUND_DEPTH = 2;
 /** Depth of a picture with no separable subject (one plane at a middle distance). */
 export const PLANE_DEPTH = 1.6;
 
