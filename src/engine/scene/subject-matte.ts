@@ -257,15 +257,14 @@ function pruneThinRuns(mask: Uint8Array, w: number, h: number, fraction: number)
 /**
  * Closes short vertical gaps in a blob: in each column, background between two runs of the
  * blob at most `maxGap` apart joins it (a face between hair and shoulders whose colour
- * also occurs in the scenery), where `allowed` (not freely connected to the picture's
- * edges: the sky beside a chin stays out).
+ * also occurs in the scenery; a little of the sky beside a chin comes with it).
  */
-function fillVerticalGaps(mask: Uint8Array, w: number, h: number, maxGap: number, allowed: (i: number) => boolean): void {
+function fillVerticalGaps(mask: Uint8Array, w: number, h: number, maxGap: number): void {
   for (let x = 0; x < w; x++) {
     let lastEnd = -1;
     for (let y = 0; y < h; y++) {
       if (!mask[y * w + x]) continue;
-      if (lastEnd >= 0 && y - lastEnd - 1 > 0 && y - lastEnd - 1 <= maxGap) for (let k = lastEnd + 1; k < y; k++) if (allowed(k * w + x)) mask[k * w + x] = 1;
+      if (lastEnd >= 0 && y - lastEnd - 1 > 0 && y - lastEnd - 1 <= maxGap) for (let k = lastEnd + 1; k < y; k++) mask[k * w + x] = 1;
       lastEnd = y;
     }
   }
@@ -356,10 +355,9 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
   let mask: Uint8Array = new Uint8Array(n);
   for (let i = 0; i < n; i++) mask[i] = q[i]! > 0.5 ? 1 : 0;
   mask = open(mask, w, h, 1);
-  const enclosed = (i: number): boolean => gate[i]! > 0.3;
   // Parts of one subject split by a band of ambiguous colour (a face between hair and
   // shoulders) join before the blobs are told apart.
-  fillVerticalGaps(mask, w, h, Math.round(0.1 * h), enclosed);
+  fillVerticalGaps(mask, w, h, Math.round(0.1 * h));
   const pick = (m: Uint8Array): Uint8Array | undefined => {
     const fg = components(m, w, h, 1);
     const mass = new Float64Array(fg.sizes.length);
@@ -387,7 +385,7 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
     let top = h;
     let bottom = -1;
     for (let i = 0; i < n; i++) if (m[i]) [top, bottom] = [Math.min(top, Math.floor(i / w)), Math.max(bottom, Math.floor(i / w))];
-    fillVerticalGaps(m, w, h, Math.round(0.35 * (bottom - top + 1)), enclosed);
+    fillVerticalGaps(m, w, h, Math.round(0.35 * (bottom - top + 1)));
   };
   closeGaps(blob);
   blob = pick(open(pruneThinRuns(blob, w, h, 0.4), w, h, 1));
