@@ -7,33 +7,14 @@ import { AppError } from '../../core/errors.js';
 import type { TaskPatch, TaskStore } from '../../core/ports.js';
 import { TASK_STATUSES, TERMINAL_STATUSES, type Task, type TaskStatus } from '../../core/task.js';
 import { translatePgError } from './open-pool.js';
+import { taskFromRow, taskToRow, type TaskRow as SharedTaskRow } from '../task-row.js';
 
 export interface PgTaskStoreOptions {
   /** Clock for `updatedAt`; injectable so tests need no real time. */
   now?: () => number;
 }
 
-interface TaskRow {
-  id: string;
-  job_id: string;
-  owner_key_id: string;
-  dialect: string;
-  status: string;
-  progress: number;
-  attempts: number;
-  params: string;
-  resolved: string | null;
-  results: string | null;
-  error: string | null;
-  webhook: string | null;
-  idempotency_key: string | null;
-  request_fingerprint: string | null;
-  // BIGINT arrives as a string (it may exceed 2^53 in general; ours never do).
-  created_at: string;
-  updated_at: string;
-  started_at: string | null;
-  finished_at: string | null;
-}
+type TaskRow = SharedTaskRow<string>;
 
 /** Patch fields and their columns; JSON ones are stored as text. */
 const PATCH_COLUMNS = {
@@ -219,54 +200,9 @@ function clampLimit(limit: number): number {
   return Math.max(0, Math.trunc(limit));
 }
 
-function json(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
-}
 
 function toRow(task: Task): TaskRow {
-  return {
-    id: task.id,
-    job_id: task.jobId,
-    owner_key_id: task.ownerKeyId,
-    dialect: task.dialect,
-    status: task.status,
-    progress: task.progress,
-    attempts: task.attempts,
-    params: JSON.stringify(task.params),
-    resolved: json(task.resolved),
-    results: json(task.results),
-    error: json(task.error),
-    webhook: json(task.webhook),
-    idempotency_key: task.idempotencyKey ?? null,
-    request_fingerprint: task.requestFingerprint ?? null,
-    created_at: String(task.createdAt),
-    updated_at: String(task.updatedAt),
-    started_at: task.startedAt === undefined ? null : String(task.startedAt),
-    finished_at: task.finishedAt === undefined ? null : String(task.finishedAt),
-  };
+  return taskToRow(task, String);
 }
 
-/** Absent optional fields stay absent (not `undefined`-valued), so a round trip is deep-equal. */
-function fromRow(row: TaskRow): Task {
-  const task: Task = {
-    id: row.id,
-    jobId: row.job_id,
-    ownerKeyId: row.owner_key_id,
-    dialect: row.dialect as Task['dialect'],
-    status: row.status as TaskStatus,
-    progress: row.progress,
-    attempts: row.attempts,
-    params: JSON.parse(row.params) as Task['params'],
-    createdAt: Number(row.created_at),
-    updatedAt: Number(row.updated_at),
-  };
-  if (row.resolved !== null) task.resolved = JSON.parse(row.resolved) as Task['resolved'];
-  if (row.results !== null) task.results = JSON.parse(row.results) as Task['results'];
-  if (row.error !== null) task.error = JSON.parse(row.error) as Task['error'];
-  if (row.webhook !== null) task.webhook = JSON.parse(row.webhook) as Task['webhook'];
-  if (row.idempotency_key !== null) task.idempotencyKey = row.idempotency_key;
-  if (row.request_fingerprint !== null) task.requestFingerprint = row.request_fingerprint;
-  if (row.started_at !== null) task.startedAt = Number(row.started_at);
-  if (row.finished_at !== null) task.finishedAt = Number(row.finished_at);
-  return task;
-}
+const fromRow = taskFromRow;

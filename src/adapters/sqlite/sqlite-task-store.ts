@@ -6,32 +6,14 @@ import type { TaskPatch, TaskStore } from '../../core/ports.js';
 import { TASK_STATUSES, TERMINAL_STATUSES, type Task, type TaskStatus } from '../../core/task.js';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './open-database.js';
+import { taskFromRow, taskToRow, type TaskRow as SharedTaskRow } from '../task-row.js';
 
 export interface SqliteTaskStoreOptions {
   /** Clock for `updatedAt`; injectable so tests need no real time. */
   now?: () => number;
 }
 
-interface TaskRow {
-  id: string;
-  job_id: string;
-  owner_key_id: string;
-  dialect: string;
-  status: string;
-  progress: number;
-  attempts: number;
-  params: string;
-  resolved: string | null;
-  results: string | null;
-  error: string | null;
-  webhook: string | null;
-  idempotency_key: string | null;
-  request_fingerprint: string | null;
-  created_at: number;
-  updated_at: number;
-  started_at: number | null;
-  finished_at: number | null;
-}
+type TaskRow = SharedTaskRow<number>;
 
 /** Patch fields and their columns; JSON ones are stored as text. */
 const PATCH_COLUMNS = {
@@ -231,54 +213,9 @@ function isUniqueViolation(error: unknown): boolean {
   return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
-function json(value: unknown): string | null {
-  return value === undefined ? null : JSON.stringify(value);
-}
 
 function toRow(task: Task): TaskRow {
-  return {
-    id: task.id,
-    job_id: task.jobId,
-    owner_key_id: task.ownerKeyId,
-    dialect: task.dialect,
-    status: task.status,
-    progress: task.progress,
-    attempts: task.attempts,
-    params: JSON.stringify(task.params),
-    resolved: json(task.resolved),
-    results: json(task.results),
-    error: json(task.error),
-    webhook: json(task.webhook),
-    idempotency_key: task.idempotencyKey ?? null,
-    request_fingerprint: task.requestFingerprint ?? null,
-    created_at: task.createdAt,
-    updated_at: task.updatedAt,
-    started_at: task.startedAt ?? null,
-    finished_at: task.finishedAt ?? null,
-  };
+  return taskToRow(task, (ms) => ms);
 }
 
-/** Absent optional fields stay absent (not `undefined`-valued), so a round trip is deep-equal. */
-function fromRow(row: TaskRow): Task {
-  const task: Task = {
-    id: row.id,
-    jobId: row.job_id,
-    ownerKeyId: row.owner_key_id,
-    dialect: row.dialect as Task['dialect'],
-    status: row.status as TaskStatus,
-    progress: row.progress,
-    attempts: row.attempts,
-    params: JSON.parse(row.params) as Task['params'],
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-  };
-  if (row.resolved !== null) task.resolved = JSON.parse(row.resolved) as Task['resolved'];
-  if (row.results !== null) task.results = JSON.parse(row.results) as Task['results'];
-  if (row.error !== null) task.error = JSON.parse(row.error) as Task['error'];
-  if (row.webhook !== null) task.webhook = JSON.parse(row.webhook) as Task['webhook'];
-  if (row.idempotency_key !== null) task.idempotencyKey = row.idempotency_key;
-  if (row.request_fingerprint !== null) task.requestFingerprint = row.request_fingerprint;
-  if (row.started_at !== null) task.startedAt = row.started_at;
-  if (row.finished_at !== null) task.finishedAt = row.finished_at;
-  return task;
-}
+const fromRow = taskFromRow;
