@@ -1,12 +1,15 @@
 /**
  * The CLI: a tiny subcommand dispatcher. Each subcommand is a module exporting a
- * `Command`; add one to COMMANDS (serve, worker...) to extend it.
+ * `Command`; add one to COMMANDS to extend it.
  */
 import type { Command } from './command.js';
 import { renderCommand } from './render-command.js';
+import { serveCommand, workerCommand } from './service-commands.js';
 
 const COMMANDS: Record<string, Command> = {
   render: renderCommand,
+  serve: serveCommand,
+  worker: workerCommand,
 };
 
 function usage(): string {
