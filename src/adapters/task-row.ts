@@ -3,6 +3,7 @@
  * columns for what is queried, JSON text for the nested parts. Only the timestamp type
  * differs (SQLite INTEGER → number; PostgreSQL BIGINT → string), hence `T`.
  */
+import type { TaskPatch } from '../core/ports.js';
 import type { Task, TaskStatus } from '../core/task.js';
 
 export interface TaskRow<T extends number | string> {
@@ -25,6 +26,18 @@ export interface TaskRow<T extends number | string> {
   started_at: T | null;
   finished_at: T | null;
 }
+
+/** Patch fields and their columns; JSON ones are stored as text. */
+export const PATCH_COLUMNS = {
+  status: { column: 'status', json: false, nullable: false },
+  progress: { column: 'progress', json: false, nullable: false },
+  attempts: { column: 'attempts', json: false, nullable: false },
+  resolved: { column: 'resolved', json: true, nullable: true },
+  results: { column: 'results', json: true, nullable: true },
+  error: { column: 'error', json: true, nullable: true },
+  startedAt: { column: 'started_at', json: false, nullable: true },
+  finishedAt: { column: 'finished_at', json: false, nullable: true },
+} as const satisfies Record<keyof TaskPatch, { column: string; json: boolean; nullable: boolean }>;
 
 function json(value: unknown): string | null {
   return value === undefined ? null : JSON.stringify(value);

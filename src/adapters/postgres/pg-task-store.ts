@@ -7,7 +7,7 @@ import { AppError } from '../../core/errors.js';
 import type { TaskPatch, TaskStore } from '../../core/ports.js';
 import { TASK_STATUSES, TERMINAL_STATUSES, type Task, type TaskStatus } from '../../core/task.js';
 import { translatePgError } from './open-pool.js';
-import { taskFromRow, taskToRow, type TaskRow as SharedTaskRow } from '../task-row.js';
+import { PATCH_COLUMNS, taskFromRow, taskToRow, type TaskRow as SharedTaskRow } from '../task-row.js';
 
 export interface PgTaskStoreOptions {
   /** Clock for `updatedAt`; injectable so tests need no real time. */
@@ -16,17 +16,6 @@ export interface PgTaskStoreOptions {
 
 type TaskRow = SharedTaskRow<string>;
 
-/** Patch fields and their columns; JSON ones are stored as text. */
-const PATCH_COLUMNS = {
-  status: { column: 'status', json: false, nullable: false },
-  progress: { column: 'progress', json: false, nullable: false },
-  attempts: { column: 'attempts', json: false, nullable: false },
-  resolved: { column: 'resolved', json: true, nullable: true },
-  results: { column: 'results', json: true, nullable: true },
-  error: { column: 'error', json: true, nullable: true },
-  startedAt: { column: 'started_at', json: false, nullable: true },
-  finishedAt: { column: 'finished_at', json: false, nullable: true },
-} as const satisfies Record<keyof TaskPatch, { column: string; json: boolean; nullable: boolean }>;
 
 const TERMINAL = [...TERMINAL_STATUSES];
 

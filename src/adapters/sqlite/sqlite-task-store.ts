@@ -6,7 +6,7 @@ import type { TaskPatch, TaskStore } from '../../core/ports.js';
 import { TASK_STATUSES, TERMINAL_STATUSES, type Task, type TaskStatus } from '../../core/task.js';
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './open-database.js';
-import { taskFromRow, taskToRow, type TaskRow as SharedTaskRow } from '../task-row.js';
+import { PATCH_COLUMNS, taskFromRow, taskToRow, type TaskRow as SharedTaskRow } from '../task-row.js';
 
 export interface SqliteTaskStoreOptions {
   /** Clock for `updatedAt`; injectable so tests need no real time. */
@@ -15,17 +15,6 @@ export interface SqliteTaskStoreOptions {
 
 type TaskRow = SharedTaskRow<number>;
 
-/** Patch fields and their columns; JSON ones are stored as text. */
-const PATCH_COLUMNS = {
-  status: { column: 'status', json: false, nullable: false },
-  progress: { column: 'progress', json: false, nullable: false },
-  attempts: { column: 'attempts', json: false, nullable: false },
-  resolved: { column: 'resolved', json: true, nullable: true },
-  results: { column: 'results', json: true, nullable: true },
-  error: { column: 'error', json: true, nullable: true },
-  startedAt: { column: 'started_at', json: false, nullable: true },
-  finishedAt: { column: 'finished_at', json: false, nullable: true },
-} as const satisfies Record<keyof TaskPatch, { column: string; json: boolean; nullable: boolean }>;
 
 const TERMINAL = [...TERMINAL_STATUSES];
 
