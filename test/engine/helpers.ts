@@ -26,10 +26,14 @@ export interface GreyVideo {
   frames: Uint8Array[];
 }
 
-/** Decodes a video to 8-bit grey frames (there is no ffprobe; the size comes from stderr). */
-export function decodeGrey(path: string): Promise<GreyVideo> {
+/**
+ * Decodes a video to raw frames of `pixFmt` (`gray`: 1 byte a pixel, `rgb24`: 3). There is
+ * no ffprobe; the size comes from ffmpeg's stderr.
+ */
+export function decodeFrames(path: string, pixFmt: 'gray' | 'rgb24'): Promise<GreyVideo> {
+  const channels = pixFmt === 'gray' ? 1 : 3;
   return new Promise((resolve, reject) => {
-    const p = spawn(ffmpegPath, ['-hide_banner', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'gray', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(ffmpegPath, ['-hide_banner', '-i', path, '-f', 'rawvideo', '-pix_fmt', pixFmt, '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const chunks: Buffer[] = [];
     let err = '';
     p.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -40,12 +44,17 @@ export function decodeGrey(path: string): Promise<GreyVideo> {
       const width = Number(m[1]);
       const height = Number(m[2]);
       const all = Buffer.concat(chunks);
-      const size = width * height;
+      const size = width * height * channels;
       const frames: Uint8Array[] = [];
       for (let o = 0; o + size <= all.length; o += size) frames.push(new Uint8Array(all.subarray(o, o + size)));
       resolve({ width, height, frames });
     });
   });
+}
+
+/** Decodes a video to 8-bit grey frames. */
+export function decodeGrey(path: string): Promise<GreyVideo> {
+  return decodeFrames(path, 'gray');
 }
 
 export interface Similarity {

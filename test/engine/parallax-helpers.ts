@@ -4,9 +4,8 @@
  * foreground (by colour: centroid and size) and the background (patches tracked outside
  * the foreground: translation and scale) between frames.
  */
-import { spawn } from 'node:child_process';
 import sharp from 'sharp';
-import { ffmpegPath, makeTexture } from './helpers.js';
+import { decodeFrames, makeTexture } from './helpers.js';
 
 export interface RgbVideo {
   width: number;
@@ -45,24 +44,7 @@ export async function makeParallaxScene(width = 480, height = 270, variant = 0):
 
 /** Decodes a video to RGB frames. */
 export function decodeRgb(path: string): Promise<RgbVideo> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(ffmpegPath, ['-hide_banner', '-i', path, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const chunks: Buffer[] = [];
-    let err = '';
-    p.stdout.on('data', (c: Buffer) => chunks.push(c));
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    p.on('close', (code) => {
-      const m = /Stream .*Video: .*?, (\d{2,5})x(\d{2,5})/.exec(err);
-      if (code !== 0 || !m) return reject(new Error(`decode failed: ${err.slice(-400)}`));
-      const width = Number(m[1]);
-      const height = Number(m[2]);
-      const all = Buffer.concat(chunks);
-      const size = width * height * 3;
-      const frames: Uint8Array[] = [];
-      for (let o = 0; o + size <= all.length; o += size) frames.push(new Uint8Array(all.subarray(o, o + size)));
-      resolve({ width, height, frames });
-    });
-  });
+  return decodeFrames(path, 'rgb24');
 }
 
 /** Foreground (red-dominant) pixels of a frame. */
