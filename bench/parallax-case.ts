@@ -2,11 +2,10 @@
  * The render benchmark's parallax case (issue 4): a 5 s 1280×720 turbo Arc Right from a
  * 12 MP photo (the sample picture: a figure in front of a landscape), so the scene is
  * estimated and split into layers (matte, background fill, two layers drawn per frame).
- * Prints the render's wall time (cold: a fresh engine; warm: best of the next runs), the
+ * Prints the render's wall time (cold: a fresh engine; warm: median of the next runs), the
  * time the scene preparation takes on its own, and the ratio to x264 alone encoding the
  * same frames with the same arguments.
  */
-import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,25 +14,12 @@ import { defaultFfmpegPath } from '../src/engine/ffmpeg-path.js';
 import { createLocalEngine } from '../src/engine/index.js';
 import { prepareRender } from '../src/engine/prepare-render.js';
 import type { RenderJob } from '../src/core/ports.js';
+import { decodeFrames, interleaved, median, runFfmpeg, spread } from './bench-kit.js';
 import { makePhoto } from './bench-inputs.js';
 
 const W = 1280;
 const H = 720;
 const FPS = 24;
-
-function encode(ffmpeg: string, args: string[], frames: Buffer[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const t = performance.now();
-    const p = spawn(ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    p.on('close', (code) => (code === 0 ? resolve((performance.now() - t) / 1000) : reject(new Error(err.slice(-500)))));
-    (async () => {
-      for (const f of frames) if (!p.stdin.write(f)) await new Promise((r) => p.stdin.once('drain', r));
-      p.stdin.end();
-    })().catch(reject);
-  });
-}
 
 /** Runs the parallax case and prints its figures. */
 export async function runParallaxCase(runs = 3): Promise<void> {
@@ -52,34 +38,25 @@ export async function runParallaxCase(runs = 3): Promise<void> {
     return { s: (performance.now() - t) / 1000, raw: r.raw };
   };
   const cold = await once();
-  let warm = Infinity;
-  let raw = cold.raw;
-  for (let i = 0; i < runs; i++) {
-    const r = await once();
-    if (r.s < warm) [warm, raw] = [r.s, r.raw];
-  }
-  await (engine as { close?: () => Promise<void> }).close?.();
-  // Scene preparation alone (decode, matte, fill, layer mip chains), best of runs.
-  let prep = Infinity;
-  for (let i = 0; i < runs; i++) {
-    const t = performance.now();
-    await prepareRender(job, { maxImagePixels: 50_000_000 });
-    prep = Math.min(prep, (performance.now() - t) / 1000);
-  }
-  const out = spawnSync(ffmpeg, ['-v', 'error', '-i', raw, '-f', 'rawvideo', '-pix_fmt', 'rgba', '-'], { maxBuffer: 1 << 30 });
-  const size = W * H * 4;
-  const frames: Buffer[] = [];
-  for (let o = 0; o + size <= out.stdout.length; o += size) frames.push(out.stdout.subarray(o, o + size));
+  const frames = decodeFrames(ffmpeg, cold.raw, W, H, 'rgba');
   const args = buildEncodeArgs({
     width: W, height: H, fps: FPS, tier: 'turbo', inputPixelFormat: 'rgba', rawPath: join(dir, 'enc.mp4'), threads: 0,
     min: { path: join(dir, 'enc-min.mp4'), ...minPreviewSize(W, H) },
   });
-  let enc = Infinity;
-  for (let i = 0; i < runs; i++) enc = Math.min(enc, await encode(ffmpeg, args, frames));
+  const paired = await interleaved(runs, async () => (await once()).s, () => runFfmpeg(ffmpeg, args, frames));
+  await engine.close();
+  // Scene preparation alone (decode, matte, fill, layer mip chains), median of runs.
+  const preps: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t = performance.now();
+    await prepareRender(job, { maxImagePixels: 50_000_000 });
+    preps.push((performance.now() - t) / 1000);
+  }
+  const enc = median(paired.base);
   console.log(`\nparallax: 5 s ${W}×${H} Arc Right (turbo) from a 4000×3000 photo, ${frames.length} frames`);
-  console.log(`  ours cold ${cold.s.toFixed(2)} s, warm (best of ${runs}) ${warm.toFixed(2)} s; of which preparation (decode + scene) ${prep.toFixed(2)} s`);
+  console.log(`  ours cold ${cold.s.toFixed(2)} s, warm (median of ${runs}) ${median(paired.ours).toFixed(2)} s; preparation (decode + scene) ${median(preps).toFixed(2)} s`);
   console.log(`  x264 alone, same frames & args (raw+min) ${enc.toFixed(2)} s`);
-  console.log(`  parallax ours / encode-alone: warm ${(warm / enc).toFixed(2)}×, cold ${(cold.s / enc).toFixed(2)}×`);
+  console.log(`  parallax ours / encode-alone: warm ${paired.ratio.toFixed(2)}× (interleaved pairs ${spread(paired.ratios)}), cold ${(cold.s / enc).toFixed(2)}×`);
   await rm(dir, { recursive: true, force: true });
 }
 
