@@ -3,6 +3,7 @@
  * threads and encoded by ffmpeg into the raw MP4, a ≤ 480p preview and a poster.
  */
 import { availableParallelism } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../core/errors.js';
@@ -10,7 +11,7 @@ import type { Engine, RenderContext, RenderJob, RenderOutput } from '../core/por
 import { buildEncodeArgs, minPreviewSize } from './ffmpeg-args.js';
 import { localRenderability } from './motion-support.js';
 import { prepareRender } from './prepare-render.js';
-import { renderVideo } from './render-video.js';
+import { renderVideo, type VideoRenderOptions } from './render-video.js';
 import { defaultFfmpegPath } from './ffmpeg-path.js';
 import { FrameWorkerPool } from './frame-worker-pool.js';
 import { raiseMallocThresholds } from './malloc-thresholds.js';
@@ -95,8 +96,14 @@ async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngi
   const min = join(dir, 'min.mp4');
   const poster = join(dir, 'poster.jpg');
   let lastReport = 0;
-  let posterPixels: Buffer | undefined;
-  await renderVideo({
+  // The poster is encoded from frame 0 while the rest of the clip renders.
+  let posterWrite: Promise<unknown> | undefined;
+  const writePoster = (rgba: Buffer): Promise<unknown> =>
+    sharp(rgba, { raw: { width: timing.width, height: timing.height, channels: 4 } })
+      .removeAlpha()
+      .jpeg({ quality: 85, mozjpeg: false })
+      .toFile(poster);
+  const video: VideoRenderOptions = {
     plan,
     sources,
     width: timing.width,
@@ -118,7 +125,8 @@ async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngi
     signal: context.signal,
     posterFrame: 0,
     onPoster: (rgba) => {
-      posterPixels = rgba;
+      posterWrite = writePoster(rgba);
+      posterWrite.catch(() => {}); // awaited below
     },
     onFrame: (written) => {
       const now = Date.now();
@@ -128,11 +136,15 @@ async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngi
         context.onProgress(0.98 * (written / timing.frames));
       }
     },
-  });
-  await sharp(posterPixels!, { raw: { width: timing.width, height: timing.height, channels: 4 } })
-    .removeAlpha()
-    .jpeg({ quality: 85, mozjpeg: false })
-    .toFile(poster);
+  };
+  try {
+    await renderVideo(video);
+  } catch (err) {
+    await posterWrite?.catch(() => {});
+    await rm(poster, { force: true });
+    throw err;
+  }
+  await posterWrite;
   context.onProgress(1);
   return { raw, min, poster, resolved: prepared.resolved };
 }
