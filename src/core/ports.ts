@@ -129,6 +129,11 @@ export interface Engine {
   canRender(motionName: string): Renderability;
   /** Renders a job to MP4s and a poster; rejects with an AppError on bad input. */
   render(job: RenderJob, context: RenderContext): Promise<RenderOutput>;
+  /**
+   * Starts, in the background, what the engine keeps warm between renders (worker
+   * threads), so that a process's first render does not pay for it. Idempotent.
+   */
+  warm?(): void;
   /** Releases what the engine keeps warm between renders (worker threads). */
   close?(): Promise<void>;
 }

@@ -62,6 +62,8 @@ export class WorkerPool {
   }
 
   start(): void {
+    // A process that renders gets its engine ready now rather than on the first task.
+    if (this.deps.concurrency > 0) this.deps.engine.warm?.();
     for (let i = 0; i < this.deps.concurrency; i++) this.loops.push(this.loop(`${this.workerIdPrefix}-${i}`));
   }
 

@@ -73,6 +73,16 @@ export class FrameWorkerPool {
     };
   }
 
+  /** Starts idle workers up to the pool's size (none while a render holds them). */
+  prewarm(): void {
+    if (this.closed) return;
+    while (this.live.size < this.size) {
+      const w = this.spawn();
+      w.unref();
+      this.idle.push(w);
+    }
+  }
+
   private spawn(): Worker {
     const w = startFrameWorker();
     this.started++;

@@ -35,6 +35,8 @@ interface ResolvedEngineOptions {
 
 /** The local engine: an Engine that owns a warm pool of frame workers. */
 export interface LocalEngine extends Engine {
+  /** Starts the engine's frame workers idle (the service does this at start-up). */
+  warm(): void;
   /** Terminates the engine's frame workers; a later render starts new ones. */
   close(): Promise<void>;
   /** Frame worker threads started so far and alive now (diagnostics, tests). */
@@ -60,6 +62,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     name: 'local',
     canRender: localRenderability,
     render: (job, context) => renderJob(job, context, resolved()),
+    warm: () => resolved().pool?.prewarm(),
     async close() {
       const p = pool;
       pool = undefined;

@@ -77,6 +77,16 @@ describe('local engine worker reuse', () => {
     await engine.close();
   });
 
+  it('warm() starts the workers before any render, and the first render uses them', async () => {
+    const engine = createLocalEngine({ renderThreads: 2 });
+    engine.warm();
+    engine.warm();
+    assert.deepEqual(engine.workerStats(), { started: 2, alive: 2, idle: 2 });
+    await engine.render(job(), await ctx());
+    assert.deepEqual(engine.workerStats(), { started: 2, alive: 2, idle: 2 });
+    await engine.close();
+  });
+
   it('terminates the lent workers on cancellation and starts new ones for the next render', async () => {
     const engine = createLocalEngine({ renderThreads: 2 });
     await engine.render(job(), await ctx());
