@@ -8,6 +8,7 @@
 import { createCanvas, ImageData, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type { Affine } from './framing.js';
 import type { FrameInstructions, FrameLayer } from './frame-plan.js';
+import { LookPainter } from './looks/index.js';
 import type { DecodedSource } from './source-image.js';
 
 /** Minification a single bilinear level handles before the next level is blended in. */
@@ -50,6 +51,7 @@ export class FramePainter {
   private readonly ctx: SKRSContext2D;
   private scratch: { canvas: Canvas; ctx: SKRSContext2D } | undefined;
   private radius2: Float32Array | undefined;
+  private looks: LookPainter | undefined;
 
   private readonly fill: string;
 
@@ -125,7 +127,10 @@ export class FramePainter {
     }
     if (frame.smear) this.smear(frame.smear);
     if (frame.blur > 0.25) this.defocus(frame.blur, frame.focus);
+    // A look (looks/) draws over the finished frame, then may edit its read-back pixels.
+    if (frame.look) (this.looks ??= new LookPainter(this.out, this.ctx, this.width, this.height, this.sources[0])).draw(frame.look);
     const pixels = this.out.data();
+    if (frame.look) this.looks!.pixels(pixels, frame.look);
     if (frame.fisheye > 0.001) this.barrel(pixels, target, frame.fisheye);
     else target.set(pixels);
   }
