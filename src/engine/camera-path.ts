@@ -4,6 +4,7 @@
  * always computed from the frame index (`frame / fps`), never accumulated.
  */
 import { addToPose, NEUTRAL_POSE, travels, type CameraPose } from './camera-pose.js';
+import type { PathLook } from './looks/types.js';
 import type { MotionDefinition } from './motion-definitions.js';
 import type { PartEnv } from './motion-parts.js';
 import { hashSeed, smoothNoise } from './prng.js';
@@ -20,6 +21,8 @@ export interface CameraPath {
   span: number;
   /** The pose at `seconds` (clamped to [0, span]). */
   poseAt(seconds: number): CameraPose;
+  /** The look drawn over the move (the first motion that has one), seeded like the move. */
+  look?: PathLook;
 }
 
 /** Whether the prompt direction reverses a motion whose default goes the other way. */
@@ -59,8 +62,15 @@ export function buildCameraPath(options: {
       },
     };
   });
+  const withLook = motions.find((m) => m.definition.look);
+  const look: PathLook | undefined = withLook && {
+    name: withLook.definition.look!,
+    seed,
+    amount: Math.max(0, Math.min(1, withLook.strength)) * modifiers.intensity,
+  };
   return {
     span: safeSpan,
+    ...(look && { look }),
     poseAt(seconds) {
       const t = Math.min(1, Math.max(0, seconds / safeSpan));
       const pose: CameraPose = { ...NEUTRAL_POSE };

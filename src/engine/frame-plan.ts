@@ -10,6 +10,8 @@ import {
   affineScale, applyAffine, invertAffine, maxOffsets, poseTransform, requiredZoom,
   type Affine, type FrameGeometry,
 } from './framing.js';
+import { multiplyAffine } from './looks/affine.js';
+import { planLook, type FrameLook } from './looks/index.js';
 import { blurSampling } from './motion-blur.js';
 import { layerPose, PLANE_DEPTH } from './scene/layer-projection.js';
 
@@ -40,6 +42,8 @@ export interface FrameInstructions {
   fisheye: number;
   /** Motion-blur smoothing σ (output px) where the sub-frame samples lie far apart. */
   smear?: number;
+  /** A 2-D effect drawn over the finished frame (looks/). */
+  look?: FrameLook;
 }
 
 export interface RenderPlan {
@@ -174,6 +178,13 @@ export function buildRenderPlan(options: {
       ? [g0.outWidth - fx, g0.outHeight - fy]
       : [fx, g0.outHeight * 0.15];
     const k = pose.focusShift;
+    const planned = path.look && planLook(path.look, {
+      index, time: s, fps, span: path.span, width: g0.outWidth, height: g0.outHeight,
+      anchorAt: (t) => transforms(0, t)[0]!,
+    });
+    // A look may move the whole picture (film weave, a jolt): after every layer's transform.
+    const warp = planned?.warp;
+    if (warp) layers = layers.map((l) => ({ ...l, samples: l.samples.map((m) => multiplyAffine(warp, m)) }));
     return {
       index,
       layers,
@@ -181,6 +192,7 @@ export function buildRenderPlan(options: {
       focus: [fx + (ox - fx) * k, fy + (oy - fy) * k],
       fisheye: pose.fisheye,
       ...(smear > 0 && { smear }),
+      ...(planned && { look: planned.look }),
     };
   };
 

@@ -9,6 +9,7 @@ import {
   arc, boom, dolly, dollyZoom, fisheye, focusRack, orbitAround, pedestal, pulseZoom, push, roll, shake, shutter, sway, track, truck, whip,
   type MotionPart,
 } from './motion-parts.js';
+import type { LookName } from './looks/types.js';
 import type { Direction } from './prompt-modifiers.js';
 
 export interface MotionDefinition {
@@ -16,6 +17,8 @@ export interface MotionDefinition {
   parts: MotionPart[];
   /** The direction the move goes by default, when a prompt may reverse it. */
   direction?: Direction;
+  /** A 2-D effect drawn over the move (catalogue effects with an honest 2-D form). */
+  look?: LookName;
 }
 
 const deg = (d: number): number => (d * Math.PI) / 180;
@@ -88,8 +91,24 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
   'Dolly Zoom Out': { parts: [dollyZoom(-0.5)] },
 };
 
+/**
+ * Catalogue effects with an honest 2-D form: a look over a gentle, named camera move (so a
+ * render of that camera motion with the same seed is the same move without the look).
+ * Every other effect is generative and stays refused (see motion-support).
+ */
+const LOOK_DEFINITIONS: Record<string, { camera: string; look: LookName }> = {
+  VHS: { camera: 'Handheld', look: 'vhs' },
+  'Super 8MM': { camera: 'Handheld', look: 'super8' },
+  'Lens Flare': { camera: 'General', look: 'lensFlare' },
+  'Dirty Lens': { camera: 'General', look: 'dirtyLens' },
+  Paparazzi: { camera: 'Handheld', look: 'paparazzi' },
+  Datamosh: { camera: 'Zoom In', look: 'datamosh' },
+  'Lens Crack': { camera: 'Handheld', look: 'lensCrack' },
+};
+
 const byKey = new Map<string, MotionDefinition>();
 for (const [name, def] of Object.entries(DEFINITIONS)) byKey.set(name.toLowerCase(), { name, ...def });
+for (const [name, { camera, look }] of Object.entries(LOOK_DEFINITIONS)) byKey.set(name.toLowerCase(), { name, ...DEFINITIONS[camera]!, look });
 
 /** The definition for a canonical camera motion name (mixes compose), or undefined. */
 export function findMotionDefinition(name: string): MotionDefinition | undefined {
@@ -102,10 +121,16 @@ export function findMotionDefinition(name: string): MotionDefinition | undefined
   const defs = parts as MotionDefinition[];
   const composed: MotionDefinition = { name: name.trim(), parts: defs.flatMap((d) => d.parts) };
   const direction = defs.find((d) => d.direction)?.direction;
-  return direction ? { ...composed, direction } : composed;
+  const look = defs.find((d) => d.look)?.look;
+  return { ...composed, ...(direction && { direction }), ...(look && { look }) };
 }
 
-/** Names of every single (non-mix) definition. */
+/** Names of every single (non-mix) definition, camera moves and looks. */
 export function definedMotionNames(): string[] {
-  return Object.keys(DEFINITIONS);
+  return [...Object.keys(DEFINITIONS), ...Object.keys(LOOK_DEFINITIONS)];
+}
+
+/** The camera motion a look motion moves with (the same move, without the look). */
+export function lookCameraOf(name: string): string | undefined {
+  return LOOK_DEFINITIONS[name.trim()]?.camera;
 }
