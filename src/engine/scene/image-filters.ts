@@ -5,7 +5,10 @@
  * Float32 images, row-major; everything runs in O(pixels) whatever the radius.
  */
 
-/** Mean over a (2r+1)² window, clamped at the borders (two running-sum passes). */
+/**
+ * Mean over a (2r+1)² window, clamped at the borders: a running sum along each row, then
+ * running column sums carried down the rows (row-major throughout, so it stays in cache).
+ */
 export function boxMean(src: Float32Array, w: number, h: number, r: number): Float32Array {
   const tmp = new Float32Array(w * h);
   const out = new Float32Array(w * h);
@@ -19,12 +22,18 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number): Flo
     }
   }
   const norm = 1 / ((2 * r + 1) * (2 * r + 1));
-  for (let x = 0; x < w; x++) {
-    let sum = 0;
-    for (let y = -r; y <= r; y++) sum += tmp[Math.min(h - 1, Math.max(0, y)) * w + x]!;
-    for (let y = 0; y < h; y++) {
-      out[y * w + x] = sum * norm;
-      sum += tmp[Math.min(h - 1, y + r + 1) * w + x]! - tmp[Math.max(0, y - r) * w + x]!;
+  const col = new Float64Array(w);
+  for (let y = -r; y <= r; y++) {
+    const row = Math.min(h - 1, Math.max(0, y)) * w;
+    for (let x = 0; x < w; x++) col[x] = col[x]! + tmp[row + x]!;
+  }
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    const add = Math.min(h - 1, y + r + 1) * w;
+    const drop = Math.max(0, y - r) * w;
+    for (let x = 0; x < w; x++) {
+      out[row + x] = col[x]! * norm;
+      col[x] = col[x]! + tmp[add + x]! - tmp[drop + x]!;
     }
   }
   return out;
@@ -97,4 +106,41 @@ export function greyOf(px: Uint8Array, w: number, h: number, channels: number): 
     out[i] = (0.299 * px[o]! + 0.587 * px[o + 1]! + 0.114 * px[o + 2]!) / 255;
   }
   return out;
+}
+
+/**
+ * Distance (px, chamfer 1/√2, within ~8 % of Euclidean) from every pixel to the nearest
+ * pixel where `mask` is set (0 there): two raster passes, O(pixels).
+ */
+export function distanceTo(mask: Uint8Array, w: number, h: number): Float32Array {
+  const d = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) d[i] = mask[i] ? 0 : 1e9;
+  const D = Math.SQRT2;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      let v = d[i]!;
+      if (x > 0) v = Math.min(v, d[i - 1]! + 1);
+      if (y > 0) {
+        v = Math.min(v, d[i - w]! + 1);
+        if (x > 0) v = Math.min(v, d[i - w - 1]! + D);
+        if (x < w - 1) v = Math.min(v, d[i - w + 1]! + D);
+      }
+      d[i] = v;
+    }
+  }
+  for (let y = h - 1; y >= 0; y--) {
+    for (let x = w - 1; x >= 0; x--) {
+      const i = y * w + x;
+      let v = d[i]!;
+      if (x < w - 1) v = Math.min(v, d[i + 1]! + 1);
+      if (y < h - 1) {
+        v = Math.min(v, d[i + w]! + 1);
+        if (x < w - 1) v = Math.min(v, d[i + w + 1]! + D);
+        if (x > 0) v = Math.min(v, d[i + w - 1]! + D);
+      }
+      d[i] = v;
+    }
+  }
+  return d;
 }
