@@ -1,75 +1,227 @@
 /**
  * Fills the hole a subject leaves in the background plate (what the camera may see behind
- * it once the layers separate) with the surrounding texture rather than a smooth smear.
- * Each row of the hole is extended inward from both sides by mirroring the background next
- * to it (ping-pong when the hole is wider than what is beside it), and the two halves meet
- * in a short cross-fade in the middle, which stays hidden behind the subject at modest
- * reveals. Mirroring keeps the background's grain, colour and horizontal structures
- * (horizons, hill lines) running on behind the subject. Rows that are hole from edge to
- * edge take the nearest filled row. Deterministic, O(pixels of the rows it touches).
+ * it once the layers separate), so that it reads as more of the same background without
+ * repeating anything recognisable from beside it.
+ *
+ * - Low frequencies: a push-pull fill (push-pull.ts) — a smooth membrane that meets the
+ *   surroundings without a seam: colour and brightness gradients (a sky, a lit wall) run on
+ *   behind the subject, structures fade out rather than being copied or stretched.
+ * - Fine grain: the surroundings' high-pass brightness detail (grass, foliage, film grain,
+ *   noise) borrowed in small feathered tiles from random clear places of about the same
+ *   rows, picked and toned to the texture strength just outside the hole there and
+ *   clamped, so texture carries on but an edge (a tree's outline, a ridge) does not come
+ *   along as a ghost; rows whose surroundings are mostly smooth (a sky) get none. A
+ *   smooth fill alone would read as a blurred patch in a textured scene.
+ *
+ * Deterministic; works on the hole's neighbourhood only: O(pixels of that box).
  */
+import { mulberry32 } from '../prng.js';
+import { boxMean, distanceTo } from './image-filters.js';
+import { pushPullFill } from './push-pull.js';
 
-/** Mirror index `d` steps into the hole from a known run [start, start + len) that ends at the hole. */
-function mirrored(d: number, len: number): number {
-  const k = d % (2 * len);
-  return k < len ? k : 2 * len - 1 - k;
+export interface Box {
+  x0: number;
+  y0: number;
+  /** Exclusive. */
+  x1: number;
+  y1: number;
+}
+
+/** Half the side of a grain tile (tiles overlap by half and are feathered). */
+const TILE = 12;
+/** Borrowed detail is clamped to this many times the surroundings' mean absolute level. */
+const GRAIN_CLAMP = 5;
+/** Texture strength histogram: half-level bins up to 32 levels. */
+const HIST_BINS = 64;
+/** Tries to find clear sources for a tile before it goes without grain. */
+const TRIES = 32;
+/** Clear sources compared per tile (by texture strength). */
+const CANDIDATES = 6;
+
+function holeBox(hole: Uint8Array, w: number, h: number): Box | undefined {
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!hole[y * w + x]) continue;
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
+    }
+  }
+  return x1 < 0 ? undefined : { x0, y0, x1: x1 + 1, y1: y1 + 1 };
 }
 
 /**
  * Fills the pixels of `rgba` (w × h × 4, in place) where `hole` (w × h, 0/1) is set, from
- * the pixels around them, on rows `y0` ≤ y < `y1` (default: all). Alpha is set opaque.
+ * the pixels around them; `box` bounds the hole (found when absent). Filled pixels are opaque.
  */
-export function inpaintHole(rgba: Uint8Array, w: number, h: number, hole: Uint8Array, y0 = 0, y1 = h): void {
-  for (let i = 0; i < w * h; i++) rgba[i * 4 + 3] = 255;
-  const filled = new Uint8Array(h).fill(1);
-  for (let y = y0; y < y1; y++) {
-    const row = y * w;
-    let x = 0;
-    while (x < w) {
-      if (!hole[row + x]) {
-        x++;
-        continue;
+export function inpaintHole(rgba: Uint8Array, w: number, h: number, hole: Uint8Array, box?: Box): void {
+  const b = box ?? holeBox(hole, w, h);
+  if (!b) return;
+  // The neighbourhood worked on: enough around the hole for the pyramid's context and for
+  // grain sources.
+  const margin = Math.max(4 * TILE, Math.round(0.15 * Math.max(b.x1 - b.x0, b.y1 - b.y0)));
+  const rx0 = Math.max(0, b.x0 - margin);
+  const ry0 = Math.max(0, b.y0 - margin);
+  const rw = Math.min(w, b.x1 + margin) - rx0;
+  const rh = Math.min(h, b.y1 + margin) - ry0;
+  const px = new Uint8Array(rw * rh * 4);
+  const known = new Uint8Array(rw * rh);
+  const inHole = new Uint8Array(rw * rh);
+  for (let y = 0; y < rh; y++) {
+    px.set(rgba.subarray(((ry0 + y) * w + rx0) * 4, ((ry0 + y) * w + rx0 + rw) * 4), y * rw * 4);
+    for (let x = 0; x < rw; x++) {
+      inHole[y * rw + x] = hole[(ry0 + y) * w + rx0 + x]!;
+      known[y * rw + x] = 1 - inHole[y * rw + x]!;
+    }
+  }
+  const low = pushPullFill(px, rw, rh, 4, known);
+  const grain = borrowGrain(px, rw, rh, inHole);
+  for (let y = 0; y < rh; y++) {
+    for (let x = 0; x < rw; x++) {
+      const i = y * rw + x;
+      if (!inHole[i]) continue;
+      const o = ((ry0 + y) * w + rx0 + x) * 4;
+      // The grain modulates brightness and keeps the fill's hue (light blades on green
+      // grass stay green).
+      const luma = 0.299 * low[i * 3]! + 0.587 * low[i * 3 + 1]! + 0.114 * low[i * 3 + 2]!;
+      const gain = Math.min(3, Math.max(0.3, (luma + grain[i]!) / Math.max(1, luma)));
+      for (let c = 0; c < 3; c++) rgba[o + c] = Math.min(255, Math.max(0, Math.round(low[i * 3 + c]! * gain)));
+      rgba[o + 3] = 255;
+    }
+  }
+}
+
+/** High-pass detail of the brightness: each pixel minus the mean of the 5 × 5 around it. */
+function highPass(px: Uint8Array, w: number, h: number): Float32Array {
+  const luma = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) luma[i] = 0.299 * px[i * 4]! + 0.587 * px[i * 4 + 1]! + 0.114 * px[i * 4 + 2]!;
+  const blur = boxMean(luma, w, h, 2);
+  for (let i = 0; i < w * h; i++) luma[i] = luma[i]! - blur[i]!;
+  return luma;
+}
+
+/** Summed-area table (w + 1) × (h + 1) of a single-channel image. */
+function summedArea(v: Float32Array, w: number, h: number): Float64Array {
+  const t = new Float64Array((w + 1) * (h + 1));
+  for (let y = 0; y < h; y++) {
+    let row = 0;
+    for (let x = 0; x < w; x++) {
+      row += v[y * w + x]!;
+      t[(y + 1) * (w + 1) + x + 1] = t[y * (w + 1) + x + 1]! + row;
+    }
+  }
+  return t;
+}
+
+/**
+ * Fine brightness detail for the hole's pixels (zero elsewhere): overlapping tiles,
+ * feathered with sin² windows that sum to one, each copied from a clear place of about the
+ * same rows whose texture is about as strong as the hole's surroundings there, toned down
+ * and clamped to that strength (so a tree's outline in a smooth stretch does not come
+ * along); the sum is rescaled by the windows' energy so the grain keeps its strength
+ * where tiles overlap.
+ */
+function borrowGrain(px: Uint8Array, w: number, h: number, inHole: Uint8Array): Float32Array {
+  const detail = highPass(px, w, h);
+  // A source tile must stay clear of the hole and of the blur that reached into it.
+  const clearance = distanceTo(inHole, w, h);
+  const minClear = TILE * Math.SQRT2 + 3;
+  const strength = new Float32Array(w * h);
+  for (let i = 0; i < w * h; i++) strength[i] = Math.abs(detail[i]!);
+  const table = summedArea(strength, w, h);
+  const tileStrength = (x: number, y: number): number =>
+    (table[(y + TILE) * (w + 1) + x + TILE]! - table[(y - TILE) * (w + 1) + x + TILE]! - table[(y + TILE) * (w + 1) + x - TILE]! + table[(y - TILE) * (w + 1) + x - TILE]!) /
+    (4 * TILE * TILE);
+  // The texture strength just outside the hole, row by row (a ring a few tiles wide): a
+  // histogram of it per row, for the median (what the texture there mostly is; a few
+  // strong edges in a smooth stretch do not count) and the mean.
+  const ringHist = new Uint32Array(h * HIST_BINS);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const d = clearance[y * w + x]!;
+      if (d <= 3 || d > 3 + 3 * TILE) continue;
+      const bin = y * HIST_BINS + Math.min(HIST_BINS - 1, Math.round(2 * strength[y * w + x]!));
+      ringHist[bin] = ringHist[bin]! + 1;
+    }
+  }
+  const bandHist = new Float64Array(HIST_BINS);
+  const ringAround = (cy: number): { median: number; mean: number } => {
+    bandHist.fill(0);
+    let n = 0;
+    let sum = 0;
+    for (let y = Math.max(0, cy - 2 * TILE); y < Math.min(h, cy + 2 * TILE); y++) {
+      for (let b = 0; b < HIST_BINS; b++) {
+        const c = ringHist[y * HIST_BINS + b]!;
+        bandHist[b] = bandHist[b]! + c;
+        n += c;
+        sum += (c * b) / 2;
       }
-      const a = x;
-      while (x < w && hole[row + x]) x++;
-      const b = x - 1;
-      let l0 = a;
-      while (l0 > 0 && !hole[row + l0 - 1]) l0--;
-      let r1 = b;
-      while (r1 < w - 1 && !hole[row + r1 + 1]) r1++;
-      const lenL = a - l0;
-      const lenR = r1 - b;
-      if (lenL === 0 && lenR === 0) {
-        filled[y] = 0;
-        continue;
+    }
+    let median = 0;
+    for (let b = 0, seen = 0; b < HIST_BINS; b++) {
+      seen += bandHist[b]!;
+      if (seen >= n / 2) {
+        median = b / 2;
+        break;
       }
-      const mid = (a + b) / 2;
-      const seam = Math.max(1.5, Math.min(8, (b - a + 1) / 6));
-      for (let p = a; p <= b; p++) {
-        const left = lenL > 0 ? row + a - 1 - mirrored(p - a, lenL) : -1;
-        const right = lenR > 0 ? row + b + 1 + mirrored(b - p, lenR) : -1;
-        const t = left < 0 ? 1 : right < 0 ? 0 : Math.min(1, Math.max(0, (p - mid) / (2 * seam) + 0.5));
-        const o = (row + p) * 4;
-        for (let c = 0; c < 3; c++) {
-          const vl = left < 0 ? 0 : rgba[left * 4 + c]!;
-          const vr = right < 0 ? 0 : rgba[right * 4 + c]!;
-          rgba[o + c] = Math.round(vl + (vr - vl) * t);
+    }
+    return { median, mean: n > 0 ? sum / n : 0 };
+  };
+  const out = new Float32Array(w * h);
+  const energy = new Float32Array(w * h);
+  const rand = mulberry32(0x5eed);
+  const feather = new Float32Array(2 * TILE);
+  for (let k = 0; k < 2 * TILE; k++) feather[k] = Math.sin((Math.PI * (k + 0.5)) / (2 * TILE)) ** 2;
+  for (let cy = 0; cy < h + TILE; cy += TILE) {
+    const { median, mean: target } = ringAround(cy);
+    // Smooth surroundings (a sky, a wall): the membrane alone is right.
+    if (median < 0.5) continue;
+    for (let cx = 0; cx < w + TILE; cx += TILE) {
+      // Only tiles that reach into the hole.
+      let needed = false;
+      for (let y = Math.max(0, cy - TILE); y < Math.min(h, cy + TILE) && !needed; y++) {
+        for (let x = Math.max(0, cx - TILE); x < Math.min(w, cx + TILE); x++) if (inHole[y * w + x]) needed = true;
+      }
+      if (!needed) continue;
+      // Of a few clear places near these rows, the one whose texture strength is nearest.
+      let sx = -1;
+      let sy = -1;
+      let best = Infinity;
+      let found = 0;
+      for (let t = 0; t < TRIES && found < CANDIDATES; t++) {
+        const x = TILE + Math.floor(rand() * Math.max(1, w - 2 * TILE));
+        const y = Math.min(h - TILE - 1, Math.max(TILE, cy + Math.round((rand() - 0.5) * TILE * (1 + t / 4))));
+        if (clearance[y * w + x]! < minClear) continue;
+        found++;
+        const misfit = Math.abs(Math.log((tileStrength(x, y) + 0.25) / (target + 0.25)));
+        if (misfit < best) [best, sx, sy] = [misfit, x, y];
+      }
+      if (sx < 0) continue;
+      const gain = Math.min(1, target / Math.max(1e-3, tileStrength(sx, sy)));
+      const limit = GRAIN_CLAMP * target;
+      for (let ky = 0; ky < 2 * TILE; ky++) {
+        const y = cy - TILE + ky;
+        if (y < 0 || y >= h) continue;
+        for (let kx = 0; kx < 2 * TILE; kx++) {
+          const x = cx - TILE + kx;
+          if (x < 0 || x >= w || !inHole[y * w + x]) continue;
+          const wt = feather[kx]! * feather[ky]!;
+          const j = (sy - TILE + ky) * w + sx - TILE + kx;
+          const i = y * w + x;
+          out[i] = out[i]! + wt * Math.min(limit, Math.max(-limit, gain * detail[j]!));
+          energy[i] = energy[i]! + wt * wt;
         }
       }
     }
   }
-  // Rows with no background at all: the nearest row that has some.
-  for (let y = y0; y < y1; y++) {
-    if (filled[y]) continue;
-    let src = -1;
-    for (let d = 1; d < h && src < 0; d++) {
-      if (y - d >= 0 && filled[y - d]) src = y - d;
-      else if (y + d < h && filled[y + d]) src = y + d;
-    }
-    if (src < 0) {
-      for (let p = 0; p < w; p++) if (hole[y * w + p]) rgba.fill(128, (y * w + p) * 4, (y * w + p) * 4 + 3);
-      continue;
-    }
-    for (let p = 0; p < w; p++) if (hole[y * w + p]) rgba.copyWithin((y * w + p) * 4, (src * w + p) * 4, (src * w + p) * 4 + 3);
+  for (let i = 0; i < w * h; i++) {
+    if (energy[i]! <= 0) continue;
+    out[i] = out[i]! / Math.sqrt(Math.max(0.25, energy[i]!));
   }
+  return out;
 }

@@ -8,9 +8,10 @@ import sharp from 'sharp';
 import type { SceneLayout } from '../frame-plan.js';
 import type { PainterSource } from '../frame-painter.js';
 import { saliencyThumbnail, type DecodedSource, type SourceLevel } from '../source-image.js';
-import { dilate, greyOf, guidedFilter, resample } from './image-filters.js';
-import { inpaintHole } from './inpaint.js';
+import { dilate, resample } from './image-filters.js';
+import { fillPlate } from './plate-fill.js';
 import { BACKGROUND_DEPTH, PLANE_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';
+import { refineMatte } from './matte-refine.js';
 import { estimateSubjectMatte, type SubjectMatte } from './subject-matte.js';
 
 export interface SceneEstimate {
@@ -93,7 +94,8 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   }
   const sx = W / matte.width;
   const sy = H / matte.height;
-  const pad = 3;
+  // Room around the subject for the background's colour model and the fill's context.
+  const pad = 6;
   const cx0 = Math.max(0, Math.floor((bx0 - pad) * sx));
   const cy0 = Math.max(0, Math.floor((by0 - pad) * sy));
   const cx1 = Math.min(W, Math.ceil((bx1 + 1 + pad) * sx));
@@ -110,37 +112,46 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   const tx0 = cx0 / sx;
   const ty0 = cy0 / sy;
   const rough = new Float32Array(mw * mh);
+  const a = matte.alpha;
+  const tw = matte.width;
   for (let y = 0; y < mh; y++) {
     const fy = Math.min(matte.height - 1, Math.max(0, ty0 + ((y + 0.5) / mh) * (ch / sy) - 0.5));
     const y0 = Math.floor(fy);
     const y1 = Math.min(matte.height - 1, y0 + 1);
     for (let x = 0; x < mw; x++) {
-      const fx = Math.min(matte.width - 1, Math.max(0, tx0 + ((x + 0.5) / mw) * (cw / sx) - 0.5));
+      const fx = Math.min(tw - 1, Math.max(0, tx0 + ((x + 0.5) / mw) * (cw / sx) - 0.5));
       const x0 = Math.floor(fx);
-      const x1 = Math.min(matte.width - 1, x0 + 1);
-      const at = (xx: number, yy: number): number => matte.alpha[yy * matte.width + xx]!;
-      const top = at(x0, y0) + (at(x1, y0) - at(x0, y0)) * (fx - x0);
-      const bottom = at(x0, y1) + (at(x1, y1) - at(x0, y1)) * (fx - x0);
+      const x1 = Math.min(tw - 1, x0 + 1);
+      const top = a[y0 * tw + x0]! + (a[y0 * tw + x1]! - a[y0 * tw + x0]!) * (fx - x0);
+      const bottom = a[y1 * tw + x0]! + (a[y1 * tw + x1]! - a[y1 * tw + x0]!) * (fx - x0);
       rough[y * mw + x] = top + (bottom - top) * (fy - y0);
     }
   }
-  const radius = Math.max(2, Math.round((1.5 * mw) / (cw / sx)));
-  const refined = guidedFilter(greyOf(guidePx, mw, mh, 4), rough, mw, mh, radius, 0.002);
-  const hard = new Float32Array(mw * mh);
-  for (let i = 0; i < refined.length; i++) {
-    const a = Math.min(1, Math.max(0, (refined[i]! - 0.1) / 0.8));
-    refined[i] = a;
-    hard[i] = a > 0.02 ? 1 : 0;
-  }
-  // The hole behind the subject reaches past its soft edge, so no trace of it stays behind.
-  const grown = dilate(hard, mw, mh, Math.ceil(2 + 0.006 * Math.max(W, H) * k));
+  // Snap it to the picture's colours and edges (matte-refine.ts): one thumbnail pixel is
+  // `unit` pixels here.
+  const { alpha: refined, subject: decided } = refineMatte(guidePx, mw, mh, rough, mw / (cw / sx));
+  const cover = new Float32Array(mw * mh);
+  for (let i = 0; i < cover.length; i++) cover[i] = decided[i] || refined[i]! > 0.02 ? 1 : 0;
+  // The hole behind the subject reaches a little past its edge, so no trace of it (a
+  // pixel of the coat the matte missed) stays behind on the plate.
+  const grown = dilate(cover, mw, mh, Math.ceil(1 + 0.003 * Math.max(W, H) * k));
   const holeCrop = mw === cw && mh === ch ? grown : resample(grown, mw, mh, cw, ch);
   const alphaCrop = mw === cw && mh === ch ? refined : resample(refined, mw, mh, cw, ch);
   const hole = new Uint8Array(W * H);
-  for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) if (holeCrop[y * cw + x]! > 0.01) hole[(cy0 + y) * W + cx0 + x] = 1;
+  const holeBox = { x0: W, y0: H, x1: 0, y1: 0 };
+  for (let y = 0; y < ch; y++) {
+    for (let x = 0; x < cw; x++) {
+      if (holeCrop[y * cw + x]! <= 0.01) continue;
+      hole[(cy0 + y) * W + cx0 + x] = 1;
+      holeBox.x0 = Math.min(holeBox.x0, cx0 + x);
+      holeBox.x1 = Math.max(holeBox.x1, cx0 + x + 1);
+      holeBox.y0 = Math.min(holeBox.y0, cy0 + y);
+      holeBox.y1 = Math.max(holeBox.y1, cy0 + y + 1);
+    }
+  }
 
-  const plate = Uint8Array.from(image);
-  inpaintHole(plate, W, H, hole, cy0, cy1);
+  const plate = image.slice();
+  if (holeBox.x1 > holeBox.x0) await fillPlate(plate, W, H, hole, holeBox);
   // Subject colours from the matting equation I = αF + (1 − α)B, so that at rest subject
   // over plate gives back the picture exactly and no background fringe travels with it.
   const subject = new Uint8Array(W * H * 4);

@@ -1,0 +1,81 @@
+/**
+ * The background plate's fill at a working resolution: the hole's neighbourhood is taken at
+ * most FILL_SIDE px for the whole picture's scale, filled there (inpaint.ts), and the fill
+ * is scaled back into the hole's pixels. The fill is a smooth membrane plus grain, which
+ * loses nothing worth its cost at the full decode (level 0 is sized for the most zoomed
+ * frame, often well above the output), and the work shrinks with the square of the scale.
+ */
+import sharp from 'sharp';
+import { inpaintHole, type Box } from './inpaint.js';
+
+/** Long side of the whole picture at the fill's working resolution. */
+const FILL_SIDE = 1024;
+
+/**
+ * Fills the pixels of `rgba` (w × h × 4, in place) where `hole` is set; `box` bounds the
+ * hole. Known pixels are untouched; filled ones are opaque.
+ */
+export async function fillPlate(rgba: Uint8Array, w: number, h: number, hole: Uint8Array, box: Box): Promise<void> {
+  const k = Math.min(1, FILL_SIDE / Math.max(w, h));
+  if (k >= 0.85) {
+    inpaintHole(rgba, w, h, hole, box);
+    return;
+  }
+  // The neighbourhood: the hole and what inpaintHole looks at around it.
+  const margin = Math.round(0.15 * Math.max(box.x1 - box.x0, box.y1 - box.y0)) + Math.ceil(64 / k);
+  const rx0 = Math.max(0, box.x0 - margin);
+  const ry0 = Math.max(0, box.y0 - margin);
+  const rw = Math.min(w, box.x1 + margin) - rx0;
+  const rh = Math.min(h, box.y1 + margin) - ry0;
+  const sw = Math.max(2, Math.round(rw * k));
+  const sh = Math.max(2, Math.round(rh * k));
+  const small = new Uint8Array(
+    await sharp(rgba, { raw: { width: w, height: h, channels: 4 } })
+      .extract({ left: rx0, top: ry0, width: rw, height: rh })
+      .resize(sw, sh, { fit: 'fill', kernel: 'linear' })
+      .raw()
+      .toBuffer(),
+  );
+  // A small pixel is known only if none of the big ones under it (nor the filter's reach)
+  // is in the hole: the subject's colours must not seep into the fill.
+  const fx = rw / sw;
+  const fy = rh / sh;
+  const smallHole = new Uint8Array(sw * sh);
+  for (let y = 0; y < sh; y++) {
+    const y0 = Math.max(0, Math.floor((y - 1) * fy));
+    const y1 = Math.min(rh, Math.ceil((y + 2) * fy));
+    for (let x = 0; x < sw; x++) {
+      const x0 = Math.max(0, Math.floor((x - 1) * fx));
+      const x1 = Math.min(rw, Math.ceil((x + 2) * fx));
+      let any = 0;
+      for (let yy = y0; yy < y1 && !any; yy++) for (let xx = x0; xx < x1 && !any; xx++) any = hole[(ry0 + yy) * w + rx0 + xx]!;
+      smallHole[y * sw + x] = any;
+    }
+  }
+  inpaintHole(small, sw, sh, smallHole);
+  // Back to full resolution, bilinearly, in the hole's pixels only.
+  for (let y = box.y0; y < box.y1; y++) {
+    const sy = Math.min(sh - 1, Math.max(0, (y - ry0 + 0.5) / fy - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(sh - 1, y0 + 1);
+    const wy = sy - y0;
+    for (let x = box.x0; x < box.x1; x++) {
+      const i = y * w + x;
+      if (!hole[i]) continue;
+      const sx = Math.min(sw - 1, Math.max(0, (x - rx0 + 0.5) / fx - 0.5));
+      const x0 = Math.floor(sx);
+      const x1 = Math.min(sw - 1, x0 + 1);
+      const wx = sx - x0;
+      const a = (y0 * sw + x0) * 4;
+      const b = (y0 * sw + x1) * 4;
+      const c = (y1 * sw + x0) * 4;
+      const d = (y1 * sw + x1) * 4;
+      for (let ch = 0; ch < 3; ch++) {
+        const top = small[a + ch]! + (small[b + ch]! - small[a + ch]!) * wx;
+        const bottom = small[c + ch]! + (small[d + ch]! - small[c + ch]!) * wx;
+        rgba[i * 4 + ch] = Math.round(top + (bottom - top) * wy);
+      }
+      rgba[i * 4 + 3] = 255;
+    }
+  }
+}
