@@ -10,6 +10,7 @@ import {
   type MotionPart,
 } from './motion-parts.js';
 import type { LookName } from './looks/types.js';
+import type { FaceTarget } from './face-aim.js';
 import type { Direction } from './prompt-modifiers.js';
 
 export interface MotionDefinition {
@@ -19,6 +20,8 @@ export interface MotionDefinition {
   direction?: Direction;
   /** A 2-D effect drawn over the move (catalogue effects with an honest 2-D form). */
   look?: LookName;
+  /** Aimed at a face (see face-aim.ts) rather than the picture's centre of interest. */
+  aim?: FaceTarget;
 }
 
 const deg = (d: number): number => (d * Math.PI) / 180;
@@ -55,9 +58,9 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
   'Low Shutter': { parts: [push(1.12), shake({ pos: 0.01, roll: deg(0.6), hz: 0.9 }), shutter(2.5)] },
   Fisheye: { parts: [fisheye(0.45, easeInOutSine, 0.2), push(1.1)] },
   'Focus Change': { parts: [focusRack(7), push(1.05)] },
-  'Eyes In': { parts: [push(2.2, easeInOutCubic)] },
-  'Mouth In': { parts: [push(2, easeInOutCubic)] },
-  'Earth Zoom Out': { parts: [push(1, easeInOutSine, 6), shutter(0.6)] },
+  'Eyes In': { parts: [push(2.2, easeInOutCubic)], aim: 'eyes' },
+  'Mouth In': { parts: [push(2, easeInOutCubic)], aim: 'mouth' },
+  'Earth Zoom Out': { parts: [push(1, easeInOutSine, 6), shutter(0.6)], aim: 'face' },
   Hyperlapse: { parts: [push(1.55, linear), truck(0.05, linear), shake({ pos: 0.006, roll: deg(0.4), hz: 1.2 }), shutter(0.9)], direction: 'right' },
   'Crane Up': { parts: [boom(-0.24), dolly(0, easeInOutSine, 0.16)] },
   'Crane Down': { parts: [boom(0.24), dolly(0.16, easeInOutSine)] },
@@ -122,7 +125,8 @@ export function findMotionDefinition(name: string): MotionDefinition | undefined
   const composed: MotionDefinition = { name: name.trim(), parts: defs.flatMap((d) => d.parts) };
   const direction = defs.find((d) => d.direction)?.direction;
   const look = defs.find((d) => d.look)?.look;
-  return { ...composed, ...(direction && { direction }), ...(look && { look }) };
+  const aim = defs.find((d) => d.aim)?.aim;
+  return { ...composed, ...(direction && { direction }), ...(look && { look }), ...(aim && { aim }) };
 }
 
 /** Names of every single (non-mix) definition, camera moves and looks. */

@@ -15,6 +15,7 @@ import { resolveSize, resolveTiming, type RenderTiming } from './render-size.js'
 import { estimateSaliency } from './saliency.js';
 import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from './scene/scene-sources.js';
 import { decodeSource, probeImage, saliencyThumbnail, type DecodedSource } from './source-image.js';
+import { aimAtFace } from './face-aim.js';
 
 /**
  * Most sub-frame samples per frame for motion blur, per tier (how many a frame gets follows
@@ -78,7 +79,11 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
   );
   const thumbs = await Promise.all(sources.map((s) => saliencyThumbnail(s)));
   const scenes = depth ? await Promise.all(sources.map((s) => estimateScene(s))) : undefined;
-  const plan = planFor(thumbs.map((t, i) => geometry(i, estimateSaliency(t.data, t.width, t.height))), scenes?.map((s) => s.layout));
+  const focus = thumbs.map((t) => estimateSaliency(t.data, t.width, t.height));
+  // Face moves aim the first picture at a face when one is found.
+  const aim = motions.find((m) => m.definition.aim)?.definition.aim;
+  if (aim) focus[0] = (await aimAtFace(sources[0]!, aim)) ?? focus[0]!;
+  const plan = planFor(focus.map((f, i) => geometry(i, f)), scenes?.map((s) => s.layout));
   const layers = scenes ? await buildSceneSources(sources, scenes) : sources;
 
   const names = job.motions.map((m) => m.name);

@@ -1,0 +1,90 @@
+/** Face moves (Eyes In, Mouth In, Earth Zoom Out) aim at the face, not the subject's middle. */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { estimateFacePoint } from '../../src/engine/face-aim.js';
+import { createLocalEngine } from '../../src/engine/index.js';
+import { makeSampleImage } from '../../src/engine/sample-image.js';
+import { decodeFrames } from './helpers.js';
+
+const SKIN: [number, number, number] = [232, 190, 160];
+
+/** A green field with a red body and a skin-coloured head on top of it, off-centre. */
+function portrait(w: number, h: number, head: { x: number; y: number; r: number }) {
+  const rgb = new Uint8Array(w * h * 3);
+  const alpha = new Float32Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const inHead = (x - head.x) ** 2 + (y - head.y) ** 2 <= head.r ** 2;
+      const inBody = Math.abs(x - head.x) <= head.r * 1.6 && y > head.y + head.r * 0.9;
+      const c = inHead ? SKIN : inBody ? [180, 30, 40] : [60, 120, 50];
+      rgb.set(c, i * 3);
+      alpha[i] = inHead || inBody ? 1 : 0;
+    }
+  }
+  return { rgb, matte: { width: w, height: h, alpha } };
+}
+
+describe('face aim', () => {
+  it('finds the head on top of the subject, eyes above the mouth', () => {
+    const head = { x: 60, y: 40, r: 12 };
+    const { rgb, matte } = portrait(192, 144, head);
+    const face = estimateFacePoint(rgb, 192, 144, matte, 'face')!;
+    const eyes = estimateFacePoint(rgb, 192, 144, matte, 'eyes')!;
+    const mouth = estimateFacePoint(rgb, 192, 144, matte, 'mouth')!;
+    // Within a head radius of the head's centre (the subject's middle is far lower).
+    assert.ok(Math.abs(face.x * 192 - head.x) < head.r && Math.abs(face.y * 144 - head.y) < head.r, JSON.stringify(face));
+    assert.ok(eyes.y < face.y && face.y < mouth.y, JSON.stringify({ eyes, face, mouth }));
+  });
+
+  it('does not take a skin-coloured picture without a subject for a face', () => {
+    const w = 96;
+    const h = 64;
+    const sand = new Uint8Array(w * h * 3);
+    for (let i = 0; i < w * h; i++) sand.set(SKIN, i * 3);
+    assert.equal(estimateFacePoint(sand, w, h, undefined, 'eyes'), undefined);
+  });
+
+  describe('rendered', () => {
+    let root: string;
+    let sample: Buffer;
+    before(async () => {
+      root = await mkdtemp(join(tmpdir(), 'sm-face-'));
+      sample = await makeSampleImage();
+    });
+    after(() => rm(root, { recursive: true, force: true }));
+
+    it('Earth Zoom Out starts close on the face of the sample figure', async () => {
+      const engine = createLocalEngine({ renderThreads: 0 });
+      const workDir = join(root, 'earth');
+      await mkdir(workDir);
+      const out = await engine.render(
+        {
+          taskId: 't', model: 'lite', motions: [{ name: 'Earth Zoom Out', strength: 1 }], prompt: '', enhancePrompt: false,
+          seed: 1, width: 320, height: 180, duration: 2, fps: 12, images: [sample],
+        },
+        { workDir, signal: new AbortController().signal, onProgress: () => {} },
+      );
+      const video = await decodeFrames(out.raw, 'rgb24');
+      const first = video.frames[0]!;
+      let n = 0;
+      let sx = 0;
+      let sy = 0;
+      for (let i = 0; i < video.width * video.height; i++) {
+        const [r, g, b] = [first[i * 3]!, first[i * 3 + 1]!, first[i * 3 + 2]!];
+        if (Math.abs(r - SKIN[0]) < 30 && Math.abs(g - SKIN[1]) < 30 && Math.abs(b - SKIN[2]) < 35) {
+          n++;
+          sx += i % video.width;
+          sy += Math.floor(i / video.width);
+        }
+      }
+      // The face fills a good part of the first frame, around its centre.
+      assert.ok(n > video.width * video.height * 0.15, `skin covers ${n} px`);
+      assert.ok(Math.abs(sx / n - video.width / 2) < video.width * 0.12, `face centre x ${sx / n}`);
+      assert.ok(Math.abs(sy / n - video.height / 2) < video.height * 0.2, `face centre y ${sy / n}`);
+    });
+  });
+});
