@@ -69,16 +69,20 @@ describe('camera path', () => {
     const mix = findMotionDefinition('Snorricam + Low Shutter')!;
     assert.equal(mix.parts.length, findMotionDefinition('Snorricam')!.parts.length + findMotionDefinition('Low Shutter')!.parts.length);
   });
-  it('defines every camera motion of the catalogue and no effect', () => {
+  it('defines every camera motion of the catalogue, and of the effects only those with a 2-D look', () => {
+    const looks = new Set(['VHS', 'Super 8MM', 'Lens Flare', 'Dirty Lens', 'Paparazzi', 'Datamosh', 'Lens Crack']);
     for (const m of MotionCatalogue.load().distinctByName()) {
-      assert.equal(findMotionDefinition(m.name) !== undefined, m.kind === 'camera', m.name);
+      const def = findMotionDefinition(m.name);
+      assert.equal(def !== undefined, m.kind === 'camera' || looks.has(m.name), m.name);
+      assert.equal(def?.look !== undefined, looks.has(m.name), m.name);
     }
   });
 });
 
 describe('framing', () => {
   it('never shows anything outside the picture, for any motion, aspect or seed', () => {
-    const names = MotionCatalogue.load().distinctByName().filter((m) => m.kind === 'camera').map((m) => m.name);
+    // Every defined motion: looks that shift the whole picture (weave, jolt) must cover too.
+    const names = MotionCatalogue.load().distinctByName().filter((m) => findMotionDefinition(m.name)).map((m) => m.name);
     for (const [iw, ih] of [[4000, 3000], [1000, 1600], [1920, 1080]] as const) {
       for (const name of names) {
         const path = pathFor(name, 9, 'dramatic fast');

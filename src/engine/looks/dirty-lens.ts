@@ -86,7 +86,7 @@ export class DirtyLensLook implements LookRenderer {
     work.ctx.globalCompositeOperation = 'lighter';
     work.ctx.drawImage(this.wide.canvas, 0, 0, ww, wh);
     // A faint haze: dirt shows a little even where the picture is dark.
-    work.ctx.fillStyle = 'rgba(40,40,40,1)';
+    work.ctx.fillStyle = 'rgba(56,56,56,1)';
     work.ctx.fillRect(0, 0, ww, wh);
     work.ctx.globalCompositeOperation = 'destination-in';
     work.ctx.drawImage(this.dirt, 0, 0);

@@ -8,7 +8,7 @@ import { DirtyLensLook } from './dirty-lens.js';
 import { LensCrackLook } from './lens-crack.js';
 import { LensFlareLook } from './lens-flare.js';
 import { PaparazziLook } from './paparazzi.js';
-import type { LookPicture, LookRenderer, LookSurface } from './surface.js';
+import { resetState, type LookPicture, type LookRenderer, type LookSurface } from './surface.js';
 import { Super8Look } from './super8.js';
 import type { FrameLook, LookName } from './types.js';
 import { VhsLook } from './vhs.js';
@@ -42,7 +42,11 @@ export class LookPainter {
 
   /** Skia stage: over the finished frame, before its pixels are read back. */
   draw(look: FrameLook): void {
-    this.renderer(look.name).draw?.(look);
+    const r = this.renderer(look.name);
+    if (!r.draw) return;
+    // The painter leaves the last sample's transform and opacity set; looks draw in output px.
+    resetState(this.surface.ctx);
+    r.draw(look);
   }
 
   /** Per-pixel stage: on the read-back RGBA pixels, in place. */

@@ -57,7 +57,7 @@ export class PaparazziLook implements LookRenderer {
     copy.ctx.drawImage(canvas, 0, 0);
     // Light added in proportion to reflectance: the frame over itself, up to twice as bright.
     ctx.globalCompositeOperation = 'lighter';
-    ctx.globalAlpha = Math.min(1, total);
+    ctx.globalAlpha = Math.min(1, 0.8 * total);
     ctx.drawImage(copy.canvas, 0, 0);
     ctx.globalAlpha = 1;
     for (const { flash, level } of lit) {

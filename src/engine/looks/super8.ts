@@ -5,6 +5,7 @@
  * per-pixel pass for warm, faded colour, a Gaussian vignette and film grain.
  */
 import type { Affine } from '../framing.js';
+import { CLAMP, CLAMP_ZERO, rgbaWords } from './clamp.js';
 import { noiseTile, TILE } from './noise-tile.js';
 import { randomFor, signed } from './random.js';
 import type { LookRenderer, LookSurface } from './surface.js';
@@ -90,7 +91,6 @@ export class Super8Look implements LookRenderer {
     const { width: w, height: h } = this.s;
     this.tile ??= noiseTile(f.seed, 22, 2, 2);
     this.vignette(f.amount);
-    const out = new Uint8ClampedArray(px.buffer, px.byteOffset, px.byteLength);
     const a = Math.min(1.6, f.amount);
     const rand = randomFor(f.seed, 23, filmFrame(f));
     // Exposure flicker per film frame, over a slower breathing of the projector lamp.
@@ -105,21 +105,26 @@ export class Super8Look implements LookRenderer {
     const contrast = 1 - 0.2 * a;
     const tile = this.tile;
     const vx = this.vx;
+    const { words, commit } = rgbaWords(px);
+    const lum = 1 - sat;
     for (let y = 0; y < h; y++) {
       const gy = this.vy[y]! * flicker * contrast;
       const nrow = ((y + oy) & MASK) * TILE;
-      for (let x = 0; x < w; x++) {
-        const o = (y * w + x) * 4;
-        const r = px[o]!;
-        const g = px[o + 1]!;
-        const b = px[o + 2]!;
-        const base = (0.299 * r + 0.587 * g + 0.114 * b) * (1 - sat);
+      for (let x = 0, i = y * w; x < w; x++, i++) {
+        const v = words[i]!;
+        const r = v & 255;
+        const g = (v >>> 8) & 255;
+        const b = (v >>> 16) & 255;
+        const base = (0.299 * r + 0.587 * g + 0.114 * b) * lum;
         const gain = gy * vx[x]!;
-        const n = tile[nrow + ((x + ox) & MASK)]! * grain;
-        out[o] = (base + sat * r) * kr * gain + lr + n;
-        out[o + 1] = (base + sat * g) * kg * gain + lg + n;
-        out[o + 2] = (base + sat * b) * kb * gain + lb + n;
+        const n = tile[nrow + ((x + ox) & MASK)]! * grain + CLAMP_ZERO;
+        words[i] =
+          CLAMP[((base + sat * r) * kr * gain + lr + n) | 0]! |
+          (CLAMP[((base + sat * g) * kg * gain + lg + n) | 0]! << 8) |
+          (CLAMP[((base + sat * b) * kb * gain + lb + n) | 0]! << 16) |
+          0xff000000;
       }
     }
+    commit();
   }
 }

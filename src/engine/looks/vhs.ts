@@ -5,6 +5,7 @@
  * scanlines; rows inside a rolling tracking band and the head-switching rows at the bottom
  * are displaced sideways and noisier. No timestamp.
  */
+import { CLAMP, CLAMP_ZERO, rgbaWords } from './clamp.js';
 import { noiseTile, TILE } from './noise-tile.js';
 import { eventTimes, randomFor, signed, smoothstep } from './random.js';
 import type { LookRenderer, LookSurface } from './surface.js';
@@ -17,7 +18,7 @@ const TRACKING_ROLL_S = 0.9;
 
 export class VhsLook implements LookRenderer {
   private tile: Int8Array | undefined;
-  private line = new Uint8Array(0);
+  private line = new Uint32Array(0);
   private readonly shift: Int16Array;
   private readonly gain: Float32Array;
   private readonly noise: Float32Array;
@@ -79,56 +80,53 @@ export class VhsLook implements LookRenderer {
     this.tile ??= noiseTile(f.seed, 10, 4, 1);
     this.rows(f);
     const tile = this.tile;
-    // Written through a clamped view: noise and lift may leave 0..255.
-    const out = new Uint8ClampedArray(px.buffer, px.byteOffset, px.byteLength);
     const a = Math.min(1.6, f.amount);
     const dx = Math.max(1, Math.round((2 * w * a) / 1280));
     // Chroma is smeared over [1, 2, 1] taps this far apart (tape keeps little colour detail).
-    const tap = Math.max(1, Math.round(w / 640)) * 4;
+    const tap = Math.max(1, Math.round(w / 640));
     let maxShift = 0;
     for (let y = 0; y < h; y++) maxShift = Math.max(maxShift, Math.abs(this.shift[y]!));
     // A row copy padded with its edge pixels, so the inner loop never clamps.
-    const pad = maxShift + dx + tap / 4 + 1;
-    const lineLen = (w + 2 * pad) * 4;
-    if (this.line.length < lineLen) this.line = new Uint8Array(lineLen);
+    const pad = maxShift + dx + tap + 1;
+    if (this.line.length < w + 2 * pad) this.line = new Uint32Array(w + 2 * pad);
     const line = this.line;
+    const { words, commit } = rgbaWords(px);
     const rand = randomFor(f.seed, 15, f.index);
     const ox = Math.floor(rand() * TILE);
     const oy = Math.floor(rand() * TILE);
     // Colour: saturation × 0.75, contrast × 0.86 around mid grey, blacks lifted a little.
     const sat = 1 - 0.25 * a;
     const contrast = 1 - 0.14 * a;
-    const lift = 128 * (1 - contrast) + 6 * a;
+    const lift = 128 * (1 - contrast) + 6 * a + CLAMP_ZERO;
+    const lut = this.lut;
     for (let y = 0; y < h; y++) {
-      const row = y * w * 4;
-      line.set(px.subarray(row, row + w * 4), pad * 4);
-      for (let i = 0; i < pad; i++) {
-        line.copyWithin(i * 4, pad * 4, pad * 4 + 4);
-        line.copyWithin((pad + w + i) * 4, (pad + w - 1) * 4, (pad + w) * 4);
-      }
+      const row = y * w;
+      line.set(words.subarray(row, row + w), pad);
+      line.fill(words[row]!, 0, pad);
+      line.fill(words[row + w - 1]!, pad + w, w + 2 * pad);
       const g = this.gain[y]! * contrast;
       // Noise by table: grey fuzz plus, in glitching rows, white dashes where the tile peaks.
-      const lut = this.lut;
       const n = (this.noise[y]! / 40) * 255;
       const spark = this.sparkle[y]! * 4;
       for (let v = -128; v < 128; v++) lut[v + 128] = v * n + (spark > 0 && v > 48 ? (v - 48) * spark : 0);
       const sh = pad - this.shift[y]!;
       const nrow = ((y + oy) & MASK) * TILE;
       for (let x = 0; x < w; x++) {
-        const c = (x + sh) * 4;
-        const cr = c - dx * 4;
-        const cb = c + dx * 4 + 2;
-        const r = (line[cr - tap]! + 2 * line[cr]! + line[cr + tap]!) * 0.25;
-        const gr = line[c + 1]!;
-        const b = (line[cb - tap]! + 2 * line[cb]! + line[cb + tap]!) * 0.25;
-        const luma = 0.299 * r + 0.587 * gr + 0.114 * b;
-        const noise = lut[tile[nrow + ((x + ox) & MASK)]! + 128]!;
-        const base = luma * (1 - sat);
-        const o = row + x * 4;
-        out[o] = (base + sat * r) * g + lift + noise;
-        out[o + 1] = (base + sat * gr) * g + lift + noise;
-        out[o + 2] = (base + sat * b) * g + lift + noise;
+        const c = x + sh;
+        const cr = c - dx;
+        const cb = c + dx;
+        const r = ((line[cr - tap]! & 255) + 2 * (line[cr]! & 255) + (line[cr + tap]! & 255)) * 0.25;
+        const gr = (line[c]! >>> 8) & 255;
+        const b = (((line[cb - tap]! >>> 16) & 255) + 2 * ((line[cb]! >>> 16) & 255) + ((line[cb + tap]! >>> 16) & 255)) * 0.25;
+        const base = (0.299 * r + 0.587 * gr + 0.114 * b) * (1 - sat);
+        const k = lift + lut[tile[nrow + ((x + ox) & MASK)]! + 128]!;
+        words[row + x] =
+          CLAMP[((base + sat * r) * g + k) | 0]! |
+          (CLAMP[((base + sat * gr) * g + k) | 0]! << 8) |
+          (CLAMP[((base + sat * b) * g + k) | 0]! << 16) |
+          0xff000000;
       }
     }
+    commit();
   }
 }
