@@ -29,8 +29,12 @@ export interface Box {
 
 /** Half the side of a grain tile (tiles overlap by half and are feathered). */
 const TILE = 12;
-/** Borrowed detail is clamped to this many times the surroundings' mean absolute level. */
-const GRAIN_CLAMP = 5;
+/**
+ * Borrowed detail is clamped to this many times the surroundings' median absolute level
+ * (the median, so a few strong edges there do not raise it): grass blades and noise pass
+ * mostly, a stray strong edge (a tree's outline) only faintly.
+ */
+const GRAIN_CLAMP = 3;
 /** Texture strength histogram: half-level bins up to 32 levels. */
 const HIST_BINS = 64;
 /** Tries to find clear sources for a tile before it goes without grain. */
@@ -162,15 +166,14 @@ function borrowGrain(px: Uint8Array, w: number, h: number, inHole: Uint8Array): 
         sum += (c * b) / 2;
       }
     }
-    let median = 0;
-    for (let b = 0, seen = 0; b < HIST_BINS; b++) {
-      seen += bandHist[b]!;
-      if (seen >= n / 2) {
-        median = b / 2;
-        break;
+    const quantile = (q: number): number => {
+      for (let b = 0, seen = 0; b < HIST_BINS; b++) {
+        seen += bandHist[b]!;
+        if (seen >= q * n) return b / 2;
       }
-    }
-    return { median, mean: n > 0 ? sum / n : 0 };
+      return (HIST_BINS - 1) / 2;
+    };
+    return { median: quantile(0.5), mean: n > 0 ? sum / n : 0 };
   };
   const out = new Float32Array(w * h);
   const energy = new Float32Array(w * h);
@@ -181,6 +184,7 @@ function borrowGrain(px: Uint8Array, w: number, h: number, inHole: Uint8Array): 
     const { median, mean: target } = ringAround(cy);
     // Smooth surroundings (a sky, a wall): the membrane alone is right.
     if (median < 0.5) continue;
+    const limit = GRAIN_CLAMP * median;
     for (let cx = 0; cx < w + TILE; cx += TILE) {
       // Only tiles that reach into the hole.
       let needed = false;
@@ -203,7 +207,6 @@ function borrowGrain(px: Uint8Array, w: number, h: number, inHole: Uint8Array): 
       }
       if (sx < 0) continue;
       const gain = Math.min(1, target / Math.max(1e-3, tileStrength(sx, sy)));
-      const limit = GRAIN_CLAMP * target;
       for (let ky = 0; ky < 2 * TILE; ky++) {
         const y = cy - TILE + ky;
         if (y < 0 || y >= h) continue;

@@ -9,7 +9,7 @@ import sharp from 'sharp';
 import { inpaintHole, type Box } from './inpaint.js';
 
 /** Long side of the whole picture at the fill's working resolution. */
-const FILL_SIDE = 1024;
+const FILL_SIDE = 768;
 
 /**
  * Fills the pixels of `rgba` (w × h × 4, in place) where `hole` is set; `box` bounds the
@@ -41,15 +41,14 @@ export async function fillPlate(rgba: Uint8Array, w: number, h: number, hole: Ui
   const fx = rw / sw;
   const fy = rh / sh;
   const smallHole = new Uint8Array(sw * sh);
-  for (let y = 0; y < sh; y++) {
-    const y0 = Math.max(0, Math.floor((y - 1) * fy));
-    const y1 = Math.min(rh, Math.ceil((y + 2) * fy));
-    for (let x = 0; x < sw; x++) {
-      const x0 = Math.max(0, Math.floor((x - 1) * fx));
-      const x1 = Math.min(rw, Math.ceil((x + 2) * fx));
-      let any = 0;
-      for (let yy = y0; yy < y1 && !any; yy++) for (let xx = x0; xx < x1 && !any; xx++) any = hole[(ry0 + yy) * w + rx0 + xx]!;
-      smallHole[y * sw + x] = any;
+  for (let y = box.y0; y < box.y1; y++) {
+    const Y = Math.min(sh - 1, Math.floor((y - ry0) / fy));
+    for (let x = box.x0; x < box.x1; x++) {
+      if (!hole[y * w + x]) continue;
+      const X = Math.min(sw - 1, Math.floor((x - rx0) / fx));
+      for (let yy = Math.max(0, Y - 1); yy <= Math.min(sh - 1, Y + 1); yy++) {
+        for (let xx = Math.max(0, X - 1); xx <= Math.min(sw - 1, X + 1); xx++) smallHole[yy * sw + xx] = 1;
+      }
     }
   }
   inpaintHole(small, sw, sh, smallHole);
