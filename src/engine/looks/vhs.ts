@@ -99,6 +99,8 @@ export class VhsLook implements LookRenderer {
     const contrast = 1 - 0.14 * a;
     const lift = 128 * (1 - contrast) + 6 * a + CLAMP_ZERO;
     const lut = this.lut;
+    let lutNoise = NaN;
+    let lutSpark = NaN;
     for (let y = 0; y < h; y++) {
       const row = y * w;
       line.set(words.subarray(row, row + w), pad);
@@ -108,7 +110,10 @@ export class VhsLook implements LookRenderer {
       // Noise by table: grey fuzz plus, in glitching rows, white dashes where the tile peaks.
       const n = (this.noise[y]! / 40) * 255;
       const spark = this.sparkle[y]! * 4;
-      for (let v = -128; v < 128; v++) lut[v + 128] = v * n + (spark > 0 && v > 48 ? (v - 48) * spark : 0);
+      if (n !== lutNoise || spark !== lutSpark) {
+        for (let v = -128; v < 128; v++) lut[v + 128] = v * n + (spark > 0 && v > 48 ? (v - 48) * spark : 0);
+        [lutNoise, lutSpark] = [n, spark];
+      }
       const sh = pad - this.shift[y]!;
       const nrow = ((y + oy) & MASK) * TILE;
       for (let x = 0; x < w; x++) {
