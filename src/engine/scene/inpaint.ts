@@ -18,6 +18,7 @@
 import { mulberry32 } from '../prng.js';
 import { boxMean, distanceTo } from './image-filters.js';
 import { pushPullFill } from './push-pull.js';
+import { rowFill } from './row-fill.js';
 
 export interface Box {
   x0: number;
@@ -27,6 +28,8 @@ export interface Box {
   y1: number;
 }
 
+/** How much of the fill's low frequencies come from the row fill (the rest: push-pull). */
+const ROW_SHARE = 0.8;
 /** Half the side of a grain tile (tiles overlap by half and are feathered). */
 const TILE = 12;
 /**
@@ -84,6 +87,14 @@ export function inpaintHole(rgba: Uint8Array, w: number, h: number, hole: Uint8A
     }
   }
   const low = pushPullFill(px, rw, rh, 4, known);
+  // Mostly the row fill (horizontal bands carry on), on the membrane (which also joins
+  // what is above and below, and covers rows with nothing beside them).
+  const rows = rowFill(px, rw, rh, 4, inHole);
+  for (let i = 0; i < rw * rh; i++) {
+    const k = ROW_SHARE * rows.weight[i]!;
+    if (k === 0) continue;
+    for (let c = 0; c < 3; c++) low[i * 3 + c] = k * rows.fill[i * 4 + c]! + (1 - k) * low[i * 3 + c]!;
+  }
   const grain = borrowGrain(px, rw, rh, inHole);
   for (let y = 0; y < rh; y++) {
     for (let x = 0; x < rw; x++) {

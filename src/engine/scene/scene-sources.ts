@@ -49,10 +49,13 @@ function toShared(buf: Uint8Array): SharedArrayBuffer {
   return sab;
 }
 
-/** Level 0 and `count − 1` halvings (Lanczos, alpha-aware in sharp), in shared memory. */
-async function mipChain(px: Uint8Array, width: number, height: number, count: number): Promise<SourceLevel[]> {
-  const levels: SourceLevel[] = [{ width, height, pixels: toShared(px) }];
-  let cur = { data: Buffer.from(px.buffer, px.byteOffset, px.byteLength), width, height };
+/**
+ * Level 0 (`px`, already in shared memory) and `count − 1` halvings (Lanczos, alpha-aware
+ * in sharp), in shared memory.
+ */
+async function mipChain(px: Uint8Array<SharedArrayBuffer>, width: number, height: number, count: number): Promise<SourceLevel[]> {
+  const levels: SourceLevel[] = [{ width, height, pixels: px.buffer }];
+  let cur: { data: Buffer; width: number; height: number } = { data: Buffer.from(px.buffer, px.byteOffset, px.byteLength), width, height };
   for (let i = 1; i < count; i++) {
     const w = Math.max(2, Math.round(cur.width / 2));
     const h = Math.max(2, Math.round(cur.height / 2));
@@ -77,6 +80,8 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   const l0 = source.levels[0]!;
   const W = l0.width;
   const H = l0.height;
+  // The plate is filled in place: the decoded level 0 becomes the plate's (the picture is
+  // not drawn whole again), which saves copying and faulting in a frame-sized buffer or two.
   const image = new Uint8Array(l0.pixels);
   // The subject's box on the thumbnail, padded, in level-0 pixels.
   let bx0 = matte.width;
@@ -150,18 +155,22 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
     }
   }
 
-  const plate = image.slice();
+  // The picture where the subject is, before the fill overwrites it.
+  const seen = new Uint8Array(cw * ch * 4);
+  for (let y = 0; y < ch; y++) seen.set(image.subarray(((cy0 + y) * W + cx0) * 4, ((cy0 + y) * W + cx1) * 4), y * cw * 4);
+  const plate = image;
   if (holeBox.x1 > holeBox.x0) await fillPlate(plate, W, H, hole, holeBox);
   // Subject colours from the matting equation I = αF + (1 − α)B, so that at rest subject
   // over plate gives back the picture exactly and no background fringe travels with it.
-  const subject = new Uint8Array(W * H * 4);
+  const subject = new Uint8Array(new SharedArrayBuffer(W * H * 4));
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const a = alphaCrop[y * cw + x]!;
       if (a < 0.01) continue;
+      const s = (y * cw + x) * 4;
       const o = ((cy0 + y) * W + cx0 + x) * 4;
       for (let c = 0; c < 3; c++) {
-        const f = a > 0.98 ? image[o + c]! : (image[o + c]! - (1 - a) * plate[o + c]!) / a;
+        const f = a > 0.98 ? seen[s + c]! : (seen[s + c]! - (1 - a) * plate[o + c]!) / a;
         subject[o + c] = Math.min(255, Math.max(0, Math.round(f)));
       }
       subject[o + 3] = Math.round(a * 255);

@@ -1,0 +1,125 @@
+/**
+ * A fill that carries the background's horizontal structure across a hole: each row of
+ * the hole blends from the colour just left of it to the colour just right of it.
+ *
+ * Behind a standing subject the background is mostly bands that run sideways — sky
+ * gradients, a horizon, hills, a tree line, the ground — so continuing each row across
+ * the hole puts a ridge or a horizon where the eye expects it, where an isotropic
+ * membrane (push-pull) leaves a soft silhouette-shaped haze. Each side's colour is a
+ * per-channel median over a long run of known pixels on five rows, so one odd pixel
+ * (a blade of grass, a tree tip) or a narrow upright beside the hole does not become a
+ * streak; the result is then smoothed
+ * down the columns so neighbouring rows agree.
+ */
+
+/**
+ * Known pixels each side of a hole's run that vote for that side's colour, per row. Long
+ * on purpose: a band that runs sideways keeps its colour over a long run, while a narrow
+ * upright thing standing right beside the hole (a trunk, a post) is outvoted instead of
+ * being smeared across it.
+ */
+const SIDE_RUN = 120;
+/** Rows above and below that also vote. */
+const SIDE_ROWS = 2;
+/** Column smoothing radius (rows) of the finished fill. */
+const SMOOTH_ROWS = 3;
+
+/** Per-channel medians of byte votes kept as histograms (`channels` × 256 counts). */
+function medians(hist: Uint32Array, channels: number, count: number): number[] {
+  const out: number[] = [];
+  for (let c = 0; c < channels; c++) {
+    const base = c * 256;
+    let v = 0;
+    for (let seen = hist[base]!; seen <= count >> 1; ) seen += hist[base + ++v]!;
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * The row fill of `px` (w × h × `channels`) where `hole` is set: `channels` floats per
+ * pixel, zero outside the hole, and how far to trust it per pixel (`weight`, 0–1: 1 where
+ * the hole's sides are much nearer than its top or bottom, 0 in a row with no known pixel
+ * on either side) so the caller can blend it with an isotropic fill.
+ */
+export function rowFill(px: Uint8Array, w: number, h: number, channels: number, hole: Uint8Array): { fill: Float32Array; weight: Float32Array } {
+  const fill = new Float32Array(w * h * channels);
+  const weight = new Float32Array(w * h);
+  const dh = new Float32Array(w * h);
+  const hist = new Uint32Array(channels * 256);
+  const side = (y: number, from: number, step: 1 | -1): number[] | undefined => {
+    hist.fill(0);
+    let count = 0;
+    for (let yy = Math.max(0, y - SIDE_ROWS); yy <= Math.min(h - 1, y + SIDE_ROWS); yy++) {
+      for (let k = 0, x = from; k < SIDE_RUN && x >= 0 && x < w; x += step) {
+        const i = yy * w + x;
+        if (hole[i]) continue;
+        for (let c = 0; c < channels; c++) hist[c * 256 + px[i * channels + c]!]!++;
+        count++;
+        k++;
+      }
+    }
+    return count > 0 ? medians(hist, channels, count) : undefined;
+  };
+  for (let y = 0; y < h; y++) {
+    for (let a = 0; a < w; ) {
+      if (!hole[y * w + a]) {
+        a++;
+        continue;
+      }
+      let b = a;
+      while (b < w && hole[y * w + b]) b++;
+      const left = a > 0 ? side(y, a - 1, -1) : undefined;
+      const right = b < w ? side(y, b, 1) : undefined;
+      if (left || right) {
+        const l = left ?? right!;
+        const r = right ?? left!;
+        for (let x = a; x < b; x++) {
+          const t = (x - a + 0.5) / (b - a);
+          const i = y * w + x;
+          for (let c = 0; c < channels; c++) fill[i * channels + c] = l[c]! + (r[c]! - l[c]!) * t;
+          // Sideways distance to what voted (a missing side is not a neighbour).
+          dh[i] = Math.min(left ? x - a + 1 : Infinity, right ? b - x : Infinity);
+          weight[i] = 1;
+        }
+      }
+      a = b;
+    }
+  }
+  // Neighbouring rows agree: a box down each column over the filled pixels.
+  const smooth = new Float32Array(fill.length);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!weight[i]) continue;
+      let n = 0;
+      for (let yy = Math.max(0, y - SMOOTH_ROWS); yy <= Math.min(h - 1, y + SMOOTH_ROWS); yy++) {
+        const j = yy * w + x;
+        if (!weight[j]) continue;
+        for (let c = 0; c < channels; c++) smooth[i * channels + c] = smooth[i * channels + c]! + fill[j * channels + c]!;
+        n++;
+      }
+      for (let c = 0; c < channels; c++) smooth[i * channels + c] = smooth[i * channels + c]! / n;
+    }
+  }
+  // Trust the row fill where the hole's pixel is nearer its sides than its top or bottom:
+  // under a head the sky above is the better guess, in the middle of a body the rows are.
+  for (let x = 0; x < w; x++) {
+    for (let a = 0; a < h; ) {
+      if (!hole[a * w + x]) {
+        a++;
+        continue;
+      }
+      let b = a;
+      while (b < h && hole[b * w + x]) b++;
+      for (let y = a; y < b; y++) {
+        const i = y * w + x;
+        if (!weight[i]) continue;
+        const dv = Math.min(a > 0 ? y - a + 1 : Infinity, b < h ? b - y : Infinity);
+        weight[i] = dv === Infinity ? 1 : (dv * dv) / (dv * dv + dh[i]! * dh[i]!);
+      }
+      a = b;
+    }
+  }
+  return { fill: smooth, weight };
+}
