@@ -57,7 +57,7 @@ export class DirtyLensLook implements LookRenderer {
       blob(rand() * w, rand() * h, r, r * (0.8 + rand() * 0.3), rand() * Math.PI, 0.25 + rand() * 0.45, rand() < 0.35);
     }
     // Fine dust specks.
-    for (let i = 0; i < 120; i++) {
+    for (let i = 0; i < 60; i++) {
       const r = (0.002 + rand() * 0.006) * h;
       blob(rand() * w, rand() * h, r, r, 0, 0.4 + rand() * 0.5, false);
     }
