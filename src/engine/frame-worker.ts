@@ -5,12 +5,11 @@
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { parentPort } from 'node:worker_threads';
-import { FramePainter } from './frame-painter.js';
+import { FramePainter, type PainterSource } from './frame-painter.js';
 import type { FrameInstructions } from './frame-plan.js';
-import type { DecodedSource } from './source-image.js';
 
 export interface FrameWorkerData {
-  sources: DecodedSource[];
+  sources: PainterSource[];
   width: number;
   height: number;
   slots: SharedArrayBuffer[];

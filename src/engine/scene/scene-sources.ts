@@ -180,7 +180,7 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   const [plateLevels, subjectLevels] = await Promise.all([mipChain(plate, W, H, count), mipChain(subject, W, H, count)]);
   return [
     { scale: source.scale, levels: plateLevels },
-    { scale: source.scale, levels: subjectLevels, transparent: true },
+    { scale: source.scale, levels: subjectLevels, transparent: true, bounds: { x0: cx0, y0: cy0, x1: cx1, y1: cy1 } },
   ];
 }
 
