@@ -237,6 +237,28 @@ describe('parallax: no holes, ever', () => {
     }
   });
 
+  it('drawing only the subject’s bounds paints the same frames as drawing its whole layer', async () => {
+    // A wide move from a picture decoded well above the output: the coarser mip levels are
+    // drawn too, so a bounds rectangle scaled wrongly to a level would cut the subject.
+    const job: RenderJob = {
+      taskId: 't', model: 'lite', motions: [{ name: 'Super Dolly Out', strength: 1 }], prompt: 'dramatic', enhancePrompt: true, seed: 2,
+      width: 128, height: 72, duration: 1, fps: 8, images: [await makeParallaxScene(1200, 800)],
+    };
+    const { plan, sources, timing } = await prepareRender(job, { maxImagePixels: 50_000_000 });
+    const subject = sources.find((s) => s.bounds)!;
+    assert.ok(subject, 'the subject layer carries its bounds');
+    assert.ok(subject.levels.length > 1, 'several mip levels are drawn');
+    const bounded = new FramePainter(sources, timing.width, timing.height);
+    const whole = new FramePainter(sources.map(({ bounds: _, ...s }) => s), timing.width, timing.height);
+    const a = new Uint8Array(timing.width * timing.height * 4);
+    const b = new Uint8Array(a.length);
+    for (let i = 0; i < plan.frames; i++) {
+      bounded.paint(plan.frameAt(i), a);
+      whole.paint(plan.frameAt(i), b);
+      assert.ok(Buffer.from(a).equals(Buffer.from(b)), `frame ${i} differs`);
+    }
+  });
+
   it('paints the same layered frames for the same seed', async () => {
     const job: RenderJob = {
       taskId: 't', model: 'lite', motions: [{ name: 'Buckle Up', strength: 1 }], prompt: '', enhancePrompt: false, seed: 8,
