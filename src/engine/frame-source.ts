@@ -5,10 +5,9 @@
  * does not grow with clip length.
  */
 import type { Worker } from 'node:worker_threads';
-import { FramePainter } from './frame-painter.js';
+import { FramePainter, type PainterSource } from './frame-painter.js';
 import type { RenderPlan } from './frame-plan.js';
 import type { FrameWorkerData, FrameWorkerReply, FrameWorkerRequest } from './frame-worker.js';
-import type { DecodedSource } from './source-image.js';
 import { startFrameWorker, type WorkerLease } from './frame-worker-pool.js';
 
 const SLOTS_PER_WORKER = 2;
@@ -33,7 +32,7 @@ export interface FrameSource {
 
 export interface FrameSourceOptions {
   plan: RenderPlan;
-  sources: DecodedSource[];
+  sources: PainterSource[];
   width: number;
   height: number;
   threads: number;
@@ -46,7 +45,7 @@ export function createFrameSource(options: FrameSourceOptions): FrameSource {
   return options.threads > 0 ? workerSource(options) : inlineSource(options);
 }
 
-function inlineSource(o: { plan: RenderPlan; sources: DecodedSource[]; width: number; height: number }): FrameSource {
+function inlineSource(o: { plan: RenderPlan; sources: PainterSource[]; width: number; height: number }): FrameSource {
   const painter = new FramePainter(o.sources, o.width, o.height);
   const pixels = new Uint8Array(o.width * o.height * 4);
   return {

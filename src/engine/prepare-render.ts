@@ -14,7 +14,8 @@ import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from './pr
 import { resolveSize, resolveTiming, type RenderTiming } from './render-size.js';
 import { estimateSaliency } from './saliency.js';
 import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from './scene/scene-sources.js';
-import { decodeSource, probeImage, saliencyThumbnail, type DecodedSource } from './source-image.js';
+import { decodeSource, probeImage, saliencyThumbnail } from './source-image.js';
+import type { PainterSource } from './frame-painter.js';
 import { aimAtFace } from './face-aim.js';
 
 /**
@@ -30,7 +31,8 @@ const MAX_SOURCE_PIXELS = 28_000_000;
 export interface PreparedRender {
   timing: RenderTiming;
   plan: RenderPlan;
-  sources: DecodedSource[];
+  /** What the painter draws: the decoded pictures, or their scene layers. */
+  sources: PainterSource[];
   resolved: RenderResolved;
 }
 

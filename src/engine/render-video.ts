@@ -9,11 +9,11 @@ import { FfmpegProcess } from './ffmpeg-process.js';
 import type { WorkerLease } from './frame-worker-pool.js';
 import { createFrameSource } from './frame-source.js';
 import type { RenderPlan } from './frame-plan.js';
-import type { DecodedSource } from './source-image.js';
+import type { PainterSource } from './frame-painter.js';
 
 export interface VideoRenderOptions {
   plan: RenderPlan;
-  sources: DecodedSource[];
+  sources: PainterSource[];
   width: number;
   height: number;
   threads: number;
