@@ -6,10 +6,17 @@
  * With no skin-coloured region the head is taken as the top of the subject. Without a
  * subject either, the caller keeps the saliency point.
  */
+import sharp from 'sharp';
 import { estimateSubjectMatte, type SubjectMatte } from './scene/subject-matte.js';
-import { saliencyThumbnail, type DecodedSource } from './source-image.js';
 
 export type FaceTarget = 'eyes' | 'mouth' | 'face';
+
+/** Where to aim (normalised picture coordinates) and the face's height (share of the picture's). */
+export interface FacePoint {
+  x: number;
+  y: number;
+  height: number;
+}
 
 /** The smallest share of the searched pixels a face must cover to be believed. */
 const MIN_FACE_SHARE = 0.004;
@@ -25,6 +32,67 @@ function isSkin(r: number, g: number, b: number): boolean {
 }
 
 /**
+ * The face among the skin pixels: the largest blob once one-pixel lines are eroded away
+ * (where a red coat meets green grass, the thumbnail's blended edge reads as skin, and a
+ * face's extent must not run down such an edge), its centroid and height (rows, the
+ * erosion added back). With nothing left after erosion (a face a few pixels wide), all
+ * skin pixels count.
+ */
+function mainSkinBlob(skin: Uint8Array, width: number, height: number, top: number, limit: number): { cx: number; cy: number; faceHeight: number } {
+  const core = new Uint8Array(skin.length);
+  for (let y = Math.max(1, top); y < Math.min(height - 1, limit); y++) {
+    for (let x = 1; x < width - 1; x++) {
+      const i = y * width + x;
+      core[i] = skin[i]! & skin[i - 1]! & skin[i + 1]! & skin[i - width]! & skin[i + width]!;
+    }
+  }
+  const label = new Int32Array(skin.length);
+  let best = { size: 0, sx: 0, sy: 0, minY: 0, maxY: 0 };
+  const stack: number[] = [];
+  for (let start = 0, id = 1; start < core.length; start++) {
+    if (!core[start] || label[start]) continue;
+    const blob = { size: 0, sx: 0, sy: 0, minY: height, maxY: -1 };
+    label[start] = id;
+    stack.push(start);
+    while (stack.length > 0) {
+      const i = stack.pop()!;
+      const x = i % width;
+      const y = (i - x) / width;
+      blob.size++;
+      blob.sx += x;
+      blob.sy += y;
+      blob.minY = Math.min(blob.minY, y);
+      blob.maxY = Math.max(blob.maxY, y);
+      for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width]) {
+        if (j >= 0 && j < core.length && core[j] && !label[j]) {
+          label[j] = id;
+          stack.push(j);
+        }
+      }
+    }
+    if (blob.size > best.size) best = blob;
+    id++;
+  }
+  if (best.size > 0) return { cx: best.sx / best.size, cy: best.sy / best.size, faceHeight: best.maxY - best.minY + 3 };
+  let sx = 0;
+  let sy = 0;
+  let count = 0;
+  let minY = height;
+  let maxY = -1;
+  for (let i = 0; i < skin.length; i++) {
+    if (!skin[i]) continue;
+    const x = i % width;
+    const y = (i - x) / width;
+    sx += x;
+    sy += y;
+    count++;
+    minY = Math.min(minY, y);
+    maxY = Math.max(maxY, y);
+  }
+  return { cx: sx / count, cy: sy / count, faceHeight: maxY - minY + 1 };
+}
+
+/**
  * The face point in normalised picture coordinates, from packed RGB pixels of a thumbnail
  * and, when a subject separates, its matte at the same size.
  */
@@ -34,7 +102,7 @@ export function estimateFacePoint(
   height: number,
   matte: SubjectMatte | undefined,
   target: FaceTarget,
-): { x: number; y: number } | undefined {
+): FacePoint | undefined {
   const inSubject = (i: number): number => (matte ? matte.alpha[i]! : 1);
   // The subject's vertical extent: faces are looked for in its upper half.
   let top = height;
@@ -48,20 +116,14 @@ export function estimateFacePoint(
   }
   if (bottom < 0) return undefined;
   const limit = top + Math.ceil((bottom - top + 1) * 0.55);
-  let sx = 0;
-  let sy = 0;
+  const skin = new Uint8Array(width * height);
   let n = 0;
-  let minY = height;
-  let maxY = -1;
   for (let y = top; y < limit; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
       if (inSubject(i) < 0.5 || !isSkin(rgb[i * 3]!, rgb[i * 3 + 1]!, rgb[i * 3 + 2]!)) continue;
-      sx += x;
-      sy += y;
+      skin[i] = 1;
       n++;
-      minY = Math.min(minY, y);
-      maxY = Math.max(maxY, y);
     }
   }
   const searched = (limit - top) * width;
@@ -82,21 +144,45 @@ export function estimateFacePoint(
         hw += a;
       }
     }
-    return hw > 0 ? { x: (hx / hw + 0.5) / width, y: (hy / hw + 0.5) / height } : undefined;
+    // A head is about as tall as that band and a half.
+    return hw > 0 ? { x: (hx / hw + 0.5) / width, y: (hy / hw + 0.5) / height, height: (1.5 * (band - top)) / height } : undefined;
   }
-  const cx = sx / n;
-  const cy = sy / n;
-  const faceHeight = maxY - minY + 1;
+  const { cx, cy, faceHeight } = mainSkinBlob(skin, width, height, top, limit);
   // Skin's centroid sits about at the nose (a little lower when hair hides the forehead).
   const offset = target === 'eyes' ? -0.1 : target === 'mouth' ? 0.05 : 0;
-  return { x: (cx + 0.5) / width, y: (cy + offset * faceHeight + 0.5) / height };
+  return { x: (cx + 0.5) / width, y: (cy + offset * faceHeight + 0.5) / height, height: faceHeight / height };
 }
 
 /** Long side of the thumbnail the face is looked for on (the subject matte's size). */
 const FACE_THUMB_SIDE = 192;
 
-/** The face point of a decoded picture, or undefined when none is found. */
-export async function aimAtFace(source: DecodedSource, target: FaceTarget): Promise<{ x: number; y: number } | undefined> {
-  const t = await saliencyThumbnail(source, FACE_THUMB_SIDE);
-  return estimateFacePoint(t.data, t.width, t.height, estimateSubjectMatte(t.data, t.width, t.height), target);
+/**
+ * The face point of an encoded picture, or undefined when none is found. It reads its own
+ * small thumbnail (shrink-on-load makes that a few ms) because a face move's zoom depends
+ * on the face's size, and the zoom decides the resolution the picture is decoded at.
+ */
+export async function findFace(image: Buffer, target: FaceTarget, maxPixels: number): Promise<FacePoint | undefined> {
+  const { data, info } = await sharp(image, { limitInputPixels: maxPixels })
+    .rotate()
+    .resize(FACE_THUMB_SIDE, FACE_THUMB_SIDE, { fit: 'inside' })
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return estimateFacePoint(data, info.width, info.height, estimateSubjectMatte(data, info.width, info.height), target);
+}
+
+/** The bounds of a face move's zoom: never less than a clear push, never past what detail allows. */
+const CLOSE_UP_ZOOM = { min: 1.25, max: 8 };
+
+/**
+ * The zoom at which a face `faceHeight` tall (share of the picture's height) fills `fill`
+ * frame heights, for a picture `imageWidth` × `imageHeight` covering a `outWidth` ×
+ * `outHeight` frame.
+ */
+export function closeUpZoom(faceHeight: number, fill: number, g: { imageWidth: number; imageHeight: number; outWidth: number; outHeight: number }): number {
+  const cover = Math.max(g.outWidth / g.imageWidth, g.outHeight / g.imageHeight);
+  // The share of the picture's height the frame shows at zoom 1.
+  const visible = g.outHeight / (g.imageHeight * cover);
+  return Math.min(CLOSE_UP_ZOOM.max, Math.max(CLOSE_UP_ZOOM.min, (fill * visible) / Math.max(1e-3, faceHeight)));
 }

@@ -22,6 +22,12 @@ export interface MotionDefinition {
   look?: LookName;
   /** Aimed at a face (see face-aim.ts) rather than the picture's centre of interest. */
   aim?: FaceTarget;
+  /**
+   * A face move's close-up: when a face is found, `push(zoom)` replaces `parts`, with the
+   * zoom at which the face fills `fill` frame heights (so a small face in a wide shot is
+   * reached, and a portrait is not pushed into its pores); `parts` apply without a face.
+   */
+  closeUp?: { fill: number; push: (zoom: number) => MotionPart[] };
 }
 
 const deg = (d: number): number => (d * Math.PI) / 180;
@@ -58,9 +64,13 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
   'Low Shutter': { parts: [push(1.12), shake({ pos: 0.01, roll: deg(0.6), hz: 0.9 }), shutter(2.5)] },
   Fisheye: { parts: [fisheye(0.45, easeInOutSine, 0.2), push(1.1)] },
   'Focus Change': { parts: [focusRack(7), push(1.05)] },
-  'Eyes In': { parts: [push(2.2, easeInOutCubic)], aim: 'eyes' },
-  'Mouth In': { parts: [push(2, easeInOutCubic)], aim: 'mouth' },
-  'Earth Zoom Out': { parts: [push(1, easeInOutSine, 6), shutter(0.6)], aim: 'face' },
+  'Eyes In': { parts: [push(2.2, easeInOutCubic)], aim: 'eyes', closeUp: { fill: 1.8, push: (z) => [push(z, easeInOutCubic)] } },
+  'Mouth In': { parts: [push(2, easeInOutCubic)], aim: 'mouth', closeUp: { fill: 1.5, push: (z) => [push(z, easeInOutCubic)] } },
+  'Earth Zoom Out': {
+    parts: [push(1, easeInOutSine, 6), shutter(0.6)],
+    aim: 'face',
+    closeUp: { fill: 1.1, push: (z) => [push(1, easeInOutSine, z), shutter(0.6)] },
+  },
   Hyperlapse: { parts: [push(1.55, linear), truck(0.05, linear), shake({ pos: 0.006, roll: deg(0.4), hz: 1.2 }), shutter(0.9)], direction: 'right' },
   'Crane Up': { parts: [boom(-0.24), dolly(0, easeInOutSine, 0.16)] },
   'Crane Down': { parts: [boom(0.24), dolly(0.16, easeInOutSine)] },

@@ -16,7 +16,7 @@ import { estimateSaliency } from './saliency.js';
 import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from './scene/scene-sources.js';
 import { decodeSource, probeImage, saliencyThumbnail } from './source-image.js';
 import type { PainterSource } from './frame-painter.js';
-import { aimAtFace } from './face-aim.js';
+import { closeUpZoom, findFace } from './face-aim.js';
 
 /**
  * Most sub-frame samples per frame for motion blur, per tier (how many a frame gets follows
@@ -44,11 +44,6 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
   const size = resolveSize(job.model, infos[0]!, { width: job.width, height: job.height });
   const timing = resolveTiming(size, { duration: job.duration, fps: job.fps });
   const modifiers = job.enhancePrompt ? parsePromptModifiers(job.prompt) : DEFAULT_MODIFIERS;
-  const motions: PathMotion[] = job.motions.map((m) => {
-    const definition = findMotionDefinition(m.name);
-    if (!definition) throw new AppError('motion_not_renderable', `motion "${m.name}" has no local definition`, { field: 'motion_id' });
-    return { definition, strength: m.strength };
-  });
   const geometry = (i: number, focus = { x: 0.5, y: 0.5 }): FrameGeometry => ({
     imageWidth: infos[i]!.width,
     imageHeight: infos[i]!.height,
@@ -56,6 +51,21 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     outHeight: timing.height,
     focusX: focus.x * infos[i]!.width,
     focusY: focus.y * infos[i]!.height,
+  });
+  const definitions = job.motions.map((m) => {
+    const definition = findMotionDefinition(m.name);
+    if (!definition) throw new AppError('motion_not_renderable', `motion "${m.name}" has no local definition`, { field: 'motion_id' });
+    return definition;
+  });
+  // Face moves look for the face first: its size sets the close-up's zoom, and the zoom
+  // sets the resolution the picture is decoded at. Without a face they aim at the centre
+  // of interest with their default push.
+  const aim = definitions.find((d) => d.aim)?.aim;
+  const face = aim ? await findFace(images[0]!, aim, options.maxImagePixels).catch(() => undefined) : undefined;
+  const motions: PathMotion[] = definitions.map((definition, i) => {
+    const closeUp = face && definition.closeUp;
+    const fitted = closeUp ? { ...definition, parts: closeUp.push(closeUpZoom(face.height, closeUp.fill, geometry(0))) } : definition;
+    return { definition: fitted, strength: job.motions[i]!.strength };
   });
   const path = buildCameraPath({ motions, modifiers, seed: job.seed, span: (timing.frames - 1) / timing.fps });
   // Depth moves render each picture as layers (scene/): sized for a subject and a
@@ -82,9 +92,8 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
   const thumbs = await Promise.all(sources.map((s) => saliencyThumbnail(s)));
   const scenes = depth ? await Promise.all(sources.map((s) => estimateScene(s))) : undefined;
   const focus = thumbs.map((t) => estimateSaliency(t.data, t.width, t.height));
-  // Face moves aim the first picture at a face when one is found.
-  const aim = motions.find((m) => m.definition.aim)?.definition.aim;
-  if (aim) focus[0] = (await aimAtFace(sources[0]!, aim)) ?? focus[0]!;
+  // Face moves aim the first picture at the face when one was found.
+  if (face) focus[0] = face;
   const plan = planFor(focus.map((f, i) => geometry(i, f)), scenes?.map((s) => s.layout));
   const layers = scenes ? await buildSceneSources(sources, scenes) : sources;
 

@@ -4,10 +4,11 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { estimateFacePoint } from '../../src/engine/face-aim.js';
+import { closeUpZoom, estimateFacePoint } from '../../src/engine/face-aim.js';
 import { createLocalEngine } from '../../src/engine/index.js';
 import { makeSampleImage } from '../../src/engine/sample-image.js';
 import { decodeFrames } from './helpers.js';
+import sharp from 'sharp';
 
 const SKIN: [number, number, number] = [232, 190, 160];
 
@@ -40,6 +41,17 @@ describe('face aim', () => {
     assert.ok(eyes.y < face.y && face.y < mouth.y, JSON.stringify({ eyes, face, mouth }));
   });
 
+  it('measures the face’s height, and a smaller face needs a closer push', () => {
+    const head = { x: 60, y: 40, r: 12 };
+    const { rgb, matte } = portrait(192, 144, head);
+    const face = estimateFacePoint(rgb, 192, 144, matte, 'eyes')!;
+    assert.ok(Math.abs(face.height * 144 - 2 * head.r) <= 2, `face height ${face.height * 144} px`);
+    const g = { imageWidth: 1920, imageHeight: 1080, outWidth: 1280, outHeight: 720 };
+    // Twice the zoom for a face half as tall, within the bounds.
+    assert.ok(Math.abs(closeUpZoom(0.4, 1.8, g) / closeUpZoom(0.8, 1.8, g) - 2) < 0.01);
+    assert.ok(closeUpZoom(0.9, 1.8, g) >= 1.25, 'always a visible push');
+  });
+
   it('does not take a skin-coloured picture without a subject for a face', () => {
     const w = 96;
     const h = 64;
@@ -56,6 +68,36 @@ describe('face aim', () => {
       sample = await makeSampleImage();
     });
     after(() => rm(root, { recursive: true, force: true }));
+
+    const skinShare = (frame: Uint8Array, w: number, h: number): number => {
+      let n = 0;
+      for (let i = 0; i < w * h; i++) {
+        const [r, g, b] = [frame[i * 3]!, frame[i * 3 + 1]!, frame[i * 3 + 2]!];
+        if (Math.abs(r - SKIN[0]) < 30 && Math.abs(g - SKIN[1]) < 30 && Math.abs(b - SKIN[2]) < 35) n++;
+      }
+      return n / (w * h);
+    };
+
+    it('Eyes In reaches a small face in a wide shot: it ends on a close-up, not a 2× push', async () => {
+      // A 1200×600 picture whose head is 60 px tall (a tenth of it), off-centre.
+      const head = { x: 820, y: 230, r: 30 };
+      const { rgb } = portrait(1200, 600, head);
+      const image = await sharp(rgb, { raw: { width: 1200, height: 600, channels: 3 } }).png().toBuffer();
+      const engine = createLocalEngine({ renderThreads: 0 });
+      const workDir = join(root, 'eyes');
+      await mkdir(workDir);
+      const out = await engine.render(
+        { taskId: 't', model: 'lite', motions: [{ name: 'Eyes In', strength: 1 }], prompt: '', enhancePrompt: false, seed: 1, width: 160, height: 90, duration: 1, fps: 8, images: [image] },
+        { workDir, signal: new AbortController().signal, onProgress: () => {} },
+      );
+      const video = await decodeFrames(out.raw, 'rgb24');
+      const first = skinShare(video.frames[0]!, video.width, video.height);
+      const last = skinShare(video.frames.at(-1)!, video.width, video.height);
+      assert.ok(first < 0.05, `the face starts small (${first.toFixed(3)} of the frame)`);
+      // A fixed 2.2× push leaves the face at about 2 % of the last frame; the close-up's
+      // zoom is capped at 8× (detail), where this face covers over a quarter of it.
+      assert.ok(last > 0.2, `the last frame is a close-up of the face (${last.toFixed(3)} of it)`);
+    });
 
     it('Earth Zoom Out starts close on the face of the sample figure', async () => {
       const engine = createLocalEngine({ renderThreads: 0 });
