@@ -91,8 +91,9 @@ const EXPECT: Record<string, { check: Check; upTo?: number }> = {
   'Through Object In': { check: pushes(1) }, 'Through Object Out': { check: pushes(-1) },
   'Double Dolly': { check: pushes(1) }, 'FPV Drone': { check: pushes(1) }, Flying: { check: pushes(1) },
   Overhead: { check: pushes(1) },
-  // Late in a crane over the head the subject's lower edge leaves the frame (its measured size stops growing).
-  'Crane Over The Head': { check: pushes(1), upTo: 0.75 },
+  // From about 0.7 of a crane over the head the subject's lower edge leaves the frame and its
+  // measured size lags the true one (at 0.75: 1.12 measured, 1.20 projected).
+  'Crane Over The Head': { check: pushes(1), upTo: 0.6 },
   'Dolly Zoom In': { check: dollyZoom(-1) }, 'Dolly Zoom Out': { check: dollyZoom(1) },
 };
 

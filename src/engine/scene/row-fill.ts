@@ -19,10 +19,16 @@
  * being smeared across it.
  */
 const SIDE_RUN = 120;
+/**
+ * Known pixels next to the hole whose colour the fill starts from, so it joins the picture
+ * without a seam; it turns into the long run's colour over the first NEAR_TO_FAR pixels.
+ */
+const SIDE_NEAR = 4;
+const NEAR_TO_FAR = 16;
 /** Rows above and below that also vote. */
 const SIDE_ROWS = 2;
 /** Column smoothing radius (rows) of the finished fill. */
-const SMOOTH_ROWS = 3;
+const SMOOTH_ROWS = 5;
 
 /** Per-channel medians of byte votes kept as histograms (`channels` × 256 counts). */
 function medians(hist: Uint32Array, channels: number, count: number): number[] {
@@ -47,11 +53,11 @@ export function rowFill(px: Uint8Array, w: number, h: number, channels: number, 
   const weight = new Float32Array(w * h);
   const dh = new Float32Array(w * h);
   const hist = new Uint32Array(channels * 256);
-  const side = (y: number, from: number, step: 1 | -1): number[] | undefined => {
+  const side = (y: number, from: number, step: 1 | -1, run = SIDE_RUN): number[] | undefined => {
     hist.fill(0);
     let count = 0;
     for (let yy = Math.max(0, y - SIDE_ROWS); yy <= Math.min(h - 1, y + SIDE_ROWS); yy++) {
-      for (let k = 0, x = from; k < SIDE_RUN && x >= 0 && x < w; x += step) {
+      for (let k = 0, x = from; k < run && x >= 0 && x < w; x += step) {
         const i = yy * w + x;
         if (hole[i]) continue;
         for (let c = 0; c < channels; c++) hist[c * 256 + px[i * channels + c]!]!++;
@@ -74,10 +80,18 @@ export function rowFill(px: Uint8Array, w: number, h: number, channels: number, 
       if (left || right) {
         const l = left ?? right!;
         const r = right ?? left!;
+        const nearL = left ? side(y, a - 1, -1, SIDE_NEAR)! : l;
+        const nearR = right ? side(y, b, 1, SIDE_NEAR)! : r;
         for (let x = a; x < b; x++) {
           const t = (x - a + 0.5) / (b - a);
           const i = y * w + x;
-          for (let c = 0; c < channels; c++) fill[i * channels + c] = l[c]! + (r[c]! - l[c]!) * t;
+          const kl = Math.min(1, (x - a + 1) / NEAR_TO_FAR);
+          const kr = Math.min(1, (b - x) / NEAR_TO_FAR);
+          for (let c = 0; c < channels; c++) {
+            const lc = nearL[c]! + (l[c]! - nearL[c]!) * kl;
+            const rc = nearR[c]! + (r[c]! - nearR[c]!) * kr;
+            fill[i * channels + c] = lc + (rc - lc) * t;
+          }
           // Sideways distance to what voted (a missing side is not a neighbour).
           dh[i] = Math.min(left ? x - a + 1 : Infinity, right ? b - x : Infinity);
           weight[i] = 1;
