@@ -94,6 +94,8 @@ export function buildRenderPlan(options: {
   const start = path.poseAt(0);
   const end = path.poseAt(path.span);
   const timeOf = (i: number): number => (frames <= 1 ? 0 : (i / (frames - 1)) * path.span);
+  /** Whether the camera ends further in than it starts (a dolly or push in). */
+  const forward = end.tz - start.tz > 0.02 || end.zoom / start.zoom > 1.05;
 
   // The 2-D pose of every layer of picture `l` at time `s` (relative to the start/end pose
   // with two images, so each picture is exactly itself at its own end of the clip).
@@ -166,8 +168,19 @@ export function buildRenderPlan(options: {
         layers = [front[0]!];
         if (mixBack > 0) layers.push(...sceneLayers(1, mixBack));
         if (mixFront < 1) {
+          // On a move forward the camera passes through the subject: it swells past the
+          // lens (about the centre of interest) as it fades, rather than lingering as a ghost.
+          const swell = forward ? 1 / (1 - 0.6 * mixFront) : 1;
+          const through = (m: Affine): Affine => {
+            if (swell === 1) return m;
+            const [cx, cy] = applyAffine(m, g0.focusX, g0.focusY);
+            return multiplyAffine([swell, 0, 0, swell, cx - swell * cx, cy - swell * cy], m);
+          };
           const [first, ...rest] = front.slice(1);
-          layers.push({ source: first!.source, alpha: 1 - mixFront, samples: first!.samples }, ...rest);
+          layers.push(
+            { source: first!.source, alpha: 1 - mixFront, samples: first!.samples.map(through) },
+            ...rest.map((l) => ({ ...l, samples: l.samples.map(through) })),
+          );
         }
       }
     }

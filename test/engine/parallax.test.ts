@@ -14,7 +14,7 @@ import type { RenderJob } from '../../src/core/ports.js';
 import { buildCameraPath, pathTravels } from '../../src/engine/camera-path.js';
 import { buildRenderPlan } from '../../src/engine/frame-plan.js';
 import { FramePainter } from '../../src/engine/frame-painter.js';
-import { applyAffine, invertAffine } from '../../src/engine/framing.js';
+import { affineScale, applyAffine, invertAffine } from '../../src/engine/framing.js';
 import { createLocalEngine } from '../../src/engine/index.js';
 import { definedMotionNames, findMotionDefinition } from '../../src/engine/motion-definitions.js';
 import { prepareRender } from '../../src/engine/prepare-render.js';
@@ -190,6 +190,25 @@ describe('parallax: near layers move more than far ones (measured from frames)',
         assert.ok(d < 25, `${name}: frame ${i} jumps by ${f(d)} (a cut)`);
       }
     }
+  });
+});
+
+describe('parallax: two pictures hand over by depth', () => {
+  /** Image[0]'s subject scale ÷ its background's, at `u` of the clip, for a move. */
+  const subjectSwell = (name: string, u: number): number => {
+    const path = buildCameraPath({ motions: [{ definition: findMotionDefinition(name)!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 4 });
+    const g = { imageWidth: 1600, imageHeight: 900, outWidth: 1280, outHeight: 720, focusX: 800, focusY: 450 };
+    const plan = buildRenderPlan({ path, frames: 49, fps: 12, maxSamples: 1, geometries: [g, g], scenes: [{ depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }, { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }] });
+    const frame = plan.frameAt(Math.round(u * 48));
+    const layer = (source: number) => frame.layers.find((l) => l.source === source)!;
+    return affineScale(layer(1).samples[0]!) / affineScale(layer(0).samples[0]!);
+  };
+
+  it('on a dolly in the camera passes through image[0]’s subject: it swells past the lens as it fades', () => {
+    // Parallax alone makes the subject at most ~1.3× its background here; passing through, far more.
+    assert.ok(subjectSwell('Dolly In', 0.75) > 1.6, `Dolly In: ${f(subjectSwell('Dolly In', 0.75))}`);
+    // An arc holds the subject while the background turns: no swell.
+    assert.ok(subjectSwell('Arc Right', 0.75) < 1.15, `Arc Right: ${f(subjectSwell('Arc Right', 0.75))}`);
   });
 });
 
