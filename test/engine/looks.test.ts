@@ -250,3 +250,26 @@ describe('effect looks (rendered and measured)', () => {
     assert.ok(a.frames.some((f, i) => meanAbsDiff(f, c.frames[i]!) > 2), 'another seed, other frames');
   });
 });
+
+describe('lens flare source', () => {
+  it('is a small sun in the sky, not a large, evenly lit face', async () => {
+    const { createCanvas } = await import('@napi-rs/canvas');
+    const { brightSpot } = await import('../../src/engine/looks/bright-spot.js');
+    const w = 640;
+    const h = 360;
+    const c = createCanvas(w, h);
+    const ctx = c.getContext('2d', { alpha: false });
+    ctx.fillStyle = 'rgb(150,140,160)'; // sky
+    ctx.fillRect(0, 0, w, h);
+    ctx.fillStyle = 'rgb(240,205,175)'; // a face filling the middle
+    ctx.beginPath();
+    ctx.arc(320, 200, 90, 0, 2 * Math.PI);
+    ctx.fill();
+    ctx.fillStyle = 'rgb(255,250,225)'; // a small sun up and to the left
+    ctx.beginPath();
+    ctx.arc(90, 60, 16, 0, 2 * Math.PI);
+    ctx.fill();
+    const [x, y] = brightSpot({ levels: [c], scale: 1 }, [1, 0, 0, 1, 0, 0], w, h);
+    assert.ok(Math.hypot(x - 90, y - 60) < 30, `flare source at ${x.toFixed(0)},${y.toFixed(0)}`);
+  });
+});

@@ -27,7 +27,6 @@ export function brightSpot(picture: LookPicture | undefined, anchorStart: Affine
   const data = small.data();
   const luma = new Float32Array(gw * gh);
   for (let i = 0; i < luma.length; i++) luma[i] = 0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!;
-  // Average over a 3 × 3 neighbourhood: a region, not one glinting pixel.
   let best = -1;
   let bx = 0;
   let by = 0;
@@ -38,10 +37,19 @@ export function brightSpot(picture: LookPicture | undefined, anchorStart: Affine
       const py = ((y + 0.5) / gh) * level.height * toPicture;
       const [ox, oy] = applyAffine(anchorStart, px, py);
       // Only what the first frame shows, away from its very edge.
-      if (ox < width * 0.04 || oy < height * 0.04 || ox > width * 0.96 || oy > height * 0.96) continue;
-      let s = 0;
-      for (let j = -1; j <= 1; j++) for (let i = -1; i <= 1; i++) s += luma[(y + j) * gw + x + i]!;
-      s /= 9;
+      if (ox < width * 0.02 || oy < height * 0.02 || ox > width * 0.98 || oy > height * 0.98) continue;
+      // A region, not one glinting pixel, but a light is a peak: a small sun in a sky must
+      // beat a large, evenly lit face (peak-weighted 3 × 3 neighbourhood).
+      let mean = 0;
+      let peak = 0;
+      for (let j = -1; j <= 1; j++) {
+        for (let i = -1; i <= 1; i++) {
+          const v = luma[(y + j) * gw + x + i]!;
+          mean += v;
+          peak = Math.max(peak, v);
+        }
+      }
+      const s = 0.7 * peak + 0.3 * (mean / 9);
       visible.push(s);
       if (s > best) [best, bx, by] = [s, px, py];
     }
