@@ -14,7 +14,6 @@ import { prepareRender } from './prepare-render.js';
 import { renderVideo, type VideoRenderOptions } from './render-video.js';
 import { defaultFfmpegPath } from './ffmpeg-path.js';
 import { FrameWorkerPool } from './frame-worker-pool.js';
-import { raiseMallocThresholds } from './malloc-thresholds.js';
 
 export interface LocalEngineOptions {
   /** ffmpeg binary; defaults to the one from @ffmpeg-installer/ffmpeg. */
@@ -51,8 +50,6 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
   const renderThreads = options.renderThreads ?? Math.min(2, availableParallelism());
   let pool: FrameWorkerPool | undefined;
   let startedBefore = 0;
-  // Frame-sized buffers are allocated and freed all the time; keep them in the process.
-  raiseMallocThresholds();
   const resolved = (): ResolvedEngineOptions => {
     // Started lazily: an engine that never renders never starts a thread.
     if (renderThreads > 0) pool ??= new FrameWorkerPool(renderThreads);
