@@ -38,7 +38,15 @@ function isSkin(r: number, g: number, b: number): boolean {
  * erosion added back). With nothing left after erosion (a face a few pixels wide), all
  * skin pixels count.
  */
-function mainSkinBlob(skin: Uint8Array, width: number, height: number, top: number, limit: number): { cx: number; cy: number; faceHeight: number } {
+interface SkinBlob {
+  cx: number;
+  cy: number;
+  faceHeight: number;
+  /** The blob's bounding box (rows and columns, inclusive) when it came from a blob. */
+  box?: { x0: number; x1: number; y0: number; y1: number };
+}
+
+function mainSkinBlob(skin: Uint8Array, width: number, height: number, top: number, limit: number): SkinBlob {
   const core = new Uint8Array(skin.length);
   for (let y = Math.max(1, top); y < Math.min(height - 1, limit); y++) {
     for (let x = 1; x < width - 1; x++) {
@@ -47,11 +55,11 @@ function mainSkinBlob(skin: Uint8Array, width: number, height: number, top: numb
     }
   }
   const label = new Int32Array(skin.length);
-  let best = { size: 0, sx: 0, sy: 0, minY: 0, maxY: 0 };
+  let best = { size: 0, sx: 0, sy: 0, minY: 0, maxY: 0, minX: 0, maxX: 0 };
   const stack: number[] = [];
   for (let start = 0, id = 1; start < core.length; start++) {
     if (!core[start] || label[start]) continue;
-    const blob = { size: 0, sx: 0, sy: 0, minY: height, maxY: -1 };
+    const blob = { size: 0, sx: 0, sy: 0, minY: height, maxY: -1, minX: width, maxX: -1 };
     label[start] = id;
     stack.push(start);
     while (stack.length > 0) {
@@ -63,6 +71,8 @@ function mainSkinBlob(skin: Uint8Array, width: number, height: number, top: numb
       blob.sy += y;
       blob.minY = Math.min(blob.minY, y);
       blob.maxY = Math.max(blob.maxY, y);
+      blob.minX = Math.min(blob.minX, x);
+      blob.maxX = Math.max(blob.maxX, x);
       for (const j of [x > 0 ? i - 1 : -1, x < width - 1 ? i + 1 : -1, i - width, i + width]) {
         if (j >= 0 && j < core.length && core[j] && !label[j]) {
           label[j] = id;
@@ -73,7 +83,11 @@ function mainSkinBlob(skin: Uint8Array, width: number, height: number, top: numb
     if (blob.size > best.size) best = blob;
     id++;
   }
-  if (best.size > 0) return { cx: best.sx / best.size, cy: best.sy / best.size, faceHeight: best.maxY - best.minY + 3 };
+  if (best.size > 0) {
+    // The erosion took a pixel off every side; the box gets it back.
+    const box = { x0: Math.max(0, best.minX - 1), x1: Math.min(width - 1, best.maxX + 1), y0: Math.max(0, best.minY - 1), y1: Math.min(height - 1, best.maxY + 1) };
+    return { cx: best.sx / best.size, cy: best.sy / best.size, faceHeight: box.y1 - box.y0 + 1, box };
+  }
   let sx = 0;
   let sy = 0;
   let count = 0;
@@ -147,10 +161,70 @@ export function estimateFacePoint(
     // A head is about as tall as that band and a half.
     return hw > 0 ? { x: (hx / hw + 0.5) / width, y: (hy / hw + 0.5) / height, height: (1.5 * (band - top)) / height } : undefined;
   }
-  const { cx, cy, faceHeight } = mainSkinBlob(skin, width, height, top, limit);
-  // Skin's centroid sits about at the nose (a little lower when hair hides the forehead).
+  const { cx, cy, faceHeight, box } = mainSkinBlob(skin, width, height, top, limit);
+  // Eyes and mouth are darker gaps inside the skin: the rows with the most of them in the
+  // face's upper or lower part. Without such gaps (a face a few pixels tall), the skin's
+  // centroid sits about at the nose, a little lower when hair hides the forehead.
+  const h = faceHeight;
+  const feature =
+    box && target === 'eyes' ? featureRow(skin, width, box, box.y0, box.y0 + Math.round(0.6 * h))
+    : box && target === 'mouth' ? featureRow(skin, width, box, box.y0 + Math.round(0.55 * h), box.y1)
+    : undefined;
   const offset = target === 'eyes' ? -0.1 : target === 'mouth' ? 0.05 : 0;
-  return { x: (cx + 0.5) / width, y: (cy + offset * faceHeight + 0.5) / height, height: faceHeight / height };
+  const y = feature ?? cy + offset * h;
+  return { x: (cx + 0.5) / width, y: (y + 0.5) / height, height: h / height };
+}
+
+/**
+ * The row (fractional) where holes in the face's skin concentrate between rows `from` and
+ * `to`: non-skin pixels of the box that no non-skin path joins to the box's edge (so hair
+ * above and a collar below, which reach the edge, are not holes; eyes and a mouth are). The
+ * count-weighted mean of the rows with at least half the top count; undefined when no row
+ * has 2 such pixels.
+ */
+function featureRow(skin: Uint8Array, width: number, box: { x0: number; x1: number; y0: number; y1: number }, from: number, to: number): number | undefined {
+  const bw = box.x1 - box.x0 + 1;
+  const bh = box.y1 - box.y0 + 1;
+  const open = new Uint8Array(bw * bh);
+  const stack: number[] = [];
+  const isSkin = (k: number): boolean => skin[(box.y0 + Math.floor(k / bw)) * width + box.x0 + (k % bw)] === 1;
+  for (let k = 0; k < bw * bh; k++) {
+    const x = k % bw;
+    const y = Math.floor(k / bw);
+    if ((x === 0 || y === 0 || x === bw - 1 || y === bh - 1) && !isSkin(k)) {
+      open[k] = 1;
+      stack.push(k);
+    }
+  }
+  while (stack.length > 0) {
+    const k = stack.pop()!;
+    const x = k % bw;
+    for (const j of [x > 0 ? k - 1 : -1, x < bw - 1 ? k + 1 : -1, k - bw, k + bw]) {
+      if (j >= 0 && j < open.length && !open[j] && !isSkin(j)) {
+        open[j] = 1;
+        stack.push(j);
+      }
+    }
+  }
+  const counts: [number, number][] = [];
+  for (let y = Math.max(from, box.y0); y <= Math.min(to, box.y1); y++) {
+    let holes = 0;
+    for (let x = 0; x < bw; x++) {
+      const k = (y - box.y0) * bw + x;
+      if (!open[k] && !isSkin(k)) holes++;
+    }
+    counts.push([y, holes]);
+  }
+  const top = Math.max(0, ...counts.map(([, c]) => c));
+  if (top < 2) return undefined;
+  let sy = 0;
+  let sw = 0;
+  for (const [y, c] of counts) {
+    if (c < top / 2) continue;
+    sy += y * c;
+    sw += c;
+  }
+  return sy / sw;
 }
 
 /** Long side of the thumbnail the face is looked for on (the subject matte's size). */

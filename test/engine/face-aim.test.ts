@@ -41,6 +41,25 @@ describe('face aim', () => {
     assert.ok(eyes.y < face.y && face.y < mouth.y, JSON.stringify({ eyes, face, mouth }));
   });
 
+  it('finds the eyes and the mouth as the darker gaps in the skin', () => {
+    const head = { x: 96, y: 60, r: 24 };
+    const { rgb, matte } = portrait(192, 144, head);
+    const paint = (x0: number, x1: number, y0: number, y1: number, c: number[]) => {
+      for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) rgb.set(c, (y * 192 + x) * 3);
+    };
+    // Hair over the top third of the head (as on the sample figure), two eyes, a mouth.
+    for (let y = head.y - head.r; y < head.y - 10; y++) for (let x = 0; x < 192; x++) if ((x - head.x) ** 2 + (y - head.y) ** 2 <= head.r ** 2) rgb.set([60, 35, 20], (y * 192 + x) * 3);
+    const eyeY = head.y - 3;
+    paint(head.x - 10, head.x - 7, eyeY - 1, eyeY + 1, [250, 250, 250]);
+    paint(head.x + 7, head.x + 10, eyeY - 1, eyeY + 1, [250, 250, 250]);
+    const mouthY = head.y + 12;
+    paint(head.x - 6, head.x + 6, mouthY, mouthY + 1, [140, 40, 40]);
+    const eyes = estimateFacePoint(rgb, 192, 144, matte, 'eyes')!;
+    const mouth = estimateFacePoint(rgb, 192, 144, matte, 'mouth')!;
+    assert.ok(Math.abs(eyes.y * 144 - 0.5 - eyeY) <= 1.5, `eyes at row ${(eyes.y * 144 - 0.5).toFixed(1)}, drawn at ${eyeY}`);
+    assert.ok(Math.abs(mouth.y * 144 - 0.5 - (mouthY + 0.5)) <= 1.5, `mouth at row ${(mouth.y * 144 - 0.5).toFixed(1)}, drawn at ${mouthY}`);
+  });
+
   it('measures the face’s height, and a smaller face needs a closer push', () => {
     const head = { x: 60, y: 40, r: 12 };
     const { rgb, matte } = portrait(192, 144, head);
