@@ -63,10 +63,31 @@ export async function saliencyThumbnail(source: DecodedSource, longSide = 96): P
   return { data, width: info.width, height: info.height };
 }
 
-function toShared(buf: Buffer): SharedArrayBuffer {
+function toShared(buf: Uint8Array): SharedArrayBuffer {
   const sab = new SharedArrayBuffer(buf.length);
   new Uint8Array(sab).set(buf);
   return sab;
+}
+
+/**
+ * Level 0 (RGBA `pixels` already in shared memory) and up to `count − 1` halvings (Lanczos,
+ * alpha-aware in sharp), each in shared memory; stops before a side drops under 16 px.
+ */
+export async function mipChain(pixels: SharedArrayBuffer, width: number, height: number, count: number): Promise<SourceLevel[]> {
+  const levels: SourceLevel[] = [{ width, height, pixels }];
+  let cur: { data: Buffer; width: number; height: number } = { data: Buffer.from(pixels), width, height };
+  for (let i = 1; i < count; i++) {
+    const w = Math.max(2, Math.round(cur.width / 2));
+    const h = Math.max(2, Math.round(cur.height / 2));
+    if (w < 16 || h < 16) break;
+    const { data, info } = await sharp(cur.data, { raw: { width: cur.width, height: cur.height, channels: 4 } })
+      .resize(w, h, { fit: 'fill', kernel: 'lanczos3' })
+      .raw()
+      .toBuffer({ resolveWithObject: true });
+    levels.push({ width: info.width, height: info.height, pixels: toShared(data) });
+    cur = { data, width: info.width, height: info.height };
+  }
+  return levels;
 }
 
 /**
@@ -80,26 +101,16 @@ export async function decodeSource(
 ): Promise<DecodedSource> {
   const w0 = Math.max(2, Math.round(info.width * options.scale));
   const h0 = Math.max(2, Math.round(info.height * options.scale));
-  const levels: SourceLevel[] = [];
+  let levels: SourceLevel[];
   try {
-    let { data: px, info: out } = await sharp(data, { limitInputPixels: options.maxPixels })
+    const { data: px, info: out } = await sharp(data, { limitInputPixels: options.maxPixels })
       .rotate()
       .resize(w0, h0, { fit: 'fill', kernel: 'lanczos3' })
       .toColourspace('srgb')
       .ensureAlpha(1)
       .raw()
       .toBuffer({ resolveWithObject: true });
-    levels.push({ width: out.width, height: out.height, pixels: toShared(px) });
-    for (let i = 1; i < options.levelCount; i++) {
-      const w = Math.max(2, Math.round(out.width / 2));
-      const h = Math.max(2, Math.round(out.height / 2));
-      if (w < 16 || h < 16) break;
-      ({ data: px, info: out } = await sharp(px, { raw: { width: out.width, height: out.height, channels: 4 } })
-        .resize(w, h, { fit: 'fill', kernel: 'lanczos3' })
-        .raw()
-        .toBuffer({ resolveWithObject: true }));
-      levels.push({ width: out.width, height: out.height, pixels: toShared(px) });
-    }
+    levels = await mipChain(toShared(px), out.width, out.height, options.levelCount);
   } catch (err) {
     throw decodeError(options.field, err);
   }

@@ -7,7 +7,7 @@
 import sharp from 'sharp';
 import type { SceneLayout } from '../frame-plan.js';
 import type { PainterSource } from '../frame-painter.js';
-import { saliencyThumbnail, type DecodedSource, type SourceLevel } from '../source-image.js';
+import { mipChain, saliencyThumbnail, type DecodedSource } from '../source-image.js';
 import { dilate, resample } from './image-filters.js';
 import { fillPlate } from './plate-fill.js';
 import { BACKGROUND_DEPTH, PLANE_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';
@@ -41,33 +41,6 @@ export const PRESUMED_LAYOUT: SceneLayout = { depths: [BACKGROUND_DEPTH, SUBJECT
 export function sceneFromPixels(rgb: Uint8Array, width: number, height: number): SceneEstimate {
   const matte = estimateSubjectMatte(rgb, width, height);
   return matte ? { layout: { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }, matte } : { layout: { depths: [PLANE_DEPTH] } };
-}
-
-function toShared(buf: Uint8Array): SharedArrayBuffer {
-  const sab = new SharedArrayBuffer(buf.length);
-  new Uint8Array(sab).set(buf);
-  return sab;
-}
-
-/**
- * Level 0 (`px`, already in shared memory) and `count − 1` halvings (Lanczos, alpha-aware
- * in sharp), in shared memory.
- */
-async function mipChain(px: Uint8Array<SharedArrayBuffer>, width: number, height: number, count: number): Promise<SourceLevel[]> {
-  const levels: SourceLevel[] = [{ width, height, pixels: px.buffer }];
-  let cur: { data: Buffer; width: number; height: number } = { data: Buffer.from(px.buffer, px.byteOffset, px.byteLength), width, height };
-  for (let i = 1; i < count; i++) {
-    const w = Math.max(2, Math.round(cur.width / 2));
-    const h = Math.max(2, Math.round(cur.height / 2));
-    if (w < 16 || h < 16) break;
-    const { data, info } = await sharp(cur.data, { raw: { width: cur.width, height: cur.height, channels: 4 } })
-      .resize(w, h, { fit: 'fill', kernel: 'lanczos3' })
-      .raw()
-      .toBuffer({ resolveWithObject: true });
-    levels.push({ width: info.width, height: info.height, pixels: toShared(data) });
-    cur = { data, width: info.width, height: info.height };
-  }
-  return levels;
 }
 
 /**
@@ -177,7 +150,7 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
     }
   }
   const count = source.levels.length;
-  const [plateLevels, subjectLevels] = await Promise.all([mipChain(plate, W, H, count), mipChain(subject, W, H, count)]);
+  const [plateLevels, subjectLevels] = await Promise.all([mipChain(l0.pixels, W, H, count), mipChain(subject.buffer, W, H, count)]);
   return [
     { scale: source.scale, levels: plateLevels },
     { scale: source.scale, levels: subjectLevels, transparent: true, bounds: { x0: cx0, y0: cy0, x1: cx1, y1: cy1 } },

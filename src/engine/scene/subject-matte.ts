@@ -20,6 +20,7 @@
  *    failing check makes the picture one plane.
  * 5. A guided filter snaps the hard mask onto the picture's edges: a soft matte.
  */
+import { colourClusters, nearestCluster, opponentFeatures } from './colour-clusters.js';
 import { dilate, guidedFilter } from './image-filters.js';
 
 export interface SubjectMatte {
@@ -31,52 +32,6 @@ export interface SubjectMatte {
 
 const K = 8;
 const BINS = 8;
-
-/** Opponent colour features: brightness, red–green, yellow–blue (roughly perceptual). */
-function features(rgb: Uint8Array, n: number): Float32Array {
-  const f = new Float32Array(n * 3);
-  for (let i = 0; i < n; i++) {
-    const r = rgb[i * 3]!;
-    const g = rgb[i * 3 + 1]!;
-    const b = rgb[i * 3 + 2]!;
-    f[i * 3] = 0.299 * r + 0.587 * g + 0.114 * b;
-    f[i * 3 + 1] = r - g;
-    f[i * 3 + 2] = 0.5 * (r + g) - b;
-  }
-  return f;
-}
-
-function dist(f: Float32Array, i: number, c: Float32Array, k: number): number {
-  const a = f[i * 3]! - c[k * 3]!;
-  const b = f[i * 3 + 1]! - c[k * 3 + 1]!;
-  const d = f[i * 3 + 2]! - c[k * 3 + 2]!;
-  return Math.sqrt(a * a + b * b + d * d);
-}
-
-/** Deterministic k-means on the listed pixels (seeded by brightness quantiles). */
-function kmeans(f: Float32Array, idx: number[]): Float32Array {
-  const sorted = [...idx].sort((a, b) => f[a * 3]! - f[b * 3]!);
-  const c = new Float32Array(K * 3);
-  for (let k = 0; k < K; k++) {
-    const p = sorted[Math.floor(((k + 0.5) / K) * sorted.length)]!;
-    c.set(f.subarray(p * 3, p * 3 + 3), k * 3);
-  }
-  for (let iter = 0; iter < 8; iter++) {
-    const sum = new Float64Array(K * 4);
-    for (const i of idx) {
-      let best = 0;
-      let bd = Infinity;
-      for (let k = 0; k < K; k++) {
-        const d = dist(f, i, c, k);
-        if (d < bd) [bd, best] = [d, k];
-      }
-      for (let j = 0; j < 3; j++) sum[best * 4 + j] = sum[best * 4 + j]! + f[i * 3 + j]!;
-      sum[best * 4 + 3] = sum[best * 4 + 3]! + 1;
-    }
-    for (let k = 0; k < K; k++) if (sum[k * 4 + 3]! > 0) for (let j = 0; j < 3; j++) c[k * 3 + j] = sum[k * 4 + j]! / sum[k * 4 + 3]!;
-  }
-  return c;
-}
 
 /** Edge-aware smoothing: each pixel averages its 8 neighbours weighted by colour similarity. */
 function smoothByColour(q: Float32Array, f: Float32Array, w: number, h: number, passes: number): Float32Array {
@@ -281,7 +236,7 @@ export type MatteVerdict = 'subject' | 'too-small' | 'no-blob' | 'area' | 'not-c
 export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?: SubjectMatte; verdict: MatteVerdict } {
   const n = w * h;
   if (w < 16 || h < 16) return { verdict: 'too-small' };
-  const f = features(rgb, n);
+  const f = opponentFeatures(rgb, n, 3);
 
   // 1. Boundary connectivity. τ: the picture's usual neighbour step (texture, gradients).
   const steps: number[] = [];
@@ -300,12 +255,8 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
   const band = Math.max(2, Math.round(0.04 * Math.min(w, h)));
   const border: number[] = [];
   for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (y < band || x < band || x >= w - band) border.push(y * w + x);
-  const centres = kmeans(f, border);
-  const nearest = (i: number): number => {
-    let bd = Infinity;
-    for (let k = 0; k < K; k++) bd = Math.min(bd, dist(f, i, centres, k));
-    return bd;
-  };
+  const centres = colourClusters(f, border, K);
+  const nearest = (i: number): number => nearestCluster(f, i, centres, K).distance;
   const spread = border.map(nearest).sort((a, b) => a - b);
   const sigma = Math.max(6, spread[Math.floor(spread.length * 0.9)]!);
   const q0 = new Float32Array(n);
