@@ -1,0 +1,39 @@
+/**
+ * The engine's memory budget (issue 3): a 24 MP photo rendered at 1080p (standard) must stay
+ * under 600 MB peak RSS. Measured in a child process (its own VmHWM, worker threads
+ * included, ffmpeg not), by the same script the render benchmark uses.
+ *
+ * The test holds the render to 520 MB so that a regression fails here before it reaches the
+ * budget: after the frame workers began handling one request per event-loop turn (their
+ * read-back buffers are freed between frames) this measured 412–440 MB; before, the buffers
+ * of queued frames piled up and the same render peaked at 522–645 MB.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { makePhoto } from '../../bench/bench-inputs.js';
+
+const LIMIT_MB = 520;
+
+describe('render memory', () => {
+  let dir = '';
+  let photo = '';
+  before(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'sm-memory-'));
+    photo = join(dir, 'photo-24mp.jpg');
+    await writeFile(photo, await makePhoto(6000, 4000));
+  });
+  after(() => rm(dir, { recursive: true, force: true }));
+
+  it(`renders a 24 MP photo at 1080p (standard, 2 s) under ${LIMIT_MB} MB peak RSS`, () => {
+    const child = new URL('../../bench/rss-child.ts', import.meta.url).pathname;
+    const r = spawnSync(process.execPath, ['--import', 'tsx', child, photo, '2', 'standard'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
+    const { maxRssMB } = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { maxRssMB: number };
+    assert.ok(maxRssMB > 50, `implausible peak RSS ${maxRssMB} MB`);
+    assert.ok(maxRssMB < LIMIT_MB, `peak RSS ${maxRssMB.toFixed(0)} MB (limit ${LIMIT_MB} MB)`);
+  });
+});
