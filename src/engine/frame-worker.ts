@@ -29,7 +29,7 @@ export type FrameWorkerReply = { type: 'done'; index: number } | { type: 'error'
  * frees the buffer runs as a deferred task, not inside the collection. Messages that arrive
  * together are delivered in one turn, so the worker queues them and handles one per turn;
  * otherwise the buffers of queued frames pile up (measured at 1080p: +8 MB a frame in a
- * loop without turns, 22 MB flat with them; see prof notes in the README).
+ * loop without turns, 22 MB flat with them; README: Render performance, Memory).
  *
  * Back in the pool, a full collection frees the render's canvases (Skia memory held by
  * old-generation objects, tens of MB at 1080p) there and then, rather than whenever a later
