@@ -56,19 +56,26 @@ export function foregroundMask(v: RgbVideo, index: number): Uint8Array {
   return m;
 }
 
-/** Foreground centroid (px) and size (√area, px). */
-export function foreground(v: RgbVideo, index: number): { x: number; y: number; size: number } {
+/**
+ * Foreground centroid (px), size (√area, px) and width (px: the mean of its three widest
+ * rows, the disc's diameter — still right when part of the disc has left the frame, as
+ * long as its middle has not).
+ */
+export function foreground(v: RgbVideo, index: number): { x: number; y: number; size: number; width: number } {
   const m = foregroundMask(v, index);
   let n = 0;
   let sx = 0;
   let sy = 0;
+  const rows = new Array<number>(v.height).fill(0);
   for (let i = 0; i < m.length; i++) {
     if (!m[i]) continue;
     n++;
     sx += i % v.width;
     sy += Math.floor(i / v.width);
+    rows[Math.floor(i / v.width)]!++;
   }
-  return { x: sx / n, y: sy / n, size: Math.sqrt(n) };
+  const widest = rows.sort((a, b) => b - a).slice(0, 3);
+  return { x: sx / n, y: sy / n, size: Math.sqrt(n), width: widest.reduce((a, b) => a + b, 0) / widest.length };
 }
 
 function grey(v: RgbVideo, index: number): Float32Array {

@@ -77,7 +77,7 @@ const dollyZoom = (sign: 1 | -1): Check => ({ v, bg }) => {
 };
 
 /** Moves with a clear single direction, measured over the whole clip (or its first part). */
-const EXPECT: Record<string, { check: Check; upTo?: number }> = {
+const EXPECT: Record<string, { check: Check; upTo?: number; byWidth?: boolean }> = {
   'Dolly Left': { check: slides('x', 1) }, 'Dolly Right': { check: slides('x', -1) },
   'Car Grip': { check: slides('x', -1) }, 'Robo Arm': { check: slides('x', -1) },
   'Jib Up': { check: slides('y', 1) }, 'Jib Down': { check: slides('y', -1) },
@@ -91,9 +91,9 @@ const EXPECT: Record<string, { check: Check; upTo?: number }> = {
   'Through Object In': { check: pushes(1) }, 'Through Object Out': { check: pushes(-1) },
   'Double Dolly': { check: pushes(1) }, 'FPV Drone': { check: pushes(1) }, Flying: { check: pushes(1) },
   Overhead: { check: pushes(1) },
-  // From about 0.7 of a crane over the head the subject's lower edge leaves the frame and its
-  // measured size lags the true one (at 0.75: 1.12 measured, 1.20 projected).
-  'Crane Over The Head': { check: pushes(1), upTo: 0.6 },
+  // From about 0.7 of a crane over the head the subject's lower edge leaves the frame, so its
+  // size is read from its width (its area lagged the projection: 1.12 against 1.20 at 0.75).
+  'Crane Over The Head': { check: pushes(1), upTo: 0.75, byWidth: true },
   'Dolly Zoom In': { check: dollyZoom(-1) }, 'Dolly Zoom Out': { check: dollyZoom(1) },
 };
 
@@ -140,14 +140,15 @@ describe('parallax: near layers move more than far ones (measured from frames)',
     assert.deepEqual(DEPTH_MOVES.filter((m) => !EXPECT[m] && !['Head Tracking', 'Buckle Up'].includes(m)), []);
   });
 
-  for (const [name, { check, upTo }] of Object.entries(EXPECT)) {
+  for (const [name, { check, upTo, byWidth }] of Object.entries(EXPECT)) {
     it(name, async () => {
       const v = await render({ motions: [{ name, strength: 1 }] });
       const to = Math.round((upTo ?? 1) * last(v));
       const a = foreground(v, 0);
       const b = foreground(v, to);
       const bg = backgroundMotion(v, 0, to);
-      check({ v, fg: { dx: b.x - a.x, dy: b.y - a.y, scale: b.size / a.size }, bg });
+      const scale = byWidth ? b.width / a.width : b.size / a.size;
+      check({ v, fg: { dx: b.x - a.x, dy: b.y - a.y, scale }, bg });
     });
   }
 

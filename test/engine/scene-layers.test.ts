@@ -10,6 +10,7 @@ import { mulberry32 } from '../../src/engine/prng.js';
 import { buildLayers } from '../../src/engine/scene/scene-sources.js';
 import { inpaintHole } from '../../src/engine/scene/inpaint.js';
 import { fillPlate } from '../../src/engine/scene/plate-fill.js';
+import { mirrorEdges } from '../../src/engine/scene/mirror-fill.js';
 import type { SubjectMatte } from '../../src/engine/scene/subject-matte.js';
 import type { DecodedSource } from '../../src/engine/source-image.js';
 
@@ -229,5 +230,51 @@ describe('scene layers: the fill behind the subject', () => {
       } else assert.equal(rgba[i * 4 + 1], before[i * 4 + 1]);
     }
     assert.equal(left, 0);
+  });
+
+  it('keeps the background’s grain sharp along the hole’s sides, and doubles no dark bar beside it', async () => {
+    // Grass-like grain (single-pixel noise and upright blades) on a 2400 px picture, whose
+    // fill works at a third of the resolution; a dark slanted bar ends at the hole's left side.
+    const w = 2400;
+    const h = 1200;
+    const box = { x0: 1000, x1: 1400, y0: 300, y1: 1200 };
+    const rand = mulberry32(7);
+    const blades = Array.from({ length: w }, () => (rand() < 0.3 ? 40 * (rand() - 0.5) : 0));
+    const rgba = new Uint8Array(w * h * 4);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        const bar = Math.abs(x - (box.x0 - 12) - 0.3 * (y - h / 2)) < 9 && x < box.x0;
+        const g = 120 + blades[x]! + 16 * (rand() - 0.5);
+        rgba.set(bar ? [30, 45, 30, 255] : [Math.round(g * 0.6), Math.round(g), Math.round(g * 0.5), 255], (y * w + x) * 4);
+      }
+    }
+    const hole = new Uint8Array(w * h);
+    for (let y = box.y0; y < box.y1; y++) {
+      for (let x = box.x0; x < box.x1; x++) {
+        hole[y * w + x] = 1;
+        rgba.set([255, 0, 255, 255], (y * w + x) * 4);
+      }
+    }
+    const grain = (px: Uint8Array, x0: number, x1: number): number => {
+      let sum = 0;
+      let n = 0;
+      for (let y = box.y0; y < box.y1; y++) {
+        for (let x = x0; x < x1; x++, n++) sum += Math.abs(luma(px, y * w + x + 1) - luma(px, y * w + x));
+      }
+      return sum / n;
+    };
+    const darkDeep = (px: Uint8Array): number => {
+      let n = 0;
+      for (let y = box.y0; y < box.y1; y++) for (let x = box.x0 + 24; x < box.x1; x++) if (luma(px, y * w + x) < 60) n++;
+      return n;
+    };
+    await fillPlate(rgba, w, h, hole, box);
+    const smooth = Uint8Array.from(rgba);
+    mirrorEdges(rgba, w, h, hole, box);
+    const outside = grain(rgba, box.x1, box.x1 + 30);
+    const inside = grain(rgba, box.x1 - 31, box.x1 - 1);
+    assert.ok(inside > 0.8 * outside, `grain inside the hole's side ${inside.toFixed(1)} against ${outside.toFixed(1)} beside it`);
+    assert.equal(darkDeep(rgba), 0, 'the bar beside the hole reappears inside it');
+    for (let i = 0; i < w * h; i++) if (!hole[i]) assert.equal(rgba[i * 4 + 1], smooth[i * 4 + 1]);
   });
 });

@@ -10,6 +10,7 @@ import type { PainterSource } from '../frame-painter.js';
 import { mipChain, saliencyThumbnail, type DecodedSource } from '../source-image.js';
 import { dilate, resample } from './image-filters.js';
 import { fillPlate } from './plate-fill.js';
+import { mirrorEdges } from './mirror-fill.js';
 import { BACKGROUND_DEPTH, PLANE_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';
 import { refineMatte } from './matte-refine.js';
 import { estimateSubjectMatte, type SubjectMatte } from './subject-matte.js';
@@ -132,7 +133,10 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   const seen = new Uint8Array(cw * ch * 4);
   for (let y = 0; y < ch; y++) seen.set(image.subarray(((cy0 + y) * W + cx0) * 4, ((cy0 + y) * W + cx1) * 4), y * cw * 4);
   const plate = image;
-  if (holeBox.x1 > holeBox.x0) await fillPlate(plate, W, H, hole, holeBox);
+  if (holeBox.x1 > holeBox.x0) {
+    await fillPlate(plate, W, H, hole, holeBox);
+    mirrorEdges(plate, W, H, hole, holeBox);
+  }
   // Subject colours from the matting equation I = αF + (1 − α)B, so that at rest subject
   // over plate gives back the picture exactly and no background fringe travels with it.
   const subject = new Uint8Array(new SharedArrayBuffer(W * H * 4));

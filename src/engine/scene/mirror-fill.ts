@@ -1,0 +1,206 @@
+/**
+ * Sharp detail for the sides of a filled hole: each row of the hole takes, near each of its
+ * ends, the mirror image of the background just beside that end.
+ *
+ * A depth move reveals the plate only in a strip along the subject's edge — the width of
+ * the parallax, a few per cent of the frame — and there a smooth fill (push-pull, row
+ * medians) reads as a blurred ghost of the subject against grass, foliage or a ridge. The
+ * mirror continues what is beside the hole at full resolution: texture keeps its grain, a
+ * ridge or a horizon meets the hole's edge at its own height, and the join is seamless (the
+ * pixels either side of the edge are the same one).
+ *
+ * Where it is not used, the smooth fill beneath stays:
+ * - deeper than `MIRROR_DEPTH` into the hole, where a mirror would start to repeat
+ *   recognisable things (a tree beside the subject); it fades out over its last quarter,
+ *   unless the row's two mirrors meet, when they cross-fade in the middle;
+ * - where the hole's edge leans (a shoulder, the top of a head): mirroring rows about a
+ *   slanted edge shears whatever stands beside it into stair-stepped streaks, and
+ *   reflecting across the edge instead (tried) fans it into a fishbone, so the mirror fades
+ *   out as the edge leans from LEAN_FULL to LEAN_NONE px sideways per row.
+ */
+
+/** Longest mirrored stretch per end of a row, as a fraction of the picture's long side. */
+export const MIRROR_DEPTH = 0.06;
+/** Edge lean (px sideways per row) up to which the mirror is whole, and at which it is gone. */
+const LEAN_FULL = 0.2;
+const LEAN_NONE = 0.5;
+/** Rows above and below at which the edge's lean is read. */
+const LEAN_ROWS = 6;
+/** Half-width of the cross-fade where a row's two mirrors meet (px, at least). */
+const MEET_FADE = 4;
+/**
+ * A mirror carries texture, not things: where its brightness, smoothed over ±SMOOTH px
+ * along the row, stands off the median of the row beside the hole (REFERENCE × the mirror's
+ * depth of known pixels, at least REFERENCE_MIN) by more than STRUCTURE_FULL levels it
+ * fades, and by STRUCTURE_NONE it is gone — a trunk, a post or a tree beside the subject is
+ * not doubled, while grass and foliage (which differ from their surroundings' median only
+ * in fine grain) are kept.
+ */
+const REFERENCE = 3;
+const REFERENCE_MIN = 48;
+const SMOOTH = 3;
+const STRUCTURE_FULL = 15;
+const STRUCTURE_NONE = 35;
+
+interface Box {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+/**
+ * Blends the mirror images into `rgba` (w × h × 4, in place, already filled) where `hole`
+ * is set, within `box`; only pixels outside the hole are mirrored.
+ */
+export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8Array, box: Box): void {
+  const depth = Math.max(2, Math.round(MIRROR_DEPTH * Math.max(w, h)));
+  // The edge of the hole nearest x on row y, searching `dir` (−1: the left end of a run
+  // there, +1: the right end), or undefined when none is within reach (a steep lean).
+  const reach = Math.ceil(LEAN_NONE * LEAN_ROWS) + 1;
+  const edgeNear = (y: number, x: number, dir: -1 | 1): number | undefined => {
+    const row = y * w;
+    if (hole[row + x]) {
+      // Inside a run: walk out of it the way the edge faces.
+      let e = x;
+      for (let k = 0; k <= reach; k++, e += dir) {
+        if (e + dir < 0 || e + dir >= w || !hole[row + e + dir]) return e;
+      }
+      return undefined;
+    }
+    // Outside: walk into the hole, against the way the edge faces.
+    for (let k = 1, e = x - dir; k <= reach; k++, e -= dir) {
+      if (e >= 0 && e < w && hole[row + e]) return e;
+    }
+    return undefined;
+  };
+  // How much of an end's mirror to keep, from how far its edge leans over ±LEAN_ROWS rows
+  // (rows past the picture's top or bottom do not count; an edge out of reach is steep).
+  const keep = (y: number, end: number, dir: -1 | 1): number => {
+    let lean = -1;
+    for (const yy of [y - LEAN_ROWS, y + LEAN_ROWS]) {
+      if (yy < 0 || yy >= h) continue;
+      const e = edgeNear(yy, end, dir);
+      if (e === undefined) return 0;
+      lean = Math.max(lean, Math.abs(e - end) / LEAN_ROWS);
+    }
+    return lean < 0 ? 1 : Math.min(1, Math.max(0, (LEAN_NONE - lean) / (LEAN_NONE - LEAN_FULL)));
+  };
+  // The mirror's colour and weight over the box, blended in once the weights are smoothed.
+  const bw = box.x1 - box.x0;
+  const bh = box.y1 - box.y0;
+  const colour = new Float32Array(bw * bh * 3);
+  const weight = new Float32Array(bw * bh);
+  const left = new Float32Array(w * 3);
+  const right = new Float32Array(w * 3);
+  const wl = new Float32Array(w);
+  const wr = new Float32Array(w);
+  const reference = Math.max(REFERENCE_MIN, REFERENCE * depth);
+  const lumas = new Float32Array(reference);
+  for (let y = box.y0; y < box.y1; y++) {
+    const row = y * w;
+    for (let a = box.x0; a < box.x1; ) {
+      if (!hole[row + a]) {
+        a++;
+        continue;
+      }
+      let b = a;
+      while (b < w && hole[row + b]) b++;
+      const n = b - a;
+      const mid = n / 2;
+      const fade = Math.max(MEET_FADE, 0.1 * n);
+      // Mirrors that would meet reach past the middle at full weight and hand over there;
+      // others fade into the fill beneath over their last quarter.
+      const meet = 2 * depth >= n;
+      const span = meet ? Math.min(n, Math.ceil(mid + fade)) : depth;
+      // Each end's mirror and its weight per pixel, k steps from that end.
+      const reachL = a > 0 ? mirrorInto(rgba, w, row, hole, a, b, -1, span, !meet, left, wl) : 0;
+      const reachR = b < w ? mirrorInto(rgba, w, row, hole, a, b, 1, span, !meet, right, wr) : 0;
+      const kl = reachL ? keep(y, a, -1) : 0;
+      const kr = reachR ? keep(y, b - 1, 1) : 0;
+      const medL = reachL ? medianBeside(rgba, w, row, hole, a - 1, -1, reference, lumas) : 0;
+      const medR = reachR ? medianBeside(rgba, w, row, hole, b, 1, reference, lumas) : 0;
+      for (let k = 0; k < n; k++) {
+        let ml = k < reachL ? wl[k]! * kl * texture(left, k, reachL, medL) : 0;
+        let mr = n - 1 - k < reachR ? wr[n - 1 - k]! * kr * texture(right, n - 1 - k, reachR, medR) : 0;
+        if (meet && ml > 0 && mr > 0) {
+          // Both reach here: hand over from the left mirror to the right one about the middle.
+          const t = Math.min(1, Math.max(0, (k + 0.5 - (mid - fade)) / (2 * fade)));
+          ml *= 1 - t;
+          mr *= t;
+        }
+        const total = ml + mr;
+        if (total <= 0) continue;
+        const j = (y - box.y0) * bw + a + k - box.x0;
+        for (let c = 0; c < 3; c++) colour[j * 3 + c] = (left[k * 3 + c]! * ml + right[(n - 1 - k) * 3 + c]! * mr) / total;
+        weight[j] = Math.min(1, total);
+      }
+      a = b;
+    }
+  }
+  // Rows decide their weights on their own; smoothed down the columns, a row that keeps
+  // its mirror between two that do not (or the reverse) no longer shows as a streak.
+  for (let x = 0; x < bw; x++) {
+    for (let y = 0; y < bh; y++) {
+      const j = y * bw + x;
+      if (!hole[(box.y0 + y) * w + box.x0 + x]) continue;
+      let sum = 0;
+      let count = 0;
+      for (let yy = Math.max(0, y - LEAN_ROWS); yy <= Math.min(bh - 1, y + LEAN_ROWS); yy++) {
+        if (!hole[(box.y0 + yy) * w + box.x0 + x]) continue;
+        sum += weight[yy * bw + x]!;
+        count++;
+      }
+      const m = Math.min(weight[j]!, sum / count);
+      if (m <= 0) continue;
+      const o = ((box.y0 + y) * w + box.x0 + x) * 4;
+      for (let c = 0; c < 3; c++) rgba[o + c] = Math.min(255, Math.max(0, Math.round(rgba[o + c]! + (colour[j * 3 + c]! - rgba[o + c]!) * m)));
+    }
+  }
+}
+
+const luma = (m: Float32Array, j: number): number => 0.299 * m[j * 3]! + 0.587 * m[j * 3 + 1]! + 0.114 * m[j * 3 + 2]!;
+
+/** The median brightness of up to `count` known pixels of a row from x = from, stepping `step`. */
+function medianBeside(rgba: Uint8Array, w: number, row: number, hole: Uint8Array, from: number, step: -1 | 1, count: number, scratch: Float32Array): number {
+  let n = 0;
+  for (let x = from; n < count && x >= 0 && x < w; x += step) {
+    if (hole[row + x]) break;
+    const i = (row + x) * 4;
+    scratch[n++] = 0.299 * rgba[i]! + 0.587 * rgba[i + 1]! + 0.114 * rgba[i + 2]!;
+  }
+  const l = scratch.subarray(0, n).sort();
+  return l[n >> 1] ?? 0;
+}
+
+/** How much a mirror (`m`, RGB per step) at step k reads as texture about its median. */
+function texture(m: Float32Array, k: number, reach: number, median: number): number {
+  let sum = 0;
+  let n = 0;
+  for (let j = Math.max(0, k - SMOOTH); j <= Math.min(reach - 1, k + SMOOTH); j++, n++) sum += luma(m, j);
+  const off = Math.abs(sum / n - median);
+  return Math.min(1, Math.max(0, (STRUCTURE_NONE - off) / (STRUCTURE_NONE - STRUCTURE_FULL)));
+}
+
+/**
+ * One end of one run: for k = 0, 1… steps into the hole from that end, the known pixel k
+ * steps out of it (`out`, RGB) and its weight (`weight`: whole, or with `fadeOut` whole up
+ * to three quarters of `span` and fading to none at `span`). Returns how far it got: it
+ * stops at the first mirrored pixel that is not known background.
+ */
+function mirrorInto(
+  rgba: Uint8Array, w: number, row: number, hole: Uint8Array, a: number, b: number, side: -1 | 1, span: number, fadeOut: boolean,
+  out: Float32Array, weight: Float32Array,
+): number {
+  const full = fadeOut ? 0.75 * span : span;
+  for (let k = 0; k < span; k++) {
+    const sx = side < 0 ? a - 1 - k : b + k;
+    if (sx < 0 || sx >= w || hole[row + sx]) return k;
+    const s = (row + sx) * 4;
+    out[k * 3] = rgba[s]!;
+    out[k * 3 + 1] = rgba[s + 1]!;
+    out[k * 3 + 2] = rgba[s + 2]!;
+    weight[k] = k < full ? 1 : (span - k) / (span - full);
+  }
+  return span;
+}
