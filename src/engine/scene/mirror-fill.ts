@@ -96,7 +96,9 @@ export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8A
   const wl = new Float32Array(w);
   const wr = new Float32Array(w);
   const reference = Math.max(REFERENCE_MIN, REFERENCE * depth);
-  const lumas = new Float32Array(reference);
+  const hist = new Uint16Array(256);
+  const guardL = new Float32Array(w);
+  const guardR = new Float32Array(w);
   for (let y = box.y0; y < box.y1; y++) {
     const row = y * w;
     for (let a = box.x0; a < box.x1; ) {
@@ -118,11 +120,11 @@ export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8A
       const reachR = b < w ? mirrorInto(rgba, w, row, hole, a, b, 1, span, !meet, right, wr) : 0;
       const kl = reachL ? keep(y, a, -1) : 0;
       const kr = reachR ? keep(y, b - 1, 1) : 0;
-      const medL = reachL ? medianBeside(rgba, w, row, hole, a - 1, -1, reference, lumas) : 0;
-      const medR = reachR ? medianBeside(rgba, w, row, hole, b, 1, reference, lumas) : 0;
+      if (reachL) textureWeights(left, reachL, medianBeside(rgba, w, row, hole, a - 1, -1, reference, hist), guardL);
+      if (reachR) textureWeights(right, reachR, medianBeside(rgba, w, row, hole, b, 1, reference, hist), guardR);
       for (let k = 0; k < n; k++) {
-        let ml = k < reachL ? wl[k]! * kl * texture(left, k, reachL, medL) : 0;
-        let mr = n - 1 - k < reachR ? wr[n - 1 - k]! * kr * texture(right, n - 1 - k, reachR, medR) : 0;
+        let ml = k < reachL ? wl[k]! * kl * guardL[k]! : 0;
+        let mr = n - 1 - k < reachR ? wr[n - 1 - k]! * kr * guardR[n - 1 - k]! : 0;
         if (meet && ml > 0 && mr > 0) {
           // Both reach here: hand over from the left mirror to the right one about the middle.
           const t = Math.min(1, Math.max(0, (k + 0.5 - (mid - fade)) / (2 * fade)));
@@ -140,17 +142,29 @@ export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8A
   }
   // Rows decide their weights on their own; smoothed down the columns, a row that keeps
   // its mirror between two that do not (or the reverse) no longer shows as a streak.
+  // (Running sums down each column, over the hole's pixels only.)
   for (let x = 0; x < bw; x++) {
+    const inHole = (y: number): boolean => hole[(box.y0 + y) * w + box.x0 + x] === 1;
+    let sum = 0;
+    let count = 0;
+    for (let y = 0; y < Math.min(bh, LEAN_ROWS); y++) {
+      if (!inHole(y)) continue;
+      sum += weight[y * bw + x]!;
+      count++;
+    }
     for (let y = 0; y < bh; y++) {
-      const j = y * bw + x;
-      if (!hole[(box.y0 + y) * w + box.x0 + x]) continue;
-      let sum = 0;
-      let count = 0;
-      for (let yy = Math.max(0, y - LEAN_ROWS); yy <= Math.min(bh - 1, y + LEAN_ROWS); yy++) {
-        if (!hole[(box.y0 + yy) * w + box.x0 + x]) continue;
-        sum += weight[yy * bw + x]!;
+      const enter = y + LEAN_ROWS;
+      if (enter < bh && inHole(enter)) {
+        sum += weight[enter * bw + x]!;
         count++;
       }
+      const leave = y - LEAN_ROWS - 1;
+      if (leave >= 0 && inHole(leave)) {
+        sum -= weight[leave * bw + x]!;
+        count--;
+      }
+      const j = y * bw + x;
+      if (!inHole(y)) continue;
       const m = Math.min(weight[j]!, sum / count);
       if (m <= 0) continue;
       const o = ((box.y0 + y) * w + box.x0 + x) * 4;
@@ -159,27 +173,36 @@ export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8A
   }
 }
 
-const luma = (m: Float32Array, j: number): number => 0.299 * m[j * 3]! + 0.587 * m[j * 3 + 1]! + 0.114 * m[j * 3 + 2]!;
-
-/** The median brightness of up to `count` known pixels of a row from x = from, stepping `step`. */
-function medianBeside(rgba: Uint8Array, w: number, row: number, hole: Uint8Array, from: number, step: -1 | 1, count: number, scratch: Float32Array): number {
+/** The median brightness (whole levels) of up to `count` known pixels of a row from x = from, stepping `step`. */
+function medianBeside(rgba: Uint8Array, w: number, row: number, hole: Uint8Array, from: number, step: -1 | 1, count: number, hist: Uint16Array): number {
+  hist.fill(0);
   let n = 0;
-  for (let x = from; n < count && x >= 0 && x < w; x += step) {
+  for (let x = from; n < count && x >= 0 && x < w; x += step, n++) {
     if (hole[row + x]) break;
     const i = (row + x) * 4;
-    scratch[n++] = 0.299 * rgba[i]! + 0.587 * rgba[i + 1]! + 0.114 * rgba[i + 2]!;
+    hist[Math.round(0.299 * rgba[i]! + 0.587 * rgba[i + 1]! + 0.114 * rgba[i + 2]!)]!++;
   }
-  const l = scratch.subarray(0, n).sort();
-  return l[n >> 1] ?? 0;
+  let v = 0;
+  for (let seen = hist[0]!; seen <= n >> 1 && v < 255; ) seen += hist[++v]!;
+  return v;
 }
 
-/** How much a mirror (`m`, RGB per step) at step k reads as texture about its median. */
-function texture(m: Float32Array, k: number, reach: number, median: number): number {
+/**
+ * Per step k of a mirror (`m`, RGB per step), how much it reads as texture about `median`:
+ * its brightness smoothed over ±SMOOTH steps, against the STRUCTURE thresholds.
+ */
+function textureWeights(m: Float32Array, reach: number, median: number, out: Float32Array): void {
+  const luma = (j: number): number => 0.299 * m[j * 3]! + 0.587 * m[j * 3 + 1]! + 0.114 * m[j * 3 + 2]!;
   let sum = 0;
-  let n = 0;
-  for (let j = Math.max(0, k - SMOOTH); j <= Math.min(reach - 1, k + SMOOTH); j++, n++) sum += luma(m, j);
-  const off = Math.abs(sum / n - median);
-  return Math.min(1, Math.max(0, (STRUCTURE_NONE - off) / (STRUCTURE_NONE - STRUCTURE_FULL)));
+  let lo = 0;
+  let hi = -1;
+  for (let k = 0; k < reach; k++) {
+    // The window [k − SMOOTH, k + SMOOTH], clipped to the mirror, as a running sum.
+    while (hi < Math.min(reach - 1, k + SMOOTH)) sum += luma(++hi);
+    while (lo < k - SMOOTH) sum -= luma(lo++);
+    const off = Math.abs(sum / (hi - lo + 1) - median);
+    out[k] = Math.min(1, Math.max(0, (STRUCTURE_NONE - off) / (STRUCTURE_NONE - STRUCTURE_FULL)));
+  }
 }
 
 /**
