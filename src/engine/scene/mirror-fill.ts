@@ -16,8 +16,12 @@
  * - where the hole's edge leans (a shoulder, the top of a head): mirroring rows about a
  *   slanted edge shears whatever stands beside it into stair-stepped streaks, and
  *   reflecting across the edge instead (tried) fans it into a fishbone, so the mirror fades
- *   out as the edge leans from LEAN_FULL to LEAN_NONE px sideways per row.
+ *   out as the edge leans from LEAN_FULL to LEAN_NONE px sideways per row (each row decides
+ *   alone, so the weights are then smoothed down the columns);
+ * - where it would double a thing rather than continue a texture (STRUCTURE_* below).
  */
+
+import type { Box } from './inpaint.js';
 
 /** Longest mirrored stretch per end of a row, as a fraction of the picture's long side. */
 export const MIRROR_DEPTH = 0.06;
@@ -41,13 +45,6 @@ const REFERENCE_MIN = 48;
 const SMOOTH = 3;
 const STRUCTURE_FULL = 15;
 const STRUCTURE_NONE = 35;
-
-interface Box {
-  x0: number;
-  y0: number;
-  x1: number;
-  y1: number;
-}
 
 /**
  * Blends the mirror images into `rgba` (w × h × 4, in place, already filled) where `hole`
