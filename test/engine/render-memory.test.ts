@@ -5,7 +5,7 @@
  *
  * The test holds the render to 520 MB so that a regression fails here before it reaches the
  * budget: after the frame workers began handling one request per event-loop turn (their
- * read-back buffers are freed between frames) this measured 412–440 MB; before, the buffers
+ * read-back buffers are freed between frames) this measured 413–458 MB; before, the buffers
  * of queued frames piled up and the same render peaked at 522–645 MB.
  */
 import { spawnSync } from 'node:child_process';
