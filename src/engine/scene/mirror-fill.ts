@@ -22,6 +22,7 @@
  */
 
 import type { Box } from './inpaint.js';
+import { medians } from './row-fill.js';
 
 /** Longest mirrored stretch per end of a row, as a fraction of the picture's long side. */
 export const MIRROR_DEPTH = 0.06;
@@ -93,7 +94,7 @@ export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8A
   const wl = new Float32Array(w);
   const wr = new Float32Array(w);
   const reference = Math.max(REFERENCE_MIN, REFERENCE * depth);
-  const hist = new Uint16Array(256);
+  const hist = new Uint32Array(256);
   const guardL = new Float32Array(w);
   const guardR = new Float32Array(w);
   for (let y = box.y0; y < box.y1; y++) {
@@ -171,7 +172,7 @@ export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8A
 }
 
 /** The median brightness (whole levels) of up to `count` known pixels of a row from x = from, stepping `step`. */
-function medianBeside(rgba: Uint8Array, w: number, row: number, hole: Uint8Array, from: number, step: -1 | 1, count: number, hist: Uint16Array): number {
+function medianBeside(rgba: Uint8Array, w: number, row: number, hole: Uint8Array, from: number, step: -1 | 1, count: number, hist: Uint32Array): number {
   hist.fill(0);
   let n = 0;
   for (let x = from; n < count && x >= 0 && x < w; x += step, n++) {
@@ -179,9 +180,8 @@ function medianBeside(rgba: Uint8Array, w: number, row: number, hole: Uint8Array
     const i = (row + x) * 4;
     hist[Math.round(0.299 * rgba[i]! + 0.587 * rgba[i + 1]! + 0.114 * rgba[i + 2]!)]!++;
   }
-  let v = 0;
-  for (let seen = hist[0]!; seen <= n >> 1 && v < 255; ) seen += hist[++v]!;
-  return v;
+  // n ≥ 1: the caller asks only where the pixel beside the hole is known.
+  return medians(hist, 1, n)[0]!;
 }
 
 /**

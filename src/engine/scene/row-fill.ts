@@ -30,8 +30,8 @@ const SIDE_ROWS = 2;
 /** Column smoothing radius (rows) of the finished fill. */
 const SMOOTH_ROWS = 5;
 
-/** Per-channel medians of byte votes kept as histograms (`channels` × 256 counts). */
-function medians(hist: Uint32Array, channels: number, count: number): number[] {
+/** Per-channel medians of byte votes kept as histograms (`channels` × 256 counts; count > 0). */
+export function medians(hist: Uint32Array, channels: number, count: number): number[] {
   const out: number[] = [];
   for (let c = 0; c < channels; c++) {
     const base = c * 256;
