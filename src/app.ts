@@ -157,6 +157,7 @@ export async function buildApp(
       checkReady: async () => {
         await store.ping();
         await queue.depth();
+        await media.ping?.();
       },
     },
     logger,

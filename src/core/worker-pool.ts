@@ -207,12 +207,19 @@ export class WorkerPool {
     const token = mediaToken();
     const posterType = output.poster.endsWith('.webp') ? 'image/webp' : output.poster.endsWith('.png') ? 'image/png' : 'image/jpeg';
     const posterExt = posterType.split('/')[1] === 'jpeg' ? 'jpg' : (posterType.split('/')[1] as string);
-    const [raw, min, poster] = await Promise.all([
-      this.deps.media.putFile(`results/${token}/raw.mp4`, output.raw, 'video/mp4'),
-      this.deps.media.putFile(`results/${token}/min.mp4`, output.min, 'video/mp4'),
-      this.deps.media.putFile(`results/${token}/poster.${posterExt}`, output.poster, posterType),
-    ]);
-    return { raw, min, poster };
+    try {
+      const [raw, min, poster] = await Promise.all([
+        this.deps.media.putFile(`results/${token}/raw.mp4`, output.raw, 'video/mp4'),
+        this.deps.media.putFile(`results/${token}/min.mp4`, output.min, 'video/mp4'),
+        this.deps.media.putFile(`results/${token}/poster.${posterExt}`, output.poster, posterType),
+      ]);
+      return { raw, min, poster };
+    } catch (error) {
+      // A retry stores under a new token; what this attempt got up is nobody's (best effort:
+      // a store that is down may refuse this too, and the error that matters is the first).
+      await this.deps.media.deletePrefix(`results/${token}`).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Moves the task to a terminal state (guarded), removes it from the queue, notifies. */
