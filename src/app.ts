@@ -29,6 +29,8 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createWebhookSender } from './webhooks/webhook-sender.js';
 import { checkWebhookUrl } from './webhooks/webhook-url.js';
 import { engineFromConfig } from './engine-from-config.js';
+import { NsfwjsClassifier, type NsfwClassifier } from './nsfw/nsfw-classifier.js';
+import { nsfwPreRenderCheck } from './nsfw/nsfw-check.js';
 
 /** Test seams for webhook delivery timing (production uses the defaults). */
 export interface WebhookTimings {
@@ -58,7 +60,7 @@ const PREVIEW_HEIGHT = 180;
 
 export async function buildApp(
   config: Config,
-  options: { logger?: Logger; engine?: Engine; webhooks?: WebhookTimings } = {},
+  options: { logger?: Logger; engine?: Engine; webhooks?: WebhookTimings; nsfwClassifier?: NsfwClassifier } = {},
 ): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion' } });
   mkdirSync(config.dataDir, { recursive: true });
@@ -116,6 +118,7 @@ export async function buildApp(
     onTerminal: (task) => webhooks.notifyTerminal(task),
   });
   const metrics = new Metrics({ store, queue });
+  const classifier = options.nsfwClassifier ?? new NsfwjsClassifier();
   const pool = new WorkerPool({
     store,
     queue,
@@ -128,6 +131,7 @@ export async function buildApp(
     logger,
     onRenderFinished: (outcome, seconds) => metrics.renderFinished(outcome, seconds),
     onTerminal: (task) => webhooks.notifyTerminal(task),
+    beforeRender: nsfwPreRenderCheck(config.nsfw, classifier),
   });
   const previews = new MotionPreviews(
     join(config.dataDir, 'previews'),
@@ -176,6 +180,8 @@ export async function buildApp(
     logger,
     start() {
       pool.start();
+      // A process that renders and checks every task loads the model now, not on the first task.
+      if (config.workerConcurrency > 0 && config.nsfw.mode !== 'off') classifier.warm?.();
       webhooks.start();
       void sweep();
       timers.push(setInterval(sweep, HOUR).unref());

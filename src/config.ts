@@ -259,5 +259,5 @@ function loadNsfw(env: Env): NsfwConfig {
       throw new ConfigError(`NSFW_THRESHOLD must be a number above 0 and at most 1, got "${raw}"`);
     }
   }
-  return { mode: choice(env, 'NSFW_CHECK', ['off', 'flag', 'block'], 'flag'), threshold };
+  return { mode: choice(env, 'NSFW_CHECK', ['off', 'flag', 'block'], 'off'), threshold };
 }

@@ -89,6 +89,20 @@ export interface RenderResolved {
   enhancedPrompt?: string;
   /** Resolved prompt modifiers (speed, intensity, direction...). */
   modifiers?: Record<string, unknown>;
+  /** The content check's scores, when it ran and let the task render (NSFW_CHECK). */
+  nsfw?: NsfwRecord;
+}
+
+/** What the content check found on a task's input images. */
+export interface NsfwRecord {
+  /** The policy applied to this task (server setting and request's `check_nsfw`). */
+  mode: 'flag' | 'block';
+  threshold: number;
+  /** Whether the worst image reached the threshold. */
+  flagged: boolean;
+  /** The worst image's explicit score (porn + hentai), 0..1. */
+  score: number;
+  images: { index: number; score: number; scores: { drawing: number; hentai: number; neutral: number; porn: number; sexy: number } }[];
 }
 
 /** A stored file: the key is unguessable and doubles as its URL path. */
@@ -108,6 +122,8 @@ export interface TaskError {
   /** Stable machine-readable code from the error catalogue. */
   code: string;
   message: string;
+  /** Machine-readable particulars (the content check's scores for `nsfw`). */
+  detail?: Record<string, unknown>;
 }
 
 export interface WebhookTarget {
