@@ -31,7 +31,8 @@ export function explicitScore(scores: NsfwScores): number {
   return scores.porn + scores.hentai;
 }
 
-const round = (value: number) => Math.round(value * 1000) / 1000;
+/** Three significant digits: readable, and a tiny score stays distinguishable from 0. */
+const round = (value: number) => Number(value.toPrecision(3));
 
 /**
  * Builds the worker's pre-render hook. `block` ends a task whose image scores at or above
@@ -41,15 +42,20 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 export function nsfwPreRenderCheck(config: NsfwConfig, classifier: NsfwClassifier): PreRenderCheck {
   return async (task: Task, images: Buffer[]) => {
     const mode = effectiveMode(config.mode, task.params.checkNsfw);
-    if (mode === 'off') return { verdict: 'pass' };
+    if (mode === 'off' || images.length === 0) return { verdict: 'pass' };
     const scored: NsfwRecord['images'] = [];
+    let worstIndex = 0;
+    let worstScore = -1;
     for (const [index, image] of images.entries()) {
       const scores = await classifier.classify(image);
       const rounded = Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, round(v)])) as unknown as NsfwScores;
-      scored.push({ index, score: round(explicitScore(scores)), scores: rounded });
+      // The verdict uses the exact score; the record shows it rounded.
+      const score = explicitScore(scores);
+      if (score > worstScore) [worstIndex, worstScore] = [index, score];
+      scored.push({ index, score: round(score), scores: rounded });
     }
-    const worst = scored.reduce((a, b) => (b.score > a.score ? b : a));
-    const record: NsfwRecord = { mode, threshold: config.threshold, flagged: worst.score >= config.threshold, score: worst.score, images: scored };
+    const worst = scored[worstIndex]!;
+    const record: NsfwRecord = { mode, threshold: config.threshold, flagged: worstScore >= config.threshold, score: worst.score, images: scored };
     if (mode === 'block' && record.flagged) {
       const s = worst.scores;
       return {

@@ -12,25 +12,28 @@ const HEADERS = { authorization: `Key ${KEY_A}`, 'content-type': 'application/js
 
 /**
  * Submits one image with `Zoom In`; `extra` is merged into the dialect's body (v1: into
- * `params`). Returns the HTTP status and the task id (when accepted) or the body.
+ * `params`); `webhookUrl` goes where the dialect takes it. Returns the HTTP status and the task id (when accepted) or the body.
  */
 export async function submitIn(
   dialect: DialectName,
   baseUrl: string,
   image: string,
   extra: Record<string, unknown> = {},
+  webhookUrl?: string,
 ): Promise<{ status: number; id?: string; body: any }> {
   let res;
   if (dialect === 'reseller') {
-    res = await postJson(`${baseUrl}/higgsfield/generate`, { model: 'lite', motion_id: 'Zoom In', prompt: 'p', image: [image], ...extra }, HEADERS);
+    const body = { model: 'lite', motion_id: 'Zoom In', prompt: 'p', image: [image], ...extra, ...(webhookUrl && { callback_url: webhookUrl }) };
+    res = await postJson(`${baseUrl}/higgsfield/generate`, body, HEADERS);
     return { status: res.status, body: res.body, ...(res.status === 200 && { id: res.body.id }) };
   }
   if (dialect === 'v1') {
     const params = { model: 'dop-lite', prompt: 'p', input_images: [{ type: 'image_url', image_url: image }], motions: [{ id: 'Zoom In' }], ...extra };
-    res = await postJson(`${baseUrl}/v1/image2video/dop`, { params }, HEADERS);
+    res = await postJson(`${baseUrl}/v1/image2video/dop`, { params, ...(webhookUrl && { webhook: { url: webhookUrl, secret: 'hook-secret' } }) }, HEADERS);
     return { status: res.status, body: res.body, ...(res.status === 200 && { id: res.body.id }) };
   }
-  res = await postJson(`${baseUrl}/higgsfield-ai/dop/lite`, { image_url: image, prompt: 'p', motion_id: 'Zoom In', ...extra }, HEADERS);
+  const query = webhookUrl ? `?hf_webhook=${encodeURIComponent(webhookUrl)}` : '';
+  res = await postJson(`${baseUrl}/higgsfield-ai/dop/lite${query}`, { image_url: image, prompt: 'p', motion_id: 'Zoom In', ...extra }, HEADERS);
   return { status: res.status, body: res.body, ...(res.status === 200 && { id: res.body.request_id }) };
 }
 
