@@ -16,7 +16,6 @@ import type { Config } from '../config.js';
 import type { MediaStore, TaskQueue, TaskStore, WebhookOutbox } from '../core/ports.js';
 import { BullmqTaskQueue } from './bullmq/bullmq-task-queue.js';
 import { FsMediaStore } from './fs/fs-media-store.js';
-import { S3MediaStore } from './s3/s3-media-store.js';
 import { openPgPool } from './postgres/open-pool.js';
 import { PgTaskStore } from './postgres/pg-task-store.js';
 import { PgWebhookOutbox } from './postgres/pg-webhook-outbox.js';
@@ -117,7 +116,7 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
       return outbox;
     };
 
-    const media = mediaFromConfig(config);
+    const media = await mediaFromConfig(config);
     if (media.close) closers.push(() => media.close?.());
 
     return {
@@ -135,10 +134,14 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
   }
 }
 
-/** The media store of the configuration: a folder, or an S3-compatible bucket. */
-export function mediaFromConfig(config: Config): MediaStore {
+/**
+ * The media store of the configuration: a folder, or an S3-compatible bucket. The AWS SDK
+ * is imported only for the bucket (it takes a good half second to load).
+ */
+export async function mediaFromConfig(config: Config): Promise<MediaStore> {
   const m = config.media;
   if (m.kind === 'fs') return new FsMediaStore(config.mediaDir);
+  const { S3MediaStore } = await import('./s3/s3-media-store.js');
   return new S3MediaStore({
     bucket: m.bucket,
     prefix: m.prefix,
