@@ -63,6 +63,8 @@ export interface HiggsfieldConfig {
   resultMaxBytes: number;
   /** Wall-clock cap on one call to the cloud (submit, status, upload) and on one result download. */
   requestTimeoutMs: number;
+  /** First status-poll delay; it grows ×1.5 per poll (with ±20 % jitter) up to 5× this. */
+  pollMs: number;
 }
 
 export type StoreConfig =
@@ -220,6 +222,7 @@ function loadHiggsfield(env: Env): HiggsfieldConfig | undefined {
     baseUrl: base.toString().replace(/\/+$/, ''),
     resultMaxBytes: int(env, 'HIGGSFIELD_RESULT_MAX_BYTES', 512 * 1024 * 1024, 1024, 8 * 1024 * 1024 * 1024),
     requestTimeoutMs: int(env, 'HIGGSFIELD_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    pollMs: int(env, 'HIGGSFIELD_POLL_MS', 2000, 10, 60_000),
   };
 }
 

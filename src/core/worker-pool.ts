@@ -157,7 +157,7 @@ export class WorkerPool {
       const done = await this.finish(
         task.id,
         lease,
-        { status: 'completed', results, resolved: output.resolved, progress: 1 },
+        { status: 'completed', results, resolved: { ...output.resolved, engine: output.resolved.engine ?? this.deps.engine.name }, progress: 1 },
         ['in_progress'],
       );
       this.deps.onRenderFinished?.(done ? 'completed' : 'canceled', (performance.now() - startedAt) / 1000);
