@@ -143,7 +143,15 @@ export async function buildApp(
         await sharp(await makeSampleImage()).resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: 'cover' }).webp({ quality: 80 }).toFile(outPath);
       },
     },
-    engine,
+    // Animated previews are drawn by the local engine; a motion relayed to the cloud gets the still.
+    {
+      name: engine.name,
+      canRender: (name) =>
+        engine.engineFor && engine.engineFor([name]) !== 'local'
+          ? { renderable: false, reason: 'rendered by the cloud; no local preview', engines: [] }
+          : engine.canRender(name),
+      render: (job, context) => engine.render(job, context),
+    },
     catalogue,
   );
   const server = await buildServer(

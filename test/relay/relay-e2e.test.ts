@@ -45,6 +45,8 @@ describe('relay to the Higgsfield cloud (fake platform)', () => {
     assert.equal(fire.renderable, true);
     assert.deepEqual(fire.renderable_by, ['higgsfield']);
     assert.deepEqual(dolly.renderable_by, ['local']);
+    assert.equal(fire.media.type, 'image', 'a relayed motion has no locally drawn animated preview');
+    assert.equal(dolly.media.type, 'animated');
     assert.ok(body.every((m: { renderable: boolean }) => m.renderable), 'every catalogue motion renders here now');
   });
 
