@@ -274,7 +274,8 @@ export class TaskService {
     // The task is durable now. If enqueueing fails, the reconciler re-enqueues it
     // (see WorkerPool.reconcile), so the client still gets its id — never a 5xx for a
     // task that exists (the official SDK re-submits on any error).
-    await queue.enqueue(task.id).catch(() => undefined);
+    const lane = this.deps.engine.laneFor?.(motions.map((m) => m.name));
+    await queue.enqueue(task.id, lane && lane !== 'render' ? { lane } : undefined).catch(() => undefined);
     return task;
   }
 
@@ -316,8 +317,17 @@ export class TaskService {
   async cancel(ownerKeyId: string, id: string, options: { allowRunning?: boolean } = {}): Promise<{ task: Task; canceled: boolean }> {
     const task = await this.get(ownerKeyId, id);
     const from = options.allowRunning ? (['queued', 'in_progress'] as const) : (['queued'] as const);
-    const updated = await this.deps.store.update(id, { status: 'canceled', finishedAt: this.now() }, from);
-    if (!updated) return { task: (await this.deps.store.get(id)) ?? task, canceled: false };
+    let updated = await this.deps.store.update(id, { status: 'canceled', finishedAt: this.now() }, from);
+    if (!updated) {
+      const current = (await this.deps.store.get(id)) ?? task;
+      // A relayed task is in progress here while it may still wait in the cloud's queue:
+      // canceling it there (refunded upstream) cancels it here; once the cloud started, no.
+      if (current.status === 'in_progress' && current.upstream?.requestId && this.deps.engine.cancelUpstream) {
+        const upstreamCanceled = await this.deps.engine.cancelUpstream(current).catch(() => false);
+        if (upstreamCanceled) updated = await this.deps.store.update(id, { status: 'canceled', finishedAt: this.now() }, ['in_progress']);
+      }
+      if (!updated) return { task: (await this.deps.store.get(id)) ?? current, canceled: false };
+    }
     if (task.status === 'queued') await this.deps.queue.remove(id).catch(() => undefined);
     this.deps.onTerminal?.(updated);
     return { task: updated, canceled: true };

@@ -89,6 +89,10 @@ export interface RenderResolved {
   enhancedPrompt?: string;
   /** Resolved prompt modifiers (speed, intensity, direction...). */
   modifiers?: Record<string, unknown>;
+  /** Which engine rendered the task (`local`, `higgsfield`); absent on tasks older than routing. */
+  engine?: string;
+  /** For a relayed task: what was asked of the cloud (endpoint, its motion ids). */
+  upstream?: { endpoint: string; requestId: string; motions: { id: string; strength: number }[] };
 }
 
 /** A stored file: the key is unguessable and doubles as its URL path. */
@@ -121,6 +125,25 @@ export interface WebhookTarget {
   baseUrl?: string;
 }
 
+/**
+ * A request this task placed on a paid upstream (the Higgsfield cloud). It is written
+ * durably *before* the submit is sent (`submitting`) and again as soon as the answer names
+ * the upstream's id (`accepted`), so a worker that takes the task over after a crash
+ * resumes polling that request instead of buying the video again, and a submit whose
+ * answer was never recorded is known to be uncertain rather than silently re-sent.
+ */
+export interface UpstreamRequest {
+  /** Engine that placed it, e.g. `higgsfield`. */
+  engine: string;
+  /** `submitting`: sent or about to be, answer not recorded; `accepted`: `requestId` is known. */
+  state: 'submitting' | 'accepted';
+  /** The model path it was sent to, e.g. `/higgsfield-ai/dop/lite`. */
+  endpoint: string;
+  requestId?: string;
+  /** Epoch ms when the submit was (about to be) sent. */
+  submittedAt: number;
+}
+
 export interface Task {
   id: string;
   /** The single job of the job-set (DoP makes one video per request). */
@@ -144,6 +167,8 @@ export interface Task {
    * Idempotency-Key with a different request is refused instead of answered with this task.
    */
   requestFingerprint?: string;
+  /** The upstream request of a relayed task (see {@link UpstreamRequest}). */
+  upstream?: UpstreamRequest;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;

@@ -20,6 +20,7 @@ export function presentMotion(motion: CatalogueMotion, ctx: Pick<HttpContext, 'e
     description: motion.description,
     start_end_frame: motion.startEndFrame,
     renderable: verdict.renderable,
-    renderable_by: verdict.renderable ? [ctx.engine.name] : verdict.engines,
+    // The engine that would render it here (routing), not the router's own name.
+    renderable_by: verdict.renderable ? [ctx.engine.engineFor?.([motion.name]) ?? ctx.engine.name] : verdict.engines,
   };
 }

@@ -58,6 +58,7 @@ export function presentFeed(task: Task, base: string) {
       fps: r?.fps ?? p.fps ?? null,
       ...(r?.enhancedPrompt !== undefined && { enhanced_prompt: r.enhancedPrompt }),
       ...(r?.modifiers !== undefined && { modifiers: r.modifiers }),
+      ...(r?.engine !== undefined && { engine: r.engine }),
     },
     jobs: [
       {

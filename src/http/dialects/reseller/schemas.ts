@@ -91,6 +91,7 @@ export const FeedResponse = Type.Object({
       fps: Type.Union([Type.Integer(), Type.Null()]),
       enhanced_prompt: Type.Optional(Type.String()),
       modifiers: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      engine: Type.Optional(Type.String({ description: 'Which engine rendered it: local or higgsfield (once known)' })),
     },
     { additionalProperties: true },
   ),
