@@ -4,6 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { MediaRef, ModelTier, RenderResolved, Task, TaskStatus } from './task.js';
+import type { CameraPathSpec, CameraRequest } from './camera-request.js';
 
 /** Fields a store update may change. */
 export type TaskPatch = Partial<
@@ -103,6 +104,8 @@ export interface RenderJob {
   fps?: number;
   /** Encoded image bytes (JPEG/PNG/WebP...): image[0] start, image[1] optional end. */
   images: Buffer[];
+  /** Numeric camera control, keyframed path, focus and loop, already checked. */
+  camera?: CameraRequest;
 }
 
 export interface RenderOutput {
@@ -127,6 +130,18 @@ export interface Engine {
   readonly name: string;
   /** Whether this engine can render a catalogue motion (by canonical name). */
   canRender(motionName: string): Renderability;
+  /**
+   * Whether `loop: true` makes sense for a motion, with the reason when not; `ownPath`:
+   * a keyframed path replaces the motion's movement. Engines without it render no loops
+   * (the task core refuses `loop` for them).
+   */
+  canLoop?(motionName: string, options?: { ownPath?: boolean }): { loopable: true } | { loopable: false; reason: string };
+  /**
+   * A motion's camera path in the `camera_path` format (see camera-request.ts) for the
+   * default clip, so a client can start from a preset and edit it; undefined when the
+   * engine has no path for it (effects, relayed engines).
+   */
+  presetPath?(motionName: string): CameraPathSpec | undefined;
   /** Renders a job to MP4s and a poster; rejects with an AppError on bad input. */
   render(job: RenderJob, context: RenderContext): Promise<RenderOutput>;
   /**

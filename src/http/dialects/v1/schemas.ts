@@ -6,6 +6,7 @@
 import { Type, type Static } from 'typebox';
 import { TASK_STATUSES } from '../../../core/task.js';
 import { V1_MODELS } from '../platform/tiers.js';
+import { cameraFields } from '../../camera-schemas.js';
 
 const StringEnum = <T extends readonly string[]>(values: T, description?: string) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description && { description }) });
@@ -33,6 +34,7 @@ export const DopParams = Type.Object({
   height: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
   duration: Type.Optional(Type.Number({ minimum: 2, maximum: 10 })),
   fps: Type.Optional(Type.Integer({ minimum: 12, maximum: 60 })),
+  ...cameraFields(),
 });
 export type DopParams = Static<typeof DopParams>;
 
