@@ -270,14 +270,24 @@ export class CameraPanel {
       const [lx, ly] = lean(v);
       return [cx + lx + v.dx * coverW, cy + ly + v.dy * coverH];
     };
-    // The path of the frame's centre.
-    ctx.strokeStyle = 'rgba(255, 210, 0, 0.9)';
-    ctx.lineWidth = 1.5;
-    ctx.setLineDash([4, 3]);
+    // The path of the frame's centre (dark under yellow, to show on any picture), from a dot.
+    const trace = (): void => {
+      ctx.beginPath();
+      views.forEach((v, i) => (i === 0 ? ctx.moveTo(...centre(v)) : ctx.lineTo(...centre(v))));
+      ctx.stroke();
+    };
+    ctx.lineJoin = 'round';
+    ctx.strokeStyle = 'rgba(0, 0, 0, 0.6)';
+    ctx.lineWidth = 4;
+    trace();
+    ctx.strokeStyle = '#ffd200';
+    ctx.lineWidth = 2;
+    trace();
+    const [sx, sy] = centre(views[0]!);
+    ctx.fillStyle = '#ffd200';
     ctx.beginPath();
-    views.forEach((v, i) => (i === 0 ? ctx.moveTo(...centre(v)) : ctx.lineTo(...centre(v))));
-    ctx.stroke();
-    ctx.setLineDash([]);
+    ctx.arc(sx, sy, 3.5, 0, 2 * Math.PI);
+    ctx.fill();
     // The frame now (the preview loops over the clip's duration).
     const period = Math.max(1, this.els.duration()) * 1000;
     const u = ((performance.now() - this.started) % period) / period;
@@ -296,15 +306,18 @@ export class CameraPanel {
     if (this.focusPoint) {
       const px = box.x + this.focusPoint.x * box.w;
       const py = box.y + this.focusPoint.y * box.h;
-      ctx.strokeStyle = '#fff';
-      ctx.lineWidth = 2;
-      ctx.beginPath();
-      ctx.arc(px, py, 7, 0, 2 * Math.PI);
-      ctx.moveTo(px - 12, py);
-      ctx.lineTo(px + 12, py);
-      ctx.moveTo(px, py - 12);
-      ctx.lineTo(px, py + 12);
-      ctx.stroke();
+      // White over black, so it shows on a white wall and on a night sky alike.
+      for (const [style, width] of [['rgba(0, 0, 0, 0.75)', 4], ['#fff', 2]] as const) {
+        ctx.strokeStyle = style;
+        ctx.lineWidth = width;
+        ctx.beginPath();
+        ctx.arc(px, py, 7, 0, 2 * Math.PI);
+        ctx.moveTo(px - 12, py);
+        ctx.lineTo(px + 12, py);
+        ctx.moveTo(px, py - 12);
+        ctx.lineTo(px, py + 12);
+        ctx.stroke();
+      }
     }
   }
 }
