@@ -66,7 +66,7 @@ function findInPicture(frame: Uint8Array, pic: Uint8Array, pw: number, ph: numbe
     }
   };
   const range = (from: number, to: number, step: number): number[] => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step);
-  search(range(0.9, 1.8, 0.01), range(-70, 70, 1));
+  search(range(0.9, 1.8, 0.01), range(-130, 130, 1));
   const coarse = best;
   search(range(coarse.z - 0.01, coarse.z + 0.01, 0.0005), range(coarse.dx - 1, coarse.dx + 1, 0.05));
   return { zoom: best.z, dx: best.dx };
@@ -166,6 +166,18 @@ describe('camera control, measured from frames', () => {
     within(b.zoom / a.zoom, 1.45, 0.01, 'the preset still zooms ×1.45');
     // The view centre travelled f·2·tan 3° frame widths across the picture (picture px at zoom 1).
     within(b.dx - a.dx, FOCAL * W * 2 * tan(3), 0.03, 'and the pan turns the view right (picture px)', PX);
+  });
+
+  it('focus: a zoom converges on the chosen point (the view leans to it as far as the picture allows)', async () => {
+    const focus = { x: 0.25, y: 0.5 };
+    const { video } = await render(wide, { focus }, { motion: 'Zoom In' });
+    const [a, b] = [findInPicture(video.frames[0]!, wideGrey, 480, 180), findInPicture(video.frames[video.frames.length - 1]!, wideGrey, 480, 180)];
+    const target = (focus.x - 0.5) * 480;
+    // Where the point sits in the frame, from the frame's centre (frame px).
+    const offCentre = (m: { zoom: number; dx: number }): number => (target - m.dx) * m.zoom;
+    measured.push(`focus at x=0.25: view centre ${a.dx.toFixed(1)} → ${b.dx.toFixed(1)} picture px; point ${offCentre(a).toFixed(1)} → ${offCentre(b).toFixed(1)} px from the frame centre`);
+    assert.ok(b.dx < a.dx && a.dx < -40, `the view leans left toward the point and further as it zooms (${a.dx.toFixed(1)} → ${b.dx.toFixed(1)})`);
+    assert.ok(Math.abs(offCentre(b)) < 0.1 * W, `the point ends near the frame centre (${offCentre(b).toFixed(1)} px off)`);
   });
 
   it('a keyframed path is where its keyframes say at their times', async () => {
