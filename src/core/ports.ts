@@ -98,14 +98,14 @@ export interface RenderJob {
   prompt: string;
   enhancePrompt: boolean;
   seed: number;
+  /** Numeric camera control, keyframed path, focus and loop, already checked. */
+  camera?: CameraRequest;
   width?: number;
   height?: number;
   duration?: number;
   fps?: number;
   /** Encoded image bytes (JPEG/PNG/WebP...): image[0] start, image[1] optional end. */
   images: Buffer[];
-  /** Numeric camera control, keyframed path, focus and loop, already checked. */
-  camera?: CameraRequest;
 }
 
 export interface RenderOutput {

@@ -89,10 +89,6 @@ export interface RenderResolved {
   fps: number;
   frames: number;
   duration: number;
-  /** The engine's reading of the prompt when enhance_prompt is on. */
-  enhancedPrompt?: string;
-  /** Resolved prompt modifiers (speed, intensity, direction...). */
-  modifiers?: Record<string, unknown>;
   /**
    * The whole camera move as rendered, in the `camera_path` input format: sent back as
    * `camera_path` (same size, duration, fps and loop) it renders the same frames.
@@ -101,6 +97,10 @@ export interface RenderResolved {
   /** The point the move aimed at (normalised; the client's `focus` or the estimated one). */
   focus?: { x: number; y: number };
   loop?: boolean;
+  /** The engine's reading of the prompt when enhance_prompt is on. */
+  enhancedPrompt?: string;
+  /** Resolved prompt modifiers (speed, intensity, direction...). */
+  modifiers?: Record<string, unknown>;
 }
 
 /** A stored file: the key is unguessable and doubles as its URL path. */
