@@ -2,9 +2,9 @@
  * Ports of the task core. Adapters (SQLite/Postgres store, embedded/BullMQ queue,
  * filesystem media, engines) implement these; the core depends on nothing else.
  */
+import type { CameraPathSpec, CameraRequest } from './camera-request.js';
 import type { Readable } from 'node:stream';
 import type { MediaRef, ModelTier, RenderResolved, Task, TaskStatus } from './task.js';
-import type { CameraPathSpec, CameraRequest } from './camera-request.js';
 
 /** Fields a store update may change. */
 export type TaskPatch = Partial<

@@ -63,9 +63,7 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
   // Face moves look for the face first: its size sets the close-up's zoom, and the zoom
   // sets the resolution the picture is decoded at. Without a face they aim at the centre
   // of interest with their default push.
-  // A focus point the client chose overrides the face and the estimated centre of interest.
-  const userFocus = job.camera?.focus;
-  const aim = userFocus ? undefined : definitions.find((d) => d.aim)?.aim;
+  const aim = definitions.find((d) => d.aim)?.aim;
   const face = aim ? await findFace(images[0]!, aim, options.maxImagePixels).catch(() => undefined) : undefined;
   const motions: PathMotion[] = definitions.map((definition, i) => {
     const closeUp = face && definition.closeUp;
@@ -103,6 +101,9 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
   const focus = thumbs.map((t) => estimateSaliency(t.data, t.width, t.height));
   // Face moves aim the first picture at the face when one was found.
   if (face) focus[0] = face;
+  // A focus point the client chose is where the move aims, over the face and the estimate
+  // (a face move still sizes its close-up by the face it found).
+  const userFocus = job.camera?.focus;
   if (userFocus) focus[0] = { x: userFocus.x, y: userFocus.y };
   const plan = planFor(focus.map((f, i) => geometry(i, f)), scenes?.map((s) => s.layout));
   const layers = scenes ? await buildSceneSources(sources, scenes) : sources;

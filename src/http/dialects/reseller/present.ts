@@ -75,9 +75,9 @@ export function presentFeed(task: Task, base: string) {
       height: r?.height ?? p.height ?? null,
       duration: r?.duration ?? p.duration ?? null,
       fps: r?.fps ?? p.fps ?? null,
+      ...presentCameraParams(task),
       ...(r?.enhancedPrompt !== undefined && { enhanced_prompt: r.enhancedPrompt }),
       ...(r?.modifiers !== undefined && { modifiers: r.modifiers }),
-      ...presentCameraParams(task),
     },
     jobs: [
       {

@@ -39,9 +39,9 @@ export const GenerateBody = Type.Object(
       Type.String({ minLength: 1, description: 'http(s) URL, data:image/...;base64, URI, or bare base64.' }),
       { minItems: 1, maxItems: 2, description: 'image[0] is the start frame; image[1] (optional) the end frame.' },
     ),
+    ...cameraFields(),
     duration: Type.Optional(Type.Number({ minimum: 2, maximum: 10, description: 'Extension: clip length in seconds (default 5).' })),
     fps: Type.Optional(Type.Integer({ minimum: 12, maximum: 60, description: 'Extension: frames per second (default 24).' })),
-    ...cameraFields(),
     callback_url: Type.Optional(
       Type.String({
         minLength: 1,
@@ -95,13 +95,13 @@ export const FeedResponse = Type.Object({
       height: Type.Union([Type.Integer(), Type.Null()]),
       duration: Type.Union([Type.Number(), Type.Null()]),
       fps: Type.Union([Type.Integer(), Type.Null()]),
-      enhanced_prompt: Type.Optional(Type.String()),
-      modifiers: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       camera_path: Type.Optional(
         Type.Union([CameraPathSchema, Type.Null()], { description: 'Extension: the whole move as rendered (null until the render started); send it back as camera_path to re-render.' }),
       ),
       focus: Type.Optional(Type.Union([FocusSchema, Type.Null()])),
       loop: Type.Optional(Type.Boolean()),
+      enhanced_prompt: Type.Optional(Type.String()),
+      modifiers: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     },
     { additionalProperties: true },
   ),

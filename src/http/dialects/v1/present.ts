@@ -34,10 +34,10 @@ export function presentJobSet(task: Task, base: string) {
       input_images: imageRef(0),
       ...(end && { input_images_end: end }),
       enhance_prompt: p.enhancePrompt,
+      ...presentCameraParams(task),
       ...(p.checkNsfw !== undefined && { check_nsfw: p.checkNsfw }),
       ...(task.resolved && { width: task.resolved.width, height: task.resolved.height, duration: task.resolved.duration, fps: task.resolved.fps }),
       ...(task.resolved?.enhancedPrompt !== undefined && { enhanced_prompt: task.resolved.enhancedPrompt }),
-      ...presentCameraParams(task),
     },
   };
 }

@@ -4,9 +4,9 @@
  * server the SDK was written against does.
  */
 import { Type, type Static } from 'typebox';
+import { cameraFields } from '../../camera-schemas.js';
 import { TASK_STATUSES } from '../../../core/task.js';
 import { V1_MODELS } from '../platform/tiers.js';
-import { cameraFields } from '../../camera-schemas.js';
 
 const StringEnum = <T extends readonly string[]>(values: T, description?: string) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description && { description }) });

@@ -4,9 +4,9 @@
  * are ignored.
  */
 import { Type, type Static } from 'typebox';
+import { cameraFields } from '../../camera-schemas.js';
 import { TASK_STATUSES } from '../../../core/task.js';
 import { MotionInput } from '../v1/schemas.js';
-import { cameraFields } from '../../camera-schemas.js';
 
 export const DopV2Body = Type.Object({
   image_url: Type.String({ minLength: 1, description: 'Start frame: http(s) URL, data URI or base64' }),
