@@ -2,6 +2,7 @@
  * Ports of the task core. Adapters (SQLite/Postgres store, embedded/BullMQ queue,
  * filesystem media, engines) implement these; the core depends on nothing else.
  */
+import type { CameraPathSpec, CameraRequest } from './camera-request.js';
 import type { Readable } from 'node:stream';
 import type { MediaRef, ModelTier, RenderResolved, Task, TaskStatus, UpstreamRequest } from './task.js';
 
@@ -109,6 +110,8 @@ export interface RenderJob {
   prompt: string;
   enhancePrompt: boolean;
   seed: number;
+  /** Numeric camera control, keyframed path, focus and loop, already checked. */
+  camera?: CameraRequest;
   width?: number;
   height?: number;
   duration?: number;
@@ -149,6 +152,18 @@ export interface Engine {
   readonly name: string;
   /** Whether this engine can render a catalogue motion (by canonical name). */
   canRender(motionName: string): Renderability;
+  /**
+   * Whether `loop: true` makes sense for a motion, with the reason when not; `ownPath`:
+   * a keyframed path replaces the motion's movement. Engines without it render no loops
+   * (the task core refuses `loop` for them).
+   */
+  canLoop?(motionName: string, options?: { ownPath?: boolean }): { loopable: true } | { loopable: false; reason: string };
+  /**
+   * A motion's camera path in the `camera_path` format (see camera-request.ts) for the
+   * default clip, so a client can start from a preset and edit it; undefined when the
+   * engine has no path for it (effects, relayed engines).
+   */
+  presetPath?(motionName: string): CameraPathSpec | undefined;
   /** Renders a job to MP4s and a poster; rejects with an AppError on bad input. */
   render(job: RenderJob, context: RenderContext): Promise<RenderOutput>;
   /**

@@ -3,6 +3,8 @@
  * Pure data and pure functions; this module imports no adapter.
  */
 
+import type { CameraPathSpec, CameraRequest } from './camera-request.js';
+
 /** Higgsfield's own status vocabulary; no dialect may emit anything else. */
 export const TASK_STATUSES = ['queued', 'in_progress', 'completed', 'failed', 'nsfw', 'canceled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -76,6 +78,8 @@ export interface TaskParams {
   /** image[0] is the start frame, image[1] (optional) the end frame. */
   images: InputImage[];
   checkNsfw?: boolean;
+  /** Numeric camera control, keyframed path, focus point, loop (extensions; see camera-request.ts). */
+  camera?: CameraRequest;
 }
 
 /** What the engine actually did with the params, recorded once it knows. */
@@ -85,6 +89,14 @@ export interface RenderResolved {
   fps: number;
   frames: number;
   duration: number;
+  /**
+   * The whole camera move as rendered, in the `camera_path` input format: sent back as
+   * `camera_path` (same size, duration, fps and loop) it renders the same frames.
+   */
+  cameraPath?: CameraPathSpec;
+  /** The point the move aimed at (normalised; the client's `focus` or the estimated one). */
+  focus?: { x: number; y: number };
+  loop?: boolean;
   /** The engine's reading of the prompt when enhance_prompt is on. */
   enhancedPrompt?: string;
   /** Resolved prompt modifiers (speed, intensity, direction...). */

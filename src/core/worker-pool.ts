@@ -197,6 +197,7 @@ export class WorkerPool {
         ...(p.height !== undefined && { height: p.height }),
         ...(p.duration !== undefined && { duration: p.duration }),
         ...(p.fps !== undefined && { fps: p.fps }),
+        ...(p.camera !== undefined && { camera: p.camera }),
       },
       {
         workDir,
