@@ -164,6 +164,12 @@ export interface Engine {
    * engine has no path for it (effects, relayed engines).
    */
   presetPath?(motionName: string): CameraPathSpec | undefined;
+  /**
+   * Whether this engine renders numeric camera control (`camera`, `camera_path`, `focus`,
+   * `loop`) for a task with these motions. Engines without it take none: the task core
+   * refuses the fields rather than let them be dropped silently.
+   */
+  controlsCamera?(motionNames: readonly string[]): boolean;
   /** Renders a job to MP4s and a poster; rejects with an AppError on bad input. */
   render(job: RenderJob, context: RenderContext): Promise<RenderOutput>;
   /**

@@ -4,6 +4,7 @@
  * the task waits in. Depends only on the Engine port, so the core stays adapter-free.
  */
 import type { Engine, EngineHealth, QueueLane, Renderability, RenderContext, RenderJob, RenderOutput } from './ports.js';
+import type { CameraPathSpec } from './camera-request.js';
 import type { Task } from './task.js';
 
 /**
@@ -43,6 +44,21 @@ export class RoutingEngine implements Engine {
       }
     }
     return this.#cloud.canRender(motionName);
+  }
+
+  // Loops, preset paths and camera control belong to the engine the motion is routed to:
+  // the cloud takes none of them, so a routed-away motion reports none.
+  canLoop(motionName: string, options?: { ownPath?: boolean }): { loopable: true } | { loopable: false; reason: string } {
+    const engine = this.pick([motionName]);
+    return engine.canLoop?.(motionName, options) ?? { loopable: false, reason: `the ${engine.name} engine renders no loops` };
+  }
+
+  presetPath(motionName: string): CameraPathSpec | undefined {
+    return this.pick([motionName]).presetPath?.(motionName);
+  }
+
+  controlsCamera(motionNames: readonly string[]): boolean {
+    return this.pick(motionNames).controlsCamera?.(motionNames) ?? false;
   }
 
   laneFor(motionNames: readonly string[]): QueueLane {

@@ -214,6 +214,15 @@ export class TaskService {
   private checkCamera(camera: CameraRequest, request: SubmitRequest, motions: MotionRef[]): void {
     const fields = request.cameraFields ?? { prefix: '', camera: 'camera' };
     checkCameraRequest(camera, fields.prefix, { camera: fields.camera });
+    const names = motions.map((m) => m.name);
+    if (!(this.deps.engine.controlsCamera?.(names) ?? false)) {
+      const field = `${fields.prefix}${camera.camera ? fields.camera : camera.cameraPath ? 'camera_path' : camera.focus ? 'focus' : 'loop'}`;
+      throw new AppError(
+        'invalid_request',
+        `${field}: camera control is rendered by the local engine only, and ${names.map((n) => `"${n}"`).join(', ')} goes to the ${this.deps.engine.engineFor?.(names) ?? this.deps.engine.name} engine`,
+        { field },
+      );
+    }
     if (!camera.loop) return;
     const field = `${fields.prefix}loop`;
     if (request.images.length > 1) {

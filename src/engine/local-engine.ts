@@ -61,6 +61,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     name: 'local',
     canRender: localRenderability,
     canLoop: loopability,
+    controlsCamera: () => true,
     presetPath: (name) => {
       const definition = findMotionDefinition(name);
       return definition && presetPathSpec(definition);

@@ -79,6 +79,18 @@ describe('relay to the Higgsfield cloud (fake platform)', () => {
     assert.equal(fake.submits.length, before);
   });
 
+  it('camera control on a relayed effect is refused naming the field, never dropped', async () => {
+    const before = fake.submits.length;
+    const axes = await generate('Set on Fire', { camera: { zoom: 3 } });
+    assert.equal(axes.status, 400, JSON.stringify(axes.body));
+    assert.equal(axes.body.error.param, 'camera');
+    assert.match(axes.body.error.message, /local engine only/);
+    const loop = await generate('Set on Fire', { loop: true });
+    assert.equal(loop.status, 400, JSON.stringify(loop.body));
+    assert.equal(loop.body.error.param, 'loop');
+    assert.equal(fake.submits.length, before);
+  });
+
   it('relayed tasks run on their own slots beside a local render', async () => {
     // A long local render holds the one local slot; the relayed task does not wait for it.
     const local = await generate('Dolly In', { width: 640, height: 384, duration: 10, fps: 24 });

@@ -12,7 +12,12 @@ function standIn(name: string, renders: (motion: string) => boolean): Engine {
   };
 }
 
-const local = standIn('local', (m) => m === 'Dolly In');
+const local: Engine = {
+  ...standIn('local', (m) => m === 'Dolly In'),
+  canLoop: () => ({ loopable: true }),
+  presetPath: () => ({ easing: 'smooth', keyframes: [{ t: 0 }, { t: 1, zoom: 1.2 }] }),
+  controlsCamera: () => true,
+};
 const cloud = standIn('higgsfield', () => true);
 
 describe('RoutingEngine', () => {
@@ -47,5 +52,17 @@ describe('RoutingEngine', () => {
     const job = { taskId: 't', model: 'lite' as const, prompt: '', enhancePrompt: false, seed: 1, images: [] };
     assert.equal((await router.render({ ...job, motions: [{ name: 'Dolly In', strength: 1 }] }, context)).resolved.engine, 'local');
     assert.equal((await router.render({ ...job, motions: [{ name: 'Set on Fire', strength: 1 }] }, context)).resolved.engine, 'higgsfield');
+  });
+
+  it('loops, preset paths and camera control follow the motion to its engine', () => {
+    const auto = new RoutingEngine(local, cloud, 'auto');
+    assert.deepEqual(auto.canLoop('Dolly In'), { loopable: true });
+    assert.ok(auto.presetPath('Dolly In'));
+    assert.equal(auto.controlsCamera(['Dolly In']), true);
+    // The cloud takes no camera control: the core refuses the fields instead of dropping them.
+    assert.equal(auto.canLoop('Set on Fire').loopable, false);
+    assert.equal(auto.presetPath('Set on Fire'), undefined);
+    assert.equal(auto.controlsCamera(['Dolly In', 'Set on Fire']), false);
+    assert.equal(new RoutingEngine(local, cloud, 'higgsfield').controlsCamera(['Dolly In']), false);
   });
 });
