@@ -31,6 +31,7 @@ import { checkWebhookUrl } from './webhooks/webhook-url.js';
 import { engineFromConfig } from './engine-from-config.js';
 import { NsfwjsClassifier, type NsfwClassifier } from './nsfw/nsfw-classifier.js';
 import { nsfwPreRenderCheck } from './nsfw/nsfw-check.js';
+import type { RelayTimings } from './adapters/higgsfield/create-higgsfield-engine.js';
 
 /** Test seams for webhook delivery timing (production uses the defaults). */
 export interface WebhookTimings {
@@ -60,7 +61,7 @@ const PREVIEW_HEIGHT = 180;
 
 export async function buildApp(
   config: Config,
-  options: { logger?: Logger; engine?: Engine; webhooks?: WebhookTimings; nsfwClassifier?: NsfwClassifier } = {},
+  options: { logger?: Logger; engine?: Engine; webhooks?: WebhookTimings; relay?: RelayTimings; nsfwClassifier?: NsfwClassifier } = {},
 ): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion' } });
   mkdirSync(config.dataDir, { recursive: true });
@@ -69,8 +70,8 @@ export async function buildApp(
     onConnectionError: (err) => logger.warn({ err }, 'lost a connection to the database or Redis; reconnecting'),
   });
   const { store, queue, media } = adapters;
-  const engine = options.engine ?? engineFromConfig(config);
   const catalogue = MotionCatalogue.load();
+  const engine = options.engine ?? engineFromConfig(config, { catalogue, logger, timings: options.relay });
   const keys = loadOrCreateKeys(config.dataDir, config.apiKeys);
   if (keys.created) {
     logger.warn(
@@ -117,7 +118,7 @@ export async function buildApp(
     ...(timings.checkDelayMs !== undefined && { webhookCheckDelayMs: timings.checkDelayMs }),
     onTerminal: (task) => webhooks.notifyTerminal(task),
   });
-  const metrics = new Metrics({ store, queue });
+  const metrics = new Metrics({ store, queue, relay: () => engine.health?.() });
   const classifier = options.nsfwClassifier ?? new NsfwjsClassifier();
   const pool = new WorkerPool({
     store,
@@ -126,6 +127,8 @@ export async function buildApp(
     engine,
     workRoot: adapters.workRoot,
     concurrency: config.workerConcurrency,
+    // Relay slots need a worker process that takes work at all (WORKERS=0 runs the API only).
+    relayConcurrency: config.higgsfield && config.workerConcurrency > 0 ? config.relayConcurrency : 0,
     maxAttempts: config.maxAttempts,
     leaseMs: config.leaseMs,
     logger,
@@ -144,7 +147,15 @@ export async function buildApp(
         await sharp(await makeSampleImage()).resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: 'cover' }).webp({ quality: 80 }).toFile(outPath);
       },
     },
-    engine,
+    // Animated previews are drawn by the local engine; a motion relayed to the cloud gets the still.
+    {
+      name: engine.name,
+      canRender: (name) =>
+        engine.engineFor && engine.engineFor([name]) !== 'local'
+          ? { renderable: false, reason: 'rendered by the cloud; no local preview', engines: [] }
+          : engine.canRender(name),
+      render: (job, context) => engine.render(job, context),
+    },
     catalogue,
   );
   const server = await buildServer(

@@ -5,6 +5,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { EngineRouting } from './core/routing-engine.js';
 
 export interface Config {
   port: number;
@@ -43,6 +44,12 @@ export interface Config {
   queue: QueueConfig;
   /** How often queued-but-unqueued tasks are re-enqueued (and how old they must be). */
   reconcileIntervalMs: number;
+  /** The Higgsfield cloud relay; undefined without credentials (effects are then refused with 422). */
+  higgsfield: HiggsfieldConfig | undefined;
+  /** Which engine renders what: see {@link EngineRouting}. */
+  engineRouting: EngineRouting;
+  /** Relayed tasks in flight at once in this process, on slots of their own beside the local renders. */
+  relayConcurrency: number;
   /** Media store: files under `mediaDir` (MEDIA=fs), or an S3-compatible bucket (MEDIA=s3). */
   media: MediaConfig;
   /** The content check on input images before rendering (see src/nsfw). */
@@ -72,6 +79,21 @@ export interface NsfwConfig {
   mode: 'off' | 'flag' | 'block';
   /** An image is explicit when its porn + hentai probability reaches this (0..1). */
   threshold: number;
+}
+
+export type { EngineRouting };
+
+export interface HiggsfieldConfig {
+  keyId: string;
+  keySecret: string;
+  /** Platform base URL without a trailing slash, e.g. https://api.higgsfield.ai */
+  baseUrl: string;
+  /** Largest result video accepted from the cloud, bytes. */
+  resultMaxBytes: number;
+  /** Wall-clock cap on one call to the cloud (submit, status, upload) and on one result download. */
+  requestTimeoutMs: number;
+  /** First status-poll delay; it grows ×1.5 per poll (with ±20 % jitter) up to 5× this. */
+  pollMs: number;
 }
 
 export type StoreConfig =
@@ -188,6 +210,51 @@ function workerCount(env: Env, fallback: number): number {
   return short;
 }
 
+/**
+ * Higgsfield credentials under the official SDK's own names: `HF_CREDENTIALS` (or `HF_KEY`)
+ * as `id:secret`, else `HF_API_KEY` + `HF_API_SECRET`. None at all: undefined.
+ */
+function loadHiggsfield(env: Env): HiggsfieldConfig | undefined {
+  const combined = env.HF_CREDENTIALS?.trim() || env.HF_KEY?.trim();
+  const key = env.HF_API_KEY?.trim();
+  const secret = env.HF_API_SECRET?.trim();
+  let keyId: string;
+  let keySecret: string;
+  if (combined) {
+    if (key || secret) throw new ConfigError('set either HF_CREDENTIALS (id:secret) or HF_API_KEY + HF_API_SECRET, not both');
+    const colon = combined.indexOf(':');
+    if (colon <= 0 || colon === combined.length - 1) throw new ConfigError('HF_CREDENTIALS must be KEY_ID:KEY_SECRET');
+    keyId = combined.slice(0, colon);
+    keySecret = combined.slice(colon + 1);
+  } else if (key || secret) {
+    if (!key || !secret) throw new ConfigError('HF_API_KEY and HF_API_SECRET must be set together');
+    keyId = key;
+    keySecret = secret;
+  } else {
+    if (env.HIGGSFIELD_BASE_URL?.trim()) throw new ConfigError('HIGGSFIELD_BASE_URL is set but no Higgsfield credentials are (HF_API_KEY + HF_API_SECRET or HF_CREDENTIALS)');
+    return undefined;
+  }
+  if (/[\s]/.test(keyId) || /[\s]/.test(keySecret)) throw new ConfigError('Higgsfield credentials must not contain whitespace');
+  const rawBase = env.HIGGSFIELD_BASE_URL?.trim() || 'https://api.higgsfield.ai';
+  let base: URL;
+  try {
+    base = new URL(rawBase);
+  } catch {
+    throw new ConfigError(`HIGGSFIELD_BASE_URL must be an absolute http(s) URL, got "${rawBase}"`);
+  }
+  if ((base.protocol !== 'http:' && base.protocol !== 'https:') || base.search || base.hash) {
+    throw new ConfigError(`HIGGSFIELD_BASE_URL must be an absolute http(s) URL without query, got "${rawBase}"`);
+  }
+  return {
+    keyId,
+    keySecret,
+    baseUrl: base.toString().replace(/\/+$/, ''),
+    resultMaxBytes: int(env, 'HIGGSFIELD_RESULT_MAX_BYTES', 512 * 1024 * 1024, 1024, 8 * 1024 * 1024 * 1024),
+    requestTimeoutMs: int(env, 'HIGGSFIELD_TIMEOUT_MS', 120_000, 100, 3_600_000),
+    pollMs: int(env, 'HIGGSFIELD_POLL_MS', 2000, 10, 60_000),
+  };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const logLevel = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
@@ -218,6 +285,7 @@ export function loadConfig(env: Env = process.env): Config {
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
     media: loadMedia(env),
     nsfw: loadNsfw(env),
+    ...relaySettings(env),
   };
 }
 
@@ -260,4 +328,14 @@ function loadNsfw(env: Env): NsfwConfig {
     }
   }
   return { mode: choice(env, 'NSFW_CHECK', ['off', 'flag', 'block'], 'off'), threshold };
+}
+
+function relaySettings(env: Env): Pick<Config, 'higgsfield' | 'engineRouting' | 'relayConcurrency'> {
+  const higgsfield = loadHiggsfield(env);
+  const engineRouting = choice(env, 'ENGINE_ROUTING', ['auto', 'local', 'higgsfield'] as const, 'auto');
+  if (engineRouting === 'higgsfield' && !higgsfield) {
+    throw new ConfigError('ENGINE_ROUTING=higgsfield needs Higgsfield credentials (HF_API_KEY + HF_API_SECRET or HF_CREDENTIALS)');
+  }
+  // The cloud caps concurrent requests per account at 4 (a 5th is refused with 400).
+  return { higgsfield, engineRouting, relayConcurrency: int(env, 'RELAY_CONCURRENCY', 4, 0, 256) };
 }

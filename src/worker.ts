@@ -11,6 +11,7 @@ import { WorkerPool } from './core/worker-pool.js';
 import { engineFromConfig } from './engine-from-config.js';
 import { NsfwjsClassifier, type NsfwClassifier } from './nsfw/nsfw-classifier.js';
 import { nsfwPreRenderCheck } from './nsfw/nsfw-check.js';
+import { MotionCatalogue } from './catalogue/motion-catalogue.js';
 
 export interface WorkerProcess {
   pool: WorkerPool;
@@ -38,7 +39,7 @@ export async function buildWorker(
   const adapters = await createAdapters(config, {
     onConnectionError: (err) => logger.warn({ err }, 'lost a connection to the database or Redis; reconnecting'),
   });
-  const engine = options.engine ?? engineFromConfig(config);
+  const engine = options.engine ?? engineFromConfig(config, { catalogue: MotionCatalogue.load(), logger });
   // With PostgreSQL the webhook outbox is shared: arm a finished task's delivery at once
   // and any API node's dispatcher sends it on its next poll. (With SQLite the API node's
   // own reconciler arms it; a worker process cannot reach that node's file.)
@@ -52,6 +53,7 @@ export async function buildWorker(
     engine,
     workRoot: adapters.workRoot,
     concurrency: config.workerConcurrency,
+    relayConcurrency: config.higgsfield ? config.relayConcurrency : 0,
     maxAttempts: config.maxAttempts,
     leaseMs: config.leaseMs,
     logger,

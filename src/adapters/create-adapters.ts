@@ -25,6 +25,7 @@ import { SqliteTaskQueue } from './sqlite/sqlite-task-queue.js';
 import { SqliteTaskStore } from './sqlite/sqlite-task-store.js';
 import { SqliteWebhookOutbox } from './sqlite/sqlite-webhook-outbox.js';
 import { clearScratch, clearScratchOfDeadProcesses } from './scratch.js';
+import { LanedTaskQueue } from './laned-task-queue.js';
 
 export interface Adapters {
   store: TaskStore;
@@ -81,14 +82,27 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
 
     let queue: TaskQueue;
     let workRoot: string;
+    // With a cloud engine configured, relayed tasks get a lane (queue) of their own.
+    const laned = config.higgsfield !== undefined;
     if (config.queue.kind === 'bullmq') {
-      queue = await BullmqTaskQueue.open({
-        redisUrl: config.queue.redisUrl,
-        queueName: config.queue.name,
-        prefix: config.queue.prefix,
-        lockDurationMs: config.leaseMs,
-        ...(options.onConnectionError && { onError: options.onConnectionError }),
-      });
+      const bullmq = config.queue;
+      const open = (queueName: string) =>
+        BullmqTaskQueue.open({
+          redisUrl: bullmq.redisUrl,
+          queueName,
+          prefix: bullmq.prefix,
+          lockDurationMs: config.leaseMs,
+          ...(options.onConnectionError && { onError: options.onConnectionError }),
+        });
+      const render = await open(bullmq.name);
+      queue = render;
+      if (laned) {
+        const relay = await open(`${bullmq.name}-relay`).catch(async (error) => {
+          await render.close();
+          throw error;
+        });
+        queue = new LanedTaskQueue({ render, relay });
+      }
       // Several worker processes may share DATA_DIR: each gets its own scratch folder, and
       // only folders of processes of this host that no longer run are cleared. A dead
       // worker's leases are not touched: BullMQ's stalled-job check returns its tasks.
@@ -96,11 +110,13 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
       await clearScratchOfDeadProcesses(join(config.dataDir, 'tmp'), hostname());
     } else {
       const embedded = new SqliteTaskQueue(sqlite());
-      queue = embedded;
+      const relay = new SqliteTaskQueue(sqlite(), { table: 'relay_jobs' });
+      queue = laned ? new LanedTaskQueue({ render: embedded, relay }) : embedded;
       workRoot = join(config.dataDir, 'tmp');
       // Embedded mode is one process: every lease left in the file, and every scratch folder
       // left on disk, belongs to a process that died (crash, kill -9).
       embedded.recoverAfterRestart();
+      relay.recoverAfterRestart();
       await clearScratch(workRoot);
     }
     closers.push(() => queue.close());

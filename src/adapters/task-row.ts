@@ -21,6 +21,7 @@ export interface TaskRow<T extends number | string> {
   webhook: string | null;
   idempotency_key: string | null;
   request_fingerprint: string | null;
+  upstream: string | null;
   created_at: T;
   updated_at: T;
   started_at: T | null;
@@ -35,6 +36,7 @@ export const PATCH_COLUMNS = {
   resolved: { column: 'resolved', json: true, nullable: true },
   results: { column: 'results', json: true, nullable: true },
   error: { column: 'error', json: true, nullable: true },
+  upstream: { column: 'upstream', json: true, nullable: true },
   startedAt: { column: 'started_at', json: false, nullable: true },
   finishedAt: { column: 'finished_at', json: false, nullable: true },
 } as const satisfies Record<keyof TaskPatch, { column: string; json: boolean; nullable: boolean }>;
@@ -60,6 +62,7 @@ export function taskToRow<T extends number | string>(task: Task, time: (ms: numb
     webhook: json(task.webhook),
     idempotency_key: task.idempotencyKey ?? null,
     request_fingerprint: task.requestFingerprint ?? null,
+    upstream: json(task.upstream),
     created_at: time(task.createdAt),
     updated_at: time(task.updatedAt),
     started_at: task.startedAt === undefined ? null : time(task.startedAt),
@@ -87,6 +90,7 @@ export function taskFromRow(row: TaskRow<number | string>): Task {
   if (row.webhook !== null) task.webhook = JSON.parse(row.webhook) as Task['webhook'];
   if (row.idempotency_key !== null) task.idempotencyKey = row.idempotency_key;
   if (row.request_fingerprint !== null) task.requestFingerprint = row.request_fingerprint;
+  if (row.upstream !== null && row.upstream !== undefined) task.upstream = JSON.parse(row.upstream) as Task['upstream'];
   if (row.started_at !== null) task.startedAt = Number(row.started_at);
   if (row.finished_at !== null) task.finishedAt = Number(row.finished_at);
   return task;

@@ -46,6 +46,8 @@ export class MotionCatalogue {
   private readonly bySlug = new Map<string, CatalogueMotion>();
   /** One record per name: the platform API id (one per name) when known. */
   private readonly canonicalBySlug = new Map<string, CatalogueMotion>();
+  /** Slug → the id the platform API (`/v1/motions`, DoP's `motions[].id`) knows the name by. */
+  private readonly platformIdBySlug = new Map<string, string>();
 
   constructor(raw: RawMotion[]) {
     const motions = raw.map(
@@ -61,6 +63,11 @@ export class MotionCatalogue {
         source: r.source.startsWith('higgsfield.ai/') ? 'web' : 'platform',
       }),
     );
+    for (const r of raw) {
+      // Only ids read from the platform API's own listing; web ids (and ids seen only in
+      // web clients) are not accepted by `POST /higgsfield-ai/dop/*`.
+      if (/platform API/i.test(r.source) && !this.platformIdBySlug.has(slugify(r.name))) this.platformIdBySlug.set(slugify(r.name), r.id);
+    }
     motions.sort(compareListingOrder);
     this.motions = motions;
     for (const m of motions) {
@@ -81,6 +88,20 @@ export class MotionCatalogue {
     const key = idOrName.trim();
     if (key === '') return undefined;
     return this.byId.get(key.toLowerCase()) ?? this.canonicalBySlug.get(slugify(key));
+  }
+
+  /**
+   * The platform API motion id(s) for a name: its own id, or — for a combined name ("Crash
+   * Zoom In + Face Punch", a web mix with no platform id) — the ids of its parts, in order.
+   * Undefined when any part has none.
+   */
+  platformIds(name: string): string[] | undefined {
+    const own = this.platformIdBySlug.get(slugify(name));
+    if (own) return [own];
+    const parts = name.split('+').map((part) => part.trim());
+    if (parts.length < 2) return undefined;
+    const ids = parts.map((part) => this.platformIdBySlug.get(slugify(part)));
+    return ids.every((id): id is string => id !== undefined) ? ids : undefined;
   }
 
   /** The canonical record of each distinct name (one per name), in listing order. */

@@ -32,6 +32,25 @@ export const ERROR_CATALOGUE = {
   canceled: { status: 409, retryable: false },
   attempts_exhausted: { status: 500, retryable: false },
   internal: { status: 500, retryable: true },
+  // A relayed task's upstream (the Higgsfield cloud) and what it answered.
+  /** The upstream refused this server's credentials (401): the operator must fix them. */
+  upstream_unauthorized: { status: 502, retryable: false },
+  /** The upstream account has not enough credits (403). */
+  upstream_credits: { status: 402, retryable: false },
+  /** The upstream rejected the request's input (400/422). */
+  upstream_rejected: { status: 422, retryable: false },
+  /** The model is blocked (423) or disabled (503) upstream: known not accepted, retried later. */
+  upstream_unavailable: { status: 503, retryable: true },
+  /** The upstream rendered and failed (`failed`, with its message). */
+  upstream_failed: { status: 502, retryable: false },
+  /** A submit's outcome is unknown (no answer, or a 5xx): not re-sent, to never buy twice. */
+  upstream_uncertain: { status: 502, retryable: false },
+  /** The upstream answered something this server cannot use (lost request, bad result). */
+  upstream_error: { status: 502, retryable: false },
+  /** The content was flagged (`nsfw`): the task ends in the `nsfw` state. */
+  content_nsfw: { status: 422, retryable: false },
+  /** The request was canceled upstream (not by this server). */
+  upstream_canceled: { status: 409, retryable: false },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

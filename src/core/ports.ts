@@ -2,12 +2,13 @@
  * Ports of the task core. Adapters (SQLite/Postgres store, embedded/BullMQ queue,
  * filesystem media, engines) implement these; the core depends on nothing else.
  */
+import type { CameraPathSpec, CameraRequest } from './camera-request.js';
 import type { Readable } from 'node:stream';
-import type { MediaRef, ModelTier, RenderResolved, Task, TaskStatus } from './task.js';
+import type { MediaRef, ModelTier, RenderResolved, Task, TaskStatus, UpstreamRequest } from './task.js';
 
 /** Fields a store update may change. */
 export type TaskPatch = Partial<
-  Pick<Task, 'status' | 'progress' | 'attempts' | 'resolved' | 'results' | 'error' | 'startedAt' | 'finishedAt'>
+  Pick<Task, 'status' | 'progress' | 'attempts' | 'resolved' | 'results' | 'error' | 'upstream' | 'startedAt' | 'finishedAt'>
 >;
 
 export interface TaskStore {
@@ -47,9 +48,18 @@ export interface TaskStore {
   close(): Promise<void>;
 }
 
+/**
+ * Which slots a task waits for: `render` (local renders, which use this machine's CPU) or
+ * `relay` (tasks a cloud engine renders, which only wait on the network and run on slots
+ * of their own). A queue built without lanes has one lane and ignores the argument.
+ */
+export type QueueLane = 'render' | 'relay';
+
 /** A claim on a queued task, valid until `leaseUntil` unless extended. */
 export interface Lease {
   taskId: string;
+  /** The lane it was claimed from (absent: `render`). */
+  lane?: QueueLane;
   workerId: string;
   /** How many times this task has been claimed, this claim included. */
   attempt: number;
@@ -57,10 +67,13 @@ export interface Lease {
 }
 
 export interface TaskQueue {
-  /** Idempotent: enqueueing a task that is already queued or leased is a no-op. */
-  enqueue(taskId: string, options?: { delayMs?: number }): Promise<void>;
-  /** Claims the next available task for `leaseMs`, or resolves undefined when none is ready. */
-  claim(workerId: string, leaseMs: number): Promise<Lease | undefined>;
+  /**
+   * Idempotent: enqueueing a task that is already queued or leased (in any lane) is a no-op.
+   * `lane` defaults to `render`.
+   */
+  enqueue(taskId: string, options?: { delayMs?: number; lane?: QueueLane }): Promise<void>;
+  /** Claims the next available task of `lane` (default `render`) for `leaseMs`, or undefined when none is ready. */
+  claim(workerId: string, leaseMs: number, lane?: QueueLane): Promise<Lease | undefined>;
   /** Extends a lease; false when it was lost (expired and re-claimed, or removed). */
   extend(lease: Lease, leaseMs: number): Promise<boolean>;
   /** Removes the task from the queue for good (finished, failed or canceled). */
@@ -70,7 +83,7 @@ export interface TaskQueue {
   /** Removes a task that was never claimed (canceled while queued). */
   remove(taskId: string): Promise<void>;
   /** Resolves when work may be available (or after `timeoutMs`), so workers need not spin. */
-  waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<void>;
+  waitForWork(timeoutMs: number, signal?: AbortSignal, lane?: QueueLane): Promise<void>;
   depth(): Promise<number>;
   close(): Promise<void>;
 }
@@ -106,12 +119,18 @@ export interface RenderJob {
   prompt: string;
   enhancePrompt: boolean;
   seed: number;
+  /** Numeric camera control, keyframed path, focus and loop, already checked. */
+  camera?: CameraRequest;
   width?: number;
   height?: number;
   duration?: number;
   fps?: number;
   /** Encoded image bytes (JPEG/PNG/WebP...): image[0] start, image[1] optional end. */
   images: Buffer[];
+  /** Content types of `images`, in order. */
+  imageTypes?: string[];
+  /** The upstream request a previous attempt recorded (a relay engine resumes it, never re-buys). */
+  upstream?: UpstreamRequest;
 }
 
 export interface RenderOutput {
@@ -128,6 +147,12 @@ export interface RenderContext {
   signal: AbortSignal;
   /** Called with 0..1, at most a few times a second. */
   onProgress: (progress: number) => void;
+  /**
+   * Durably records (or, with undefined, clears) the task's upstream request before it
+   * resolves; rejects when the task is no longer this render's (canceled, taken over).
+   * Relay engines call it before a submit is sent and as soon as its answer names the id.
+   */
+  recordUpstream?: (upstream: UpstreamRequest | undefined) => Promise<void>;
 }
 
 export type Renderability = { renderable: true } | { renderable: false; reason: string; engines: string[] };
@@ -136,6 +161,24 @@ export interface Engine {
   readonly name: string;
   /** Whether this engine can render a catalogue motion (by canonical name). */
   canRender(motionName: string): Renderability;
+  /**
+   * Whether `loop: true` makes sense for a motion, with the reason when not; `ownPath`:
+   * a keyframed path replaces the motion's movement. Engines without it render no loops
+   * (the task core refuses `loop` for them).
+   */
+  canLoop?(motionName: string, options?: { ownPath?: boolean }): { loopable: true } | { loopable: false; reason: string };
+  /**
+   * A motion's camera path in the `camera_path` format (see camera-request.ts) for the
+   * default clip, so a client can start from a preset and edit it; undefined when the
+   * engine has no path for it (effects, relayed engines).
+   */
+  presetPath?(motionName: string): CameraPathSpec | undefined;
+  /**
+   * Whether this engine renders numeric camera control (`camera`, `camera_path`, `focus`,
+   * `loop`) for a task with these motions. Engines without it take none: the task core
+   * refuses the fields rather than let them be dropped silently.
+   */
+  controlsCamera?(motionNames: readonly string[]): boolean;
   /** Renders a job to MP4s and a poster; rejects with an AppError on bad input. */
   render(job: RenderJob, context: RenderContext): Promise<RenderOutput>;
   /**
@@ -145,6 +188,35 @@ export interface Engine {
   warm?(): void;
   /** Releases what the engine keeps warm between renders (worker threads). */
   close?(): Promise<void>;
+  /** The queue lane a task with these motions waits in (absent: `render`). */
+  laneFor?(motionNames: readonly string[]): QueueLane;
+  /** The engine that would render a task with these motions (absent: this one). */
+  engineFor?(motionNames: readonly string[]): string;
+  /**
+   * Cancels a running task's upstream request while the upstream has not started it.
+   * True when the upstream accepted the cancel (the task may then be marked canceled);
+   * false when it has started (or there is no upstream request to cancel).
+   */
+  cancelUpstream?(task: Task): Promise<boolean>;
+  /** Health for /readyz and /metrics (relay engines). */
+  health?(): EngineHealth | undefined;
+}
+
+/** What a relay engine reports about itself. */
+export interface EngineHealth {
+  engine: string;
+  /** Requests placed upstream and not yet finished, in this process. */
+  inFlight: number;
+  /** Upstream HTTP errors seen, by code (`401`, `403`, `5xx`, `timeout`...). */
+  errorsByCode: Record<string, number>;
+  /** Submits refused for lack of credits. */
+  creditsRefused: number;
+  /** Submits refused by the concurrency cap (each waited and was sent again later). */
+  concurrencyWaits: number;
+  /** Whether the last call to the upstream worked (undefined before any call). */
+  lastCallOk?: boolean;
+  /** The last upstream error's message (no secrets), when the last call failed. */
+  lastError?: string;
 }
 
 /** Where a webhook delivery stands. */

@@ -7,6 +7,7 @@ import type { MotionCatalogue } from '../catalogue/motion-catalogue.js';
 import { AppError, isAppError } from './errors.js';
 import type { Engine, MediaStore, TaskQueue, TaskStore, WebhookOutbox } from './ports.js';
 import type { Dialect, InputImage, ModelTier, MotionRef, Task, WebhookTarget } from './task.js';
+import { checkCameraRequest, hasCameraControl, type CameraRequest } from './camera-request.js';
 
 /** An input image after fetching and checking (see src/inputs). */
 export interface LoadedImage {
@@ -39,6 +40,13 @@ export interface SubmitRequest {
   /** image[0] is the start frame, image[1] the optional end frame. */
   images: { value: string; field: string }[];
   checkNsfw?: boolean;
+  /** Numeric camera control, keyframed path, focus, loop (schema-checked by the dialect). */
+  camera?: CameraRequest;
+  /**
+   * How the dialect nests the camera fields in errors (`params.` for v1), and what it
+   * called the axes object (`camera`, or Kling's `camera_control.config`).
+   */
+  cameraFields?: { prefix: string; camera: string };
   webhook?: WebhookTarget;
   /** How the dialect names the webhook URL in errors: `webhook.url`, `hf_webhook`, `callback_url`. */
   webhookField?: string;
@@ -100,6 +108,7 @@ export function requestFingerprint(request: SubmitRequest): string {
     request.fps ?? null,
     request.images.map((i) => i.value),
     request.checkNsfw ?? null,
+    request.camera ?? null,
     request.webhook ? [request.webhook.url, request.webhook.secret ?? null] : null,
   ];
   return `sha256:${createHash('sha256').update(JSON.stringify(normalised)).digest('base64url')}`;
@@ -201,6 +210,37 @@ export class TaskService {
     return task;
   }
 
+  /** Camera control the schemas cannot check: keyframe order, and whether a loop is possible. */
+  private checkCamera(camera: CameraRequest, request: SubmitRequest, motions: MotionRef[]): void {
+    const fields = request.cameraFields ?? { prefix: '', camera: 'camera' };
+    checkCameraRequest(camera, fields.prefix, { camera: fields.camera });
+    const names = motions.map((m) => m.name);
+    if (!(this.deps.engine.controlsCamera?.(names) ?? false)) {
+      const field = `${fields.prefix}${camera.camera ? fields.camera : camera.cameraPath ? 'camera_path' : camera.focus ? 'focus' : 'loop'}`;
+      throw new AppError(
+        'invalid_request',
+        `${field}: camera control is rendered by the local engine only, and ${names.map((n) => `"${n}"`).join(', ')} goes to the ${this.deps.engine.engineFor?.(names) ?? this.deps.engine.name} engine`,
+        { field },
+      );
+    }
+    if (!camera.loop) return;
+    const field = `${fields.prefix}loop`;
+    if (request.images.length > 1) {
+      throw new AppError('invalid_request', `${field}: a clip with an end frame must end on it, so it cannot flow back into its first frame; send one image`, {
+        field,
+      });
+    }
+    // A keyframed path replaces the presets' movement, so only their looks could stop a loop.
+    for (const m of motions) {
+      const verdict = this.deps.engine.canLoop?.(m.name, { ownPath: !!camera.cameraPath }) ?? {
+        loopable: false as const,
+        reason: `the ${this.deps.engine.name} engine renders no loops`,
+      };
+      if (verdict.loopable) continue;
+      throw new AppError('invalid_request', `${field}: "${m.name}" cannot loop: ${verdict.reason} (see README "Camera control")`, { field });
+    }
+  }
+
   private checkWebhook(url: string, field: string): void {
     if (!this.deps.webhooks) {
       throw new AppError('invalid_request', `${field}: webhooks are not available on this server`, { field });
@@ -222,6 +262,8 @@ export class TaskService {
   private async create(request: SubmitRequest, fingerprint?: string): Promise<Task> {
     const { store, queue, webhooks } = this.deps;
     const motions = this.resolveMotions(request.motions);
+    const camera = hasCameraControl(request.camera) ? request.camera : undefined;
+    if (camera) this.checkCamera(camera, request, motions);
     const seed = request.seed ?? randomInt(SEED_MIN, SEED_MAX + 1);
     const token = mediaToken();
     const images = await this.storeImages(request.images, request.ownerKeyId, token);
@@ -246,6 +288,7 @@ export class TaskService {
         ...(request.duration !== undefined && { duration: request.duration }),
         ...(request.fps !== undefined && { fps: request.fps }),
         ...(request.checkNsfw !== undefined && { checkNsfw: request.checkNsfw }),
+        ...(camera && { camera }),
       },
       ...(request.webhook && { webhook: request.webhook }),
       ...(request.idempotencyKey && { idempotencyKey: request.idempotencyKey }),
@@ -274,7 +317,8 @@ export class TaskService {
     // The task is durable now. If enqueueing fails, the reconciler re-enqueues it
     // (see WorkerPool.reconcile), so the client still gets its id — never a 5xx for a
     // task that exists (the official SDK re-submits on any error).
-    await queue.enqueue(task.id).catch(() => undefined);
+    const lane = this.deps.engine.laneFor?.(motions.map((m) => m.name));
+    await queue.enqueue(task.id, lane && lane !== 'render' ? { lane } : undefined).catch(() => undefined);
     return task;
   }
 
@@ -316,8 +360,17 @@ export class TaskService {
   async cancel(ownerKeyId: string, id: string, options: { allowRunning?: boolean } = {}): Promise<{ task: Task; canceled: boolean }> {
     const task = await this.get(ownerKeyId, id);
     const from = options.allowRunning ? (['queued', 'in_progress'] as const) : (['queued'] as const);
-    const updated = await this.deps.store.update(id, { status: 'canceled', finishedAt: this.now() }, from);
-    if (!updated) return { task: (await this.deps.store.get(id)) ?? task, canceled: false };
+    let updated = await this.deps.store.update(id, { status: 'canceled', finishedAt: this.now() }, from);
+    if (!updated) {
+      const current = (await this.deps.store.get(id)) ?? task;
+      // A relayed task is in progress here while it may still wait in the cloud's queue:
+      // canceling it there (refunded upstream) cancels it here; once the cloud started, no.
+      if (current.status === 'in_progress' && current.upstream?.requestId && this.deps.engine.cancelUpstream) {
+        const upstreamCanceled = await this.deps.engine.cancelUpstream(current).catch(() => false);
+        if (upstreamCanceled) updated = await this.deps.store.update(id, { status: 'canceled', finishedAt: this.now() }, ['in_progress']);
+      }
+      if (!updated) return { task: (await this.deps.store.get(id)) ?? current, canceled: false };
+    }
     if (task.status === 'queued') await this.deps.queue.remove(id).catch(() => undefined);
     this.deps.onTerminal?.(updated);
     return { task: updated, canceled: true };

@@ -3,6 +3,8 @@
  * Pure data and pure functions; this module imports no adapter.
  */
 
+import type { CameraPathSpec, CameraRequest } from './camera-request.js';
+
 /** Higgsfield's own status vocabulary; no dialect may emit anything else. */
 export const TASK_STATUSES = ['queued', 'in_progress', 'completed', 'failed', 'nsfw', 'canceled'] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
@@ -76,6 +78,8 @@ export interface TaskParams {
   /** image[0] is the start frame, image[1] (optional) the end frame. */
   images: InputImage[];
   checkNsfw?: boolean;
+  /** Numeric camera control, keyframed path, focus point, loop (extensions; see camera-request.ts). */
+  camera?: CameraRequest;
 }
 
 /** What the engine actually did with the params, recorded once it knows. */
@@ -85,12 +89,24 @@ export interface RenderResolved {
   fps: number;
   frames: number;
   duration: number;
+  /**
+   * The whole camera move as rendered, in the `camera_path` input format: sent back as
+   * `camera_path` (same size, duration, fps and loop) it renders the same frames.
+   */
+  cameraPath?: CameraPathSpec;
+  /** The point the move aimed at (normalised; the client's `focus` or the estimated one). */
+  focus?: { x: number; y: number };
+  loop?: boolean;
   /** The engine's reading of the prompt when enhance_prompt is on. */
   enhancedPrompt?: string;
   /** Resolved prompt modifiers (speed, intensity, direction...). */
   modifiers?: Record<string, unknown>;
   /** The content check's scores, when it ran and let the task render (NSFW_CHECK). */
   nsfw?: NsfwRecord;
+  /** Which engine rendered the task (`local`, `higgsfield`); absent on tasks older than routing. */
+  engine?: string;
+  /** For a relayed task: what was asked of the cloud (endpoint, its motion ids). */
+  upstream?: { endpoint: string; requestId: string; motions: { id: string; strength: number }[] };
 }
 
 /** What the content check found on a task's input images. */
@@ -137,6 +153,25 @@ export interface WebhookTarget {
   baseUrl?: string;
 }
 
+/**
+ * A request this task placed on a paid upstream (the Higgsfield cloud). It is written
+ * durably *before* the submit is sent (`submitting`) and again as soon as the answer names
+ * the upstream's id (`accepted`), so a worker that takes the task over after a crash
+ * resumes polling that request instead of buying the video again, and a submit whose
+ * answer was never recorded is known to be uncertain rather than silently re-sent.
+ */
+export interface UpstreamRequest {
+  /** Engine that placed it, e.g. `higgsfield`. */
+  engine: string;
+  /** `submitting`: sent or about to be, answer not recorded; `accepted`: `requestId` is known. */
+  state: 'submitting' | 'accepted';
+  /** The model path it was sent to, e.g. `/higgsfield-ai/dop/lite`. */
+  endpoint: string;
+  requestId?: string;
+  /** Epoch ms when the submit was (about to be) sent. */
+  submittedAt: number;
+}
+
 export interface Task {
   id: string;
   /** The single job of the job-set (DoP makes one video per request). */
@@ -160,6 +195,8 @@ export interface Task {
    * Idempotency-Key with a different request is refused instead of answered with this task.
    */
   requestFingerprint?: string;
+  /** The upstream request of a relayed task (see {@link UpstreamRequest}). */
+  upstream?: UpstreamRequest;
   /** Epoch milliseconds. */
   createdAt: number;
   updatedAt: number;

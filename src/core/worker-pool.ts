@@ -7,9 +7,9 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError, isAppError } from './errors.js';
-import type { Engine, Lease, MediaStore, RenderOutput, TaskQueue, TaskStore } from './ports.js';
+import type { Engine, Lease, MediaStore, QueueLane, RenderOutput, TaskQueue, TaskStore } from './ports.js';
 import { mediaToken } from './task-service.js';
-import type { RenderResolved, Task, TaskError, TaskResults } from './task.js';
+import type { RenderResolved, Task, TaskError, TaskResults, TaskStatus, UpstreamRequest } from './task.js';
 import { mediaPrefixesOf } from './retention.js';
 
 /**
@@ -43,7 +43,13 @@ export interface WorkerPoolDeps {
   engine: Engine;
   /** Scratch space for renders; each render gets its own folder, always removed. */
   workRoot: string;
+  /** Local renders at once (the `render` lane). */
   concurrency: number;
+  /**
+   * Relayed tasks at once (the `relay` lane): a cloud engine's tasks only wait on the
+   * network, so they run on slots of their own beside the local renders. Default 0.
+   */
+  relayConcurrency?: number;
   maxAttempts: number;
   leaseMs: number;
   logger: WorkerPoolLogger;
@@ -83,7 +89,9 @@ export class WorkerPool {
   start(): void {
     // A process that renders gets its engine ready now rather than on the first task.
     if (this.deps.concurrency > 0) this.deps.engine.warm?.();
-    for (let i = 0; i < this.deps.concurrency; i++) this.loops.push(this.loop(`${this.workerIdPrefix}-${i}`));
+    for (let i = 0; i < this.deps.concurrency; i++) this.loops.push(this.loop(`${this.workerIdPrefix}-${i}`, 'render'));
+    const relay = this.deps.engine.laneFor ? (this.deps.relayConcurrency ?? 0) : 0;
+    for (let i = 0; i < relay; i++) this.loops.push(this.loop(`${this.workerIdPrefix}-r${i}`, 'relay'));
   }
 
   /**
@@ -107,17 +115,17 @@ export class WorkerPool {
     }
   }
 
-  private async loop(workerId: string): Promise<void> {
+  private async loop(workerId: string, lane: QueueLane): Promise<void> {
     const { queue, leaseMs, logger } = this.deps;
     while (!this.stopping.signal.aborted) {
       let lease: Lease | undefined;
       try {
-        lease = await queue.claim(workerId, leaseMs);
+        lease = lane === 'render' ? await queue.claim(workerId, leaseMs) : await queue.claim(workerId, leaseMs, lane);
       } catch (err) {
         logger.error({ err, workerId }, 'claiming a task failed');
       }
       if (!lease) {
-        await queue.waitForWork(1000, this.stopping.signal).catch(() => undefined);
+        await (lane === 'render' ? queue.waitForWork(1000, this.stopping.signal) : queue.waitForWork(1000, this.stopping.signal, lane)).catch(() => undefined);
         continue;
       }
       try {
@@ -168,7 +176,7 @@ export class WorkerPool {
       const done = await this.finish(
         task.id,
         lease,
-        { status: 'completed', results, resolved: { ...output.resolved, ...extra }, progress: 1 },
+        { status: 'completed', results, resolved: { ...output.resolved, ...extra, engine: output.resolved.engine ?? this.deps.engine.name }, progress: 1 },
         ['in_progress'],
       );
       this.deps.onRenderFinished?.(done ? 'completed' : 'canceled', (performance.now() - startedAt) / 1000);
@@ -206,14 +214,21 @@ export class WorkerPool {
         enhancePrompt: p.enhancePrompt,
         seed: p.seed,
         images,
+        imageTypes: p.images.map((image) => image.contentType),
+        ...(task.upstream && { upstream: task.upstream }),
         ...(p.width !== undefined && { width: p.width }),
         ...(p.height !== undefined && { height: p.height }),
         ...(p.duration !== undefined && { duration: p.duration }),
         ...(p.fps !== undefined && { fps: p.fps }),
+        ...(p.camera !== undefined && { camera: p.camera }),
       },
       {
         workDir,
         signal,
+        recordUpstream: async (upstream: UpstreamRequest | undefined) => {
+          const done = await store.update(task.id, { upstream }, ['in_progress']);
+          if (!done) throw new AppError('canceled', `task ${task.id} is no longer in progress (canceled or taken over)`);
+        },
         onProgress: (value) => {
           const now = this.now();
           if (now - lastWrite < PROGRESS_INTERVAL_MS || value - lastValue < 0.01) return;
@@ -295,6 +310,16 @@ export class WorkerPool {
       ? err
       : new AppError('render_failed', `render failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     const error: TaskError = { code: appError.code, message: appError.message };
+    // A relay engine reports the cloud's own terminal verdicts as errors with these codes.
+    const terminal: TaskStatus | undefined =
+      appError.code === 'content_nsfw' ? 'nsfw' : appError.code === 'upstream_canceled' ? 'canceled' : undefined;
+    if (terminal || appError.code === 'canceled') {
+      if (terminal) await this.finish(task.id, lease, { status: terminal, error }, ['in_progress']);
+      else await queue.complete(lease);
+      this.deps.onRenderFinished?.(terminal === 'nsfw' ? 'failed' : 'canceled', seconds);
+      logger.info({ taskId: task.id, code: appError.code }, 'render ended upstream');
+      return;
+    }
     if (appError.retryable && lease.attempt < maxAttempts) {
       const delay = this.deps.retryDelayMs?.(lease.attempt) ?? Math.min(60_000, 2000 * 2 ** (lease.attempt - 1));
       await store.update(task.id, { status: 'queued', progress: 0, error }, ['in_progress']);
@@ -306,6 +331,12 @@ export class WorkerPool {
     await this.finish(task.id, lease, { status: 'failed', error }, ['in_progress']);
     this.deps.onRenderFinished?.('failed', seconds);
     logger.warn({ taskId: task.id, err }, 'render failed');
+  }
+
+  /** The lane a task waits in: the engine decides (a relayed task gets the relay slots). */
+  private enqueueOptions(task: Task): { lane?: QueueLane } {
+    const lane = this.deps.engine.laneFor?.(task.params.motions.map((m) => m.name));
+    return lane && lane !== 'render' ? { lane } : {};
   }
 
   /** Extends the lease every third of its length; aborts on loss or cancellation. */
@@ -339,7 +370,7 @@ export class WorkerPool {
     const now = this.now();
     const stale = await this.deps.store.listQueuedBefore(now - olderThanMs, 500);
     const stuck = await this.deps.store.listInProgressNotUpdatedSince(now - Math.max(olderThanMs, 10 * this.deps.leaseMs), 500);
-    for (const task of [...stale, ...stuck]) await this.deps.queue.enqueue(task.id);
+    for (const task of [...stale, ...stuck]) await this.deps.queue.enqueue(task.id, this.enqueueOptions(task));
     return stale.length + stuck.length;
   }
 }

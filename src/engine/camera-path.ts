@@ -7,6 +7,7 @@ import { addToPose, NEUTRAL_POSE, travels, type CameraPose } from './camera-pose
 import type { PathLook } from './looks/types.js';
 import type { MotionDefinition } from './motion-definitions.js';
 import type { PartEnv } from './motion-parts.js';
+import { smootherstep } from './easing.js';
 import { hashSeed, smoothNoise } from './prng.js';
 import type { PromptModifiers } from './prompt-modifiers.js';
 
@@ -42,8 +43,15 @@ export function buildCameraPath(options: {
   modifiers: PromptModifiers;
   seed: number;
   span: number;
+  /**
+   * Makes the path periodic with this period in seconds (the frame after the last is the
+   * first again): progressive moves go there and back, eased so the velocity matches at
+   * the turn and at the seam; oscillations (shake, sway) run whole cycles per period with
+   * noise that wraps. See `loopTime`.
+   */
+  loop?: { period: number };
 }): CameraPath {
-  const { motions, modifiers, seed, span } = options;
+  const { motions, modifiers, seed, span, loop } = options;
   const safeSpan = span > 0 ? span : 1;
   const envs = motions.map((m, i): PartEnv => {
     const channels = new Map<number, (x: number) => number>();
@@ -68,6 +76,7 @@ export function buildCameraPath(options: {
     seed,
     amount: Math.max(0, Math.min(1, withLook.strength)) * modifiers.intensity,
   };
+  if (loop) return { span: safeSpan, ...(look && { look }), poseAt: loopedPoses(motions, envs, loop.period) };
   return {
     span: safeSpan,
     ...(look && { look }),
@@ -79,6 +88,62 @@ export function buildCameraPath(options: {
       });
       return pose;
     },
+  };
+}
+
+/** The phase in [0, 1) of `seconds` in a loop of `period` seconds. */
+export function loopPhase(seconds: number, period: number): number {
+  const u = seconds / period;
+  return u - Math.floor(u);
+}
+
+/**
+ * Progressive time of a loop at phase `u`: 0 → 1 at the half → 0, a cosine, so the move
+ * stops to turn and arrives back with the velocity it left with (zero).
+ */
+export function loopTime(u: number): number {
+  return 0.5 - 0.5 * Math.cos(2 * Math.PI * u);
+}
+
+/**
+ * Seeded noise that wraps after `cycles` lattice units: a cross-fade of the noise and the
+ * same noise one period earlier, with a weight that is flat at both ends (so value and
+ * slope match at the seam) and a gain that keeps the amplitude steady through the fade.
+ */
+function wrappedNoise(noise: (x: number) => number, cycles: number, phase: number, x: number): number {
+  const w = smootherstep(phase);
+  if (w <= 0) return noise(x);
+  const mixed = (1 - w) * noise(x) + w * noise(x - cycles);
+  return mixed / Math.sqrt((1 - w) ** 2 + w ** 2);
+}
+
+function loopedPoses(motions: PathMotion[], envs: PartEnv[], period: number): (seconds: number) => CameraPose {
+  // Per oscillating part: whole cycles per loop, and its env on the loop's clock.
+  const loopEnvs = motions.map((m, i) =>
+    m.definition.parts.map((part) => {
+      if (part.hz === undefined) return undefined;
+      const env = envs[i]!;
+      const cycles = Math.max(1, Math.round(period * part.hz * env.speed));
+      return { cycles, env: { ...env, duration: period, speed: cycles / (period * part.hz) } };
+    }),
+  );
+  return (seconds) => {
+    const u = loopPhase(seconds, period);
+    const t = loopTime(u);
+    const pose: CameraPose = { ...NEUTRAL_POSE };
+    motions.forEach((m, i) => {
+      m.definition.parts.forEach((part, j) => {
+        const osc = loopEnvs[i]![j];
+        if (!osc) {
+          addToPose(pose, part(t, envs[i]!));
+          return;
+        }
+        const base = osc.env;
+        const env: PartEnv = { ...base, noise: (channel, x) => wrappedNoise((y) => base.noise(channel, y), osc.cycles, u, x) };
+        addToPose(pose, part(u, env));
+      });
+    });
+    return pose;
   };
 }
 

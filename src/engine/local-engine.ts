@@ -10,6 +10,8 @@ import { AppError } from '../core/errors.js';
 import type { Engine, RenderContext, RenderJob, RenderOutput } from '../core/ports.js';
 import { buildEncodeArgs, minPreviewSize } from './ffmpeg-args.js';
 import { localRenderability } from './motion-support.js';
+import { findMotionDefinition, loopability } from './motion-definitions.js';
+import { presetPathSpec } from './camera-control.js';
 import { prepareRender } from './prepare-render.js';
 import { renderVideo, type VideoRenderOptions } from './render-video.js';
 import { defaultFfmpegPath } from './ffmpeg-path.js';
@@ -58,6 +60,12 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
   return {
     name: 'local',
     canRender: localRenderability,
+    canLoop: loopability,
+    controlsCamera: () => true,
+    presetPath: (name) => {
+      const definition = findMotionDefinition(name);
+      return definition && presetPathSpec(definition);
+    },
     render: (job, context) => renderJob(job, context, resolved()),
     warm: () => resolved().pool?.prewarm(),
     async close() {

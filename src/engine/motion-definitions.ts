@@ -28,6 +28,8 @@ export interface MotionDefinition {
    * reached, and a portrait is not pushed into its pores); `parts` apply without a face.
    */
   closeUp?: { fill: number; push: (zoom: number) => MotionPart[] };
+  /** Why `loop: true` is refused for this motion (see `loopability`); absent = it loops. */
+  noLoop?: string;
 }
 
 const deg = (d: number): number => (d * Math.PI) / 180;
@@ -37,14 +39,18 @@ const handheld: MotionPart[] = [
   shake({ pos: 0.0025, roll: deg(0.15), hz: 2.2, channel: 1 }),
 ];
 
+/** Loop refusals: a there-and-back would undo what the move is for. */
+const SNAP = 'its point is one sudden snap to a new framing; looped it would snap there and back twice a clip';
+const ONE_WAY = 'it is a one-way passage or reveal (through an object, out from a close-up to the wide view); looped it would run back through it';
+
 /** Camera definitions by exact catalogue name. Mixes ("A + B") compose their parts. */
 const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
   Static: { parts: [] },
   General: { parts: [push(1.07, easeInOutSine), truck(0.04), shake({ pos: 0.004, roll: deg(0.2), hz: 0.25 })], direction: 'right' },
   'Zoom In': { parts: [push(1.45)] },
   'Zoom Out': { parts: [push(1, easeInOutSine, 1.45)] },
-  'Crash Zoom In': { parts: [push(2.6, burst(0.42, 0.16)), shutter(1)] },
-  'Crash Zoom Out': { parts: [push(1, burst(0.42, 0.16), 2.6), shutter(1)] },
+  'Crash Zoom In': { parts: [push(2.6, burst(0.42, 0.16)), shutter(1)], noLoop: SNAP },
+  'Crash Zoom Out': { parts: [push(1, burst(0.42, 0.16), 2.6), shutter(1)], noLoop: SNAP },
   'YoYo Zoom': { parts: [pulseZoom(1.45, 2, 1.5), shutter(0.75)] },
   'Dolly In': { parts: [dolly(0.3), boom(0.02)] },
   'Dolly Out': { parts: [dolly(0, smootherstep, 0.3), boom(-0.02)] },
@@ -55,7 +61,7 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
   'Tilt Down': { parts: [pedestal(0.24)] },
   'Dolly Left': { parts: [track(-0.22)] },
   'Dolly Right': { parts: [track(0.22)] },
-  'Whip Pan': { parts: [whip(0.4), shutter(1)], direction: 'right' },
+  'Whip Pan': { parts: [whip(0.4), shutter(1)], direction: 'right', noLoop: SNAP },
   Handheld: { parts: handheld },
   Wiggle: { parts: [push(1.2), shake({ pos: 0.02, roll: deg(1.5), zoom: 0.02, hz: 2.4 })] },
   'Dutch Angle': { parts: [roll(deg(10)), push(1.08)], direction: 'right' },
@@ -70,6 +76,7 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
     parts: [push(1, easeInOutSine, 6), shutter(0.6)],
     aim: 'face',
     closeUp: { fill: 1.1, push: (z) => [push(1, easeInOutSine, z), shutter(0.6)] },
+    noLoop: ONE_WAY,
   },
   Hyperlapse: { parts: [push(1.55, linear), truck(0.05, linear), shake({ pos: 0.006, roll: deg(0.4), hz: 1.2 }), shutter(0.9)], direction: 'right' },
   'Crane Up': { parts: [boom(-0.24), dolly(0, easeInOutSine, 0.16)] },
@@ -98,8 +105,8 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
     parts: [push(1.25, burst(0.2, 0.08)), push(1.2, burst(0.55, 0.08)), shake({ pos: 0.01, roll: deg(1), hz: 2 }), shutter(0.8)],
   },
   'Robo Arm': { parts: [track(0.36, easeInOutCubic), push(1.1, easeInOutCubic), dolly(0.2, easeInOutCubic), roll(deg(5), easeInOutCubic)], direction: 'right' },
-  'Through Object In': { parts: [push(1.5, easeInCubic), dolly(0.45, easeInCubic), shutter(0.9)] },
-  'Through Object Out': { parts: [push(1, easeOutCubic, 1.5), dolly(0, easeOutCubic, 0.45), shutter(0.9)] },
+  'Through Object In': { parts: [push(1.5, easeInCubic), dolly(0.45, easeInCubic), shutter(0.9)], noLoop: ONE_WAY },
+  'Through Object Out': { parts: [push(1, easeOutCubic, 1.5), dolly(0, easeOutCubic, 0.45), shutter(0.9)], noLoop: ONE_WAY },
   'Dolly Zoom In': { parts: [dollyZoom(0.3)] },
   'Dolly Zoom Out': { parts: [dollyZoom(-0.5)] },
 };
@@ -136,7 +143,24 @@ export function findMotionDefinition(name: string): MotionDefinition | undefined
   const direction = defs.find((d) => d.direction)?.direction;
   const look = defs.find((d) => d.look)?.look;
   const aim = defs.find((d) => d.aim)?.aim;
-  return { ...composed, ...(direction && { direction }), ...(look && { look }), ...(aim && { aim }) };
+  const noLoop = defs.find((d) => d.noLoop)?.noLoop;
+  return { ...composed, ...(direction && { direction }), ...(look && { look }), ...(aim && { aim }), ...(noLoop && { noLoop }) };
+}
+
+/**
+ * Whether `loop: true` makes sense for a motion (`ownPath`: a keyframed path replaces its
+ * movement). Progressive moves loop there and back and
+ * shakes and sways wrap (see camera-path.ts); refused: the snaps and one-way moves marked
+ * `noLoop`, and every look, whose overlay (grain, flicker, glitches) runs on the clip's own
+ * clock and does not wrap.
+ */
+export function loopability(name: string, options: { ownPath?: boolean } = {}): { loopable: true } | { loopable: false; reason: string } {
+  const def = findMotionDefinition(name);
+  if (!def) return { loopable: false, reason: 'the local engine has no definition for it' };
+  if (def.look) return { loopable: false, reason: `its "${def.look}" look runs on the clip's own clock and does not wrap` };
+  // A keyframed path replaces the motion's movement: only a look can stand in the way.
+  if (def.noLoop && !options.ownPath) return { loopable: false, reason: def.noLoop };
+  return { loopable: true };
 }
 
 /** Names of every single (non-mix) definition, camera moves and looks. */

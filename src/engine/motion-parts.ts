@@ -19,7 +19,18 @@ export interface PartEnv {
   noise: (channel: number, x: number) => number;
 }
 
-export type MotionPart = (t: number, env: PartEnv) => Partial<CameraPose>;
+export type MotionPart = ((t: number, env: PartEnv) => Partial<CameraPose>) & {
+  /**
+   * Set on oscillations (shake, sway): their main frequency in Hz. A loop runs them on the
+   * loop's own clock, whole cycles per loop and noise that wraps, instead of there and back.
+   */
+  readonly hz?: number;
+};
+
+/** Tags a part as an oscillation of `hz` (see `MotionPart.hz`). */
+function oscillating(part: (t: number, env: PartEnv) => Partial<CameraPose>, hz: number): MotionPart {
+  return Object.assign(part, { hz });
+}
 
 /** Progressive moves travel `amount × speed` of their nominal distance. */
 const travel = (env: PartEnv): number => env.amount * env.speed;
@@ -64,7 +75,7 @@ export interface ShakeSpec {
 /** Seeded, smooth random camera shake (a function of seconds, not frames). */
 export function shake(spec: ShakeSpec): MotionPart {
   const c = (spec.channel ?? 0) * 4;
-  return (t, env) => {
+  return oscillating((t, env) => {
     const s = t * env.duration * spec.hz * env.speed;
     const a = env.amount;
     const px = spec.pos * a * env.noise(c, s);
@@ -74,7 +85,7 @@ export function shake(spec: ShakeSpec): MotionPart {
       roll: (spec.roll ?? 0) * a * env.noise(c + 2, s),
       zoom: 1 + (spec.zoom ?? 0) * a * env.noise(c + 3, s),
     };
-  };
+  }, spec.hz);
 }
 
 /**
@@ -82,14 +93,14 @@ export function shake(spec: ShakeSpec): MotionPart {
  * with `tx`/`ty` (a head or a drone swaying through the scene).
  */
 export function sway(spec: { x?: number; y?: number; roll?: number; tx?: number; ty?: number; hz: number; phase?: number }): MotionPart {
-  return (t, env) => {
+  return oscillating((t, env) => {
     const w = Math.sin(2 * Math.PI * (t * env.duration * spec.hz * env.speed + (spec.phase ?? 0)));
     const a = env.amount;
     const out: Partial<CameraPose> = { x: (spec.x ?? 0) * a * w, y: (spec.y ?? 0) * a * w, roll: (spec.roll ?? 0) * a * w * env.flip };
     if (spec.tx) out.tx = spec.tx * a * w * env.flip;
     if (spec.ty) out.ty = spec.ty * a * w;
     return out;
-  };
+  }, spec.hz);
 }
 
 /** Zoom pulses that go in and come back: `count` smooth bumps up to `peak`. */

@@ -6,7 +6,8 @@
 import { AppError } from '../core/errors.js';
 import type { RenderJob } from '../core/ports.js';
 import type { ModelTier, RenderResolved } from '../core/task.js';
-import { buildCameraPath, pathTravels, type PathMotion } from './camera-path.js';
+import { pathTravels, type PathMotion } from './camera-path.js';
+import { buildControlledPath, resolvePathSpec } from './camera-control.js';
 import { buildRenderPlan, type RenderPlan, type SceneLayout } from './frame-plan.js';
 import type { FrameGeometry } from './framing.js';
 import { findMotionDefinition } from './motion-definitions.js';
@@ -27,6 +28,8 @@ export const MAX_BLUR_SAMPLES: Readonly<Record<ModelTier, number>> = { lite: 8, 
 const LOD_BIAS = 0.7;
 /** A cap on decoded level-0 pixels so a crash zoom on a huge photo stays within memory. */
 const MAX_SOURCE_PIXELS = 28_000_000;
+
+const round6 = (v: number): number => Math.round(v * 1e6) / 1e6;
 
 export interface PreparedRender {
   timing: RenderTiming;
@@ -67,7 +70,11 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     const fitted = closeUp ? { ...definition, parts: closeUp.push(closeUpZoom(face.height, closeUp.fill, geometry(0))) } : definition;
     return { definition: fitted, strength: job.motions[i]!.strength };
   });
-  const path = buildCameraPath({ motions, modifiers, seed: job.seed, span: (timing.frames - 1) / timing.fps });
+  const aspect = timing.width / timing.height;
+  const path = buildControlledPath({
+    motions, modifiers, seed: job.seed, span: (timing.frames - 1) / timing.fps, fps: timing.fps, aspect,
+    ...(job.camera && { control: job.camera }),
+  });
   // Depth moves render each picture as layers (scene/): sized for a subject and a
   // background until the scene is known.
   const depth = pathTravels(path, timing.frames);
@@ -94,6 +101,10 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
   const focus = thumbs.map((t) => estimateSaliency(t.data, t.width, t.height));
   // Face moves aim the first picture at the face when one was found.
   if (face) focus[0] = face;
+  // A focus point the client chose is where the move aims, over the face and the estimate
+  // (a face move still sizes its close-up by the face it found).
+  const userFocus = job.camera?.focus;
+  if (userFocus) focus[0] = { x: userFocus.x, y: userFocus.y };
   const plan = planFor(focus.map((f, i) => geometry(i, f)), scenes?.map((s) => s.layout));
   const layers = scenes ? await buildSceneSources(sources, scenes) : sources;
 
@@ -110,6 +121,9 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
           modifiers: { speed: modifiers.speed, intensity: modifiers.intensity, ...(modifiers.direction ? { direction: modifiers.direction } : {}) },
         }
       : {}),
+    cameraPath: resolvePathSpec(path, { frames: timing.frames, fps: timing.fps, aspect, loop: job.camera?.loop === true }),
+    focus: { x: round6(focus[0]!.x), y: round6(focus[0]!.y) },
+    ...(job.camera?.loop && { loop: true }),
   };
   return { timing, plan, sources: layers, resolved };
 }

@@ -18,6 +18,8 @@ import { uploadRoutes } from './dialects/platform/upload-routes.js';
 import { v1Dialect } from './dialects/v1/routes.js';
 import { v2Dialect } from './dialects/v2/routes.js';
 import { webRoutes } from './web-routes.js';
+import { DopBody } from './dialects/v1/schemas.js';
+import { DopV2Body } from './dialects/v2/schemas.js';
 
 export async function buildServer(ctx: HttpContext, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -59,6 +61,9 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
           'or the `hf-api-key` + `hf-secret` headers.',
       },
       components: {
+        // v1's DoP route reads its body by shape (wrapped `params` or flat), so its route
+        // schema is open; the shapes are described here.
+        schemas: { DopBody: DopBody as object, DopV2Body: DopV2Body as object },
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'KEY_ID:KEY_SECRET' },
           key: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Key KEY_ID:KEY_SECRET' },

@@ -4,6 +4,7 @@
  */
 import type { CatalogueMotion } from '../catalogue/motion-catalogue.js';
 import type { HttpContext } from './context.js';
+import type { CameraPathSpec } from '../core/camera-request.js';
 
 export function presentMotion(motion: CatalogueMotion, ctx: Pick<HttpContext, 'engine' | 'previews'>, base: string) {
   const verdict = ctx.engine.canRender(motion.name);
@@ -14,12 +15,22 @@ export function presentMotion(motion: CatalogueMotion, ctx: Pick<HttpContext, 'e
     media: preview,
     priority: motion.priority,
     tags: [] as string[],
-    params: null,
+    params: null as null | { camera_path: CameraPathSpec; loop: boolean; loop_refused?: string },
     categories: motion.categories,
     kind: motion.kind,
     description: motion.description,
     start_end_frame: motion.startEndFrame,
     renderable: verdict.renderable,
-    renderable_by: verdict.renderable ? [ctx.engine.name] : verdict.engines,
+    // The engine that would render it here (routing), not the router's own name.
+    renderable_by: verdict.renderable ? [ctx.engine.engineFor?.([motion.name]) ?? ctx.engine.name] : verdict.engines,
   };
+}
+
+/** One record with its camera path (`params.camera_path`) and whether it loops. */
+export function presentMotionDetail(motion: CatalogueMotion, ctx: Pick<HttpContext, 'engine' | 'previews'>, base: string) {
+  const record = presentMotion(motion, ctx, base);
+  const path = record.renderable ? ctx.engine.presetPath?.(motion.name) : undefined;
+  if (!path) return record;
+  const loop = ctx.engine.canLoop?.(motion.name) ?? { loopable: false as const, reason: 'this engine renders no loops' };
+  return { ...record, params: { camera_path: path, loop: loop.loopable, ...(!loop.loopable && { loop_refused: loop.reason }) } };
 }

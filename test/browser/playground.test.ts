@@ -191,6 +191,56 @@ describe('playground page in chromium', { skip, timeout: 300_000 }, () => {
     assert.equal(newer, older, 'same parameters, seed included');
   });
 
+  test('camera control: sliders, a focus point clicked on the picture, loop, and a live preview of the path', async () => {
+    const panel = page.locator('.panel.camera');
+    await panel.scrollIntoViewIfNeeded();
+    const canvas = page.locator('#camera-preview');
+    const frame = async () => (await canvas.getAttribute('data-frame')) ?? '';
+    await until('the preview to draw the frame outline', async () => (await frame()) !== '');
+    const setSlider = (axis: string, value: number) =>
+      page.locator(`#cam-${axis}`).evaluate((el, v) => {
+        const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
+        input.value = String(v);
+        input.dispatchEvent(new (globalThis as unknown as { Event: new (t: string, o: object) => unknown }).Event('input', { bubbles: true }));
+      }, value);
+    await setSlider('pan', 6);
+    await setSlider('zoom', 4);
+    await setSlider('roll', 3);
+    assert.equal(await page.locator('#cam-pan-value').textContent(), '6');
+    assert.match((await page.locator('#camera-summary').textContent()) ?? '', /pan \+6.*roll \+3.*zoom \+4/);
+    // The outline moves along the path: two moments of the preview differ.
+    const a = await frame();
+    await until('the outline to move', async () => (await frame()) !== a, 5_000);
+    // Clicking the picture sets the focus point, in the picture's normalised coordinates.
+    const box = (await canvas.boundingBox())!;
+    await canvas.click({ position: { x: box.width * 0.3, y: box.height * 0.4 } });
+    const focus = ((await canvas.getAttribute('data-focus')) ?? '').split(',').map(Number);
+    assert.equal(focus.length, 2);
+    assert.ok(focus[0]! > 0.15 && focus[0]! < 0.45 && focus[1]! > 0.2 && focus[1]! < 0.6, `focus ${focus}`);
+    assert.match((await page.locator('#focus-note').textContent()) ?? '', /% across/);
+    await page.getByLabel('Loop: the last frame flows into the first').check();
+    await panel.screenshot({ path: join(ARTIFACTS, 'playground-camera.png') });
+
+    const latest = async (): Promise<{ status: string; params: any }> => {
+      const res = await fetch(`${server.baseUrl}/higgsfield/tasks?limit=1`, { headers: { authorization: `Bearer ${KEY_A}` } });
+      return ((await res.json()) as { tasks: { status: string; params: any }[] }).tasks[0]!;
+    };
+    const before = await latest();
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await until('the camera task to be made and finish', async () => {
+      const t = await latest();
+      return t.params.loop === true && t.status === 'completed' && t !== before;
+    }, 120_000);
+    const { params } = await latest();
+    assert.equal(params.motions[0].name, 'Dolly In', 'the sliders went on top of the chosen motion');
+    assert.deepEqual(params.focus, { x: focus[0], y: focus[1] });
+    assert.equal(params.loop, true);
+    assert.ok(params.camera_path.keyframes.length > 2, 'the resolved path is recorded');
+    await page.locator('#camera-reset').click();
+    await page.getByLabel('Loop: the last frame flows into the first').uncheck();
+    await page.locator('#focus-clear').click();
+  });
+
   test('fits a phone-sized screen', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();

@@ -78,6 +78,7 @@ export function makeFullTask(overrides: Partial<Task> = {}): Task {
     webhook: { url: 'https://hooks.example.com/x', secret: 's3cr3t', baseUrl: 'https://motion.example.com' },
     idempotencyKey: 'idem-123',
     requestFingerprint: 'sha256:0f1e2d',
+    upstream: { engine: 'higgsfield', state: 'accepted', endpoint: '/higgsfield-ai/dop/standard', requestId: 'req-1', submittedAt: 1_700_000_001_500 },
     createdAt: 1_700_000_000_123,
     updatedAt: 1_700_000_005_000,
     startedAt: 1_700_000_001_000,

@@ -38,7 +38,7 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     const read = await store.get(task.id);
     assert.deepEqual(read, task);
     // Not merely undefined-valued: a dialect that renders `key in task` must see nothing.
-    for (const key of ['resolved', 'results', 'error', 'webhook', 'idempotencyKey', 'requestFingerprint', 'startedAt', 'finishedAt']) {
+    for (const key of ['resolved', 'results', 'error', 'webhook', 'idempotencyKey', 'requestFingerprint', 'upstream', 'startedAt', 'finishedAt']) {
       assert.equal(Object.hasOwn(read!, key), false, `${key} should be absent`);
     }
   },
@@ -79,6 +79,20 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     assert.deepEqual(updated?.resolved, full.resolved);
     assert.deepEqual(updated?.error, full.error);
     assert.equal(updated?.finishedAt, T0 + 99);
+  },
+
+  async 'the upstream request is stored durably, replaced, read back and cleared'({ store }) {
+    const task = makeTask({ status: 'in_progress', startedAt: T0 });
+    await store.insert(task);
+    const intent = { engine: 'higgsfield', state: 'submitting' as const, endpoint: '/higgsfield-ai/dop/lite', submittedAt: T0 + 1 };
+    assert.deepEqual((await store.update(task.id, { upstream: intent }, ['in_progress']))?.upstream, intent);
+    const accepted = { ...intent, state: 'accepted' as const, requestId: '9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f' };
+    await store.update(task.id, { upstream: accepted }, ['in_progress']);
+    // Another reader (a worker taking the task over) sees the accepted request id.
+    assert.deepEqual((await store.get(task.id))?.upstream, accepted);
+    assert.equal(await store.update(task.id, { upstream: intent }, ['queued']), undefined, 'the guard applies to upstream too');
+    const cleared = await store.update(task.id, { upstream: undefined });
+    assert.equal(Object.hasOwn(cleared!, 'upstream'), false);
   },
 
   async 'a patch key set to undefined clears that optional field'({ store }) {

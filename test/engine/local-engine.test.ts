@@ -37,7 +37,9 @@ describe('local engine renders', () => {
   it('writes raw, min and poster at the resolved size and frame count, reporting progress', async () => {
     const progress: number[] = [];
     const out = await engine.render(job({ width: 161, height: 91, fps: 15 }), await ctx(undefined, (p) => progress.push(p)));
-    assert.deepEqual(out.resolved, { width: 162, height: 92, fps: 15, frames: 30, duration: 2 });
+    const { cameraPath, focus, ...size } = out.resolved;
+    assert.deepEqual(size, { width: 162, height: 92, fps: 15, frames: 30, duration: 2 });
+    assert.ok(cameraPath && cameraPath.keyframes.length >= 2 && focus, 'the resolved camera path and focus are recorded');
     const raw = await decodeGrey(out.raw);
     assert.equal(raw.frames.length, 30);
     assert.deepEqual([raw.width, raw.height], [162, 92]);

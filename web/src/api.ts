@@ -23,6 +23,10 @@ export class Api {
     return this.call('GET', '/higgsfield/tpl/motions?size=1000');
   }
 
+  motion(id: string): Promise<MotionRecord> {
+    return this.call('GET', `/higgsfield/tpl/motions/${encodeURIComponent(id)}`);
+  }
+
   generate(body: GenerateRequest): Promise<{ id: string }> {
     return this.call('POST', '/higgsfield/generate', body);
   }

@@ -25,13 +25,18 @@ const SLOTS: Record<string, FieldSlot> = {
   duration: { error: 'duration-error', control: 'duration' },
   fps: { error: 'fps-error', control: 'fps' },
   key: { error: 'api-key-error', control: 'api-key' },
+  camera: { error: 'camera-error', control: 'cam-horizontal' },
+  camera_path: { error: 'camera-error', control: 'cam-horizontal' },
+  focus: { error: 'camera-error', control: 'camera-preview' },
+  loop: { error: 'loop-error', control: 'loop' },
 };
 const FORM_SLOT: FieldSlot = { error: 'form-error', control: 'generate' };
 
 /** The slot for an API `param`; `params.x` style names fall back to their last part. */
 export function slotFor(param: string | null): FieldSlot {
   if (!param) return FORM_SLOT;
-  return SLOTS[param] ?? SLOTS[param.replace(/^.*\./, '')] ?? FORM_SLOT;
+  // `camera.zoom` and the like go to their object's slot.
+  return SLOTS[param] ?? SLOTS[param.replace(/^.*\./, '')] ?? SLOTS[param.split(/[.[]/)[0]!] ?? FORM_SLOT;
 }
 
 /** "seed: must be <= 1000000" shown under Seed reads better as "Must be <= 1000000". */

@@ -5,6 +5,7 @@
 import { byId } from './dom.js';
 import type { ImageSlots } from './image-slots.js';
 import type { MotionGallery } from './motion-gallery.js';
+import type { CameraPanel } from './camera-panel.js';
 import { expectedSize, requestedSize, type SizePreset } from './sizes.js';
 import type { Feed, GenerateRequest, ModelTier } from './types.js';
 
@@ -37,6 +38,7 @@ export class GenerateForm {
     private readonly form: HTMLFormElement,
     private readonly images: ImageSlots,
     private readonly gallery: MotionGallery,
+    private readonly camera: CameraPanel,
   ) {
     this.seed.value = String(randomSeed());
     byId('seed-reroll').addEventListener('click', () => {
@@ -64,20 +66,31 @@ export class GenerateForm {
     this.sizeNote.textContent = size ? `→ ${size.width} × ${size.height}` : preset === 'auto' ? '→ follows the start image' : '';
   }
 
+  /** Output width / height the server will render, when the form already says (else the image's). */
+  outputAspect(): number | undefined {
+    const size = expectedSize(this.preset.value as SizePreset, this.tier, this.customSize(), this.images.start);
+    return size ? size.width / size.height : undefined;
+  }
+
   /** The request body, or the first problem the server would only report less clearly. */
   read(): GenerateRequest | FormProblem {
     if (!this.images.start) {
       return { param: 'image[0]', message: this.images.hasEndWithoutStart() ? 'Add a start frame too: the end frame needs one.' : 'Pick or drop a start image.' };
     }
     const motion = this.gallery.selected;
-    if (!motion) return { param: 'motion_id', message: 'Pick a motion in the gallery.' };
+    const axes = this.camera.axes;
+    // With camera sliders set, no motion is needed: the move is only theirs.
+    if (!motion && !axes) return { param: 'motion_id', message: 'Pick a motion in the gallery, or set a camera move.' };
     for (const [param, input] of [['seed', this.seed], ['width', this.width], ['height', this.height], ['duration', this.duration], ['fps', this.fps]] as const) {
       // A number field holding text reads as "", which would silently drop the field.
       if (input.validity.badInput) return { param, message: 'Must be a number.' };
     }
     const body: GenerateRequest = {
       model: this.tier,
-      motion_id: motion.id,
+      ...(motion && { motion_id: motion.id }),
+      ...(axes && { camera: axes }),
+      ...(this.camera.focus && { focus: this.camera.focus }),
+      ...(this.camera.loop && { loop: true }),
       prompt: this.prompt.value,
       enhance_prompt: this.enhance.checked,
       image: this.images.dataUris(),
@@ -105,6 +118,12 @@ export class GenerateForm {
     }
     if (p.duration) this.duration.value = String(Math.round(p.duration * 100) / 100);
     if (p.fps) this.fps.value = String(p.fps);
+    // The axes are recorded inside the resolved path, not on their own, and the recorded
+    // focus may be the estimated one (taking it as chosen would skip a face move's face
+    // search): sliders and focus start afresh, loop comes back.
+    this.camera.setAxes({});
+    this.camera.setFocus(undefined);
+    this.camera.loop = p.loop === true;
     await this.images.setFromUrl(0, p.input_image.url);
     if (p.input_image_end) await this.images.setFromUrl(1, p.input_image_end.url);
     else this.images.clear(1);

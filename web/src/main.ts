@@ -4,6 +4,7 @@
  */
 import { Api, ApiError } from './api.js';
 import { byId, h } from './dom.js';
+import { CameraPanel } from './camera-panel.js';
 import { clearFieldErrors, showFieldError } from './field-errors.js';
 import { GenerateForm } from './generate-form.js';
 import { ImageSlots } from './image-slots.js';
@@ -21,7 +22,26 @@ const formEl = byId<HTMLFormElement>('generate-form');
 const generateButton = byId<HTMLButtonElement>('generate');
 const galleryStatus = byId('gallery-status');
 
-const images = new ImageSlots(formEl, () => form.updateSize());
+const camera = new CameraPanel({
+  canvas: byId<HTMLCanvasElement>('camera-preview'),
+  loop: byId<HTMLInputElement>('loop'),
+  reset: byId<HTMLButtonElement>('camera-reset'),
+  clearFocus: byId<HTMLButtonElement>('focus-clear'),
+  focusNote: byId('focus-note'),
+  summary: byId('camera-summary'),
+  duration: () => Number(byId<HTMLInputElement>('duration').value) || 5,
+});
+const images = new ImageSlots(formEl, () => {
+  form.updateSize();
+  camera.setImage(images.start?.dataUri, form.outputAspect());
+});
+/** The chosen preset's path for the preview (the sliders add on top of it). */
+let presetRequest = 0;
+async function showPresetPath(motionId: string): Promise<void> {
+  const mine = ++presetRequest;
+  const record = await api?.motion(motionId).catch(() => undefined);
+  if (mine === presetRequest) camera.setPreset(record?.params?.camera_path ?? undefined);
+}
 const gallery = new MotionGallery(
   {
     grid: byId('motion-grid'),
@@ -33,9 +53,11 @@ const gallery = new MotionGallery(
   (motion) => {
     byId('motion-chosen').textContent = `${motion.name}: ${motion.description}`;
     byId('motion_id-error').hidden = true;
+    void showPresetPath(motion.id);
   },
 );
-const form = new GenerateForm(formEl, images, gallery);
+const form = new GenerateForm(formEl, images, gallery, camera);
+for (const id of ['size-preset', 'width', 'height']) byId(id).addEventListener('input', () => camera.setImage(images.start?.dataUri, form.outputAspect()));
 const taskView = new TaskView({
   section: byId('result'),
   progress: byId<HTMLProgressElement>('progress'),

@@ -102,7 +102,14 @@ export class MotionGallery {
       input,
       h('img', { src: motion.media.url, alt: '', width: motion.media.width, height: motion.media.height, loading: 'lazy', decoding: 'async' }),
       h('span', { class: 'motion-name' }, motion.name),
-      h('span', { class: 'motion-meta' }, motion.kind, motion.start_end_frame ? ' · start+end' : ''),
+      h(
+        'span',
+        { class: 'motion-meta' },
+        motion.kind,
+        motion.start_end_frame ? ' · start+end' : '',
+        // Where this installation renders it: effects relayed to the cloud say so.
+        motion.renderable && motion.renderable_by[0] === 'higgsfield' ? ' · Higgsfield cloud' : '',
+      ),
       needs,
     );
   }

@@ -14,11 +14,43 @@ export interface MotionRecord {
   start_end_frame: boolean | null;
   renderable: boolean;
   renderable_by: string[];
+  /** Only on GET /higgsfield/tpl/motions/{id}: the preset's path, and whether it loops. */
+  params?: { camera_path: CameraPathSpec; loop: boolean; loop_refused?: string } | null;
+}
+
+/** The six camera axes on Kling's −10…10 scale (README "Camera control"). */
+export interface CameraAxes {
+  horizontal?: number;
+  vertical?: number;
+  pan?: number;
+  tilt?: number;
+  roll?: number;
+  zoom?: number;
+}
+
+export interface Keyframe {
+  t: number;
+  x?: number;
+  y?: number;
+  z?: number;
+  zoom?: number;
+  roll?: number;
+  pan?: number;
+  tilt?: number;
+}
+
+export interface CameraPathSpec {
+  keyframes: Keyframe[];
+  easing?: string;
 }
 
 export interface GenerateRequest {
   model: ModelTier;
-  motion_id: string;
+  /** Absent when the move is only the camera control. */
+  motion_id?: string;
+  camera?: CameraAxes;
+  focus?: { x: number; y: number };
+  loop?: boolean;
   prompt: string;
   enhance_prompt: boolean;
   seed?: number;
@@ -54,6 +86,9 @@ export interface Feed {
     duration: number | null;
     fps: number | null;
     enhanced_prompt?: string;
+    camera_path?: CameraPathSpec;
+    focus?: { x: number; y: number };
+    loop?: boolean;
   };
   jobs: { status: TaskStatus; results: { raw: ResultFile; min: ResultFile; poster?: ResultFile } | null }[];
 }

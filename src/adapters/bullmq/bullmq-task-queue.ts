@@ -201,6 +201,12 @@ export class BullmqTaskQueue implements TaskQueue {
     throw new AppError('service_unavailable', `task ${taskId} could not be removed from the queue`);
   }
 
+  /** Whether the task has a job in this queue (waiting, delayed or held). */
+  async contains(taskId: string): Promise<boolean> {
+    this.#assertOpen();
+    return (await this.#queue.getJob(taskId)) !== undefined;
+  }
+
   async waitForWork(timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.#closed || signal?.aborted) return;
     await new Promise<void>((resolve) => {

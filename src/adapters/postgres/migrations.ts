@@ -92,6 +92,13 @@ export const PG_MIGRATIONS: readonly PgMigration[] = [
       CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);
     `,
   },
+  {
+    version: 4,
+    name: 'upstream_request',
+    // As SQLite's migration 5: a relayed task's upstream request (JSON text), written before
+    // the cloud is asked and as soon as it answers, so a crash never buys one video twice.
+    sql: `ALTER TABLE tasks ADD COLUMN upstream TEXT;`,
+  },
 ];
 
 /** First half of the advisory lock key; the second is a hash of the schema name. */

@@ -21,7 +21,7 @@ const TERMINAL = [...TERMINAL_STATUSES];
 
 const COLUMNS =
   'id, job_id, owner_key_id, dialect, status, progress, attempts, params, resolved, results, error, webhook, ' +
-  'idempotency_key, request_fingerprint, created_at, updated_at, started_at, finished_at';
+  'idempotency_key, request_fingerprint, upstream, created_at, updated_at, started_at, finished_at';
 
 /**
  * {@link TaskStore} on PostgreSQL. Same semantics as the SQLite store, case for case (the

@@ -113,6 +113,29 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX webhook_deliveries_created ON webhook_deliveries (created_at);
     `,
   },
+  {
+    version: 5,
+    name: 'upstream_request',
+    // A relayed task's upstream request (JSON: engine, state, endpoint, request id), written
+    // before the cloud is asked and as soon as it answers, so a crash never buys twice.
+    sql: `ALTER TABLE tasks ADD COLUMN upstream TEXT;`,
+  },
+  {
+    version: 6,
+    name: 'relay_jobs',
+    // The relay lane of the embedded queue: tasks rendered by a cloud engine wait here,
+    // claimed by the relay slots, beside queue_jobs (local renders). Same shape and rules.
+    sql: `
+      CREATE TABLE relay_jobs (
+        seq       INTEGER PRIMARY KEY,
+        task_id   TEXT    NOT NULL UNIQUE,
+        ready_at  INTEGER NOT NULL,
+        attempts  INTEGER NOT NULL DEFAULT 0,
+        worker_id TEXT
+      ) STRICT;
+      CREATE INDEX relay_jobs_ready ON relay_jobs (ready_at, seq);
+    `,
+  },
 ];
 
 /**

@@ -10,6 +10,8 @@ import type { SqliteDatabase } from './open-database.js';
 export interface SqliteTaskQueueOptions {
   /** Clock for delays and leases; injectable so tests move time instead of sleeping. */
   now?: () => number;
+  /** The table of this queue: `queue_jobs` (local renders, default) or `relay_jobs` (the relay lane). */
+  table?: 'queue_jobs' | 'relay_jobs';
 }
 
 /**
@@ -38,23 +40,25 @@ export class SqliteTaskQueue implements TaskQueue {
     this.#now = options.now ?? Date.now;
     // Every worker of the process may wait at once; they are not a leak.
     this.#events.setMaxListeners(0);
+    const table = options.table ?? 'queue_jobs';
     this.#statements = {
-      enqueue: db.prepare('INSERT INTO queue_jobs (task_id, ready_at) VALUES (?, ?) ON CONFLICT (task_id) DO NOTHING'),
+      contains: db.prepare(`SELECT 1 FROM ${table} WHERE task_id = ?`),
+      enqueue: db.prepare(`INSERT INTO ${table} (task_id, ready_at) VALUES (?, ?) ON CONFLICT (task_id) DO NOTHING`),
       // One statement: SQLite holds the write lock from the SELECT to the UPDATE, so two
       // claimers (threads or processes) can never both get the same row.
-      claim: db.prepare(`UPDATE queue_jobs SET worker_id = @worker, attempts = attempts + 1, ready_at = @until
-        WHERE seq = (SELECT seq FROM queue_jobs WHERE ready_at <= @now ORDER BY ready_at, seq LIMIT 1)
+      claim: db.prepare(`UPDATE ${table} SET worker_id = @worker, attempts = attempts + 1, ready_at = @until
+        WHERE seq = (SELECT seq FROM ${table} WHERE ready_at <= @now ORDER BY ready_at, seq LIMIT 1)
         RETURNING task_id, attempts`),
-      extend: db.prepare(`UPDATE queue_jobs SET ready_at = @until
+      extend: db.prepare(`UPDATE ${table} SET ready_at = @until
         WHERE task_id = @task AND worker_id = @worker AND attempts = @attempt`),
-      complete: db.prepare('DELETE FROM queue_jobs WHERE task_id = @task AND worker_id = @worker AND attempts = @attempt'),
-      release: db.prepare(`UPDATE queue_jobs SET worker_id = NULL, ready_at = @readyAt
+      complete: db.prepare(`DELETE FROM ${table} WHERE task_id = @task AND worker_id = @worker AND attempts = @attempt`),
+      release: db.prepare(`UPDATE ${table} SET worker_id = NULL, ready_at = @readyAt
         WHERE task_id = @task AND worker_id = @worker AND attempts = @attempt`),
-      remove: db.prepare('DELETE FROM queue_jobs WHERE task_id = ?'),
+      remove: db.prepare(`DELETE FROM ${table} WHERE task_id = ?`),
       // Waiting or delayed, plus held by an expired lease (those are claimable again).
-      depth: db.prepare('SELECT COUNT(*) AS n FROM queue_jobs WHERE worker_id IS NULL OR ready_at <= ?'),
-      ready: db.prepare('SELECT 1 FROM queue_jobs WHERE ready_at <= ? LIMIT 1'),
-      recover: db.prepare('UPDATE queue_jobs SET worker_id = NULL, ready_at = MIN(ready_at, ?) WHERE worker_id IS NOT NULL'),
+      depth: db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE worker_id IS NULL OR ready_at <= ?`),
+      ready: db.prepare(`SELECT 1 FROM ${table} WHERE ready_at <= ? LIMIT 1`),
+      recover: db.prepare(`UPDATE ${table} SET worker_id = NULL, ready_at = MIN(ready_at, ?) WHERE worker_id IS NOT NULL`),
     };
   }
 
@@ -108,6 +112,12 @@ export class SqliteTaskQueue implements TaskQueue {
   async remove(taskId: string): Promise<void> {
     this.#assertOpen();
     this.#statements.remove.run(taskId);
+  }
+
+  /** Whether the task has a job here (waiting, delayed or held). */
+  async contains(taskId: string): Promise<boolean> {
+    this.#assertOpen();
+    return this.#statements.contains.get(taskId) !== undefined;
   }
 
   /**

@@ -39,9 +39,9 @@ export class SqliteTaskStore implements TaskStore {
     const terminal = TERMINAL.map(() => '?').join(',');
     this.#statements = {
       insert: db.prepare(`INSERT INTO tasks (id, job_id, owner_key_id, dialect, status, progress, attempts, params,
-          resolved, results, error, webhook, idempotency_key, request_fingerprint, created_at, updated_at, started_at, finished_at)
+          resolved, results, error, webhook, idempotency_key, request_fingerprint, upstream, created_at, updated_at, started_at, finished_at)
         VALUES (@id, @job_id, @owner_key_id, @dialect, @status, @progress, @attempts, @params,
-          @resolved, @results, @error, @webhook, @idempotency_key, @request_fingerprint, @created_at, @updated_at, @started_at, @finished_at)`),
+          @resolved, @results, @error, @webhook, @idempotency_key, @request_fingerprint, @upstream, @created_at, @updated_at, @started_at, @finished_at)`),
       get: db.prepare('SELECT * FROM tasks WHERE id = ?'),
       listByOwner: db.prepare(
         'SELECT * FROM tasks WHERE owner_key_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?',

@@ -17,3 +17,6 @@ export function tierOfV2(tier: V2Tier): ModelTier {
 
 /** When a platform request names no motion, the DoP default is a general camera move. */
 export const DEFAULT_MOTION = 'General';
+
+/** The motion of a request that sends camera control and no motion: nothing but that move. */
+export const NO_PRESET = 'Static';

@@ -20,6 +20,25 @@ function mediaInput(base: string, image: InputImage) {
   return { id: image.id, url: mediaUrl(base, image.mediaKey), type: 'media_input' as const };
 }
 
+/**
+ * The camera fields of a task's params: the resolved path once the render started (the
+ * client's own camera_path before that), the focus point and loop. Sending these back as
+ * camera_path/focus/loop (with the same motion, size, duration and fps, without `camera`)
+ * renders the same frames.
+ */
+export function presentCameraParams(task: Task) {
+  const r = task.resolved;
+  const c = task.params.camera;
+  const path = r?.cameraPath ?? c?.cameraPath;
+  const focus = r?.focus ?? c?.focus;
+  const loop = r?.loop ?? c?.loop;
+  return {
+    ...(path && { camera_path: path }),
+    ...(focus && { focus }),
+    ...(loop !== undefined && { loop }),
+  };
+}
+
 export function presentResults(task: Task, base: string) {
   if (task.status !== 'completed' || !task.results) return null;
   return {
@@ -56,10 +75,12 @@ export function presentFeed(task: Task, base: string) {
       height: r?.height ?? p.height ?? null,
       duration: r?.duration ?? p.duration ?? null,
       fps: r?.fps ?? p.fps ?? null,
+      ...presentCameraParams(task),
       ...(r?.enhancedPrompt !== undefined && { enhanced_prompt: r.enhancedPrompt }),
       ...(r?.modifiers !== undefined && { modifiers: r.modifiers }),
       ...(p.checkNsfw !== undefined && { check_nsfw: p.checkNsfw }),
       ...(r?.nsfw !== undefined && { nsfw_check: r.nsfw }),
+      ...(r?.engine !== undefined && { engine: r.engine }),
     },
     jobs: [
       {

@@ -8,7 +8,7 @@ import { requireApiKey } from '../../auth.js';
 import { baseUrlOf } from '../../base-url.js';
 import type { HttpContext } from '../../context.js';
 import { toAppError } from '../../fastify-errors.js';
-import { presentMotion } from '../../motion-records.js';
+import { presentMotion, presentMotionDetail } from '../../motion-records.js';
 import { presentError, presentFeed } from './present.js';
 import {
   ErrorResponse,
@@ -22,6 +22,9 @@ import {
   TaskListQuery,
 } from './schemas.js';
 import { Type } from 'typebox';
+import { AppError } from '../../../core/errors.js';
+import { cameraRequestOf, hasCameraFields } from '../../camera-schemas.js';
+import { NO_PRESET } from '../platform/tiers.js';
 
 const TAGS = ['reseller (/higgsfield)'];
 
@@ -46,11 +49,15 @@ export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext)
     },
     async (request) => {
       const b = request.body;
+      if (b.motion_id === undefined && !hasCameraFields(b)) {
+        throw new AppError('invalid_request', 'motion_id: is required (or send camera, camera_control or camera_path)', { field: 'motion_id' });
+      }
       const task = await ctx.service.submit({
         ownerKeyId: request.ownerKeyId,
         dialect: 'reseller',
         model: b.model,
-        motions: [{ ref: b.motion_id, strength: 1, field: 'motion_id' }],
+        motions: [{ ref: b.motion_id ?? NO_PRESET, strength: 1, field: 'motion_id' }],
+        ...cameraRequestOf(b, ''),
         prompt: b.prompt,
         enhancePrompt: b.enhance_prompt ?? true,
         images: b.image.map((value, i) => ({ value, field: `image[${i}]` })),
@@ -123,6 +130,23 @@ export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext)
       let motions = ctx.catalogue.search(search, ctx.catalogue.motions.length);
       if (category) motions = motions.filter((m) => m.categories.includes(category));
       return motions.slice(0, limit).map((m) => presentMotion(m, ctx, base));
+    },
+  );
+
+  app.get(
+    '/higgsfield/tpl/motions/:motion_id',
+    {
+      schema: {
+        tags: TAGS,
+        summary: "Extension: one motion, with its camera path in the camera_path format (params.camera_path)",
+        params: Type.Object({ motion_id: Type.String({ minLength: 1, maxLength: 200, description: 'Catalogue id, name or slug.' }) }),
+        response: { 200: MotionRecord, '4xx': ErrorResponse },
+      },
+    },
+    async (request) => {
+      const motion = ctx.catalogue.resolve(request.params.motion_id);
+      if (!motion) throw new AppError('not_found', `motion ${request.params.motion_id} not found`, { field: 'motion_id' });
+      return presentMotionDetail(motion, ctx, baseUrlOf(request, ctx.config.publicBaseUrl));
     },
   );
 }

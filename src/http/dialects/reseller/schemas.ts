@@ -5,6 +5,7 @@
  */
 import { Type, type Static } from 'typebox';
 import { MODEL_TIERS, TASK_STATUSES } from '../../../core/task.js';
+import { CameraPathSchema, cameraFields, FocusSchema } from '../../camera-schemas.js';
 
 export const MAX_SIZE = 4096;
 
@@ -19,11 +20,15 @@ const StringEnum = <T extends readonly string[]>(values: T, description: string)
 export const GenerateBody = Type.Object(
   {
     model: StringEnum(MODEL_TIERS, 'Quality/speed tier: lite (~480p, fastest), turbo (~720p), standard (up to 1080p, best).'),
-    motion_id: Type.String({
-      minLength: 1,
-      maxLength: 200,
-      description: 'Motion preset: a catalogue id (GET /higgsfield/tpl/motions), a name ("Dolly In") or a slug ("dolly-in").',
-    }),
+    motion_id: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 200,
+        description:
+          'Motion preset: a catalogue id (GET /higgsfield/tpl/motions), a name ("Dolly In") or a slug ("dolly-in"). ' +
+          'Required unless the request sends camera, camera_control or camera_path (then the move is only those).',
+      }),
+    ),
     prompt: Type.String({ maxLength: 4000, description: 'What happens; speed, intensity and direction words modulate the move.' }),
     enhance_prompt: Type.Optional(
       Type.Boolean({ default: true, description: 'Let the engine read the prompt (speed, intensity, direction); false uses the preset as is.' }),
@@ -39,6 +44,7 @@ export const GenerateBody = Type.Object(
       Type.String({ minLength: 1, description: 'http(s) URL, data:image/...;base64, URI, or bare base64.' }),
       { minItems: 1, maxItems: 2, description: 'image[0] is the start frame; image[1] (optional) the end frame.' },
     ),
+    ...cameraFields(),
     duration: Type.Optional(Type.Number({ minimum: 2, maximum: 10, description: 'Extension: clip length in seconds (default 5).' })),
     fps: Type.Optional(Type.Integer({ minimum: 12, maximum: 60, description: 'Extension: frames per second (default 24).' })),
     check_nsfw: Type.Optional(Type.Boolean({ description: CHECK_NSFW_DESCRIPTION })),
@@ -117,10 +123,16 @@ export const FeedResponse = Type.Object({
       height: Type.Union([Type.Integer(), Type.Null()]),
       duration: Type.Union([Type.Number(), Type.Null()]),
       fps: Type.Union([Type.Integer(), Type.Null()]),
+      camera_path: Type.Optional(
+        Type.Union([CameraPathSchema, Type.Null()], { description: 'Extension: the whole move as rendered (null until the render started); send it back as camera_path to re-render.' }),
+      ),
+      focus: Type.Optional(Type.Union([FocusSchema, Type.Null()])),
+      loop: Type.Optional(Type.Boolean()),
       enhanced_prompt: Type.Optional(Type.String()),
       modifiers: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
       check_nsfw: Type.Optional(Type.Boolean()),
       nsfw_check: Type.Optional(NsfwCheckSchema),
+      engine: Type.Optional(Type.String({ description: 'Which engine rendered it: local or higgsfield (once known)' })),
     },
     { additionalProperties: true },
   ),
@@ -150,7 +162,9 @@ export const MotionRecord = Type.Object({
   media: Type.Object({ width: Type.Integer(), height: Type.Integer(), url: Type.String(), type: Type.String() }),
   priority: Type.Union([Type.Integer(), Type.Null()]),
   tags: Type.Array(Type.String()),
-  params: Type.Null(),
+  params: Type.Union([Type.Null(), Type.Object({ camera_path: CameraPathSchema, loop: Type.Boolean({ description: 'Whether loop: true is accepted with this motion.' }), loop_refused: Type.Optional(Type.String()) })], {
+    description: 'Extension: null in the listing; GET /higgsfield/tpl/motions/{id} gives the preset\'s camera path (5 s at 24 fps, 16:9, seed 1, no face) in the camera_path format.',
+  }),
   categories: Type.Array(Type.String()),
   kind: Type.String({ description: 'camera or effect (our classification)' }),
   description: Type.String(),

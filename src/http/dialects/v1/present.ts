@@ -1,6 +1,6 @@
 /** Renders a task as a v1 JobSet (submit response, poll response, webhook body). */
 import type { Task } from '../../../core/task.js';
-import { mediaUrl, presentResults } from '../reseller/present.js';
+import { mediaUrl, presentCameraParams, presentResults } from '../reseller/present.js';
 
 const V1_MODEL_OF = { lite: 'dop-lite', turbo: 'dop-turbo', standard: 'dop-standard' } as const;
 
@@ -34,11 +34,13 @@ export function presentJobSet(task: Task, base: string) {
       input_images: imageRef(0),
       ...(end && { input_images_end: end }),
       enhance_prompt: p.enhancePrompt,
+      ...presentCameraParams(task),
       ...(p.checkNsfw !== undefined && { check_nsfw: p.checkNsfw }),
       ...(task.resolved && { width: task.resolved.width, height: task.resolved.height, duration: task.resolved.duration, fps: task.resolved.fps }),
       ...(task.resolved?.enhancedPrompt !== undefined && { enhanced_prompt: task.resolved.enhancedPrompt }),
       ...(task.resolved?.nsfw !== undefined && { nsfw_check: task.resolved.nsfw }),
       ...(task.status === 'nsfw' && task.error?.detail?.nsfw !== undefined && { nsfw_check: task.error.detail.nsfw }),
+      ...(task.resolved?.engine !== undefined && { engine: task.resolved.engine }),
     },
   };
 }

@@ -12,7 +12,8 @@ import { baseUrlOf } from '../../base-url.js';
 import { compileBody } from '../../body-validator.js';
 import type { HttpContext } from '../../context.js';
 import { usePlatformErrors } from '../platform/error-handler.js';
-import { DEFAULT_MOTION, tierOfV1Model } from '../platform/tiers.js';
+import { DEFAULT_MOTION, NO_PRESET, tierOfV1Model } from '../platform/tiers.js';
+import { cameraRequestOf, hasCameraFields } from '../../camera-schemas.js';
 import { idempotencyKeyOf } from '../reseller/routes.js';
 import { presentRequest } from '../v2/present.js';
 import { submitV2 } from '../v2/routes.js';
@@ -101,7 +102,8 @@ function v1Submit(
   base: string,
   headers: Record<string, string | string[] | undefined>,
 ): SubmitRequest {
-  const motions = p.motions?.length ? p.motions : [{ id: DEFAULT_MOTION, strength: 1 }];
+  // No motion: the DoP default, or nothing but the camera control when there is some.
+  const motions = p.motions?.length ? p.motions : [{ id: hasCameraFields(p) ? NO_PRESET : DEFAULT_MOTION, strength: 1 }];
   const end = p.input_images_end?.[0];
   return {
     ownerKeyId,
@@ -120,6 +122,7 @@ function v1Submit(
     ...(p.height !== undefined && { height: p.height }),
     ...(p.duration !== undefined && { duration: p.duration }),
     ...(p.fps !== undefined && { fps: p.fps }),
+    ...cameraRequestOf(p, prefix),
     ...(webhook && {
       webhook: { url: webhook.url, ...(webhook.secret !== undefined && { secret: webhook.secret }), baseUrl: base },
       webhookField: webhook.field,

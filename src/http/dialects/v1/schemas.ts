@@ -4,6 +4,7 @@
  * server the SDK was written against does.
  */
 import { Type, type Static } from 'typebox';
+import { cameraFields } from '../../camera-schemas.js';
 import { TASK_STATUSES } from '../../../core/task.js';
 import { V1_MODELS } from '../platform/tiers.js';
 import { CHECK_NSFW_DESCRIPTION } from '../reseller/schemas.js';
@@ -34,6 +35,7 @@ export const DopParams = Type.Object({
   height: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
   duration: Type.Optional(Type.Number({ minimum: 2, maximum: 10 })),
   fps: Type.Optional(Type.Integer({ minimum: 12, maximum: 60 })),
+  ...cameraFields(),
 });
 export type DopParams = Static<typeof DopParams>;
 

@@ -12,7 +12,8 @@ import { requireApiKey } from '../../auth.js';
 import { baseUrlOf } from '../../base-url.js';
 import type { HttpContext } from '../../context.js';
 import { usePlatformErrors } from '../platform/error-handler.js';
-import { DEFAULT_MOTION, tierOfV2, V2_TIERS } from '../platform/tiers.js';
+import { DEFAULT_MOTION, NO_PRESET, tierOfV2, V2_TIERS } from '../platform/tiers.js';
+import { cameraRequestOf, hasCameraFields } from '../../camera-schemas.js';
 import { idempotencyKeyOf } from '../reseller/routes.js';
 import { DetailError } from '../v1/schemas.js';
 import { presentRequest } from './present.js';
@@ -32,7 +33,7 @@ export async function submitV2(
 ): Promise<Task> {
   const motions = body.motions?.length
     ? body.motions.map((m, i) => ({ ref: m.id, strength: m.strength ?? 1, field: `motions[${i}].id` }))
-    : [{ ref: body.motion_id ?? DEFAULT_MOTION, strength: 1, field: 'motion_id' }];
+    : [{ ref: body.motion_id ?? (hasCameraFields(body) ? NO_PRESET : DEFAULT_MOTION), strength: 1, field: 'motion_id' }];
   const submit: SubmitRequest = {
     ownerKeyId,
     dialect: 'v2',
@@ -50,6 +51,7 @@ export async function submitV2(
     ...(body.fps !== undefined && { fps: body.fps }),
     ...(body.width !== undefined && { width: body.width }),
     ...(body.height !== undefined && { height: body.height }),
+    ...cameraRequestOf(body, ''),
     ...(webhookUrl && { webhook: { url: webhookUrl, baseUrl }, webhookField: 'hf_webhook' }),
     ...idempotencyKeyOf(headers['idempotency-key']),
   };

@@ -4,6 +4,7 @@
  * are ignored.
  */
 import { Type, type Static } from 'typebox';
+import { cameraFields } from '../../camera-schemas.js';
 import { TASK_STATUSES } from '../../../core/task.js';
 import { MotionInput } from '../v1/schemas.js';
 import { CHECK_NSFW_DESCRIPTION } from '../reseller/schemas.js';
@@ -21,6 +22,7 @@ export const DopV2Body = Type.Object({
   fps: Type.Optional(Type.Integer({ minimum: 12, maximum: 60 })),
   width: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
   height: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
+  ...cameraFields(),
 });
 export type DopV2Body = Static<typeof DopV2Body>;
 

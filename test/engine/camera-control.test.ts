@@ -1,0 +1,246 @@
+/**
+ * Camera control measured from rendered frames: each axis moves the picture the way and by
+ * the amount the README documents, a keyframed path is where its keyframes say at their
+ * times, a loop has no seam, and a recorded path sent back renders the same clip.
+ *
+ * Pictures wider (or taller) than the frame leave room beyond it, so the moves here need
+ * no cover zoom and the amounts are the documented ones exactly (see README: a move that
+ * needs more room than the picture has enlarges the picture, and the travel with it).
+ */
+import assert from 'node:assert/strict';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { CameraRequest } from '../../src/core/camera-request.js';
+import type { RenderOutput } from '../../src/core/ports.js';
+import { FOCAL } from '../../src/engine/camera-control.js';
+import { createLocalEngine } from '../../src/engine/index.js';
+import { PLANE_DEPTH } from '../../src/engine/scene/layer-projection.js';
+import sharp from 'sharp';
+import { chainedSimilarity, frameSimilarity, decodeGrey, makeTexture, meanAbsDiff, type GreyVideo } from './helpers.js';
+
+const W = 320;
+const H = 180;
+const CENTRE = { x: 0.5, y: 0.5 };
+const tan = (d: number): number => Math.tan((d * Math.PI) / 180);
+/** Every measurement, printed at the end (the README's numbers come from this output). */
+const measured: string[] = [];
+/** `rel`: allowed relative error; `abs`: allowed absolute error (px measurements: 0.6 px). */
+const within = (value: number, expected: number, rel: number, what: string, abs = 0): void => {
+  measured.push(`${what}: measured ${value.toFixed(3)}, documented ${expected.toFixed(3)}`);
+  assert.ok(Math.abs(value - expected) <= Math.abs(expected) * rel + abs, `${what}: measured ${value.toFixed(3)}, documented ${expected.toFixed(3)}`);
+};
+const PX = 0.6;
+
+/**
+ * Finds a frame in the picture: the zoom z and horizontal offset dx (picture px) for which
+ * frame(u, v) ≈ picture(centre + dx + (u − W/2)/z, centre + (v − H/2)/z). For the wide
+ * picture (480×180) seen through a 320×180 frame at zoom 1 the picture is shown 1:1, so
+ * z is the move's magnification and −dx·z the picture's slide in frame pixels.
+ */
+function findInPicture(frame: Uint8Array, pic: Uint8Array, pw: number, ph: number): { zoom: number; dx: number } {
+  const at = (x: number, y: number): number => {
+    const x0 = Math.max(0, Math.min(pw - 2, Math.floor(x)));
+    const y0 = Math.max(0, Math.min(ph - 2, Math.floor(y)));
+    const fx = x - x0;
+    const fy = y - y0;
+    const i = y0 * pw + x0;
+    return (pic[i]! * (1 - fx) + pic[i + 1]! * fx) * (1 - fy) + (pic[i + pw]! * (1 - fx) + pic[i + pw + 1]! * fx) * fy;
+  };
+  const cost = (z: number, dx: number): number => {
+    let sum = 0;
+    for (let v = 8; v < H - 8; v += 4) {
+      for (let u = 8; u < W - 8; u += 4) {
+        const d = frame[v * W + u]! - at(pw / 2 + dx + (u - W / 2) / z, ph / 2 + (v - H / 2) / z);
+        sum += d * d;
+      }
+    }
+    return sum;
+  };
+  let best = { z: 1, dx: 0, c: Infinity };
+  const search = (zs: number[], dxs: number[]): void => {
+    for (const z of zs) for (const dx of dxs) {
+      const c = cost(z, dx);
+      if (c < best.c) best = { z, dx, c };
+    }
+  };
+  const range = (from: number, to: number, step: number): number[] => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step);
+  search(range(0.9, 1.8, 0.01), range(-130, 130, 1));
+  const coarse = best;
+  search(range(coarse.z - 0.01, coarse.z + 0.01, 0.0005), range(coarse.dx - 1, coarse.dx + 1, 0.05));
+  return { zoom: best.z, dx: best.dx };
+}
+
+describe('camera control, measured from frames', () => {
+  const engine = createLocalEngine({ renderThreads: 0 });
+  let root: string;
+  let wide: Buffer;
+  let tall: Buffer;
+  let n = 0;
+
+  const render = async (
+    image: Buffer,
+    camera: CameraRequest,
+    options: { motion?: string; fps?: number; duration?: number } = {},
+  ): Promise<{ video: GreyVideo; out: RenderOutput }> => {
+    const workDir = join(root, String(n++));
+    await mkdir(workDir);
+    const out = await engine.render(
+      {
+        taskId: 't', model: 'turbo', motions: [{ name: options.motion ?? 'Static', strength: 1 }], prompt: '', enhancePrompt: false, seed: 3,
+        width: W, height: H, duration: options.duration ?? 2, fps: options.fps ?? 12, images: [image], camera,
+      },
+      { workDir, signal: new AbortController().signal, onProgress: () => {} },
+    );
+    return { video: await decodeGrey(out.raw), out };
+  };
+  const whole = (v: GreyVideo) => chainedSimilarity(v, 0, v.frames.length - 1);
+
+  before(async () => {
+    root = await mkdtemp(join(tmpdir(), 'sm-cam-'));
+    wide = await makeTexture(21, 480, 180);
+    tall = await makeTexture(22, 320, 300);
+    tallGrey = new Uint8Array(await sharp(tall).greyscale().raw().toBuffer());
+    wideGrey = new Uint8Array(await sharp(wide).greyscale().raw().toBuffer());
+  });
+  after(async () => {
+    console.log(`camera control measurements (${W}×${H}):\n  ${measured.join('\n  ')}`);
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('pan +10: the camera turns 10° right, the picture slides left by f·(2·tan 5°)', async () => {
+    const m = whole((await render(wide, { camera: { pan: 10 }, focus: CENTRE })).video);
+    within(m.tx, -FOCAL * W * 2 * tan(5), 0.03, 'x shift', PX);
+    within(m.ty, 0, 0, 'y shift', PX);
+    within(m.scale, 1, 0.01, 'scale');
+  });
+
+  // Vertical moves are measured by finding the first and last frames in the picture (the
+  // patch tracker loses the motion-blurred middle frames of a 120-px-tall texture).
+  const rowsTravelled = (v: GreyVideo): number => rowOf(v.frames[0]!) - rowOf(v.frames[v.frames.length - 1]!);
+  let tallGrey: Uint8Array;
+  let wideGrey: Uint8Array;
+  /** The picture row the frame's top row shows (sub-pixel), the frame being as wide as the picture. */
+  const rowOf = (f: Uint8Array): number => {
+    const cost = (oy: number): number => {
+      let s = 0;
+      for (let y = 10; y < H - 10; y += 2) for (let x = 10; x < W - 10; x += 2) s += (f[y * W + x]! - tallGrey[(y + oy) * W + x]!) ** 2;
+      return s;
+    };
+    const costs = Array.from({ length: 300 - H + 1 }, (_, oy) => cost(oy));
+    const best = costs.indexOf(Math.min(...costs));
+    const [a, b, c] = [costs[best - 1], costs[best]!, costs[best + 1]];
+    return a === undefined || c === undefined ? best : best + (0.5 * (a - c)) / (a - 2 * b + c);
+  };
+
+  it('tilt +10: the camera turns 10° up, the picture slides down by the same focal length', async () => {
+    const { video } = await render(tall, { camera: { tilt: 10 }, focus: CENTRE });
+    within(rowsTravelled(video), FOCAL * W * 2 * tan(5), 0.03, 'y shift', PX);
+  });
+
+  it('roll +8: the camera rolls 8° clockwise, the picture turns 8° counter-clockwise', async () => {
+    const m = whole((await render(wide, { camera: { roll: 8 }, focus: CENTRE })).video);
+    within((m.angle * 180) / Math.PI, -8, 0.03, 'angle (+ = clockwise)');
+  });
+
+  it('zoom +10 magnifies ×1.05^10; zoom −10 shrinks by the same factor', async () => {
+    const zoomOf = (v: GreyVideo) => findInPicture(v.frames[v.frames.length - 1]!, wideGrey, 480, 180).zoom / findInPicture(v.frames[0]!, wideGrey, 480, 180).zoom;
+    within(zoomOf((await render(wide, { camera: { zoom: 10 }, focus: CENTRE })).video), 1.05 ** 10, 0.01, 'zoom in (last / first frame)');
+    within(zoomOf((await render(wide, { camera: { zoom: -10 }, focus: CENTRE })).video), 1.05 ** -10, 0.01, 'zoom out (last / first frame)');
+  });
+
+  it('horizontal +10: the camera travels right 20 % of the width at the subject; a flat picture (depth 1.6) slides 1/1.6 of that', async () => {
+    const m = whole((await render(wide, { camera: { horizontal: 10 }, focus: CENTRE })).video);
+    within(m.tx, (-0.2 * W) / PLANE_DEPTH, 0.03, 'x shift', PX);
+  });
+
+  it('vertical +10: the camera rises 20 % of the height at the subject; the picture slides down', async () => {
+    const { video } = await render(tall, { camera: { vertical: 10 }, focus: CENTRE });
+    within(rowsTravelled(video), (0.2 * H) / PLANE_DEPTH, 0.03, 'y shift', PX);
+  });
+
+  it('the axes add on top of a preset (Zoom In + pan)', async () => {
+    const { video } = await render(wide, { camera: { pan: 6 }, focus: CENTRE }, { motion: 'Zoom In' });
+    const [a, b] = [findInPicture(video.frames[0]!, wideGrey, 480, 180), findInPicture(video.frames[video.frames.length - 1]!, wideGrey, 480, 180)];
+    within(b.zoom / a.zoom, 1.45, 0.01, 'the preset still zooms ×1.45');
+    // The view centre travelled f·2·tan 3° frame widths across the picture (picture px at zoom 1).
+    within(b.dx - a.dx, FOCAL * W * 2 * tan(3), 0.03, 'and the pan turns the view right (picture px)', PX);
+  });
+
+  it('focus: a zoom converges on the chosen point (the view leans to it as far as the picture allows)', async () => {
+    const focus = { x: 0.25, y: 0.5 };
+    const { video } = await render(wide, { focus }, { motion: 'Zoom In' });
+    const [a, b] = [findInPicture(video.frames[0]!, wideGrey, 480, 180), findInPicture(video.frames[video.frames.length - 1]!, wideGrey, 480, 180)];
+    const target = (focus.x - 0.5) * 480;
+    // Where the point sits in the frame, from the frame's centre (frame px).
+    const offCentre = (m: { zoom: number; dx: number }): number => (target - m.dx) * m.zoom;
+    measured.push(`focus at x=0.25: view centre ${a.dx.toFixed(1)} → ${b.dx.toFixed(1)} picture px; point ${offCentre(a).toFixed(1)} → ${offCentre(b).toFixed(1)} px from the frame centre`);
+    assert.ok(b.dx < a.dx && a.dx < -40, `the view leans left toward the point and further as it zooms (${a.dx.toFixed(1)} → ${b.dx.toFixed(1)})`);
+    assert.ok(Math.abs(offCentre(b)) < 0.1 * W, `the point ends near the frame centre (${offCentre(b).toFixed(1)} px off)`);
+  });
+
+  it('a keyframed path is where its keyframes say at their times', async () => {
+    // 25 frames: t = 0.25, 0.5, 0.75 fall on frames 6, 12, 18.
+    const keyframes = [
+      { t: 0, zoom: 1, pan: 0 },
+      { t: 0.25, zoom: 1.25, pan: 3 },
+      { t: 0.5, zoom: 1.1, pan: -2 },
+      { t: 0.75, zoom: 1.35, pan: 0 },
+      { t: 1, zoom: 1.2, pan: 2 },
+    ];
+    const { video } = await render(wide, { cameraPath: { keyframes }, focus: CENTRE }, { duration: 25 / 12 });
+    assert.equal(video.frames.length, 25);
+    for (const k of keyframes) {
+      const m = findInPicture(video.frames[Math.round(k.t * 24)]!, wideGrey, 480, 180);
+      within(m.zoom, k.zoom, 0.01, `zoom at t=${k.t}`);
+      // The view centre sits f·tan(pan) frame widths (picture px at zoom 1) from the middle.
+      within(m.dx, FOCAL * W * tan(k.pan), 0, `view centre at t=${k.t} (picture px)`, PX);
+    }
+  });
+
+  const seamCheck = (v: GreyVideo) => {
+    const pairs = v.frames.slice(1).map((f, i) => meanAbsDiff(v.frames[i]!, f));
+    const seam = meanAbsDiff(v.frames[v.frames.length - 1]!, v.frames[0]!);
+    return { seam, largest: Math.max(...pairs), mean: pairs.reduce((a, b) => a + b, 0) / pairs.length };
+  };
+
+  for (const [name, camera, motion] of [
+    ['Handheld', {}, 'Handheld'],
+    ['Dolly In', {}, 'Dolly In'],
+    ['the six axes', { camera: { pan: 8, zoom: 5, roll: 3 } }, 'Static'],
+    ['a keyframed path', { cameraPath: { keyframes: [{ t: 0 }, { t: 0.4, pan: 5, zoom: 1.2 }, { t: 0.8, pan: -3, tilt: 2 }] } }, 'Static'],
+  ] as [string, CameraRequest, string][]) {
+    it(`loop (${name}): the last→first frame difference is no larger than the neighbouring pairs'`, async () => {
+      const looped = seamCheck((await render(wide, { ...camera, loop: true }, { motion })).video);
+      measured.push(`loop ${name}: last→first ${looped.seam.toFixed(3)}, largest neighbouring pair ${looped.largest.toFixed(3)}, mean pair ${looped.mean.toFixed(3)}`);
+      assert.ok(looped.seam <= looped.largest, `seam ${looped.seam.toFixed(2)} vs largest pair ${looped.largest.toFixed(2)} (mean ${looped.mean.toFixed(2)})`);
+      if (name === 'Handheld') {
+        // Without loop the same move has a seam (so the check above can fail).
+        const open = seamCheck((await render(wide, camera, { motion })).video);
+        measured.push(`open ${name}: last→first ${open.seam.toFixed(3)}, largest neighbouring pair ${open.largest.toFixed(3)}`);
+        assert.ok(open.seam > open.largest, `open clip seam ${open.seam.toFixed(2)} vs largest pair ${open.largest.toFixed(2)}`);
+      }
+    });
+  }
+
+  it('the recorded path, sent back as camera_path, renders the same clip', async () => {
+    const first = await render(wide, { camera: { zoom: 4, pan: -5 } }, { motion: 'Dutch Angle' });
+    const recorded = first.out.resolved.cameraPath!;
+    assert.ok(recorded.keyframes.length >= 2);
+    const again = await render(wide, { cameraPath: recorded, focus: first.out.resolved.focus! }, { motion: 'Static' });
+    assert.equal(again.video.frames.length, first.video.frames.length);
+    // Frame by frame, the second clip shows the picture where the first did. (Pixels are
+    // compared through the tracker, not directly: the encoder's choices on a noise texture
+    // change with sub-thousandth-pixel differences, and the focus is recorded rounded.)
+    for (let i = 0; i < first.video.frames.length; i++) {
+      const m = frameSimilarity({ width: W, height: H, frames: [first.video.frames[i]!, again.video.frames[i]!] }, 0, 1, 3);
+      assert.ok(Math.hypot(m.tx, m.ty) < 0.2 && Math.abs(m.scale - 1) < 2e-3 && Math.abs(m.angle) < 1e-3, `frame ${i}: ${JSON.stringify(m)}`);
+    }
+    // A path rolled 0.5° further is measured as such (the check can fail).
+    const other = await render(wide, { cameraPath: { ...recorded, keyframes: recorded.keyframes.map((k) => ({ ...k, roll: (k.roll ?? 0) + 0.5 })) }, focus: first.out.resolved.focus! });
+    const last = other.video.frames.length - 1;
+    const off = frameSimilarity({ width: W, height: H, frames: [first.video.frames[last]!, other.video.frames[last]!] }, 0, 1, 3);
+    assert.ok(Math.abs((off.angle * 180) / Math.PI + 0.5) < 0.1, `a 0.5° different roll is measured (${((off.angle * 180) / Math.PI).toFixed(3)}°)`);
+  });
+});
