@@ -81,7 +81,17 @@ describe('nsfwPreRenderCheck', () => {
 });
 
 describe('the nsfwjs model (MobileNetV2 from the nsfwjs package, tfjs wasm)', () => {
-  test('neutral pictures score low, and the model is loaded once for any number of images and classifiers', async () => {
+  test('neutral pictures score low, and the model is loaded once for any number of images and classifiers', async (t) => {
+    // The model comes from node_modules: any fetch while it loads would be a download.
+    const realFetch = globalThis.fetch;
+    const fetched: string[] = [];
+    globalThis.fetch = (async (input: unknown) => {
+      fetched.push(String(input));
+      throw new Error('no network in this test');
+    }) as typeof fetch;
+    t.after(() => {
+      globalThis.fetch = realFetch;
+    });
     // (A 64×640 version of the test picture, squeezed to the model's square, scored porn 0.52:
     // its tan gradient reads as skin. It is not used here; README "Content check" lists such cases.)
     const images = [await makeSampleImage(), await makeTestPng(320, 180), await makeTestPng(640, 360)];
@@ -96,5 +106,6 @@ describe('the nsfwjs model (MobileNetV2 from the nsfwjs package, tfjs wasm)', ()
     // The same bytes give the same scores (no state carried between images).
     assert.deepEqual(await first.classify(images[0]!), results[0]);
     assert.equal(nsfwModelLoads(), 1);
+    assert.deepEqual(fetched, [], 'nothing was fetched');
   });
 });
