@@ -29,6 +29,8 @@ import { WebhookDispatcher } from './webhooks/webhook-dispatcher.js';
 import { createWebhookSender } from './webhooks/webhook-sender.js';
 import { checkWebhookUrl } from './webhooks/webhook-url.js';
 import { engineFromConfig } from './engine-from-config.js';
+import { NsfwjsClassifier, type NsfwClassifier } from './nsfw/nsfw-classifier.js';
+import { nsfwPreRenderCheck } from './nsfw/nsfw-check.js';
 import type { RelayTimings } from './adapters/higgsfield/create-higgsfield-engine.js';
 
 /** Test seams for webhook delivery timing (production uses the defaults). */
@@ -59,7 +61,7 @@ const PREVIEW_HEIGHT = 180;
 
 export async function buildApp(
   config: Config,
-  options: { logger?: Logger; engine?: Engine; webhooks?: WebhookTimings; relay?: RelayTimings } = {},
+  options: { logger?: Logger; engine?: Engine; webhooks?: WebhookTimings; relay?: RelayTimings; nsfwClassifier?: NsfwClassifier } = {},
 ): Promise<App> {
   const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion' } });
   mkdirSync(config.dataDir, { recursive: true });
@@ -117,6 +119,7 @@ export async function buildApp(
     onTerminal: (task) => webhooks.notifyTerminal(task),
   });
   const metrics = new Metrics({ store, queue, relay: () => engine.health?.() });
+  const classifier = options.nsfwClassifier ?? new NsfwjsClassifier();
   const pool = new WorkerPool({
     store,
     queue,
@@ -131,6 +134,7 @@ export async function buildApp(
     logger,
     onRenderFinished: (outcome, seconds) => metrics.renderFinished(outcome, seconds),
     onTerminal: (task) => webhooks.notifyTerminal(task),
+    beforeRender: nsfwPreRenderCheck(config.nsfw, classifier),
   });
   const previews = new MotionPreviews(
     join(config.dataDir, 'previews'),
@@ -168,6 +172,7 @@ export async function buildApp(
       checkReady: async () => {
         await store.ping();
         await queue.depth();
+        await media.ping?.();
       },
     },
     logger,
@@ -186,6 +191,8 @@ export async function buildApp(
     logger,
     start() {
       pool.start();
+      // A process that renders and checks every task loads the model now, not on the first task.
+      if (config.workerConcurrency > 0 && config.nsfw.mode !== 'off') classifier.warm?.();
       webhooks.start();
       void sweep();
       timers.push(setInterval(sweep, HOUR).unref());

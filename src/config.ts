@@ -50,6 +50,35 @@ export interface Config {
   engineRouting: EngineRouting;
   /** Relayed tasks in flight at once in this process, on slots of their own beside the local renders. */
   relayConcurrency: number;
+  /** Media store: files under `mediaDir` (MEDIA=fs), or an S3-compatible bucket (MEDIA=s3). */
+  media: MediaConfig;
+  /** The content check on input images before rendering (see src/nsfw). */
+  nsfw: NsfwConfig;
+}
+
+export type MediaConfig = { kind: 'fs' } | S3MediaConfig;
+
+export interface S3MediaConfig {
+  kind: 's3';
+  bucket: string;
+  /** Key prefix inside the bucket ('' or ending in '/'), so one bucket can hold several deployments. */
+  prefix: string;
+  /** Endpoint of a non-AWS store (MinIO, R2, Ceph); undefined means AWS. */
+  endpoint: string | undefined;
+  forcePathStyle: boolean;
+  /** S3_REGION, else AWS_REGION, else us-east-1 (what MinIO and most other stores accept). */
+  region: string;
+  /** How /media/* answers: stream from the bucket (proxy) or redirect to a presigned URL. */
+  urls: 'proxy' | 'presigned';
+  /** Lifetime of a presigned GET URL. */
+  presignTtlSeconds: number;
+}
+
+export interface NsfwConfig {
+  /** Server policy for requests that do not ask: off (no check), flag (record only), block. */
+  mode: 'off' | 'flag' | 'block';
+  /** An image is explicit when its porn + hentai probability reaches this (0..1). */
+  threshold: number;
 }
 
 export type { EngineRouting };
@@ -254,8 +283,51 @@ export function loadConfig(env: Env = process.env): Config {
     store: loadStore(env),
     queue: loadQueue(env),
     reconcileIntervalMs: int(env, 'RECONCILE_INTERVAL_MS', 60_000, 100, 3_600_000),
+    media: loadMedia(env),
+    nsfw: loadNsfw(env),
     ...relaySettings(env),
   };
+}
+
+function loadMedia(env: Env): MediaConfig {
+  if (choice(env, 'MEDIA', ['fs', 's3'], 'fs') === 'fs') {
+    const urls = env.MEDIA_URLS?.trim().toLowerCase();
+    if (urls && urls !== 'proxy') throw new ConfigError(`MEDIA_URLS=${urls} needs MEDIA=s3 (files on disk are always served by stillmotion)`);
+    return { kind: 'fs' };
+  }
+  const bucket = env.S3_BUCKET?.trim();
+  if (!bucket) throw new ConfigError('S3_BUCKET is required when MEDIA=s3');
+  // S3's bucket naming rules (3–63 lower-case letters, digits, dots, hyphens).
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError(`S3_BUCKET is not a valid bucket name: "${bucket}"`);
+  let prefix = (env.S3_PREFIX ?? '').trim().replace(/^\/+/, '');
+  if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
+  if (prefix !== '' && !/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)+$/.test(prefix)) {
+    throw new ConfigError('S3_PREFIX may hold only letters, digits, ".", "_", "-" and "/" between segments');
+  }
+  const endpoint = env.S3_ENDPOINT?.trim() ? urlSetting(env, 'S3_ENDPOINT', ['http:', 'https:'], 'MEDIA=s3') : undefined;
+  return {
+    kind: 's3',
+    bucket,
+    prefix,
+    endpoint,
+    // MinIO and most self-hosted stores want path-style addressing; AWS wants virtual hosts.
+    forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', endpoint !== undefined),
+    region: env.S3_REGION?.trim() || env.AWS_REGION?.trim() || 'us-east-1',
+    urls: choice(env, 'MEDIA_URLS', ['proxy', 'presigned'], 'proxy'),
+    presignTtlSeconds: int(env, 'S3_PRESIGN_TTL_SECONDS', 300, 10, 7 * 24 * 3600),
+  };
+}
+
+function loadNsfw(env: Env): NsfwConfig {
+  const raw = env.NSFW_THRESHOLD?.trim();
+  let threshold = 0.8;
+  if (raw) {
+    threshold = Number(raw);
+    if (!/^(0(\.\d+)?|1(\.0+)?|\.\d+)$/.test(raw) || !(threshold > 0 && threshold <= 1)) {
+      throw new ConfigError(`NSFW_THRESHOLD must be a number above 0 and at most 1, got "${raw}"`);
+    }
+  }
+  return { mode: choice(env, 'NSFW_CHECK', ['off', 'flag', 'block'], 'off'), threshold };
 }
 
 function relaySettings(env: Env): Pick<Config, 'higgsfield' | 'engineRouting' | 'relayConcurrency'> {

@@ -9,6 +9,8 @@ import type { Engine } from './core/ports.js';
 import type { Task } from './core/task.js';
 import { WorkerPool } from './core/worker-pool.js';
 import { engineFromConfig } from './engine-from-config.js';
+import { NsfwjsClassifier, type NsfwClassifier } from './nsfw/nsfw-classifier.js';
+import { nsfwPreRenderCheck } from './nsfw/nsfw-check.js';
 import { MotionCatalogue } from './catalogue/motion-catalogue.js';
 
 export interface WorkerProcess {
@@ -23,7 +25,10 @@ export class WorkerConfigError extends Error {
   override name = 'WorkerConfigError';
 }
 
-export async function buildWorker(config: Config, options: { logger?: Logger; engine?: Engine } = {}): Promise<WorkerProcess> {
+export async function buildWorker(
+  config: Config,
+  options: { logger?: Logger; engine?: Engine; nsfwClassifier?: NsfwClassifier } = {},
+): Promise<WorkerProcess> {
   if (config.queue.kind !== 'bullmq') {
     // The embedded queue belongs to one process (`npm start`); a second process would
     // treat that process's leases as dead ones.
@@ -39,7 +44,9 @@ export async function buildWorker(config: Config, options: { logger?: Logger; en
   // and any API node's dispatcher sends it on its next poll. (With SQLite the API node's
   // own reconciler arms it; a worker process cannot reach that node's file.)
   const outbox = config.store.kind === 'postgres' ? adapters.webhookOutbox() : undefined;
+  const classifier = options.nsfwClassifier ?? new NsfwjsClassifier();
   const pool = new WorkerPool({
+    beforeRender: nsfwPreRenderCheck(config.nsfw, classifier),
     store: adapters.store,
     queue: adapters.queue,
     media: adapters.media,
@@ -63,6 +70,7 @@ export async function buildWorker(config: Config, options: { logger?: Logger; en
     logger,
     start() {
       pool.start();
+      if (config.nsfw.mode !== 'off') classifier.warm?.();
       // Tasks stored but missing from the queue (enqueue failed, Redis lost its data) come back here.
       const reconcile = () =>
         void pool

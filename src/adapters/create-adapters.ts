@@ -4,7 +4,8 @@
  * - store: SQLite (embedded, default) or PostgreSQL (`STORE=postgres`, shared by every node);
  * - queue: embedded in the SQLite file (default, one process) or BullMQ on Redis
  *   (`QUEUE=bullmq`, any number of worker processes and API nodes);
- * - media: files under `MEDIA_DIR` (default `DATA_DIR/media`; shared storage for several machines);
+ * - media: files under `MEDIA_DIR` (default `DATA_DIR/media`; shared storage for several machines),
+ *   or an S3-compatible bucket (`MEDIA=s3`, what several machines share without a shared folder);
  * - webhook outbox: next to the tasks — the SQLite file of `DATA_DIR`, or the PostgreSQL
  *   database, where every API node claims from one table, so each webhook is sent by one
  *   node at a time whichever node took the request.
@@ -131,10 +132,13 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
       return outbox;
     };
 
+    const media = await mediaFromConfig(config);
+    if (media.close) closers.push(() => media.close?.());
+
     return {
       store,
       queue,
-      media: new FsMediaStore(config.mediaDir),
+      media,
       webhookOutbox,
       workRoot,
       distributed: config.queue.kind === 'bullmq',
@@ -144,4 +148,21 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
     await closeAll().catch(() => undefined);
     throw error;
   }
+}
+
+/**
+ * The media store of the configuration: a folder, or an S3-compatible bucket. The AWS SDK
+ * is imported only for the bucket (it takes a good half second to load).
+ */
+export async function mediaFromConfig(config: Config): Promise<MediaStore> {
+  const m = config.media;
+  if (m.kind === 'fs') return new FsMediaStore(config.mediaDir);
+  const { S3MediaStore } = await import('./s3/s3-media-store.js');
+  return new S3MediaStore({
+    bucket: m.bucket,
+    prefix: m.prefix,
+    forcePathStyle: m.forcePathStyle,
+    region: m.region,
+    ...(m.endpoint !== undefined && { endpoint: m.endpoint }),
+  });
 }

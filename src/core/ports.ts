@@ -99,6 +99,15 @@ export interface MediaStore {
   read(key: string): Promise<Buffer>;
   /** Deletes every key under `prefix` (a task's folder). */
   deletePrefix(prefix: string): Promise<void>;
+  /**
+   * A short-lived URL from which a client may GET the stored file directly (object
+   * stores); absent when the store cannot hand one out and stillmotion serves the bytes.
+   */
+  signedUrl?(key: string, ttlSeconds: number): Promise<string>;
+  /** Cheap round trip for /readyz (a remote store); absent for local folders. */
+  ping?(): Promise<void>;
+  /** Releases connections (a remote store). */
+  close?(): void;
 }
 
 /** The whole input of one render, with the images already in memory. */

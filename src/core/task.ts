@@ -101,10 +101,24 @@ export interface RenderResolved {
   enhancedPrompt?: string;
   /** Resolved prompt modifiers (speed, intensity, direction...). */
   modifiers?: Record<string, unknown>;
+  /** The content check's scores, when it ran and let the task render (NSFW_CHECK). */
+  nsfw?: NsfwRecord;
   /** Which engine rendered the task (`local`, `higgsfield`); absent on tasks older than routing. */
   engine?: string;
   /** For a relayed task: what was asked of the cloud (endpoint, its motion ids). */
   upstream?: { endpoint: string; requestId: string; motions: { id: string; strength: number }[] };
+}
+
+/** What the content check found on a task's input images. */
+export interface NsfwRecord {
+  /** The policy applied to this task (server setting and request's `check_nsfw`). */
+  mode: 'flag' | 'block';
+  threshold: number;
+  /** Whether the worst image reached the threshold. */
+  flagged: boolean;
+  /** The worst image's explicit score (porn + hentai), 0..1. */
+  score: number;
+  images: { index: number; score: number; scores: { drawing: number; hentai: number; neutral: number; porn: number; sexy: number } }[];
 }
 
 /** A stored file: the key is unguessable and doubles as its URL path. */
@@ -124,6 +138,8 @@ export interface TaskError {
   /** Stable machine-readable code from the error catalogue. */
   code: string;
   message: string;
+  /** Machine-readable particulars (the content check's scores for `nsfw`). */
+  detail?: Record<string, unknown>;
 }
 
 export interface WebhookTarget {

@@ -9,9 +9,26 @@ import { join } from 'node:path';
 import { AppError, isAppError } from './errors.js';
 import type { Engine, Lease, MediaStore, QueueLane, RenderOutput, TaskQueue, TaskStore } from './ports.js';
 import { mediaToken } from './task-service.js';
-import type { Task, TaskError, TaskResults, TaskStatus, UpstreamRequest } from './task.js';
+import type { RenderResolved, Task, TaskError, TaskResults, TaskStatus, UpstreamRequest } from './task.js';
+import { mediaPrefixesOf } from './retention.js';
 
-export type RenderOutcome = 'completed' | 'failed' | 'canceled' | 'retried' | 'requeued';
+/**
+ * A check on a task's input images before it renders (the content check). `block` ends
+ * the task in `status` with `error`, its inputs deleted; `pass` may add to its record.
+ */
+export type PreRenderCheck = (task: Task, images: Buffer[]) => Promise<PreRenderVerdict>;
+export type PreRenderVerdict =
+  | { verdict: 'pass'; resolved?: Partial<RenderResolved> }
+  | { verdict: 'block'; status: 'nsfw'; error: TaskError };
+
+/** Thrown inside a render attempt when a pre-render check blocks the task. */
+class RenderBlocked extends Error {
+  constructor(readonly outcome: Extract<PreRenderVerdict, { verdict: 'block' }>) {
+    super(outcome.error.message);
+  }
+}
+
+export type RenderOutcome = 'completed' | 'failed' | 'nsfw' | 'canceled' | 'retried' | 'requeued';
 
 export interface WorkerPoolLogger {
   info(obj: object, msg: string): void;
@@ -43,6 +60,8 @@ export interface WorkerPoolDeps {
   now?: () => number;
   /** Retry backoff for attempt n (1-based). */
   retryDelayMs?: (attempt: number) => number;
+  /** Runs on the input images before each render (the content check). */
+  beforeRender?: PreRenderCheck;
 }
 
 /** Why a render's signal was aborted. */
@@ -152,12 +171,12 @@ export class WorkerPool {
     const heartbeat = this.startHeartbeat(lease, controller);
     const workDir = await this.makeWorkDir(task.id);
     try {
-      const output = await this.render(started, workDir, controller.signal);
+      const { output, extra } = await this.render(started, workDir, controller.signal);
       const results = await this.storeResults(output);
       const done = await this.finish(
         task.id,
         lease,
-        { status: 'completed', results, resolved: { ...output.resolved, engine: output.resolved.engine ?? this.deps.engine.name }, progress: 1 },
+        { status: 'completed', results, resolved: { ...output.resolved, ...extra, engine: output.resolved.engine ?? this.deps.engine.name }, progress: 1 },
         ['in_progress'],
       );
       this.deps.onRenderFinished?.(done ? 'completed' : 'canceled', (performance.now() - startedAt) / 1000);
@@ -176,13 +195,17 @@ export class WorkerPool {
     return mkdtemp(join(this.deps.workRoot, `${taskId}-`));
   }
 
-  private async render(task: Task, workDir: string, signal: AbortSignal): Promise<RenderOutput> {
+  private async render(task: Task, workDir: string, signal: AbortSignal): Promise<{ output: RenderOutput; extra?: Partial<RenderResolved> }> {
     const { media, engine, store } = this.deps;
     const images = await Promise.all(task.params.images.map((image) => media.read(image.mediaKey)));
+    const check = await this.deps.beforeRender?.(task, images);
+    if (check?.verdict === 'block') throw new RenderBlocked(check);
+    if (signal.aborted) throw new Error('aborted before rendering');
+    const extra = check?.resolved;
     let lastWrite = 0;
     let lastValue = 0;
     const p = task.params;
-    return engine.render(
+    const output = await engine.render(
       {
         taskId: task.id,
         model: p.model,
@@ -216,18 +239,26 @@ export class WorkerPool {
         },
       },
     );
+    return { output, ...(extra && { extra }) };
   }
 
   private async storeResults(output: RenderOutput): Promise<TaskResults> {
     const token = mediaToken();
     const posterType = output.poster.endsWith('.webp') ? 'image/webp' : output.poster.endsWith('.png') ? 'image/png' : 'image/jpeg';
     const posterExt = posterType.split('/')[1] === 'jpeg' ? 'jpg' : (posterType.split('/')[1] as string);
-    const [raw, min, poster] = await Promise.all([
-      this.deps.media.putFile(`results/${token}/raw.mp4`, output.raw, 'video/mp4'),
-      this.deps.media.putFile(`results/${token}/min.mp4`, output.min, 'video/mp4'),
-      this.deps.media.putFile(`results/${token}/poster.${posterExt}`, output.poster, posterType),
-    ]);
-    return { raw, min, poster };
+    try {
+      const [raw, min, poster] = await Promise.all([
+        this.deps.media.putFile(`results/${token}/raw.mp4`, output.raw, 'video/mp4'),
+        this.deps.media.putFile(`results/${token}/min.mp4`, output.min, 'video/mp4'),
+        this.deps.media.putFile(`results/${token}/poster.${posterExt}`, output.poster, posterType),
+      ]);
+      return { raw, min, poster };
+    } catch (error) {
+      // A retry stores under a new token; what this attempt got up is nobody's (best effort:
+      // a store that is down may refuse this too, and the error that matters is the first).
+      await this.deps.media.deletePrefix(`results/${token}`).catch(() => undefined);
+      throw error;
+    }
   }
 
   /** Moves the task to a terminal state (guarded), removes it from the queue, notifies. */
@@ -257,6 +288,15 @@ export class WorkerPool {
     if (reason === 'lease_lost') {
       // Another worker owns the task now; leave it alone.
       logger.warn({ taskId: task.id }, 'lease lost; render abandoned');
+      return;
+    }
+    if (err instanceof RenderBlocked && reason === undefined) {
+      const { status, error } = err.outcome;
+      const done = await this.finish(task.id, lease, { status, error }, ['in_progress']);
+      // A blocked task's inputs are not kept for the retention period.
+      if (done) for (const prefix of mediaPrefixesOf(done)) await this.deps.media.deletePrefix(prefix).catch(() => undefined);
+      this.deps.onRenderFinished?.(status, seconds);
+      logger.warn({ taskId: task.id, error }, 'task blocked before rendering');
       return;
     }
     if (reason === 'shutdown') {

@@ -2,11 +2,16 @@
  * Serves stored media (inputs, results) and motion previews with HTTP Range support.
  * Media URLs are capabilities: 128-bit random folder names, handed only to the key that
  * owns the task.
+ *
+ * The URL a client gets is always `<base>/media/<key>`, whatever the store: it does not
+ * expire (webhook bodies and stored job-sets keep working). With MEDIA=s3 and
+ * MEDIA_URLS=presigned a GET of it answers 302 to a presigned URL of the object, so the
+ * bytes come from the bucket; otherwise stillmotion streams them with Range.
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { HttpContext } from './context.js';
 
 const KEY_PATTERN = /^(inputs|results|uploads)\/[0-9a-f]{32}\/[A-Za-z0-9._-]{1,64}$/;
@@ -41,19 +46,50 @@ async function sendRanged(
   open: (range?: { start: number; end: number }) => Readable,
   cacheControl: string,
 ) {
-  reply.header('Accept-Ranges', 'bytes').header('Content-Type', contentType).header('Cache-Control', cacheControl);
   const range = parseRange(request.headers.range, size);
   if (range === null) {
-    return reply.code(416).header('Content-Range', `bytes */${size}`).send();
+    return reply.code(416).header('Accept-Ranges', 'bytes').header('Content-Range', `bytes */${size}`).send();
   }
   const head = request.method === 'HEAD';
+  // The first chunk is read before any header goes out: a store that fails to open the
+  // file (a bucket that went down after the stat) is then a clean error response,
+  // not a 200 cut short.
+  const body = head ? undefined : await primed(open(range ?? undefined));
+  reply.header('Accept-Ranges', 'bytes').header('Content-Type', contentType).header('Cache-Control', cacheControl);
   if (range) {
     reply.code(206).header('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
     reply.header('Content-Length', range.end - range.start + 1);
-    return head ? reply.send() : reply.send(open(range));
+  } else {
+    reply.header('Content-Length', size);
   }
-  reply.header('Content-Length', size);
-  return head ? reply.send() : reply.send(open());
+  return body ? reply.send(body) : reply.send();
+}
+
+/** Reads the stream's first chunk (so an open error throws here), then streams all of it. */
+async function primed(stream: Readable): Promise<Readable> {
+  const chunks = stream[Symbol.asyncIterator]();
+  let first: IteratorResult<unknown>;
+  try {
+    first = await chunks.next();
+  } catch (error) {
+    stream.destroy();
+    throw error;
+  }
+  async function* rest(): AsyncGenerator<Buffer> {
+    try {
+      if (first.done) return;
+      yield first.value as Buffer;
+      for (;;) {
+        const next = await chunks.next();
+        if (next.done) return;
+        yield next.value as Buffer;
+      }
+    } finally {
+      // A client that hangs up ends this generator early; the source must close too.
+      await chunks.return?.();
+    }
+  }
+  return Readable.from(rest(), { objectMode: false });
 }
 
 export async function mediaRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
@@ -69,6 +105,16 @@ export async function mediaRoutes(app: FastifyInstance, ctx: HttpContext): Promi
       if (!KEY_PATTERN.test(key)) return notFound(reply);
       const info = await ctx.media.stat(key);
       if (!info) return notFound(reply);
+      const m = ctx.config.media;
+      if (m.kind === 's3' && m.urls === 'presigned' && ctx.media.signedUrl) {
+        // The redirect may be cached a little less long than the signature lives.
+        const ttl = m.presignTtlSeconds;
+        return reply
+          .code(302)
+          .header('Location', await ctx.media.signedUrl(key, ttl))
+          .header('Cache-Control', `private, max-age=${Math.max(0, Math.floor(ttl / 2))}`)
+          .send();
+      }
       return sendRanged(request, reply, info.bytes, info.contentType, (range) => ctx.media.createReadStream(key, range), 'private, max-age=86400, immutable');
     },
   });

@@ -61,7 +61,7 @@ export function presentFeed(task: Task, base: string) {
     created_at: task.createdAt / 1000,
     status: task.status,
     progress: task.status === 'completed' ? 1 : task.progress,
-    error: failed && task.error ? { code: task.error.code, message: task.error.message } : null,
+    error: failed && task.error ? { code: task.error.code, message: task.error.message, ...(task.error.detail && { detail: task.error.detail }) } : null,
     params: {
       prompt: p.prompt,
       input_image: mediaInput(base, start as InputImage),
@@ -78,6 +78,8 @@ export function presentFeed(task: Task, base: string) {
       ...presentCameraParams(task),
       ...(r?.enhancedPrompt !== undefined && { enhanced_prompt: r.enhancedPrompt }),
       ...(r?.modifiers !== undefined && { modifiers: r.modifiers }),
+      ...(p.checkNsfw !== undefined && { check_nsfw: p.checkNsfw }),
+      ...(r?.nsfw !== undefined && { nsfw_check: r.nsfw }),
       ...(r?.engine !== undefined && { engine: r.engine }),
     },
     jobs: [

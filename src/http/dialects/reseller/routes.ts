@@ -66,6 +66,7 @@ export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext)
         ...(b.height !== undefined && { height: b.height }),
         ...(b.duration !== undefined && { duration: b.duration }),
         ...(b.fps !== undefined && { fps: b.fps }),
+        ...(b.check_nsfw !== undefined && { checkNsfw: b.check_nsfw }),
         ...(b.callback_url !== undefined && {
           webhook: { url: b.callback_url, baseUrl: baseUrlOf(request, ctx.config.publicBaseUrl) },
           webhookField: 'callback_url',

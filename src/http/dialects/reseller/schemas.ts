@@ -9,6 +9,11 @@ import { CameraPathSchema, cameraFields, FocusSchema } from '../../camera-schema
 
 export const MAX_SIZE = 4096;
 
+/** One wording of `check_nsfw` for every dialect's schema. */
+export const CHECK_NSFW_DESCRIPTION =
+  'Check the input image(s) for explicit content before rendering: true ends a hit as status "nsfw" (scores in the error); ' +
+  'false skips the check unless the server blocks (NSFW_CHECK=block); absent follows the server (NSFW_CHECK). See README "Content check".';
+
 const StringEnum = <T extends readonly string[]>(values: T, description: string) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
 
@@ -42,6 +47,7 @@ export const GenerateBody = Type.Object(
     ...cameraFields(),
     duration: Type.Optional(Type.Number({ minimum: 2, maximum: 10, description: 'Extension: clip length in seconds (default 5).' })),
     fps: Type.Optional(Type.Integer({ minimum: 12, maximum: 60, description: 'Extension: frames per second (default 24).' })),
+    check_nsfw: Type.Optional(Type.Boolean({ description: CHECK_NSFW_DESCRIPTION })),
     callback_url: Type.Optional(
       Type.String({
         minLength: 1,
@@ -71,7 +77,29 @@ const Results = Type.Union([
   Type.Null(),
 ]);
 const MediaInput = Type.Object({ id: Type.String(), url: Type.String(), type: Type.Literal('media_input') });
-const TaskErrorSchema = Type.Object({ code: Type.String(), message: Type.String() });
+/** What the content check found (README "Content check"); the same record every dialect shows. */
+export const NsfwCheckSchema = Type.Object(
+  {
+    mode: Type.String({ description: 'flag or block: the policy this task ran under' }),
+    threshold: Type.Number(),
+    flagged: Type.Boolean({ description: 'The worst image reached the threshold' }),
+    score: Type.Number({ description: "The worst image's porn + hentai probability" }),
+    images: Type.Array(
+      Type.Object({
+        index: Type.Integer(),
+        score: Type.Number(),
+        scores: Type.Object({ drawing: Type.Number(), hentai: Type.Number(), neutral: Type.Number(), porn: Type.Number(), sexy: Type.Number() }),
+      }),
+    ),
+  },
+  { description: 'Extension: the content check scores, when it ran.' },
+);
+
+const TaskErrorSchema = Type.Object({
+  code: Type.String(),
+  message: Type.String(),
+  detail: Type.Optional(Type.Object({ nsfw: Type.Optional(NsfwCheckSchema) }, { additionalProperties: true, description: 'Particulars: for nsfw, the content check scores.' })),
+});
 
 export const FeedResponse = Type.Object({
   id: Type.String(),
@@ -102,6 +130,8 @@ export const FeedResponse = Type.Object({
       loop: Type.Optional(Type.Boolean()),
       enhanced_prompt: Type.Optional(Type.String()),
       modifiers: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+      check_nsfw: Type.Optional(Type.Boolean()),
+      nsfw_check: Type.Optional(NsfwCheckSchema),
       engine: Type.Optional(Type.String({ description: 'Which engine rendered it: local or higgsfield (once known)' })),
     },
     { additionalProperties: true },

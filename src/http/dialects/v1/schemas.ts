@@ -7,6 +7,7 @@ import { Type, type Static } from 'typebox';
 import { cameraFields } from '../../camera-schemas.js';
 import { TASK_STATUSES } from '../../../core/task.js';
 import { V1_MODELS } from '../platform/tiers.js';
+import { CHECK_NSFW_DESCRIPTION } from '../reseller/schemas.js';
 
 const StringEnum = <T extends readonly string[]>(values: T, description?: string) =>
   Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description && { description }) });
@@ -29,7 +30,7 @@ export const DopParams = Type.Object({
   motions: Type.Optional(Type.Union([Type.Array(MotionInput, { minItems: 1, maxItems: 2 }), Type.Null()])),
   seed: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1_000_000 }), Type.Null()])),
   enhance_prompt: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
-  check_nsfw: Type.Optional(Type.Union([Type.Boolean(), Type.Null()])),
+  check_nsfw: Type.Optional(Type.Union([Type.Boolean(), Type.Null()], { description: CHECK_NSFW_DESCRIPTION })),
   width: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
   height: Type.Optional(Type.Integer({ minimum: 1, maximum: 4096 })),
   duration: Type.Optional(Type.Number({ minimum: 2, maximum: 10 })),

@@ -9,7 +9,7 @@ export function presentRequest(task: Task, base: string) {
     status_url: `${base}/requests/${task.id}/status`,
     cancel_url: `${base}/requests/${task.id}/cancel`,
     ...(task.status === 'completed' && task.results && { video: { url: mediaUrl(base, task.results.raw.key) } }),
-    ...(task.status === 'failed' && task.error && { error: task.error.message }),
+    ...((task.status === 'failed' || task.status === 'nsfw') && task.error && { error: task.error.message }),
     progress: task.status === 'completed' ? 1 : task.progress,
   };
 }
