@@ -10,7 +10,7 @@ import type { Box, PhotoLabel, Point } from './labels.js';
 import { writeSheet } from './sheet.js';
 import {
   apply, boxCentre, boxIoU, compareFrames, frameSource, gridPoints, inBox, inCentralHalf, inPolygon, invert, maskBox, maskIoU,
-  measureParallax, rasterPolygon, toGrey, type Affine2,
+  measureParallax, rasterPolygon, tile, toGrey, type Affine2,
 } from './measure.js';
 
 /** The issue's targets (#13, Proof). */
@@ -137,7 +137,7 @@ export interface MoveResult {
 }
 
 /** Cap on registered pixel positions per region (time is bounded by it). */
-const MAX_POINTS = 2500;
+const MAX_POINTS = 4000;
 
 function thin(points: Point[]): Point[] {
   if (points.length <= MAX_POINTS) return points;
@@ -183,7 +183,8 @@ export async function checkMove(engine: LocalEngine, label: PhotoLabel, photo: P
   const backgroundPts = thin(gridPoints(w, h, step, margin, (p) => label.background.some((b) => inBox(b, toPhoto(p))) && !near(toPhoto(p))));
   if (sheetPath) await writeSheet(sheetPath, clip.frames, w, h, [0, Math.floor(clip.frames.length / 2), clip.frames.length - 1], { near: subjectPts, background: backgroundPts });
   const grey = clip.frames.map(toGrey);
-  const reading = measureParallax(grey, w, h, subjectPts, backgroundPts);
+  // The subject in tiles of about a sixth of the frame (at least 40 px): each is followed on its own.
+  const reading = measureParallax(grey, w, h, tile(subjectPts, Math.max(40, Math.round(Math.max(w, h) / 6))), backgroundPts);
   if (!reading) return { ...result, note: `regions could not be followed (near ${subjectPts.length} px, background ${backgroundPts.length} px)` };
   return { ...result, parallaxPct: reading.parallaxPct, subjectScale: reading.subjectScale, backgroundScale: reading.backgroundScale };
 }

@@ -229,45 +229,78 @@ export function regionMotion(frames: Float32Array[], w: number, h: number, point
 }
 
 export interface ParallaxReading {
-  /** Largest over the frames of the subject's displacement from the background's motion, % of frame width. */
+  /**
+   * Largest over the frames of the subject's parallax, % of frame width: the median over the
+   * subject's tiles of how far each tile's centre is from where the background's motion puts it.
+   */
   parallaxPct: number;
   /** Frame where it was largest. */
   frame: number;
-  /** The last frame both regions were followed to. */
+  /** The last frame the background and at least half the tiles were followed to. */
   lastFrame: number;
-  /** Scale of the subject's and the background's motion at that frame. */
+  /** Median scale of the subject's tiles and the background's scale at that frame. */
   subjectScale: number;
   backgroundScale: number;
+  /** Tiles the subject was cut into. */
+  tiles: number;
+}
+
+const median = (xs: number[]): number => {
+  const v = [...xs].sort((a, b) => a - b);
+  return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
+};
+
+/**
+ * Cuts a region's positions into square tiles `side` px wide, keeping tiles with at least
+ * `min` positions (each is registered on its own).
+ */
+export function tile(points: Point[], side: number, min = 60): Point[][] {
+  const cells = new Map<string, Point[]>();
+  for (const p of points) {
+    const key = `${Math.floor(p[0] / side)},${Math.floor(p[1] / side)}`;
+    let cell = cells.get(key);
+    if (!cell) cells.set(key, (cell = []));
+    cell.push(p);
+  }
+  return [...cells.values()].filter((c) => c.length >= min);
 }
 
 /**
- * Parallax between a near region (`subject`, frame-0 pixel positions) and the background
- * (`background`): each region's motion is registered through the clip; at each frame the
- * parallax is how far the subject's centre is from where the background's motion puts it
- * (a flat 2-D move moves both alike: about 0). Also both regions' scale change at the last
- * frame both were followed to (the dolly zoom check). Undefined when either region is too
- * small to register.
+ * Parallax between a near region (`subject`: its frame-0 positions, in tiles) and the
+ * background (`background` positions): each tile's and the background's motion is
+ * registered through the clip. At each frame a tile's parallax is how far its centre is
+ * from where the background's motion puts it (a flat 2-D move moves both alike: about 0);
+ * the subject's is the median over its tiles, so a subject only partly cut out counts as
+ * moving only when most of it does. Also the tiles' median scale and the background's at
+ * the last frame both were followed to (the dolly zoom check). Undefined when the
+ * background or every tile is too small to register.
  */
-export function measureParallax(grey: Uint8Array[], w: number, h: number, subject: Point[], background: Point[]): ParallaxReading | undefined {
-  if (subject.length < 50 || background.length < 50) return undefined;
+export function measureParallax(grey: Uint8Array[], w: number, h: number, subject: Point[][], background: Point[]): ParallaxReading | undefined {
+  if (subject.length === 0 || background.length < 50) return undefined;
   const frames = grey.map((f) => smooth(f, w, h));
-  const ms = regionMotion(frames, w, h, subject);
   const mb = regionMotion(frames, w, h, background);
-  const c: Point = [subject.reduce((a, p) => a + p[0], 0) / subject.length, subject.reduce((a, p) => a + p[1], 0) / subject.length];
+  const tiles = subject.map((pts) => ({
+    centre: [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length] as Point,
+    motion: regionMotion(frames, w, h, pts),
+  }));
   let best = { pct: 0, frame: 0 };
-  let last = 0;
+  let last: { k: number; s: number; b: number } | undefined;
   for (let k = 1; k < frames.length; k++) {
-    const s = ms[k];
     const b = mb[k];
-    if (!s || !b) break;
-    const [sx, sy] = simApply(s, c);
-    const [bx, by] = simApply(b, c);
-    const pct = (Math.hypot(sx - bx, sy - by) / w) * 100;
+    if (!b) break;
+    const alive = tiles.filter((t) => t.motion[k]);
+    if (alive.length * 2 < tiles.length) break;
+    const off = alive.map((t) => {
+      const [sx, sy] = simApply(t.motion[k]!, t.centre);
+      const [bx, by] = simApply(b, t.centre);
+      return Math.hypot(sx - bx, sy - by);
+    });
+    const pct = (median(off) / w) * 100;
     if (pct > best.pct) best = { pct, frame: k };
-    last = k;
+    last = { k, s: median(alive.map((t) => simScale(t.motion[k]!))), b: simScale(b) };
   }
-  if (last === 0) return undefined;
-  return { parallaxPct: best.pct, frame: best.frame, lastFrame: last, subjectScale: simScale(ms[last]!), backgroundScale: simScale(mb[last]!) };
+  if (!last) return undefined;
+  return { parallaxPct: best.pct, frame: best.frame, lastFrame: last.k, subjectScale: last.s, backgroundScale: last.b, tiles: tiles.length };
 }
 
 /** RGB → grey (Rec. 601 luma), one byte a pixel. */
