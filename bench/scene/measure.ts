@@ -144,7 +144,8 @@ function bilinear(f: Float32Array, w: number, x: number, y: number): number {
  * with a similarity (scale, rotation, translation) by Gauss–Newton on the grey levels,
  * starting from `init`. Positions that leave the frame drop out; residuals beyond three
  * median absolute deviations are ignored (occlusion, another layer sliding over). Returns
- * the fit and how many positions took part, or undefined when fewer than 50 did.
+ * the fit and how many positions took part, or undefined when fewer than 50 did or the
+ * fit leaves a median residual above MAX_MEDIAN_RESIDUAL.
  */
 export function registerRegion(f0: Float32Array, fk: Float32Array, w: number, h: number, points: Point[], init: Similarity2): { sim: Similarity2; used: number } | undefined {
   let s = { ...init };
@@ -186,8 +187,23 @@ export function registerRegion(f0: Float32Array, fk: Float32Array, w: number, h:
     // Converged when the update moves no point of a 500 px region by more than ~0.01 px.
     if (Math.abs(d[0]!) * 500 + Math.abs(d[1]!) * 500 + Math.abs(d[2]!) + Math.abs(d[3]!) < 0.01) break;
   }
-  return used >= 50 ? { sim: s, used } : undefined;
+  if (used < 50) return undefined;
+  // A fit that leaves most positions far from their grey level did not find the region
+  // (motion blur smeared it, or it slid under another layer): the region is lost there.
+  const left: number[] = [];
+  for (let n = 0; n < points.length; n++) {
+    const [x, y] = points[n]!;
+    const X = s.ar * x - s.ai * y + s.br;
+    const Y = s.ai * x + s.ar * y + s.bi;
+    if (X < 2 || Y < 2 || X > w - 3 || Y > h - 3) continue;
+    left.push(Math.abs(bilinear(fk, w, X, Y) - tmpl[n]!));
+  }
+  left.sort((a, b) => a - b);
+  return left[left.length >> 1]! <= MAX_MEDIAN_RESIDUAL ? { sim: s, used } : undefined;
 }
+
+/** Largest median grey-level residual (0–255, smoothed frames) a registered region may leave. */
+const MAX_MEDIAN_RESIDUAL = 6;
 
 /** Solves the 4×4 system A·x = b (Gaussian elimination with pivoting), or undefined when singular. */
 function solve4(A: Float64Array, b: Float64Array): number[] | undefined {
@@ -250,6 +266,16 @@ const median = (xs: number[]): number => {
   return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
 };
 
+/** Least grey-level gradient (per px, smoothed) a position needs to take part in a registration. */
+const MIN_GRADIENT = 2;
+
+function gradientAt(f: Float32Array, w: number, h: number, x: number, y: number): number {
+  const xi = Math.min(w - 2, Math.max(1, Math.round(x)));
+  const yi = Math.min(h - 2, Math.max(1, Math.round(y)));
+  const i = yi * w + xi;
+  return Math.hypot((f[i + 1]! - f[i - 1]!) / 2, (f[i + w]! - f[i - w]!) / 2);
+}
+
 /**
  * Cuts a region's positions into square tiles `side` px wide, keeping tiles with at least
  * `min` positions (each is registered on its own).
@@ -276,10 +302,15 @@ export function tile(points: Point[], side: number, min = 60): Point[][] {
  * background or every tile is too small to register.
  */
 export function measureParallax(grey: Uint8Array[], w: number, h: number, subject: Point[][], background: Point[]): ParallaxReading | undefined {
-  if (subject.length === 0 || background.length < 50) return undefined;
   const frames = grey.map((f) => smooth(f, w, h));
-  const mb = regionMotion(frames, w, h, background);
-  const tiles = subject.map((pts) => ({
+  // Flat stretches (sky, a dark coat) register anywhere with a small residual: only
+  // positions with texture around them take part.
+  const textured = (pts: Point[]): Point[] => pts.filter(([x, y]) => gradientAt(frames[0]!, w, h, x, y) >= MIN_GRADIENT);
+  const bgPts = textured(background);
+  const tilePts = subject.map(textured).filter((t) => t.length >= 50);
+  if (tilePts.length === 0 || bgPts.length < 50) return undefined;
+  const mb = regionMotion(frames, w, h, bgPts);
+  const tiles = tilePts.map((pts) => ({
     centre: [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length] as Point,
     motion: regionMotion(frames, w, h, pts),
   }));
