@@ -202,6 +202,9 @@ export function registerRegion(f0: Float32Array, fk: Float32Array, w: number, h:
   return left[left.length >> 1]! <= MAX_MEDIAN_RESIDUAL ? { sim: s, used } : undefined;
 }
 
+/** Px a fit may land from the extrapolated motion (plus half the frame's expected step). */
+const MAX_JUMP = 4;
+
 /** Largest median grey-level residual (0–255, smoothed frames) a registered region may leave. */
 const MAX_MEDIAN_RESIDUAL = 6;
 
@@ -229,6 +232,9 @@ function solve4(A: Float64Array, b: Float64Array): number[] | undefined {
  */
 export function regionMotion(frames: Float32Array[], w: number, h: number, points: Point[]): (Similarity2 | undefined)[] {
   const out: (Similarity2 | undefined)[] = [IDENTITY];
+  const xs = points.map((p) => p[0]);
+  const ys = points.map((p) => p[1]);
+  const extremes: Point[] = [[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.min(...ys)], [Math.min(...xs), Math.max(...ys)], [Math.max(...xs), Math.max(...ys)]];
   let prev = IDENTITY;
   let prev2 = IDENTITY;
   for (let k = 1; k < frames.length; k++) {
@@ -238,8 +244,17 @@ export function regionMotion(frames: Float32Array[], w: number, h: number, point
     }
     const guess = { ar: 2 * prev.ar - prev2.ar, ai: 2 * prev.ai - prev2.ai, br: 2 * prev.br - prev2.br, bi: 2 * prev.bi - prev2.bi };
     const fit = registerRegion(frames[0]!, frames[k]!, w, h, points, guess) ?? registerRegion(frames[0]!, frames[k]!, w, h, points, prev);
-    out.push(fit?.sim);
-    if (fit) [prev2, prev] = [prev, fit.sim];
+    // Camera moves are smooth: a fit that lands far from the extrapolation jumped (to the
+    // next period of a wallpaper, across a motion-blurred frame), and the region is lost.
+    const jump = fit && Math.max(...extremes.map((p) => {
+      const [fx, fy] = simApply(fit.sim, p);
+      const [gx, gy] = simApply(guess, p);
+      const [px, py] = simApply(prev, p);
+      return Math.hypot(fx - gx, fy - gy) - 0.5 * Math.hypot(gx - px, gy - py);
+    }));
+    const ok = fit && jump! <= MAX_JUMP ? fit : undefined;
+    out.push(ok?.sim);
+    if (ok) [prev2, prev] = [prev, ok.sim];
   }
   return out;
 }
@@ -266,14 +281,41 @@ const median = (xs: number[]): number => {
   return v.length % 2 ? v[(v.length - 1) / 2]! : (v[v.length / 2 - 1]! + v[v.length / 2]!) / 2;
 };
 
-/** Least grey-level gradient (per px, smoothed) a position needs to take part in a registration. */
+/** Least RMS grey-level gradient (per px, smoothed frame) a tile needs in its weakest direction. */
 const MIN_GRADIENT = 2;
 
-function gradientAt(f: Float32Array, w: number, h: number, x: number, y: number): number {
-  const xi = Math.min(w - 2, Math.max(1, Math.round(x)));
-  const yi = Math.min(h - 2, Math.max(1, Math.round(y)));
-  const i = yi * w + xi;
-  return Math.hypot((f[i + 1]! - f[i - 1]!) / 2, (f[i + w]! - f[i - w]!) / 2);
+/**
+ * Whether a tile's positions have texture in every direction: the smaller eigenvalue of
+ * their structure tensor (mean of ∇I ∇Iᵀ) is at least MIN_GRADIENT².
+ */
+function textured(f: Float32Array, w: number, h: number, pts: Point[]): boolean {
+  let xx = 0;
+  let yy = 0;
+  let xy = 0;
+  for (const [x, y] of pts) {
+    const xi = Math.min(w - 2, Math.max(1, Math.round(x)));
+    const yi = Math.min(h - 2, Math.max(1, Math.round(y)));
+    const i = yi * w + xi;
+    const gx = (f[i + 1]! - f[i - 1]!) / 2;
+    const gy = (f[i + w]! - f[i - w]!) / 2;
+    xx += gx * gx;
+    yy += gy * gy;
+    xy += gx * gy;
+  }
+  const n = Math.max(1, pts.length);
+  const [a, b, c] = [xx / n, yy / n, xy / n];
+  const min = (a + b) / 2 - Math.sqrt(((a - b) / 2) ** 2 + c * c);
+  return min >= MIN_GRADIENT ** 2;
+}
+
+/** The side of the subject's tiles (their spread, the largest tile's extent), for cutting the background alike. */
+function tileSide(tiles: Point[][]): number {
+  let side = 40;
+  for (const t of tiles) {
+    const xs = t.map((p) => p[0]);
+    side = Math.max(side, Math.max(...xs) - Math.min(...xs) + 1);
+  }
+  return side;
 }
 
 /**
@@ -303,11 +345,12 @@ export function tile(points: Point[], side: number, min = 60): Point[][] {
  */
 export function measureParallax(grey: Uint8Array[], w: number, h: number, subject: Point[][], background: Point[]): ParallaxReading | undefined {
   const frames = grey.map((f) => smooth(f, w, h));
-  // Flat stretches (sky, a dark coat) register anywhere with a small residual: only
-  // positions with texture around them take part.
-  const textured = (pts: Point[]): Point[] => pts.filter(([x, y]) => gradientAt(frames[0]!, w, h, x, y) >= MIN_GRADIENT);
-  const bgPts = textured(background);
-  const tilePts = subject.map(textured).filter((t) => t.length >= 50);
+  // Flat stretches (sky, a dark coat) register anywhere with a small residual, and a tile
+  // crossed by one straight edge slides along it: only tiles textured in every direction
+  // take part, for the subject and for the background alike.
+  const f0 = frames[0]!;
+  const bgPts = tile(background, tileSide(subject)).filter((t) => textured(f0, w, h, t)).flat();
+  const tilePts = subject.filter((t) => textured(f0, w, h, t));
   if (tilePts.length === 0 || bgPts.length < 50) return undefined;
   const mb = regionMotion(frames, w, h, bgPts);
   const tiles = tilePts.map((pts) => ({
