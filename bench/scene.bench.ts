@@ -8,6 +8,7 @@
  *   npm run bench:scene [-- --quick] [--photo NAME[,NAME]] [--motion NAME[,NAME]] [--dir DIR] [--json FILE] [--sheets DIR]
  *
  * --sheets DIR writes a contact sheet (frames 0, middle, last; measured regions dotted) per clip.
+ * --aspect W:H renders every clip at that aspect (default: each photo's own), e.g. 16:9.
  */
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     dir: { type: 'string', default: DEFAULT_PHOTO_DIR },
     json: { type: 'string' },
     sheets: { type: 'string' },
+    aspect: { type: 'string' },
   },
 });
 const list = (v: string[] | undefined): string[] | undefined => v?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
@@ -38,6 +40,8 @@ const QUICK_PHOTOS = ['astronaut', 'camera', 'coffee', 'leuvenA'];
 const QUICK_MOVES = ['Arc Right', 'Dolly Zoom In'];
 const quick = values.quick;
 const LONG_SIDE = quick ? 384 : 480;
+const aspect = values.aspect?.split(':').map(Number);
+if (aspect && (aspect.length !== 2 || !aspect.every((n) => n > 0))) throw new Error(`--aspect wants W:H, got ${values.aspect}`);
 const SECONDS = 2;
 const FPS = 12;
 
@@ -70,12 +74,12 @@ const reports: PhotoReport[] = [];
 const f1 = (x: number | undefined, d = 2): string => (x === undefined ? '–' : x.toFixed(d));
 const yn = (b: boolean | undefined): string => (b === undefined ? '–' : b ? 'yes' : 'NO');
 
-console.log(`scene benchmark: ${labels.length} photo(s), depth moves ${depthMoves.join(', ') || 'none'}; lite clips ${SECONDS} s at ${FPS} fps, long side ${LONG_SIDE}`);
+console.log(`scene benchmark: ${labels.length} photo(s), depth moves ${depthMoves.join(', ') || 'none'}; lite clips ${SECONDS} s at ${FPS} fps, long side ${LONG_SIDE}${values.aspect ? `, aspect ${values.aspect}` : ''}`);
 console.log(`load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine is shared: times are indicative only)`);
 try {
   for (const label of labels) {
     const photo = await loadPhoto(photoPath(label, values.dir));
-    const size = clipSize(photo, LONG_SIDE);
+    const size = clipSize(photo, LONG_SIDE, aspect && aspect[0]! / aspect[1]!);
     const scene = await checkScene(label, photo);
     const faces = await checkFaces(label, photo);
     const aims: AimResult[] = [];

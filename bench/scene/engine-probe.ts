@@ -64,11 +64,10 @@ export async function engineFacePoint(photo: Photo, target: FaceTarget): Promise
   return f ? [f.x * photo.width, f.y * photo.height] : undefined;
 }
 
-/** Output size for a photo: its own aspect at `longSide` (even numbers). */
-export function clipSize(photo: Photo, longSide: number): { width: number; height: number } {
-  const k = longSide / Math.max(photo.width, photo.height);
-  const even = (n: number): number => Math.max(2, Math.round((n * k) / 2) * 2);
-  return { width: even(photo.width), height: even(photo.height) };
+/** Output size for a photo: its own aspect (or `aspect`, width / height) at `longSide` (even numbers). */
+export function clipSize(photo: Photo, longSide: number, aspect = photo.width / photo.height): { width: number; height: number } {
+  const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
+  return aspect >= 1 ? { width: even(longSide), height: even(longSide / aspect) } : { width: even(longSide * aspect), height: even(longSide) };
 }
 
 export function clipJob(photo: Photo, motion: string, size: { width: number; height: number }, seconds: number, fps: number): RenderJob {
