@@ -15,7 +15,7 @@ import type { Engine } from './core/ports.js';
 import { sweepExpired } from './core/retention.js';
 import { TaskService } from './core/task-service.js';
 import { WorkerPool } from './core/worker-pool.js';
-import { makeSampleImage, renderMotionPreview } from './engine/index.js';
+import { loadPreviewPicture, renderMotionPreview } from './engine/index.js';
 import { buildServer } from './http/build-server.js';
 import { Metrics } from './http/metrics.js';
 import { MotionPreviews } from './http/motion-previews.js';
@@ -136,15 +136,22 @@ export async function buildApp(
     onTerminal: (task) => webhooks.notifyTerminal(task),
     beforeRender: nsfwPreRenderCheck(config.nsfw, classifier),
   });
+  // Previews are drawn from a real photograph when one was fetched (npm run previews:photo),
+  // else from the sample scene; each picture has its own cache folder.
+  const previewPicture = await loadPreviewPicture(config.dataDir);
+  if (previewPicture.reason) logger.info(`motion previews use the drawn sample scene: ${previewPicture.reason}`);
+  else logger.info(`motion previews are rendered from ${previewPicture.source}`);
   const previews = new MotionPreviews(
-    join(config.dataDir, 'previews'),
+    join(config.dataDir, 'previews', previewPicture.id),
     {
       width: PREVIEW_WIDTH,
       height: PREVIEW_HEIGHT,
       renderMotion: (motionName, outPath) =>
-        renderMotionPreview({ motionName, outPath, width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT, ...(config.ffmpegPath && { ffmpegPath: config.ffmpegPath }) }),
+        renderMotionPreview({
+          motionName, outPath, width: PREVIEW_WIDTH, height: PREVIEW_HEIGHT, image: previewPicture.image, ...(config.ffmpegPath && { ffmpegPath: config.ffmpegPath }),
+        }),
       renderStill: async (outPath) => {
-        await sharp(await makeSampleImage()).resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: 'cover' }).webp({ quality: 80 }).toFile(outPath);
+        await sharp(previewPicture.image).resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: 'cover' }).webp({ quality: 80 }).toFile(outPath);
       },
     },
     // Animated previews are drawn by the local engine; a motion relayed to the cloud gets the still.

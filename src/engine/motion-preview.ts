@@ -1,6 +1,7 @@
 /**
  * Catalogue previews: a small animated WebP of a motion, rendered by this engine from the
- * generated sample picture.
+ * preview picture (a real photograph when fetched, see preview-picture.ts) or, when none is
+ * given, the generated sample picture.
  */
 import { AppError } from '../core/errors.js';
 import { buildWebpArgs } from './ffmpeg-args.js';
@@ -18,6 +19,8 @@ export interface MotionPreviewOptions {
   width?: number;
   /** Default: the sample's aspect at `width` (180 for 320). */
   height?: number;
+  /** The picture to move over (encoded); default: the generated sample picture. */
+  image?: Buffer;
   /** Seconds, default 2. */
   duration?: number;
   /** Default 12. */
@@ -44,7 +47,7 @@ export async function renderMotionPreview(options: MotionPreviewOptions): Promis
       height: options.height ?? Math.round((width * 9) / 16),
       duration: options.duration ?? 2,
       fps: options.fps ?? 12,
-      images: [await makeSampleImage()],
+      images: [options.image ?? (await makeSampleImage())],
     },
     { maxImagePixels: 50_000_000 },
   );

@@ -1,0 +1,203 @@
+/**
+ * The scene benchmark's checks, one labelled photo at a time (bench/scene.bench.ts prints
+ * them; test/engine/scene-real-photos.test.ts asserts them): what the engine understood of
+ * the picture (subject box and mask, face and eyes), where its aimed moves end up, and,
+ * from rendered frames, each depth move's parallax, dolly zoom's scales and frame 0.
+ */
+import type { LocalEngine } from '../../src/engine/local-engine.js';
+import { clipJob, engineFacePoint, engineScene, planView, renderClip, type Photo } from './engine-probe.js';
+import type { Box, PhotoLabel, Point } from './labels.js';
+import { writeSheet } from './sheet.js';
+import {
+  apply, boxCentre, boxIoU, compareFrames, frameSource, gridPoints, inBox, inCentralHalf, inPolygon, invert, maskBox, maskIoU,
+  measureParallax, rasterPolygon, tile, toGrey, type Affine2,
+} from './measure.js';
+
+/** The issue's targets (#13, Proof). */
+export const TARGETS = {
+  /** Depth moves: subject vs background motion, % of frame width. */
+  parallaxPct: 1.5,
+  /** Dolly zoom: the subject's size stays within ±6 % ... */
+  dollySubject: 0.06,
+  /** ... while the background's scale changes ≥ 8 %. */
+  dollyBackground: 0.08,
+  /** Frame 0 of a depth move is as close to the framed source as a 2-D move's (PSNR within 1 dB). */
+  frame0PsnrSlackDb: 1,
+} as const;
+
+export const DEPTH_MOVES = ['Arc Right', 'Dolly In', 'Dolly Right', '360 Orbit', 'Bullet Time', 'Crane Up', 'Dolly Zoom In', 'Dolly Zoom Out'] as const;
+export const DOLLY_ZOOMS = new Set(['Dolly Zoom In', 'Dolly Zoom Out']);
+/** The 2-D control: frame 0 and the tracker's noise floor on a flat move. */
+export const FLAT_MOVE = 'Zoom In';
+/** Aimed moves and what they aim at. */
+export const AIM_MOVES = { 'Eyes In': 'eyes', 'Mouth In': 'mouth', 'Crash Zoom In': 'subject' } as const;
+
+export interface SceneResult {
+  subjectFound: boolean;
+  layers: number;
+  /** Undefined where the photo has no labelled subject or the engine found none (0 is reported then). */
+  boxIoU?: number;
+  maskIoU?: number;
+}
+
+export async function checkScene(label: PhotoLabel, photo: Photo): Promise<SceneResult> {
+  const scene = await engineScene(photo);
+  const out: SceneResult = { subjectFound: scene.subject, layers: scene.layers };
+  if (!label.subject) return out;
+  if (!scene.mask) return { ...out, boxIoU: 0, ...(label.subject.polygon && { maskIoU: 0 }) };
+  const { data, width, height } = scene.mask;
+  const box = maskBox(data, width, height, photo.width, photo.height);
+  out.boxIoU = box ? boxIoU(box, label.subject.box) : 0;
+  if (label.subject.polygon) out.maskIoU = maskIoU(data, rasterPolygon(label.subject.polygon, photo.width, photo.height, width, height));
+  return out;
+}
+
+const eyeCentre = (eyes: Point[]): Point => [eyes.reduce((s, e) => s + e[0], 0) / eyes.length, eyes.reduce((s, e) => s + e[1], 0) / eyes.length];
+
+/** An eyes point is on the eyes when it is within a fifth of the face's height of their centre. */
+export function onEyes(p: Point, face: { box: Box; eyes: Point[] }): boolean {
+  const [ex, ey] = eyeCentre(face.eyes);
+  return Math.hypot(p[0] - ex, p[1] - ey) <= 0.2 * (face.box[3] - face.box[1]);
+}
+
+export interface FaceResult {
+  /** The engine's face point lies inside a labelled face box. */
+  faceHit: boolean;
+  /** The engine's eyes point lies on a labelled face's eyes. */
+  eyeHit: boolean;
+  face?: Point;
+  eyes?: Point;
+}
+
+/** Undefined for photos without labelled faces. */
+export async function checkFaces(label: PhotoLabel, photo: Photo): Promise<FaceResult | undefined> {
+  if (label.faces.length === 0) return undefined;
+  const face = await engineFacePoint(photo, 'face');
+  const eyes = await engineFacePoint(photo, 'eyes');
+  return {
+    faceHit: face !== undefined && label.faces.some((f) => inBox(f.box, face)),
+    eyeHit: eyes !== undefined && label.faces.some((f) => onEyes(eyes, f)),
+    ...(face && { face }),
+    ...(eyes && { eyes }),
+  };
+}
+
+export interface AimResult {
+  motion: string;
+  /** The labelled point the move should end on, in the last frame (frame px). */
+  last: Point;
+  inCentralHalf: boolean;
+  /** Share of the frames in which the point is inside the frame at all. */
+  inFrameShare: number;
+}
+
+/** The labelled point a move aims at: the (largest) face's eyes or mouth, or the subject's box centre. */
+function aimTarget(label: PhotoLabel, what: 'eyes' | 'mouth' | 'subject'): Point | undefined {
+  if (what === 'subject') return label.subject && boxCentre(label.subject.box);
+  const face = [...label.faces].sort((a, b) => (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]) - (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]))[0];
+  if (!face) return undefined;
+  return what === 'eyes' ? eyeCentre(face.eyes) : face.mouth;
+}
+
+/**
+ * Where an aimed move's target lands: the labelled point projected through the plan's
+ * transform for each frame (the front layer's: what the picture shows there). With several
+ * faces any face counts for the centre check (the engine picks one, the labels do not).
+ */
+export async function checkAim(label: PhotoLabel, photo: Photo, motion: keyof typeof AIM_MOVES, size: { width: number; height: number }, seconds: number, fps: number): Promise<AimResult | undefined> {
+  const what = AIM_MOVES[motion];
+  const target = aimTarget(label, what);
+  if (!target) return undefined;
+  const alternatives = what === 'subject' ? [target] : label.faces.map((f) => (what === 'eyes' ? eyeCentre(f.eyes) : f.mouth));
+  const view = await planView(clipJob(photo, motion, size, seconds, fps));
+  const lastIndex = view.frames - 1;
+  const m = view.front(lastIndex);
+  const lasts = alternatives.map((p) => apply(m, p));
+  const hit = lasts.findIndex((p) => inCentralHalf(p, view.width, view.height));
+  const chosen = alternatives[hit >= 0 ? hit : 0]!;
+  let inside = 0;
+  for (let i = 0; i < view.frames; i++) {
+    const [x, y] = apply(view.front(i), chosen);
+    if (x >= 0 && x < view.width && y >= 0 && y < view.height) inside++;
+  }
+  return { motion, last: lasts[hit >= 0 ? hit : 0]!, inCentralHalf: hit >= 0, inFrameShare: inside / view.frames };
+}
+
+export interface MoveResult {
+  motion: string;
+  /** Layers the plan drew (1: the move rendered flat). */
+  layers: number;
+  parallaxPct?: number;
+  subjectScale?: number;
+  backgroundScale?: number;
+  /** Frame 0 against the framed source. */
+  frame0: { psnr: number; p999: number };
+  /** Why parallax could not be measured (regions too small or lost at once). */
+  note?: string;
+}
+
+/** Cap on registered pixel positions per region (time is bounded by it). */
+const MAX_POINTS = 4000;
+
+function thin(points: Point[]): Point[] {
+  if (points.length <= MAX_POINTS) return points;
+  const step = points.length / MAX_POINTS;
+  return Array.from({ length: MAX_POINTS }, (_, i) => points[Math.floor(i * step)]!);
+}
+
+/** The near side of a photo (its subject's outline, else the middle of its box, else its near boxes), as a test on photo px. */
+function nearRegion(label: PhotoLabel): ((p: Point) => boolean) | undefined {
+  const s = label.subject;
+  if (s?.polygon) return (p) => inPolygon(s.polygon!, p);
+  if (s) {
+    const [x0, y0, x1, y1] = s.box;
+    const dx = (x1 - x0) * 0.2;
+    const dy = (y1 - y0) * 0.2;
+    return (p) => inBox([x0 + dx, y0 + dy, x1 - dx, y1 - dy], p);
+  }
+  if (label.near?.length) return (p) => label.near!.some((b) => inBox(b, p));
+  return undefined;
+}
+
+/**
+ * Renders `motion` on the photo and measures it: parallax between the labelled near side
+ * and the labelled background (points tracked from frame 0 on), the two sides' scale
+ * change, and frame 0 against the framed source.
+ */
+export async function checkMove(engine: LocalEngine, label: PhotoLabel, photo: Photo, motion: string, size: { width: number; height: number }, seconds: number, fps: number, ffmpeg: string, tmp: string, sheetPath?: string): Promise<MoveResult> {
+  const job = clipJob(photo, motion, size, seconds, fps);
+  const [view, clip] = [await planView(job), await renderClip(engine, job, ffmpeg, tmp)];
+  const { width: w, height: h } = clip;
+  const back0: Affine2 = view.back(0);
+  const reference = frameSource(photo.rgb, photo.width, photo.height, back0, w, h);
+  const frame0 = compareFrames(clip.frames[0]!, reference);
+  const result: MoveResult = { motion, layers: view.layers, frame0 };
+  const near = nearRegion(label);
+  if (!near || label.background.length === 0) return { ...result, note: 'no near/background labels' };
+  // Frame-0 px back to photo px, to ask the labels which side a grid point is on.
+  const inv = invert(view.front(0));
+  const toPhoto = (p: Point): Point => apply(inv, p);
+  const step = Math.max(2, Math.round(w / 160));
+  const margin = 4;
+  const subjectPts = thin(gridPoints(w, h, step, margin, (p) => near(toPhoto(p)) && !label.background.some((b) => inBox(b, toPhoto(p)))));
+  const backgroundPts = thin(gridPoints(w, h, step, margin, (p) => label.background.some((b) => inBox(b, toPhoto(p))) && !near(toPhoto(p))));
+  if (sheetPath) await writeSheet(sheetPath, clip.frames, w, h, [0, Math.floor(clip.frames.length / 2), clip.frames.length - 1], { near: subjectPts, background: backgroundPts });
+  const grey = clip.frames.map(toGrey);
+  // The subject in tiles of about a sixth of the frame (at least 40 px): each is followed on its own.
+  const reading = measureParallax(grey, w, h, tile(subjectPts, Math.max(40, Math.round(Math.max(w, h) / 6))), backgroundPts);
+  if (!reading) return { ...result, note: `regions could not be followed (near ${subjectPts.length} px, background ${backgroundPts.length} px)` };
+  return { ...result, parallaxPct: reading.parallaxPct, subjectScale: reading.subjectScale, backgroundScale: reading.backgroundScale };
+}
+
+/** Pass/fail of one move's reading against the targets (frame 0 needs the flat move's PSNR). */
+export function judgeMove(r: MoveResult, flatPsnr: number | undefined): { parallax?: boolean; dolly?: boolean; frame0?: boolean } {
+  const out: { parallax?: boolean; dolly?: boolean; frame0?: boolean } = {};
+  if (r.parallaxPct !== undefined) out.parallax = r.parallaxPct >= TARGETS.parallaxPct;
+  else out.parallax = false;
+  if (DOLLY_ZOOMS.has(r.motion)) {
+    out.dolly = r.subjectScale !== undefined && r.backgroundScale !== undefined
+      && Math.abs(r.subjectScale - 1) <= TARGETS.dollySubject && Math.abs(r.backgroundScale - 1) >= TARGETS.dollyBackground;
+  }
+  if (flatPsnr !== undefined) out.frame0 = r.frame0.psnr >= flatPsnr - TARGETS.frame0PsnrSlackDb;
+  return out;
+}

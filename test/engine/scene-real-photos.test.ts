@@ -1,0 +1,144 @@
+/**
+ * The scene benchmark's checks (bench/scene/checks.ts) on three real photographs: a
+ * portrait (astronaut), an object (coffee) and a street with no single subject (leuvenA),
+ * fetched from Debian packages into .cache/photos when missing (scripts/get-bench-photos.sh).
+ *
+ * Fetching: where apt-get and dpkg exist, a failed fetch FAILS the suite (no silent skip: a
+ * CI that lost Debian would otherwise pass without measuring anything). Where they do not
+ * exist at all (a macOS laptop) and the photos are not cached, the suite is skipped with that
+ * reason; copy .cache/photos from a machine that has them to run it there.
+ *
+ * Targets are issue 13's. Checks today's engine does not meet yet are marked `todo` with the
+ * value measured on the baseline (branch scene-bench, base 2a4adf7): they run and report but do
+ * not fail the suite. Remove the `todo` once vision and depth have landed and the check passes.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import {
+  checkAim, checkFaces, checkMove, checkScene, FLAT_MOVE, TARGETS, type AimResult, type FaceResult, type MoveResult, type SceneResult,
+} from '../../bench/scene/checks.js';
+import { clipSize, loadPhoto, type Photo } from '../../bench/scene/engine-probe.js';
+import { aptAvailable, DEFAULT_PHOTO_DIR, ensurePhotos, loadLabels, photoPath, type PhotoLabel } from '../../bench/scene/labels.js';
+import { defaultFfmpegPath } from '../../src/engine/ffmpeg-path.js';
+import { createLocalEngine } from '../../src/engine/index.js';
+
+const PHOTOS = ['astronaut', 'coffee', 'leuvenA'] as const;
+const LONG_SIDE = 384;
+const SECONDS = 2;
+const FPS = 12;
+/** Box/mask IoU at which a found subject counts as the labelled one (PASCAL VOC's detection threshold). */
+const IOU = 0.5;
+/** The tracker's reading on a flat 2-D move must stay far below the parallax target. */
+const FLOOR = 0.75;
+
+const labels = loadLabels().filter((l) => (PHOTOS as readonly string[]).includes(l.name));
+const cached = labels.every((l) => existsSync(photoPath(l)));
+const skip = !cached && !aptAvailable() ? `the photos are not in ${DEFAULT_PHOTO_DIR} and this machine has no apt-get/dpkg to fetch them from Debian` : false;
+
+describe('scene checks on real photos', { skip }, () => {
+  const engine = createLocalEngine({ renderThreads: 1 });
+  let tmp: string;
+  let ffmpeg: string;
+  const photos = new Map<string, { label: PhotoLabel; photo: Photo; size: { width: number; height: number } }>();
+  const memo = new Map<string, Promise<unknown>>();
+  const once = <T>(key: string, f: () => Promise<T>): Promise<T> => {
+    if (!memo.has(key)) memo.set(key, f());
+    return memo.get(key) as Promise<T>;
+  };
+  const get = (name: string) => photos.get(name)!;
+  const scene = (name: string): Promise<SceneResult> => once(`scene ${name}`, () => checkScene(get(name).label, get(name).photo));
+  const faces = (name: string): Promise<FaceResult | undefined> => once(`faces ${name}`, () => checkFaces(get(name).label, get(name).photo));
+  const aim = (name: string, motion: 'Eyes In' | 'Mouth In' | 'Crash Zoom In'): Promise<AimResult | undefined> =>
+    once(`aim ${name} ${motion}`, () => checkAim(get(name).label, get(name).photo, motion, get(name).size, SECONDS, FPS));
+  const move = (name: string, motion: string): Promise<MoveResult> =>
+    once(`move ${name} ${motion}`, () => checkMove(engine, get(name).label, get(name).photo, motion, get(name).size, SECONDS, FPS, ffmpeg, tmp));
+
+  before(async () => {
+    // Throws (failing every test below) when apt is there but the fetch does not work.
+    ensurePhotos(labels);
+    tmp = await mkdtemp(join(tmpdir(), 'sm-scene-photos-'));
+    ffmpeg = await defaultFfmpegPath();
+    for (const label of labels) {
+      const photo = await loadPhoto(photoPath(label));
+      photos.set(label.name, { label, photo, size: clipSize(photo, LONG_SIDE) });
+    }
+  });
+  after(async () => {
+    await engine.close();
+    if (tmp) await rm(tmp, { recursive: true, force: true });
+  });
+
+  const parallax = async (name: string, motion: string): Promise<void> => {
+    const r = await move(name, motion);
+    assert.ok(r.parallaxPct !== undefined, `${motion} on ${name}: parallax not measurable (${r.note})`);
+    assert.ok(r.parallaxPct >= TARGETS.parallaxPct, `${motion} on ${name}: parallax ${r.parallaxPct.toFixed(2)} % of the width, target ≥ ${TARGETS.parallaxPct} % (${r.layers} layer(s))`);
+  };
+  const dollyZoom = async (name: string, motion: string): Promise<void> => {
+    const r = await move(name, motion);
+    assert.ok(r.subjectScale !== undefined && r.backgroundScale !== undefined, `${motion} on ${name}: scales not measurable (${r.note})`);
+    assert.ok(Math.abs(r.subjectScale - 1) <= TARGETS.dollySubject, `${motion} on ${name}: the subject's size changed ×${r.subjectScale.toFixed(3)}, target within ±${TARGETS.dollySubject * 100} %`);
+    assert.ok(Math.abs(r.backgroundScale - 1) >= TARGETS.dollyBackground, `${motion} on ${name}: the background's scale changed only ×${r.backgroundScale.toFixed(3)}, target ≥ ${TARGETS.dollyBackground * 100} %`);
+  };
+  const frame0 = async (name: string, motion: string): Promise<void> => {
+    const [r, flat] = [await move(name, motion), await move(name, FLAT_MOVE)];
+    assert.ok(r.frame0.psnr >= flat.frame0.psnr - TARGETS.frame0PsnrSlackDb,
+      `${motion} on ${name}: frame 0 is ${r.frame0.psnr.toFixed(1)} dB from the framed source (p99.9 error ${r.frame0.p999}), ${FLAT_MOVE}'s is ${flat.frame0.psnr.toFixed(1)} dB`);
+  };
+  const found = async (name: string): Promise<void> => {
+    const s = await scene(name);
+    assert.ok(s.subjectFound, `${name}: the engine found no subject`);
+    assert.ok(s.boxIoU! >= IOU, `${name}: subject box IoU ${s.boxIoU!.toFixed(2)} with the labelled box, want ≥ ${IOU}`);
+    assert.ok(s.maskIoU! >= IOU, `${name}: subject mask IoU ${s.maskIoU!.toFixed(2)} with the labelled outline, want ≥ ${IOU}`);
+  };
+  const centred = async (name: string, motion: 'Eyes In' | 'Mouth In' | 'Crash Zoom In'): Promise<void> => {
+    const a = (await aim(name, motion))!;
+    assert.ok(a.inCentralHalf, `${motion} on ${name}: the target ends at (${a.last.map((v) => v.toFixed(0)).join(', ')}) in a ${get(name).size.width}×${get(name).size.height} frame, not in its central half (in frame ${(a.inFrameShare * 100).toFixed(0)} % of the clip)`);
+  };
+
+  describe('the instrument', () => {
+    for (const name of PHOTOS) {
+      it(`reads no parallax on a flat 2-D move (${FLAT_MOVE}, ${name})`, async () => {
+        const r = await move(name, FLAT_MOVE);
+        assert.ok(r.parallaxPct !== undefined, `${FLAT_MOVE} on ${name}: not measurable (${r.note})`);
+        assert.ok(r.parallaxPct < FLOOR, `${FLAT_MOVE} on ${name}: ${r.parallaxPct.toFixed(2)} % parallax on a flat move`);
+      });
+    }
+  });
+
+  describe('astronaut (portrait)', () => {
+    it('finds the person as the subject', { todo: 'baseline: box IoU 0.36, mask IoU 0.47 (the matte is the suit below the collar ring)' }, () => found('astronaut'));
+    it('puts the face point in the face and the eyes point on the eyes', { todo: 'baseline: face and eyes points at (249, 345), on the suit' }, async () => {
+      const f = (await faces('astronaut'))!;
+      assert.ok(f.faceHit, `face point ${f.face?.map((v) => v.toFixed(0)).join(', ') ?? 'none'} not in the labelled face`);
+      assert.ok(f.eyeHit, `eyes point ${f.eyes?.map((v) => v.toFixed(0)).join(', ') ?? 'none'} not on the labelled eyes`);
+    });
+    it('ends Eyes In with the eyes in the central half', { todo: 'baseline: the eyes end at (48, −1233) in a 384×384 frame, in frame 29 % of the clip' }, () => centred('astronaut', 'Eyes In'));
+    it('ends Crash Zoom In on the subject', () => centred('astronaut', 'Crash Zoom In'));
+    it('shows parallax on Arc Right', () => parallax('astronaut', 'Arc Right'));
+    it('shows parallax on Dolly In', { todo: 'baseline: 0.59 % (only her suit separates; her head stays on the background plate)' }, () => parallax('astronaut', 'Dolly In'));
+    it('keeps the subject\'s size on Dolly Zoom In while the background\'s changes', () => dollyZoom('astronaut', 'Dolly Zoom In'));
+    it('starts Dolly Zoom In on the framed picture', { todo: 'baseline: 28.4 dB vs Zoom In\'s 34.1 dB (seams at the matte\'s edge at rest)' }, () => frame0('astronaut', 'Dolly Zoom In'));
+  });
+
+  describe('coffee (object)', () => {
+    it('finds the cup as the subject', { todo: 'baseline: box IoU 0.41, mask IoU 0.41' }, () => found('coffee'));
+    it('ends Crash Zoom In on the cup', () => centred('coffee', 'Crash Zoom In'));
+    it('shows parallax on Arc Right', () => parallax('coffee', 'Arc Right'));
+    it('keeps the cup\'s size on Dolly Zoom In while the background\'s changes', { todo: 'baseline: the cup ×0.82 with the table (most of it is on the plate)' }, () => dollyZoom('coffee', 'Dolly Zoom In'));
+    it('starts Dolly Zoom In on the framed picture', { todo: 'baseline: 28.7 dB vs Zoom In\'s 32.1 dB' }, () => frame0('coffee', 'Dolly Zoom In'));
+  });
+
+  describe('leuvenA (street, no single subject)', () => {
+    it('shows parallax between the near walls and the far houses on Arc Right', { todo: 'baseline: 0.09 %, drawn as one plane' }, () => parallax('leuvenA', 'Arc Right'));
+    it('shows parallax on Dolly In', { todo: 'baseline: 0.11 %, drawn as one plane' }, () => parallax('leuvenA', 'Dolly In'));
+    it('draws Dolly In with more than one depth layer', { todo: 'baseline: 1 layer (no subject, so one plane)' }, async () => {
+      const r = await move('leuvenA', 'Dolly In');
+      assert.ok(r.layers > 1, `Dolly In on leuvenA drew ${r.layers} layer(s)`);
+    });
+    it('starts Dolly In on the framed picture', () => frame0('leuvenA', 'Dolly In'));
+  });
+});
