@@ -1,0 +1,43 @@
+/**
+ * The one TensorFlow.js runtime of the process: `@tensorflow/tfjs` on the WebAssembly backend.
+ *
+ * Why wasm: `@tensorflow/tfjs-node` downloads libtensorflow at install time (not allowed
+ * here), the plain CPU backend is several times slower on convolutions, and
+ * `@tensorflow/tfjs-backend-wasm` ships its `.wasm` files inside the npm package, so nothing is
+ * fetched at install or run time. The files are resolved from node_modules (wherever the
+ * package manager put the package), never from a CDN.
+ *
+ * Shared by the vision models (src/vision/) and the NSFW check: both call `tfReady()`, which
+ * initialises the backend once per process and hands back the `tf` namespace.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+type Tf = typeof import('@tensorflow/tfjs');
+
+let ready: Promise<Tf> | undefined;
+
+/** Initialises the wasm backend once (later calls share the same promise) and returns `tf`. */
+export async function tfReady(): Promise<Tf> {
+  ready ??= init().catch((error: unknown) => {
+    ready = undefined; // a failed start may be retried by the next caller
+    throw error;
+  });
+  return ready;
+}
+
+async function init(): Promise<Tf> {
+  const tf = await import('@tensorflow/tfjs');
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const require = createRequire(import.meta.url);
+  // The package's main file lives in its dist/ folder next to the .wasm files.
+  const distDir = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm'));
+  wasm.setWasmPaths(distDir + path.sep);
+  if (tf.getBackend() !== 'wasm') {
+    const ok = await tf.setBackend('wasm');
+    if (!ok) throw new Error('tfjs: the wasm backend failed to initialise');
+  }
+  await tf.ready();
+  tf.enableProdMode();
+  return tf;
+}
