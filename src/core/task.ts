@@ -89,6 +89,29 @@ export interface RenderResolved {
   enhancedPrompt?: string;
   /** Resolved prompt modifiers (speed, intensity, direction...). */
   modifiers?: Record<string, unknown>;
+  /** What the engine understood of the (first) picture: see ResolvedScene. */
+  scene?: ResolvedScene;
+}
+
+/**
+ * The engine's reading of a picture, recorded so a user can see why a move went where it
+ * did. Boxes are normalised to the picture (0..1). The depth part of the engine adds its
+ * own fields (layers, depth) to the same object.
+ */
+export interface ResolvedScene {
+  /** What the subject is: a person, another detected object, or nothing it trusts. */
+  subject: 'person' | 'object' | 'none';
+  /** The object detector's (COCO) label for the subject. */
+  label?: string;
+  /** The detector's score for the subject, 0..1 (0 with no subject). */
+  confidence: number;
+  /** How many faces were found. */
+  faces?: number;
+  /** The face the face moves aimed at, and why that one. */
+  face?: { x: number; y: number; w: number; h: number; chosenBecause: string };
+  /** 'vision' normally; 'heuristic' when the models could not run and the old estimates stood in. */
+  method?: 'vision' | 'heuristic';
+  [extra: string]: unknown;
 }
 
 /** A stored file: the key is unguessable and doubles as its URL path. */

@@ -48,6 +48,8 @@ export interface SceneVision {
   face?: { index: number; reason: 'only face' | 'largest' | 'most central' };
   /** Where aimed moves point (normalised), when there is a subject. */
   aim?: { x: number; y: number };
+  /** Person boxes that touch the subject's (person subjects), normalised. */
+  people?: NormBox[];
   /** The person probability over the subject's region (person subjects, when asked for). */
   personMask?: PersonMask;
   /** Size of the analysis picture the boxes were found on. */
@@ -102,12 +104,19 @@ export async function seeScene(picture: RgbPicture, options: SeeOptions = {}): P
     out.subject === 'person' && inSubject ? { x: chosen.box.x + chosen.box.w / 2, y: chosen.box.y + chosen.box.h / 2 }
     : out.subject === 'person' ? { x: out.box.x + out.box.w / 2, y: out.box.y + 0.3 * out.box.h }
     : { x: out.box.x + out.box.w / 2, y: out.box.y + out.box.h / 2 };
-  if (options.matte && out.subject === 'person') {
-    // All the people near the subject: the union of the person boxes that touch it, padded.
-    const near = detections.filter((d) => d.label === 'person' && d.score >= SUBJECT_SCORE && touches(d.box, subject.box));
-    out.personMask = await segmentPeople(picture, pad(union(near.map((d) => d.box)), 0.08, W, H));
-  }
+  out.people = detections.filter((d) => d.label === 'person' && d.score >= SUBJECT_SCORE && touches(d.box, subject.box)).map((d) => norm(d.box));
+  if (options.matte) await segmentSubject(picture, out);
   return out;
+}
+
+/** Adds the person segmentation to a look at a person subject (a no-op otherwise, or when done). */
+export async function segmentSubject(picture: RgbPicture, vision: SceneVision): Promise<SceneVision> {
+  if (vision.subject !== 'person' || vision.personMask || !vision.people?.length) return vision;
+  const { width: W, height: H } = picture;
+  // All the people near the subject: the union of the person boxes that touch it, padded.
+  const boxes = vision.people.map((b) => ({ x: b.x * W, y: b.y * H, w: b.w * W, h: b.h * H }));
+  vision.personMask = await segmentPeople(picture, pad(union(boxes), 0.08, W, H));
+  return vision;
 }
 
 function round(v: number): number {

@@ -7,12 +7,12 @@
  */
 import sharp from 'sharp';
 import type { RgbPicture } from './picture.js';
-import { seeScene, type SceneVision, type SeeOptions } from './scene-vision.js';
+import { seeScene, segmentSubject, type SceneVision, type SeeOptions } from './scene-vision.js';
 
 /** Long side of the picture the models look at. */
 export const ANALYSIS_SIDE = 1024;
 
-const seen = new WeakMap<Buffer, { key: string; result: Promise<SceneVision> }>();
+const seen = new WeakMap<Buffer, { faces: boolean; look: Promise<{ picture: RgbPicture; vision: SceneVision }> }>();
 
 /** Decodes `image` (EXIF-rotated, sRGB) to packed RGB at ≤ ANALYSIS_SIDE on the long side. */
 export async function analysisPicture(image: Buffer, maxPixels: number): Promise<RgbPicture> {
@@ -26,15 +26,20 @@ export async function analysisPicture(image: Buffer, maxPixels: number): Promise
   return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
-/** What the vision models see in an encoded picture (cached per Buffer and options). */
-export function seePicture(image: Buffer, maxPixels: number, options: SeeOptions = {}): Promise<SceneVision> {
-  const key = `${options.matte ? 'm' : ''}${options.faces ? 'f' : ''}`;
-  const hit = seen.get(image);
-  // A cached look that did at least as much serves.
-  if (hit && [...key].every((c) => hit.key.includes(c))) return hit.result;
-  const wanted = { matte: options.matte || hit?.key.includes('m'), faces: options.faces || hit?.key.includes('f') };
-  const result = analysisPicture(image, maxPixels).then((p) => seeScene(p, wanted));
-  seen.set(image, { key: `${wanted.matte ? 'm' : ''}${wanted.faces ? 'f' : ''}`, result });
-  result.catch(() => seen.delete(image));
-  return result;
+/**
+ * What the vision models see in an encoded picture. Cached per Buffer: a later call that
+ * asks for the matte only adds the segmentation; one that asks for faces where the first
+ * look skipped them (no person, no face move) looks again.
+ */
+export async function seePicture(image: Buffer, maxPixels: number, options: SeeOptions = {}): Promise<SceneVision> {
+  let hit = seen.get(image);
+  if (!hit || (options.faces && !hit.faces)) {
+    const faces = Boolean(options.faces);
+    const look = analysisPicture(image, maxPixels).then(async (picture) => ({ picture, vision: await seeScene(picture, { faces }) }));
+    hit = { faces, look };
+    seen.set(image, hit);
+    look.catch(() => seen.delete(image));
+  }
+  const { picture, vision } = await hit.look;
+  return options.matte ? segmentSubject(picture, vision) : vision;
 }
