@@ -253,10 +253,11 @@ export function facePointFromVision(vision: SceneVision, target: FaceTarget): Fa
   }
   if (vision.subject === 'person' && vision.box) {
     const b = vision.box;
-    // A head is about an eighth of a standing figure and a third of a bust; the box's width
-    // tells which (a bust is about as wide as it is tall).
-    const head = Math.min(0.35 * b.h, 0.45 * b.w * (vision.width / vision.height));
-    return { x: b.x + b.w / 2, y: b.y + 0.55 * head, height: head };
+    // A head is at most a third of a bust's height and about half to two thirds of the
+    // shoulders' width (the box's width), and its centre lies a little over half its
+    // height below the box's top (hair and brow above the face).
+    const head = Math.min(0.35 * b.h, (0.6 * b.w * vision.width) / vision.height);
+    return { x: b.x + b.w / 2, y: b.y + 0.6 * head, height: head };
   }
   return undefined;
 }

@@ -34,7 +34,7 @@ export interface Face {
 const INPUT = 256;
 const ANCHORS = anchors();
 /** BlazeFace's usual threshold for the back model is 0.5; faces in profile score lower. */
-export const MIN_FACE_SCORE = 0.6;
+export const MIN_FACE_SCORE = 0.75;
 const NMS_IOU = 0.3;
 
 function anchors(): Point[] {

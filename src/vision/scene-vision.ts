@@ -5,8 +5,9 @@
  * a task on a ≤ 1024 px analysis copy; the models are loaded once per process.
  *
  * Choices (recorded in the task's `resolved.scene`):
- * - the subject is a person when the detector finds one clearly (score ≥ 0.5 and a
- *   sizeable box), else the detection that ranks best by score × √(area share) × centrality;
+ * - the subject is a person when the detector finds one clearly (score ≥ 0.4 and a
+ *   sizeable box), else the detection that ranks best by score × √(area share) × centrality
+ *   (a box over 70 % of the picture counts a third of its area);
  *   furniture and tables (backdrops a thing stands on) are never the subject;
  * - the face is the largest face, discounted by its distance from the centre (a large
  *   face at the edge loses to a nearly as large one in the middle);
@@ -60,10 +61,12 @@ export interface SceneVision {
 /** Labels that are where a subject stands, not a subject. */
 const BACKDROPS = new Set(['dining table', 'bed', 'couch', 'bench', 'toilet', 'sink', 'refrigerator', 'oven']);
 /** A person this sure and this big is the subject whatever else is in the picture. */
-const PERSON_SCORE = 0.5;
+const PERSON_SCORE = 0.4;
 const PERSON_AREA = 0.02;
-/** Below this a detection is not trusted as a subject. */
-const SUBJECT_SCORE = 0.3;
+/** Below this a detection is not trusted as a subject (a cup on a table scores ~0.28). */
+const SUBJECT_SCORE = 0.25;
+/** A face outside every person box must be this sure (a cup's handle, a cat scored ~0.7). */
+const LONE_FACE_SCORE = 0.9;
 
 export interface SeeOptions {
   /** Run the person segmentation for the subject matte (depth moves). */
@@ -84,7 +87,9 @@ export async function seeScene(picture: RgbPicture, options: SeeOptions = {}): P
   const heads = people
     .filter((p) => p.box.w * p.box.h < 0.6 * W * H)
     .map((p) => ({ x: p.box.x, y: p.box.y, w: p.box.w, h: Math.min(p.box.h, 1.1 * p.box.w) }));
-  const found: Face[] = people.length > 0 || options.faces ? await detectFaces(picture, heads) : [];
+  const inPerson = (f: Face): boolean =>
+    people.some((p) => f.box.x + f.box.w / 2 > p.box.x && f.box.x + f.box.w / 2 < p.box.x + p.box.w && f.box.y + f.box.h / 2 > p.box.y && f.box.y + f.box.h / 2 < p.box.y + p.box.h);
+  const found: Face[] = (people.length > 0 || options.faces ? await detectFaces(picture, heads) : []).filter((f) => f.score >= LONE_FACE_SCORE || inPerson(f));
   const faces: SeenFace[] = found.map((f) => ({
     box: norm(f.box),
     score: f.score,
@@ -131,8 +136,11 @@ function centrality(cx: number, cy: number): number {
 export function chooseSubject(detections: Detection[], W: number, H: number): Detection | undefined {
   const candidates = detections.filter((d) => d.score >= SUBJECT_SCORE && !BACKDROPS.has(d.label));
   const share = (d: Detection): number => (d.box.w * d.box.h) / (W * H);
+  // A box over most of the picture is the scene more often than its subject (a false
+  // "airplane" over a whole landscape): it counts as a third of its size.
+  const size = (d: Detection): number => (share(d) > 0.7 ? share(d) / 3 : share(d));
   const rank = (d: Detection): number =>
-    d.score * Math.sqrt(share(d)) * (0.4 + 0.6 * centrality((d.box.x + d.box.w / 2) / W, (d.box.y + d.box.h / 2) / H));
+    d.score * Math.sqrt(size(d)) * (0.4 + 0.6 * centrality((d.box.x + d.box.w / 2) / W, (d.box.y + d.box.h / 2) / H));
   const people = candidates.filter((d) => d.label === 'person' && d.score >= PERSON_SCORE && share(d) >= PERSON_AREA);
   const pool = people.length > 0 ? people : candidates;
   let best: Detection | undefined;

@@ -3,6 +3,7 @@
  * for buildLayers to refine against the picture (matte-refine.ts) like any other matte.
  *
  * - A person: the segmentation model's probability, over the region it was run on.
+ * - An object filling over 80 % of the picture: none (nothing beside it to separate).
  * - An object: the detector gives a box, not a shape. The boundary-connectivity matte
  *   (subject-matte.ts) is run on a crop of the box with a margin, where its premise holds
  *   (the crop's edges are background, the subject is enclosed); kept when its blob lies in
@@ -59,6 +60,9 @@ function objectAlpha(vision: SceneVision, rgb: Uint8Array, w: number, h: number)
   const bx1 = Math.min(w, Math.ceil((b.x + b.w) * w));
   const by1 = Math.min(h, Math.ceil((b.y + b.h) * h));
   if (bx1 - bx0 < 4 || by1 - by0 < 4) return undefined;
+  // A thing that fills the picture (a cat's head, a dog seen close) leaves no background
+  // beside it to separate from: one plane, not a cut-out of most of the picture.
+  if ((bx1 - bx0) * (by1 - by0) > 0.8 * w * h) return undefined;
   const cx0 = Math.max(0, Math.floor(bx0 - CROP_MARGIN * (bx1 - bx0)));
   const cy0 = Math.max(0, Math.floor(by0 - CROP_MARGIN * (by1 - by0)));
   const cx1 = Math.min(w, Math.ceil(bx1 + CROP_MARGIN * (bx1 - bx0)));
