@@ -3,16 +3,18 @@
  * shrink-on-load makes that cheap for a 12 MP photo) and look at it (scene-vision.ts).
  * One look per picture per task: the result is cached on the picture's Buffer for as long
  * as the job holds it, so the face aim, the centre of interest and the subject matte of
- * one task share it.
+ * one task share it. The models run in the vision thread (vision-thread.ts), not on the
+ * caller's event loop.
  */
 import sharp from 'sharp';
 import type { RgbPicture } from './picture.js';
-import { seeScene, segmentSubject, type SceneVision, type SeeOptions } from './scene-vision.js';
+import type { SceneVision, SeeOptions } from './scene-vision.js';
+import { seeSceneOffThread, segmentSubjectOffThread } from './vision-thread.js';
 
 /** Long side of the picture the models look at. */
 export const ANALYSIS_SIDE = 1024;
 
-const seen = new WeakMap<Buffer, { faces: boolean; look: Promise<{ picture: RgbPicture; vision: SceneVision }> }>();
+const seen = new WeakMap<Buffer, { faces: boolean; look: Promise<{ picture: RgbPicture; vision: SceneVision }>; matted?: Promise<SceneVision> }>();
 
 /** Decodes `image` (EXIF-rotated, sRGB) to packed RGB at ≤ ANALYSIS_SIDE on the long side. */
 export async function analysisPicture(image: Buffer, maxPixels: number): Promise<RgbPicture> {
@@ -35,11 +37,13 @@ export async function seePicture(image: Buffer, maxPixels: number, options: SeeO
   let hit = seen.get(image);
   if (!hit || (options.faces && !hit.faces)) {
     const faces = Boolean(options.faces);
-    const look = analysisPicture(image, maxPixels).then(async (picture) => ({ picture, vision: await seeScene(picture, { faces }) }));
+    const look = analysisPicture(image, maxPixels).then(async (picture) => ({ picture, vision: await seeSceneOffThread(picture, { faces }) }));
     hit = { faces, look };
     seen.set(image, hit);
     look.catch(() => seen.delete(image));
   }
   const { picture, vision } = await hit.look;
-  return options.matte ? segmentSubject(picture, vision) : vision;
+  if (!options.matte || vision.subject !== 'person') return vision;
+  hit.matted ??= segmentSubjectOffThread(picture, vision);
+  return hit.matted;
 }
