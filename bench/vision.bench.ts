@@ -20,6 +20,7 @@ import { segmentPeople } from '../src/vision/person-segmenter.js';
 import { analysisPicture, seePicture } from '../src/vision/see-picture.js';
 import { tfReady } from '../src/vision/tf-runtime.js';
 import { matteFromVision } from '../src/engine/scene/vision-matte.js';
+import { prepareRender } from '../src/engine/prepare-render.js';
 
 const ms = (t: number): string => `${t.toFixed(0)} ms`;
 
@@ -73,3 +74,18 @@ for (let i = 0; i < 3; i++) {
 looks.sort((x, y) => x - y);
 console.log(`scene look at a ${meta.width}×${meta.height} photo: median ${ms(looks[1]!)} (min ${ms(looks[0]!)}) = ${(looks[1]! / 500).toFixed(2)}× the 0.5 s budget`);
 console.log(`event loop blocked at most ${ms(h.max / 1e6)} at a stretch during the looks (mean delay ${ms(h.mean / 1e6)})`);
+
+// The whole preparation of a 720p Arc Right (decode, look, layers) on the same photo, and the
+// same for a plain Tilt (no layers: decode and look only), each on a fresh Buffer.
+for (const motion of ['Tilt Up', 'Arc Right']) {
+  const times: number[] = [];
+  for (let i = 0; i < 2; i++) {
+    const a = performance.now();
+    await prepareRender(
+      { taskId: 'b', model: 'lite', motions: [{ name: motion, strength: 1 }], prompt: '', enhancePrompt: false, seed: 1, width: 1280, height: 720, duration: 5, fps: 24, images: [Buffer.from(image)] },
+      { maxImagePixels: 100_000_000 },
+    );
+    times.push(performance.now() - a);
+  }
+  console.log(`prepareRender ${motion} 720p from the ${meta.width}×${meta.height} photo: ${times.map(ms).join(', ')}`);
+}

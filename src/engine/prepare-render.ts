@@ -67,11 +67,14 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
   // One look per picture by the vision models (src/vision/): the subject, its faces, where
   // to aim. Should the models fail to run, the colour estimates stand in (and the scene
   // record says so) rather than the render failing.
-  const looks: (SceneVision | undefined)[] = await Promise.all(
+  // The looks run in the vision thread while this one decodes; only a face move waits for
+  // its look first (the face's size sets the zoom, which sets the decode's resolution).
+  const looking: Promise<(SceneVision | undefined)[]> = Promise.all(
     images.map((img, i) => seePicture(img, options.maxImagePixels, { faces: i === 0 && aim !== undefined }).catch(() => undefined)),
   );
+  const firstLook = aim ? (await looking)[0] : undefined;
   const face: FacePoint | undefined = !aim ? undefined
-    : looks[0] ? facePointFromVision(looks[0], aim)
+    : firstLook ? facePointFromVision(firstLook, aim)
     : await findFaceByColour(images[0]!, aim, options.maxImagePixels).catch(() => undefined);
   const motions: PathMotion[] = definitions.map((definition, i) => {
     const closeUp = face && definition.closeUp;
@@ -101,6 +104,7 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     }),
   );
   const thumbs = await Promise.all(sources.map((s) => saliencyThumbnail(s)));
+  const looks = await looking;
   const scenes = depth
     ? await Promise.all(
         sources.map(async (s, i) => {
