@@ -37,7 +37,10 @@ describe('local engine renders', () => {
   it('writes raw, min and poster at the resolved size and frame count, reporting progress', async () => {
     const progress: number[] = [];
     const out = await engine.render(job({ width: 161, height: 91, fps: 15 }), await ctx(undefined, (p) => progress.push(p)));
-    assert.deepEqual(out.resolved, { width: 162, height: 92, fps: 15, frames: 30, duration: 2 });
+    const { scene, ...size } = out.resolved;
+    assert.deepEqual(size, { width: 162, height: 92, fps: 15, frames: 30, duration: 2 });
+    // What the vision models understood is recorded with every render (test/engine/vision.test.ts checks its content).
+    assert.ok(scene && ['person', 'object', 'none'].includes(scene.subject) && scene.method === 'vision', JSON.stringify(scene));
     const raw = await decodeGrey(out.raw);
     assert.equal(raw.frames.length, 30);
     assert.deepEqual([raw.width, raw.height], [162, 92]);
