@@ -11,6 +11,7 @@ import { MotionCatalogue } from '../catalogue/motion-catalogue.js';
 import { createLocalEngine } from '../engine/index.js';
 import type { Command } from './command.js';
 import { progressBar } from './progress-bar.js';
+import type { ResolvedScene } from '../core/task.js';
 
 const HELP = `usage: stillmotion render --image in.jpg [--end end.jpg] --motion "Dolly In" -o out.mp4
   --image, -i     start image (required)
@@ -114,6 +115,7 @@ export const renderCommand: Command = {
         `${output}: ${r.width}×${r.height}, ${r.frames} frames at ${r.fps} fps (${r.duration.toFixed(2)} s), ${(bytes / 1024).toFixed(0)} KiB, rendered in ${seconds.toFixed(2)} s`,
       );
       if (r.enhancedPrompt) console.log(`prompt read as: ${r.enhancedPrompt}`);
+      if (r.scene) console.log(`scene: ${describeScene(r.scene)}`);
       console.log(`also wrote ${base}.min.mp4 and ${base}.poster.jpg in ${dirname(output)}`);
       return 0;
     } catch (err) {
@@ -130,3 +132,16 @@ export const renderCommand: Command = {
     }
   },
 };
+
+/** One line of what the engine understood of the picture (resolved.scene). */
+export function describeScene(scene: ResolvedScene): string {
+  const pct = (v: number): string => `${Math.round(v * 100)}%`;
+  const parts = [
+    scene.subject === 'none' ? 'no subject found' : `subject ${scene.label ?? scene.subject} (${scene.subject}, confidence ${scene.confidence.toFixed(2)})`,
+  ];
+  if (scene.faces !== undefined) parts.push(`${scene.faces} face${scene.faces === 1 ? '' : 's'}`);
+  if (scene.face) parts.push(`aimed at the face boxed at ${pct(scene.face.x)}, ${pct(scene.face.y)} (${scene.face.chosenBecause})`);
+  if (typeof scene.layers === 'number') parts.push(`${scene.layers} layer${scene.layers === 1 ? '' : 's'}`);
+  if (scene.method === 'heuristic') parts.push('vision models unavailable: colour estimates used');
+  return parts.join('; ');
+}

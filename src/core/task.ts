@@ -107,6 +107,8 @@ export interface RenderResolved {
   engine?: string;
   /** For a relayed task: what was asked of the cloud (endpoint, its motion ids). */
   upstream?: { endpoint: string; requestId: string; motions: { id: string; strength: number }[] };
+  /** What the engine understood of the (first) picture: see ResolvedScene. */
+  scene?: ResolvedScene;
 }
 
 /** What the content check found on a task's input images. */
@@ -119,6 +121,27 @@ export interface NsfwRecord {
   /** The worst image's explicit score (porn + hentai), 0..1. */
   score: number;
   images: { index: number; score: number; scores: { drawing: number; hentai: number; neutral: number; porn: number; sexy: number } }[];
+}
+
+/**
+ * The engine's reading of a picture, recorded so a user can see why a move went where it
+ * did. Boxes are normalised to the picture (0..1). The depth part of the engine adds its
+ * own fields (layers, depth) to the same object.
+ */
+export interface ResolvedScene {
+  /** What the subject is: a person, another detected object, or nothing it trusts. */
+  subject: 'person' | 'object' | 'none';
+  /** The object detector's (COCO) label for the subject. */
+  label?: string;
+  /** The detector's score for the subject, 0..1 (0 with no subject). */
+  confidence: number;
+  /** How many faces were found. */
+  faces?: number;
+  /** The face the face moves aimed at, and why that one. */
+  face?: { x: number; y: number; w: number; h: number; chosenBecause: string };
+  /** 'vision' normally; 'heuristic' when the models could not run and the old estimates stood in. */
+  method?: 'vision' | 'heuristic';
+  [extra: string]: unknown;
 }
 
 /** A stored file: the key is unguessable and doubles as its URL path. */

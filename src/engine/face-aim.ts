@@ -1,13 +1,19 @@
 /**
  * Where to aim the moves that go for a face (Eyes In, Mouth In, Earth Zoom Out's close
- * start): a cheap estimate, no face detector. Within the subject (its matte when one
- * separates, else the whole picture), skin-coloured pixels in the subject's upper half are
- * taken as the face; the eyes sit a little above the face's centre and the mouth below it.
- * With no skin-coloured region the head is taken as the top of the subject. Without a
- * subject either, the caller keeps the saliency point.
+ * start, face framing): the eyes, mouth or face of the face the vision models chose
+ * (src/vision/: BlazeFace with its key points, see scene-vision.ts for which face). With a
+ * person but no face the model could see (a back, a face turned away, a head a few pixels
+ * tall), the aim is the top of the person's box where the head is. With neither the caller
+ * keeps the centre of interest.
+ *
+ * The older estimate below (skin-coloured blobs in the subject's upper half) stands in
+ * only when the models cannot run at all (`estimateFacePoint`), so a render never fails
+ * because the tfjs runtime did.
  */
 import sharp from 'sharp';
 import { estimateSubjectMatte, type SubjectMatte } from './scene/subject-matte.js';
+import type { SceneVision } from '../vision/scene-vision.js';
+import { seePicture } from '../vision/see-picture.js';
 
 export type FaceTarget = 'eyes' | 'mouth' | 'face';
 
@@ -227,15 +233,48 @@ function featureRow(skin: Uint8Array, width: number, box: { x0: number; x1: numb
   return sy / sw;
 }
 
-/** Long side of the thumbnail the face is looked for on (the subject matte's size). */
+/** Long side of the thumbnail the fallback estimate looks on (the subject matte's size). */
 const FACE_THUMB_SIDE = 192;
 
 /**
- * The face point of an encoded picture, or undefined when none is found. It reads its own
- * small thumbnail (shrink-on-load makes that a few ms) because a face move's zoom depends
- * on the face's size, and the zoom decides the resolution the picture is decoded at.
+ * The face point from what the vision models saw: the chosen face's eyes (their midpoint),
+ * mouth or box centre; its height is the face box's. A person without a visible face gets
+ * the head's place at the top of the person's box.
+ */
+export function facePointFromVision(vision: SceneVision, target: FaceTarget): FacePoint | undefined {
+  const face = vision.face && vision.faces[vision.face.index];
+  if (face) {
+    const [a, b] = face.eyes;
+    const at =
+      target === 'eyes' ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }
+      : target === 'mouth' ? face.mouth
+      : { x: face.box.x + face.box.w / 2, y: face.box.y + face.box.h / 2 };
+    return { x: at.x, y: at.y, height: face.box.h };
+  }
+  if (vision.subject === 'person' && vision.box) {
+    const b = vision.box;
+    // A head is at most a third of a bust's height and about half to two thirds of the
+    // shoulders' width (the box's width), and its centre lies a little over half its
+    // height below the box's top (hair and brow above the face).
+    const head = Math.min(0.35 * b.h, (0.6 * b.w * vision.width) / vision.height);
+    return { x: b.x + b.w / 2, y: b.y + 0.6 * head, height: head };
+  }
+  return undefined;
+}
+
+/**
+ * The face point of an encoded picture, or undefined when none is found. It looks at the
+ * picture before the render decodes it because a face move's zoom depends on the face's
+ * size, and the zoom decides the resolution the picture is decoded at. The look is shared
+ * with the rest of the task's preparation (see-picture.ts caches it on the Buffer).
  */
 export async function findFace(image: Buffer, target: FaceTarget, maxPixels: number): Promise<FacePoint | undefined> {
+  const vision = await seePicture(image, maxPixels, { faces: true }).catch(() => undefined);
+  return vision ? facePointFromVision(vision, target) : findFaceByColour(image, target, maxPixels);
+}
+
+/** The fallback when the vision runtime is unavailable: the skin-colour estimate. */
+export async function findFaceByColour(image: Buffer, target: FaceTarget, maxPixels: number): Promise<FacePoint | undefined> {
   const { data, info } = await sharp(image, { limitInputPixels: maxPixels })
     .rotate()
     .resize(FACE_THUMB_SIDE, FACE_THUMB_SIDE, { fit: 'inside' })

@@ -17,7 +17,10 @@ import { estimateSaliency } from './saliency.js';
 import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from './scene/scene-sources.js';
 import { decodeSource, probeImage, saliencyThumbnail } from './source-image.js';
 import type { PainterSource } from './frame-painter.js';
-import { closeUpZoom, findFace } from './face-aim.js';
+import { closeUpZoom, facePointFromVision, findFaceByColour, type FacePoint } from './face-aim.js';
+import { seePicture } from '../vision/see-picture.js';
+import { sceneRecord } from '../vision/scene-record.js';
+import type { SceneVision } from '../vision/scene-vision.js';
 
 /**
  * Most sub-frame samples per frame for motion blur, per tier (how many a frame gets follows
@@ -64,7 +67,18 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
   // sets the resolution the picture is decoded at. Without a face they aim at the centre
   // of interest with their default push.
   const aim = definitions.find((d) => d.aim)?.aim;
-  const face = aim ? await findFace(images[0]!, aim, options.maxImagePixels).catch(() => undefined) : undefined;
+  // One look per picture by the vision models (src/vision/): the subject, its faces, where
+  // to aim. Should the models fail to run, the colour estimates stand in (and the scene
+  // record says so) rather than the render failing.
+  // The looks run in the vision thread while this one decodes; only a face move waits for
+  // its look first (the face's size sets the zoom, which sets the decode's resolution).
+  const looking: Promise<(SceneVision | undefined)[]> = Promise.all(
+    images.map((img, i) => seePicture(img, options.maxImagePixels, { faces: i === 0 && aim !== undefined }).catch(() => undefined)),
+  );
+  const firstLook = aim ? (await looking)[0] : undefined;
+  const face: FacePoint | undefined = !aim ? undefined
+    : firstLook ? facePointFromVision(firstLook, aim)
+    : await findFaceByColour(images[0]!, aim, options.maxImagePixels).catch(() => undefined);
   const motions: PathMotion[] = definitions.map((definition, i) => {
     const closeUp = face && definition.closeUp;
     const fitted = closeUp ? { ...definition, parts: closeUp.push(closeUpZoom(face.height, closeUp.fill, geometry(0))) } : definition;
@@ -97,8 +111,18 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     }),
   );
   const thumbs = await Promise.all(sources.map((s) => saliencyThumbnail(s)));
-  const scenes = depth ? await Promise.all(sources.map((s) => estimateScene(s))) : undefined;
-  const focus = thumbs.map((t) => estimateSaliency(t.data, t.width, t.height));
+  const looks = await looking;
+  const scenes = depth
+    ? await Promise.all(
+        sources.map(async (s, i) => {
+          const look = looks[i] && (await seePicture(images[i]!, options.maxImagePixels, { matte: true }).catch(() => undefined));
+          return estimateScene(s, look ?? undefined);
+        }),
+      )
+    : undefined;
+  // Aimed moves go for the detected subject; the saliency estimate is for pictures where
+  // the detector trusts nothing (a landscape still has a centre of interest).
+  const focus = thumbs.map((t, i) => looks[i]?.aim ?? estimateSaliency(t.data, t.width, t.height));
   // Face moves aim the first picture at the face when one was found.
   if (face) focus[0] = face;
   // A focus point the client chose is where the move aims, over the face and the estimate
@@ -115,6 +139,7 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     fps: timing.fps,
     frames: timing.frames,
     duration: timing.duration,
+    scene: sceneRecord(looks[0], face),
     ...(job.enhancePrompt
       ? {
           enhancedPrompt: describeModifiers(names, modifiers),

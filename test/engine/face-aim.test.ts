@@ -97,8 +97,11 @@ describe('face aim', () => {
       return n / (w * h);
     };
 
-    it('Eyes In reaches a small face in a wide shot: it ends on a close-up, not a 2× push', async () => {
-      // A 1200×600 picture whose head is 60 px tall (a tenth of it), off-centre.
+    it('Eyes In does not take a skin-coloured disk for a face: it keeps its plain push', async () => {
+      // A 1200×600 picture with a skin-coloured disk 60 px tall on a red block. Before the
+      // vision models the engine took it for a head and zoomed 8× into it; BlazeFace sees no
+      // face there and the detector no person, so Eyes In is its default push. (A real small face
+      // in a wide shot is found and aimed at: test/engine/vision.test.ts.)
       const head = { x: 820, y: 230, r: 30 };
       const { rgb } = portrait(1200, 600, head);
       const image = await sharp(rgb, { raw: { width: 1200, height: 600, channels: 3 } }).png().toBuffer();
@@ -110,12 +113,11 @@ describe('face aim', () => {
         { workDir, signal: new AbortController().signal, onProgress: () => {} },
       );
       const video = await decodeFrames(out.raw, 'rgb24');
-      const first = skinShare(video.frames[0]!, video.width, video.height);
       const last = skinShare(video.frames.at(-1)!, video.width, video.height);
-      assert.ok(first < 0.05, `the face starts small (${first.toFixed(3)} of the frame)`);
-      // A fixed 2.2× push leaves the face at about 2 % of the last frame; the close-up's
-      // zoom is capped at 8× (detail), where this face covers over a quarter of it.
-      assert.ok(last > 0.2, `the last frame is a close-up of the face (${last.toFixed(3)} of it)`);
+      // The 8× close-up filled over a quarter of the frame with the disk; a plain push
+      // leaves it at a few percent.
+      assert.ok(last < 0.1, `the last frame is not a close-up of the disk (${last.toFixed(3)} of it)`);
+      assert.equal(out.resolved.scene?.faces, 0);
     });
 
     it('Earth Zoom Out starts close on the face of the sample figure', async () => {

@@ -37,9 +37,11 @@ describe('local engine renders', () => {
   it('writes raw, min and poster at the resolved size and frame count, reporting progress', async () => {
     const progress: number[] = [];
     const out = await engine.render(job({ width: 161, height: 91, fps: 15 }), await ctx(undefined, (p) => progress.push(p)));
-    const { cameraPath, focus, ...size } = out.resolved;
+    const { cameraPath, focus, scene, ...size } = out.resolved;
     assert.deepEqual(size, { width: 162, height: 92, fps: 15, frames: 30, duration: 2 });
     assert.ok(cameraPath && cameraPath.keyframes.length >= 2 && focus, 'the resolved camera path and focus are recorded');
+    // What the vision models understood is recorded with every render (test/engine/vision.test.ts checks its content).
+    assert.ok(scene && ['person', 'object', 'none'].includes(scene.subject) && scene.method === 'vision', JSON.stringify(scene));
     const raw = await decodeGrey(out.raw);
     assert.equal(raw.frames.length, 30);
     assert.deepEqual([raw.width, raw.height], [162, 92]);

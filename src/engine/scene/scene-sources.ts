@@ -14,6 +14,10 @@ import { mirrorEdges } from './mirror-fill.js';
 import { BACKGROUND_DEPTH, PLANE_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';
 import { refineMatte } from './matte-refine.js';
 import { estimateSubjectMatte, type SubjectMatte } from './subject-matte.js';
+import { matteFromVision } from './vision-matte.js';
+import { seeScene, type SceneVision } from '../../vision/scene-vision.js';
+import { ANALYSIS_SIDE as VISION_SIDE } from '../../vision/see-picture.js';
+import type { RgbPicture } from '../../vision/picture.js';
 
 export interface SceneEstimate {
   layout: SceneLayout;
@@ -21,15 +25,41 @@ export interface SceneEstimate {
   matte?: SubjectMatte;
 }
 
-/** Long side of the thumbnail the subject is found on. */
+/** Long side of the thumbnail the subject is found on by the colour estimate. */
 const ANALYSIS_SIDE = 192;
+/** Long side of the thumbnail a vision matte is drawn at (the segmentation's own size). */
+const VISION_MATTE_SIDE = 256;
 /** Long side the matte is refined at against the picture's edges before upsampling. */
 const MATTE_SIDE = 1024;
 
-/** Estimates a decoded picture's scene from a small thumbnail (tens of milliseconds). */
-export async function estimateScene(source: DecodedSource): Promise<SceneEstimate> {
+/**
+ * Estimates a decoded picture's scene. With `vision` (what the models saw in the picture,
+ * src/vision/), the subject's matte is the person segmentation or the detected object's box
+ * refined (vision-matte.ts), and no subject means one plane: the colour-cluster guess is
+ * not asked where the detector saw nothing, because its wrong cut-outs (a shredded spoon, a
+ * torso split at a collar) were worse than none. Without `vision` (the models could not
+ * run) the colour estimate stands in.
+ */
+export async function estimateScene(source: DecodedSource, vision?: SceneVision): Promise<SceneEstimate> {
+  vision ??= await seeScene(await pictureOf(source), { matte: true }).catch(() => undefined);
+  if (vision) {
+    const t = await saliencyThumbnail(source, VISION_MATTE_SIDE);
+    const matte = matteFromVision(vision, t.data, t.width, t.height);
+    return matte ? { layout: { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }, matte } : { layout: { depths: [PLANE_DEPTH] } };
+  }
   const t = await saliencyThumbnail(source, ANALYSIS_SIDE);
   return sceneFromPixels(t.data, t.width, t.height);
+}
+
+/** A decoded picture at the vision models' analysis size (when no look was passed in). */
+async function pictureOf(source: DecodedSource): Promise<RgbPicture> {
+  const l0 = source.levels[0]!;
+  const { data, info } = await sharp(Buffer.from(l0.pixels), { raw: { width: l0.width, height: l0.height, channels: 4 } })
+    .resize(VISION_SIDE, VISION_SIDE, { fit: 'inside', withoutEnlargement: true })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  return { data: new Uint8Array(data.buffer, data.byteOffset, data.length), width: info.width, height: info.height };
 }
 
 /**

@@ -1,0 +1,169 @@
+/**
+ * The subject matte from what the vision models found (src/vision/), at thumbnail size,
+ * for buildLayers to refine against the picture (matte-refine.ts) like any other matte.
+ *
+ * - A person: the segmentation model's probability, over the region it was run on.
+ * - An object filling over 80 % of the picture: none (nothing beside it to separate).
+ * - An object: the detector gives a box, not a shape. The boundary-connectivity matte
+ *   (subject-matte.ts) is run on a crop of the box with a margin, where its premise holds
+ *   (the crop's edges are background, the subject is enclosed); kept when its blob lies in
+ *   the box. Otherwise a colour model inside the box (the box's core is the subject's
+ *   colours, a ring outside the box the background's) decides, smoothed and reduced to the
+ *   blob at the box's centre.
+ */
+import type { SceneVision } from '../../vision/scene-vision.js';
+import { colourClusters, nearestCluster, opponentFeatures } from './colour-clusters.js';
+import { guidedFilter } from './image-filters.js';
+import { analyseSubject, type SubjectMatte } from './subject-matte.js';
+
+/** Margin of the crop around an object's box, as a share of the box's size per side. */
+const CROP_MARGIN = 0.3;
+
+/** The matte of the vision's subject on packed RGB pixels `w` × `h` of the same picture. */
+export function matteFromVision(vision: SceneVision, rgb: Uint8Array, w: number, h: number): SubjectMatte | undefined {
+  if (vision.subject === 'none' || !vision.box) return undefined;
+  const alpha = vision.subject === 'person' && vision.personMask ? personAlpha(vision, w, h) : objectAlpha(vision, rgb, w, h);
+  if (!alpha) return undefined;
+  let mass = 0;
+  for (let i = 0; i < alpha.length; i++) mass += alpha[i]!;
+  // A matte of a few pixels is no layer worth drawing.
+  if (mass < 0.002 * w * h) return undefined;
+  return { width: w, height: h, alpha };
+}
+
+function personAlpha(vision: SceneVision, w: number, h: number): Float32Array {
+  const m = vision.personMask!;
+  const alpha = new Float32Array(w * h);
+  const kx = vision.width / w;
+  const ky = vision.height / h;
+  for (let y = 0; y < h; y++) {
+    const py = (y + 0.5) * ky;
+    const v = Math.floor(((py - m.region.y) / m.region.h) * m.height);
+    if (v < 0 || v >= m.height) continue;
+    for (let x = 0; x < w; x++) {
+      const px = (x + 0.5) * kx;
+      const u = Math.floor(((px - m.region.x) / m.region.w) * m.width);
+      if (u < 0 || u >= m.width) continue;
+      // The model's probability is soft over a few pixels; steepen it so the refiner's
+      // band (around alpha = 0.5) sits on the model's own edge.
+      const p = m.alpha[v * m.width + u]!;
+      alpha[y * w + x] = Math.min(1, Math.max(0, (p - 0.3) / 0.4));
+    }
+  }
+  return alpha;
+}
+
+function objectAlpha(vision: SceneVision, rgb: Uint8Array, w: number, h: number): Float32Array | undefined {
+  const b = vision.box!;
+  const bx0 = Math.max(0, Math.floor(b.x * w));
+  const by0 = Math.max(0, Math.floor(b.y * h));
+  const bx1 = Math.min(w, Math.ceil((b.x + b.w) * w));
+  const by1 = Math.min(h, Math.ceil((b.y + b.h) * h));
+  if (bx1 - bx0 < 4 || by1 - by0 < 4) return undefined;
+  // A thing that fills the picture (a cat's head, a dog seen close) leaves no background
+  // beside it to separate from: one plane, not a cut-out of most of the picture.
+  if ((bx1 - bx0) * (by1 - by0) > 0.8 * w * h) return undefined;
+  const cx0 = Math.max(0, Math.floor(bx0 - CROP_MARGIN * (bx1 - bx0)));
+  const cy0 = Math.max(0, Math.floor(by0 - CROP_MARGIN * (by1 - by0)));
+  const cx1 = Math.min(w, Math.ceil(bx1 + CROP_MARGIN * (bx1 - bx0)));
+  const cy1 = Math.min(h, Math.ceil(by1 + CROP_MARGIN * (by1 - by0)));
+  const cw = cx1 - cx0;
+  const ch = cy1 - cy0;
+  const crop = new Uint8Array(cw * ch * 3);
+  for (let y = 0; y < ch; y++) crop.set(rgb.subarray(((cy0 + y) * w + cx0) * 3, ((cy0 + y) * w + cx1) * 3), y * cw * 3);
+  const alpha = new Float32Array(w * h);
+  const found = analyseSubject(crop, cw, ch).matte;
+  if (found) {
+    let inBox = 0;
+    let all = 0;
+    for (let y = 0; y < ch; y++) {
+      for (let x = 0; x < cw; x++) {
+        const a = found.alpha[y * cw + x]!;
+        all += a;
+        const X = cx0 + x;
+        const Y = cy0 + y;
+        if (X >= bx0 && X < bx1 && Y >= by0 && Y < by1) inBox += a;
+      }
+    }
+    // The blob is the detected thing when it lies in the box and fills a fair part of it.
+    if (all > 0 && inBox / all > 0.85 && inBox > 0.25 * (bx1 - bx0) * (by1 - by0)) {
+      for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) alpha[(cy0 + y) * w + cx0 + x] = found.alpha[y * cw + x]!;
+      return alpha;
+    }
+  }
+  return colourModelInBox(rgb, w, h, { bx0, by0, bx1, by1, cx0, cy0, cx1, cy1 }, alpha);
+}
+
+/** Subject vs background colours inside the box; the blob that holds the box's centre. */
+function colourModelInBox(
+  rgb: Uint8Array,
+  w: number,
+  h: number,
+  r: { bx0: number; by0: number; bx1: number; by1: number; cx0: number; cy0: number; cx1: number; cy1: number },
+  alpha: Float32Array,
+): Float32Array | undefined {
+  const n = w * h;
+  const f = opponentFeatures(rgb, n, 3);
+  const bw = r.bx1 - r.bx0;
+  const bh = r.by1 - r.by0;
+  const core: number[] = [];
+  const ring: number[] = [];
+  for (let y = r.cy0; y < r.cy1; y++) {
+    for (let x = r.cx0; x < r.cx1; x++) {
+      const inBox = x >= r.bx0 && x < r.bx1 && y >= r.by0 && y < r.by1;
+      if (!inBox) ring.push(y * w + x);
+      else if (Math.abs(x + 0.5 - (r.bx0 + bw / 2)) < bw * 0.25 && Math.abs(y + 0.5 - (r.by0 + bh / 2)) < bh * 0.25) core.push(y * w + x);
+    }
+  }
+  // A box that fills the crop (a subject cut by the picture's edges) has little ring: the
+  // box's own border stands in for the background.
+  if (ring.length < 24) {
+    for (let x = r.bx0; x < r.bx1; x++) ring.push(r.by0 * w + x, (r.by1 - 1) * w + x);
+    for (let y = r.by0; y < r.by1; y++) ring.push(y * w + r.bx0, y * w + r.bx1 - 1);
+  }
+  if (core.length < 12 || ring.length < 12) return undefined;
+  const K = 8;
+  const fg = colourClusters(f, core, K);
+  const bg = colourClusters(f, ring, K);
+  const p = new Float32Array(bw * bh);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) {
+      const i = (r.by0 + y) * w + r.bx0 + x;
+      const d = nearestCluster(f, i, bg, K).distance - nearestCluster(f, i, fg, K).distance;
+      // A weak prior for the box's middle (the detector's box is centred on the thing).
+      const nx = (x + 0.5) / bw - 0.5;
+      const ny = (y + 0.5) / bh - 0.5;
+      const prior = 0.5 - 1.2 * (nx * nx + ny * ny);
+      p[y * bw + x] = 1 / (1 + Math.exp(-(d / 8 + prior)));
+    }
+  }
+  const grey = new Float32Array(bw * bh);
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) grey[y * bw + x] = f[((r.by0 + y) * w + r.bx0 + x) * 3]! / 255;
+  const smooth = guidedFilter(grey, p, bw, bh, 2, 0.01);
+  // The blob holding the box's centre (4-connected, smooth > 0.5).
+  const keep = new Uint8Array(bw * bh);
+  const seedX = Math.floor(bw / 2);
+  const seedY = Math.floor(bh / 2);
+  let seed = -1;
+  for (let rad = 0; rad < Math.min(bw, bh) / 4 && seed < 0; rad++) {
+    for (let dy = -rad; dy <= rad && seed < 0; dy++) for (let dx = -rad; dx <= rad && seed < 0; dx++) {
+      const j = (seedY + dy) * bw + seedX + dx;
+      if (smooth[j]! > 0.5) seed = j;
+    }
+  }
+  if (seed < 0) return undefined;
+  const stack = [seed];
+  keep[seed] = 1;
+  while (stack.length) {
+    const j = stack.pop()!;
+    const x = j % bw;
+    for (const k of [x > 0 ? j - 1 : -1, x < bw - 1 ? j + 1 : -1, j - bw, j + bw]) {
+      if (k >= 0 && k < keep.length && !keep[k] && smooth[k]! > 0.5) {
+        keep[k] = 1;
+        stack.push(k);
+      }
+    }
+  }
+  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) alpha[(r.by0 + y) * w + r.bx0 + x] = keep[y * bw + x] ? Math.min(1, Math.max(0, smooth[y * bw + x]! * 1.5 - 0.25)) : 0;
+  return alpha;
+}

@@ -1,0 +1,69 @@
+/**
+ * The vision models' files, read from the repository's `models/` folder (weights carried
+ * from an npm package with their licences, see models/NOTICE.md) and loaded into tfjs once
+ * per process, on first use. Nothing is fetched: the graph and its weights come from disk
+ * through `tf.io.fromMemory`.
+ */
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import type { GraphModel } from '@tensorflow/tfjs';
+import { tfReady } from './tf-runtime.js';
+
+/** The model files this project carries (name → `models/<name>.json` + its `.bin`). */
+export type ModelName = 'selfie' | 'blazeface-back' | 'nanodet';
+
+const MODELS_DIR = fileURLToPath(new URL('../../models/', import.meta.url));
+
+const loaded = new Map<ModelName, Promise<GraphModel>>();
+let loads = 0;
+
+/** How many times a model file was read and parsed in this process (tests check it stays 1 per model). */
+export function modelLoadCount(): number {
+  return loads;
+}
+
+interface GraphJson {
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string;
+  modelTopology: object;
+  signature?: object;
+  userDefinedMetadata?: { signature?: object };
+  weightsManifest: { paths: string[]; weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[];
+}
+
+async function load(name: ModelName): Promise<GraphModel> {
+  const tf = await tfReady();
+  const json = JSON.parse(await readFile(`${MODELS_DIR}${name}.json`, 'utf8')) as GraphJson;
+  const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
+  const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(`${MODELS_DIR}${p}`)));
+  const all = Buffer.concat(buffers);
+  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+  const signature = json.signature ?? json.userDefinedMetadata?.signature;
+  const model = await tf.loadGraphModel(
+    tf.io.fromMemory({
+      modelTopology: json.modelTopology,
+      weightSpecs,
+      weightData,
+      ...(json.format && { format: json.format }),
+      ...(json.generatedBy && { generatedBy: json.generatedBy }),
+      ...(json.convertedBy && { convertedBy: json.convertedBy }),
+      ...(signature && { signature }),
+    }),
+  );
+  loads++;
+  return model;
+}
+
+/** The named model, loaded on first call; later calls (and concurrent ones) share it. */
+export function graphModel(name: ModelName): Promise<GraphModel> {
+  let p = loaded.get(name);
+  if (!p) {
+    p = load(name).catch((error: unknown) => {
+      loaded.delete(name);
+      throw error;
+    });
+    loaded.set(name, p);
+  }
+  return p;
+}

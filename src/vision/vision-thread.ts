@@ -1,0 +1,60 @@
+/**
+ * Runs the vision models off the calling thread. A look at a picture is ~0.3–0.8 s of
+ * synchronous WebAssembly (a model's run cannot be interrupted), which on the embedded
+ * service's main thread would stall every HTTP request for that long. One worker thread
+ * per process does the looks instead (models loaded once, there); it is spawned on first
+ * use and does not keep the process alive while idle.
+ */
+import { Worker } from 'node:worker_threads';
+import type { RgbPicture } from './picture.js';
+import type { SceneVision, SeeOptions } from './scene-vision.js';
+import type { VisionReply, VisionRequest } from './vision-worker.js';
+
+let worker: Worker | undefined;
+let nextId = 1;
+const pending = new Map<number, { resolve: (v: SceneVision) => void; reject: (e: Error) => void }>();
+
+function thread(): Worker {
+  if (worker) return worker;
+  const w = new Worker(new URL('./vision-worker.mjs', import.meta.url));
+  w.on('message', (reply: VisionReply) => {
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (pending.size === 0) w.unref();
+    if ('error' in reply) p.reject(new Error(`vision: ${reply.error}`));
+    else p.resolve(reply.vision);
+  });
+  const fail = (error: Error): void => {
+    worker = undefined;
+    for (const p of pending.values()) p.reject(error);
+    pending.clear();
+  };
+  w.on('error', fail);
+  w.on('exit', (code) => fail(new Error(`vision thread exited (${code})`)));
+  w.unref();
+  worker = w;
+  return w;
+}
+
+type Request = VisionRequest extends infer R ? (R extends VisionRequest ? Omit<R, 'id'> : never) : never;
+
+function ask(req: Request): Promise<SceneVision> {
+  const w = thread();
+  const id = nextId++;
+  return new Promise<SceneVision>((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    w.ref();
+    w.postMessage({ ...req, id });
+  });
+}
+
+/** seeScene in the vision thread. */
+export function seeSceneOffThread(picture: RgbPicture, options: SeeOptions): Promise<SceneVision> {
+  return ask({ op: 'see', picture, options });
+}
+
+/** segmentSubject in the vision thread (the look comes back with its person mask). */
+export function segmentSubjectOffThread(picture: RgbPicture, vision: SceneVision): Promise<SceneVision> {
+  return ask({ op: 'segment', picture, vision });
+}

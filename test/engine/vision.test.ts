@@ -1,0 +1,128 @@
+/**
+ * The vision models (src/vision/): loaded once per process, nothing found where there is
+ * nothing, boxes mapped back through the letterbox and EXIF rotation, and on real
+ * photographs (Debian's scikit-image data, vision-photos.ts): a person segmented, a face
+ * with eyes above the mouth in a grey and a colour portrait, a small face in a wide shot
+ * found and aimed at by Eyes In, an object subject with a COCO label.
+ */
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { describe, it } from 'node:test';
+import sharp from 'sharp';
+import { findFace } from '../../src/engine/face-aim.js';
+import { detectFaces } from '../../src/vision/face-detector.js';
+import { modelLoadCount } from '../../src/vision/model-store.js';
+import { detectObjects } from '../../src/vision/object-detector.js';
+import { boxToPicture, letterbox, type RgbPicture } from '../../src/vision/picture.js';
+import { analysisPicture } from '../../src/vision/see-picture.js';
+import { seeScene } from '../../src/vision/scene-vision.js';
+import { tfReady } from '../../src/vision/tf-runtime.js';
+import { photo, photosSkip } from './vision-photos.js';
+
+const MAX = 100_000_000;
+
+function flat(w: number, h: number, rgb: [number, number, number]): RgbPicture {
+  const data = new Uint8Array(w * h * 3);
+  for (let i = 0; i < w * h; i++) data.set(rgb, i * 3);
+  return { data, width: w, height: h };
+}
+
+async function rgbOf(path: string): Promise<RgbPicture> {
+  return analysisPicture(await readFile(path), MAX);
+}
+
+describe('vision models', () => {
+  it('loads each model once, however many pictures and concurrent callers', async () => {
+    const before = modelLoadCount();
+    const p = flat(320, 240, [128, 128, 128]);
+    await Promise.all([detectObjects(p), detectObjects(p), detectFaces(p), detectFaces(p)]);
+    await seeScene(p, { faces: true, matte: true });
+    const after = modelLoadCount();
+    await Promise.all([detectObjects(p), detectFaces(p)]);
+    assert.equal(modelLoadCount(), after, 'a second round loads nothing');
+    assert.ok(after - before <= 2, `detector and face model loaded at most once each (${after - before} loads)`);
+  });
+
+  it('finds no subject and no face on flat and noise-free gradient pictures', async () => {
+    for (const p of [flat(400, 300, [200, 200, 200]), flat(300, 400, [20, 60, 140])]) {
+      const seen = await seeScene(p, { faces: true, matte: true });
+      assert.equal(seen.subject, 'none');
+      assert.equal(seen.faces.length, 0);
+      assert.equal(seen.aim, undefined);
+    }
+  });
+
+  it('maps model pixels back to picture pixels through the letterbox', async () => {
+    const tf = await tfReady();
+    // A white square at a known place on a 600 × 200 black picture, letterboxed into 256².
+    const p = flat(600, 200, [0, 0, 0]);
+    for (let y = 50; y < 150; y++) for (let x = 400; x < 500; x++) p.data.set([255, 255, 255], (y * 600 + x) * 3);
+    const { input, map } = letterbox(tf, p, { x: 0, y: 0, w: 600, h: 200 }, 256);
+    const px = (await input.data()) as Float32Array;
+    input.dispose();
+    let [u0, v0, u1, v1] = [256, 256, -1, -1];
+    for (let v = 0; v < 256; v++) for (let u = 0; u < 256; u++) if (px[(v * 256 + u) * 3]! > 128) [u0, v0, u1, v1] = [Math.min(u0, u), Math.min(v0, v), Math.max(u1, u), Math.max(v1, v)];
+    const back = boxToPicture(map, u0, v0, u1 - u0 + 1, v1 - v0 + 1);
+    for (const [got, want] of [[back.x, 400], [back.y, 50], [back.w, 100], [back.h, 100]] as const) assert.ok(Math.abs(got - want) < 3, `${JSON.stringify(back)}`);
+  });
+
+  it('reads the picture upright: an EXIF-rotated JPEG is analysed as it is shown', async () => {
+    const jpeg = await sharp(Buffer.from(flat(300, 100, [90, 90, 90]).data), { raw: { width: 300, height: 100, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const p = await analysisPicture(jpeg, MAX);
+    assert.deepEqual([p.width, p.height], [100, 300]);
+  });
+});
+
+describe('vision on real photographs', { skip: photosSkip }, () => {
+  it('segments the astronaut and finds her eyes above her mouth', async () => {
+    const p = await rgbOf(photo('astronaut.png'));
+    const seen = await seeScene(p, { faces: true, matte: true });
+    assert.equal(seen.subject, 'person');
+    const face = seen.faces[seen.face!.index]!;
+    // Her face is in the upper third of the picture, left of centre (the photo's layout).
+    assert.ok(face.box.y < 0.33 && face.box.x + face.box.w < 0.6, JSON.stringify(face.box));
+    assert.ok(face.eyes[0].y < face.mouth.y && face.eyes[1].y < face.mouth.y, 'eyes above the mouth');
+    assert.ok(face.eyes[0].x < face.eyes[1].x);
+    // The segmentation covers her suit's middle and not the top-right corner's backdrop.
+    const m = seen.personMask!;
+    const at = (x: number, y: number): number => m.alpha[Math.floor(((y * p.height - m.region.y) / m.region.h) * m.height) * m.width + Math.floor(((x * p.width - m.region.x) / m.region.w) * m.width)] ?? 0;
+    assert.ok(at(0.25, 0.65) > 0.5, 'suit is person');
+    assert.ok(seen.personMask!.region.x + seen.personMask!.region.w < 0.95 * p.width || at(0.97, 0.05) < 0.5, 'backdrop is not');
+  });
+
+  it('finds the face in the grey cameraman photo', async () => {
+    const p = await rgbOf(photo('camera.png'));
+    const seen = await seeScene(p, { faces: true });
+    assert.equal(seen.subject, 'person');
+    assert.ok(seen.face, 'a face');
+    const f = seen.faces[seen.face.index]!;
+    // His head is in the upper half, left of the tripod's camera.
+    assert.ok(f.box.y + f.box.h < 0.5 && f.box.x < 0.6, JSON.stringify(f.box));
+  });
+
+  it('calls the coffee a cup, not the table, and finds no face in it', async () => {
+    const seen = await seeScene(await rgbOf(photo('coffee.png')), { faces: true, matte: true });
+    assert.equal(seen.subject, 'object');
+    assert.equal(seen.label, 'cup');
+    assert.equal(seen.faces.length, 0);
+  });
+
+  it('finds a small face in a wide shot and Eyes In aims at its eyes', async () => {
+    // The astronaut shrunk to a fifth of a 2400 × 1200 wide shot's height, off-centre: her
+    // face is ~40 px tall there, ~17 px on the detector's whole-picture input.
+    const small = await sharp(photo('astronaut.png')).resize(240, 240).removeAlpha().raw().toBuffer();
+    const W = 2400;
+    const H = 1200;
+    const wide = await sharp({ create: { width: W, height: H, channels: 3, background: { r: 70, g: 110, b: 60 } } })
+      .composite([{ input: small, raw: { width: 240, height: 240, channels: 3 }, left: 1500, top: 700 }])
+      .png()
+      .toBuffer();
+    const eyes = await findFace(wide, 'eyes', MAX);
+    assert.ok(eyes, 'a face is found');
+    // The astronaut's eyes sit ~22 % down and ~37 % across her photo (see the test above).
+    const ex = (eyes.x * W - 1500) / 240;
+    const ey = (eyes.y * H - 700) / 240;
+    assert.ok(ex > 0.25 && ex < 0.5 && ey > 0.12 && ey < 0.3, `eyes at ${ex.toFixed(2)}, ${ey.toFixed(2)} of the inset`);
+    assert.ok(eyes.height * H < 80, 'a small face');
+  });
+});
