@@ -89,6 +89,27 @@ export interface RenderResolved {
   enhancedPrompt?: string;
   /** Resolved prompt modifiers (speed, intensity, direction...). */
   modifiers?: Record<string, unknown>;
+  /** What the engine understood of image[0]'s scene (depth moves). */
+  scene?: ResolvedScene;
+  /** How a two-picture clip carries image[0] into image[1]. */
+  transition?: 'iris-in' | 'iris-out' | 'whip';
+}
+
+/**
+ * The engine's reading of a picture's scene. Depth (engine/scene/scene-depth.ts): the
+ * layers drawn and their depths; the vision models add what the subject is.
+ */
+export interface ResolvedScene {
+  /** The layers drawn, back to front. */
+  layers?: ('far background' | 'ground' | 'subject')[];
+  depth?: {
+    /** Depth of the far background (the subject, or the centre of interest, is at 1). */
+    far: number;
+    /** The ground plane: horizon row (fraction of the height, and how it was found) and depth at the bottom row. */
+    ground: { horizon: number; horizonFrom: 'edge' | 'prior'; near: number };
+    /** Depth of the subject layer, when one separates. */
+    subject?: number;
+  };
 }
 
 /** A stored file: the key is unguessable and doubles as its URL path. */

@@ -17,6 +17,19 @@ import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from './scene/scene
 import { decodeSource, probeImage, saliencyThumbnail } from './source-image.js';
 import type { PainterSource } from './frame-painter.js';
 import { closeUpZoom, findFace } from './face-aim.js';
+import { estimateHorizon, type HorizonEstimate } from './scene/horizon.js';
+import { feetOf, sceneDepth } from './scene/scene-depth.js';
+import type { SubjectMatte } from './scene/subject-matte.js';
+import type { DecodedSource } from './source-image.js';
+
+/** The horizon of a decoded picture, on a thumbnail the size of the subject matte's (outside it). */
+async function horizonOf(source: DecodedSource, matte?: SubjectMatte): Promise<HorizonEstimate> {
+  const t = await saliencyThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
+  const fits = matte && matte.width === t.width && matte.height === t.height;
+  const feet = matte ? feetOf(matte) : 1;
+  return estimateHorizon(t.data, t.width, t.height, fits ? matte.alpha : undefined, feet);
+}
+
 
 /**
  * Most sub-frame samples per frame for motion blur, per tier (how many a frame gets follows
@@ -94,7 +107,13 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
   const focus = thumbs.map((t) => estimateSaliency(t.data, t.width, t.height));
   // Face moves aim the first picture at the face when one was found.
   if (face) focus[0] = face;
-  const plan = planFor(focus.map((f, i) => geometry(i, f)), scenes?.map((s) => s.layout));
+  // Depth: the subject (when one separates), the ground below the horizon, the far background.
+  const depths = scenes && await Promise.all(sources.map(async (s, i) => {
+    const matte = scenes[i]!.matte;
+    const horizon = await horizonOf(s, matte);
+    return sceneDepth({ ...(matte && { matte }), horizon, focusRow: focus[i]!.y });
+  }));
+  const plan = planFor(focus.map((f, i) => geometry(i, f)), depths?.map((d) => d.layout));
   const layers = scenes ? await buildSceneSources(sources, scenes) : sources;
 
   const names = job.motions.map((m) => m.name);
@@ -110,6 +129,8 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
           modifiers: { speed: modifiers.speed, intensity: modifiers.intensity, ...(modifiers.direction ? { direction: modifiers.direction } : {}) },
         }
       : {}),
+    ...(depths && { scene: depths[0]!.record }),
+    ...(plan.transition && { transition: plan.transition }),
   };
   return { timing, plan, sources: layers, resolved };
 }
