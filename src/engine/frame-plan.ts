@@ -171,7 +171,7 @@ export function buildRenderPlan(options: {
     const at = depthAffine(l, s);
     return scenes[l]!.depths.map((d) => at(d));
   };
-  /** Transforms of the far background, every layer, and the nearest ground (motion blur's reach). */
+  /** Transforms of the far background, every layer, and the nearest ground (the scales drawn). */
   const reach = (l: number, s: number): Affine[] => {
     const at = depthAffine(l, s);
     return depthsOf[l]!.map((d) => at(d));
@@ -234,8 +234,10 @@ export function buildRenderPlan(options: {
     let smear = 0;
     if (!edge && maxSamples > 1) {
       const d = stage.show.flatMap((l) => {
-        const a = moved(l, s - half, reach(l, s - half));
-        const b = moved(l, s + half, reach(l, s + half));
+        // The layers' own depths (the nearest ground, faster still at the frame's bottom
+        // edge, would add samples to every arc for a strip few look at).
+        const a = moved(l, s - half, transforms(l, s - half));
+        const b = moved(l, s + half, transforms(l, s + half));
         return a.map((m, j) => displacement(m, b[j]!, g0.outWidth, g0.outHeight));
       });
       ({ count: n, smear } = blurSampling(Math.max(...d), maxSamples, Math.min(...d)));
