@@ -106,59 +106,28 @@ describe('depth: at rest the layered picture is the picture', () => {
   }
 });
 
-/** Where the patch of frame `a` around (x, y) went in frame `b` (integer px). */
-function track(v: RgbVideo, a: number, b: number, x: number, y: number, r = 5, search = 14): [number, number] {
-  const grey = (f: number, px: number, py: number): number => {
-    const i = (py * v.width + px) * 3;
-    return v.frames[f]![i]! + v.frames[f]![i + 1]! + v.frames[f]![i + 2]!;
-  };
-  let best = Infinity;
-  let out: [number, number] = [0, 0];
-  for (let dy = -search; dy <= search; dy++) {
-    for (let dx = -search; dx <= search; dx++) {
-      if (x + dx - r < 0 || y + dy - r < 0 || x + dx + r >= v.width || y + dy + r >= v.height) continue;
-      let s = 0;
-      for (let j = -r; j <= r; j++) for (let i = -r; i <= r; i++) s += (grey(a, x + i, y + j) - grey(b, x + dx + i, y + dy + j)) ** 2;
-      if (s < best) [best, out] = [s, [dx, dy]];
-    }
-  }
-  return out;
-}
-
 describe('depth: the ground recedes', () => {
-  const engine = createLocalEngine({ renderThreads: 0 });
-  let root: string;
-  let n = 0;
-  const W = 256;
-  const H = 144;
-  const render = async (job: Partial<RenderJob>): Promise<RgbVideo> => {
-    const workDir = join(root, String(n++));
-    await mkdir(workDir);
-    const out = await engine.render(
-      { taskId: 't', model: 'lite', motions: [], prompt: '', enhancePrompt: false, seed: 3, width: W, height: H, duration: 1, fps: 12, images: [], ...job },
-      { workDir, signal: new AbortController().signal, onProgress: () => {} },
-    );
-    return decodeRgb(out.raw);
-  };
-  before(async () => {
-    root = await mkdtemp(join(tmpdir(), 'sm-depth-'));
-  });
-  after(() => rm(root, { recursive: true, force: true }));
-
-  it('with no subject, near ground moves more than ground near the horizon (Crane Up, Dolly In)', async () => {
-    // An even texture: no subject, no horizon to find (the prior row), so the ground and
-    // the far background are all the depth there is.
-    const texture = await makeTexture(11, 640, 360);
-    const crane = await render({ motions: [{ name: 'Crane Up', strength: 1 }], images: [texture] });
-    const last = crane.frames.length - 1;
-    const far = track(crane, 0, last, W / 2, Math.round(H * 0.55));
-    const near = track(crane, 0, last, W / 2, Math.round(H * 0.9));
-    assert.ok(Math.abs(near[1]) >= 1.5 * Math.abs(far[1]) && Math.abs(near[1]) >= 3, `Crane Up: near ground moved ${near[1]} px, far ground ${far[1]} px`);
-    const dolly = await render({ motions: [{ name: 'Dolly In', strength: 1 }], images: [texture] });
-    // Going in, ground points spread outward from the centre; near ones faster.
-    const farL = track(dolly, 0, last, Math.round(W * 0.2), Math.round(H * 0.55));
-    const nearL = track(dolly, 0, last, Math.round(W * 0.2), Math.round(H * 0.88));
-    assert.ok(-nearL[0] >= 1.5 * Math.max(1, -farL[0]), `Dolly In: near ground moved out ${-nearL[0]} px, far ground ${-farL[0]} px`);
+  it('near ground moves more than ground near the horizon (Jib Up, Dolly In), as drawn', () => {
+    // The plan's ground bands: where a picture point of a near row and of a far row lands
+    // from the first frame to the last (output px), for a scene with no subject.
+    const g = { imageWidth: 1280, imageHeight: 720, outWidth: 640, outHeight: 360, focusX: 640, focusY: 400 };
+    const scene = { depths: [2], ground: { horizon: 0.4, near: 0.62 } };
+    const landing = (name: string, x: number, y: number) => {
+      const path = buildCameraPath({ motions: [{ definition: findMotionDefinition(name)!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 2 });
+      const plan = buildRenderPlan({ path, frames: 25, fps: 12, maxSamples: 1, geometries: [g], scenes: [scene] });
+      const at = (i: number): [number, number] => {
+        const band = plan.frameAt(i).layers.find((l) => l.rows && l.rows[0] <= y && y < l.rows[1])!;
+        const m = band.samples[0]!;
+        return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
+      };
+      const [a, b] = [at(0), at(24)];
+      return [b[0] - a[0], b[1] - a[1]] as const;
+    };
+    const jibFar = landing('Jib Up', 640, 330);
+    const jibNear = landing('Jib Up', 640, 700);
+    assert.ok(Math.abs(jibNear[1]) > 2 * Math.abs(jibFar[1]), `Jib Up: near ground moved ${jibNear[1].toFixed(1)} px, far ${jibFar[1].toFixed(1)} px`);
+    const spread = (y: number): number => landing('Dolly In', 1100, y)[0] - landing('Dolly In', 180, y)[0];
+    assert.ok(spread(700) > 1.5 * spread(330), `Dolly In: a near row spread by ${spread(700).toFixed(1)} px, a far row by ${spread(330).toFixed(1)} px`);
   });
 
   it('records the layers and depths it used', async () => {

@@ -17,7 +17,7 @@ import type { SubjectMatte } from './subject-matte.js';
 export type SceneDepthRecord = Required<Pick<ResolvedScene, 'layers' | 'depth'>>;
 
 /** The ground never comes nearer than this at the picture's bottom row. */
-const NEAREST_GROUND = 0.62;
+const NEAREST_GROUND = 0.8;
 /** Without a subject: far background over nearest ground, in disparity. */
 const GROUND_RANGE = 3;
 /** A subject whose matte reaches this far down stands below the frame (a bust, a close-up). */

@@ -38,7 +38,7 @@ export async function estimateScene(source: DecodedSource): Promise<SceneEstimat
  * and ground that comes as near as it ever does (the widest range of scales a depth move
  * can ask of a picture).
  */
-export const PRESUMED_LAYOUT: SceneLayout = { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH], ground: { horizon: 0.42, near: 0.62 } };
+export const PRESUMED_LAYOUT: SceneLayout = { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH], ground: { horizon: 0.42, near: 0.8 } };
 
 /** The scene of packed RGB pixels: two layers when a subject separates, else one plane. */
 export function sceneFromPixels(rgb: Uint8Array, width: number, height: number): SceneEstimate {
