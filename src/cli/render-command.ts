@@ -141,7 +141,7 @@ export function describeScene(scene: ResolvedScene): string {
   ];
   if (scene.faces !== undefined) parts.push(`${scene.faces} face${scene.faces === 1 ? '' : 's'}`);
   if (scene.face) parts.push(`aimed at the face boxed at ${pct(scene.face.x)}, ${pct(scene.face.y)} (${scene.face.chosenBecause})`);
-  if (typeof scene.layers === 'number') parts.push(`${scene.layers} layer${scene.layers === 1 ? '' : 's'}`);
+  if (scene.layers) parts.push(`depth layers: ${scene.layers.join(', ')}`);
   if (scene.method === 'heuristic') parts.push('vision models unavailable: colour estimates used');
   return parts.join('; ');
 }

@@ -109,6 +109,8 @@ export interface RenderResolved {
   upstream?: { endpoint: string; requestId: string; motions: { id: string; strength: number }[] };
   /** What the engine understood of the (first) picture: see ResolvedScene. */
   scene?: ResolvedScene;
+  /** How a two-picture clip carries image[0] into image[1]. */
+  transition?: 'iris-in' | 'iris-out' | 'whip';
 }
 
 /** What the content check found on a task's input images. */
@@ -125,8 +127,8 @@ export interface NsfwRecord {
 
 /**
  * The engine's reading of a picture, recorded so a user can see why a move went where it
- * did. Boxes are normalised to the picture (0..1). The depth part of the engine adds its
- * own fields (layers, depth) to the same object.
+ * did. Boxes are normalised to the picture (0..1). The vision models (src/vision/) say what
+ * the subject is; depth (engine/scene/scene-depth.ts) adds the layers drawn and their depths.
  */
 export interface ResolvedScene {
   /** What the subject is: a person, another detected object, or nothing it trusts. */
@@ -141,7 +143,16 @@ export interface ResolvedScene {
   face?: { x: number; y: number; w: number; h: number; chosenBecause: string };
   /** 'vision' normally; 'heuristic' when the models could not run and the old estimates stood in. */
   method?: 'vision' | 'heuristic';
-  [extra: string]: unknown;
+  /** Depth moves: the layers drawn, back to front. */
+  layers?: ('far background' | 'ground' | 'subject')[];
+  depth?: {
+    /** Depth of the far background (the subject, or the centre of interest, is at 1). */
+    far: number;
+    /** The ground plane: horizon row (fraction of the height, and how it was found) and depth at the bottom row. */
+    ground: { horizon: number; horizonFrom: 'edge' | 'prior'; near: number };
+    /** Depth of the subject layer, when one separates. */
+    subject?: number;
+  };
 }
 
 /** A stored file: the key is unguessable and doubles as its URL path. */

@@ -7,7 +7,7 @@
  */
 import { createCanvas, ImageData, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
 import type { Affine } from './framing.js';
-import type { FrameInstructions, FrameLayer } from './frame-plan.js';
+import type { FrameInstructions, FrameLayer, LayerMask } from './frame-plan.js';
 import { LookPainter } from './looks/index.js';
 import type { DecodedSource, SourceLevel } from './source-image.js';
 
@@ -46,6 +46,19 @@ function levelRect(bounds: LayerBounds, l0: SourceLevel, l: SourceLevel): [numbe
   const x1 = Math.min(l.width, Math.ceil(bounds.x1 * kx) + 2);
   const y1 = Math.min(l.height, Math.ceil(bounds.y1 * ky) + 2);
   return [x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)];
+}
+
+/** The rectangle of `level` holding picture rows `rows` (scaled by `k`), one row longer below. */
+function rowRect(level: Canvas, rows: [number, number], k: number): [number, number, number, number] {
+  const y0 = Math.max(0, Math.min(level.height - 1, Math.floor(rows[0] * k)));
+  const y1 = Math.max(y0 + 1, Math.min(level.height, Math.ceil(rows[1] * k) + 1));
+  return [0, y0, level.width, y1 - y0];
+}
+
+/** The mip level (fractional) a transform samples a source at. */
+function lodOf(src: PaintSource, m: Affine): number {
+  const scaleToLevel0 = Math.sqrt(Math.abs(m[0] * m[3] - m[1] * m[2])) / src.scale;
+  return Math.max(0, Math.log2(1 / scaleToLevel0) - LOD_BIAS);
 }
 
 export interface PainterOptions {
@@ -115,21 +128,27 @@ export class FramePainter {
   }
 
   /** Draws one transform of a source; `alpha` is the running-average weight of the sample. */
-  private drawSample(ctx: SKRSContext2D, src: PaintSource, m: Affine, alpha: number): void {
-    const scaleToLevel0 = Math.sqrt(Math.abs(m[0] * m[3] - m[1] * m[2])) / src.scale;
-    const lod = Math.max(0, Math.log2(1 / scaleToLevel0) - LOD_BIAS);
+  private drawSample(ctx: SKRSContext2D, src: PaintSource, m: Affine, alpha: number, rows?: [number, number], part?: 'fine' | 'coarse'): void {
+    const lod = lodOf(src, m);
     const last = src.levels.length - 1;
     const draw = (level: number, a: number): void => {
       const k = src.scale / 2 ** level;
       ctx.globalAlpha = a;
       ctx.setTransform(m[0] / k, m[1] / k, m[2] / k, m[3] / k, m[4], m[5]);
-      const rect = src.rects?.[level];
+      const rect = rows ? rowRect(src.levels[level]!, rows, k) : src.rects?.[level];
       if (rect) ctx.drawImage(src.levels[level]!, ...rect, ...rect);
       else ctx.drawImage(src.levels[level]!, 0, 0);
     };
     const base = Math.min(last, Math.floor(lod));
     const frac = lod - Math.floor(lod);
-    if (alpha === 1 && base < last && frac > 0.004) {
+    const trilinear = alpha === 1 && base < last && frac > 0.004;
+    if (part) {
+      // One level of a trilinear draw, whole (paintRest blends the two composites).
+      if (part === 'fine') draw(trilinear ? base : Math.min(last, Math.round(lod)), 1);
+      else if (trilinear) draw(base + 1, 1);
+      return;
+    }
+    if (trilinear) {
       // Trilinear: the finer level, then the coarser one over it by the fraction.
       draw(base, 1);
       draw(base + 1, frac);
@@ -138,9 +157,31 @@ export class FramePainter {
     }
   }
 
-  private drawLayer(ctx: SKRSContext2D, source: number, samples: Affine[]): void {
-    const src = this.sources[source]!;
-    samples.forEach((m, i) => this.drawSample(ctx, src, m, 1 / (i + 1)));
+  private drawLayer(ctx: SKRSContext2D, layer: FrameLayer): void {
+    const src = this.sources[layer.source]!;
+    layer.samples.forEach((m, i) => this.drawSample(ctx, src, m, 1 / (i + 1), layer.rows));
+  }
+
+  /**
+   * A scene at rest (every layer under one transform): each mip level's layers composite
+   * to that level of the picture exactly (scene/matting.ts), but blending two levels layer
+   * by layer does not — so the finer level's layers are composited, then the coarser
+   * level's, and the two composites blended, as the flat picture's two levels would be.
+   */
+  private paintRest(layers: FrameLayer[]): void {
+    for (const layer of layers) this.drawSample(this.ctx, this.sources[layer.source]!, layer.samples[0]!, 1, layer.rows, 'fine');
+    const first = layers[0]!;
+    const src = this.sources[first.source]!;
+    const lod = lodOf(src, first.samples[0]!);
+    const frac = lod - Math.floor(lod);
+    if (Math.floor(lod) >= src.levels.length - 1 || frac <= 0.004) return;
+    const s = this.scratchCtx();
+    s.setTransform(1, 0, 0, 1, 0, 0);
+    s.clearRect(0, 0, this.width, this.height);
+    for (const layer of layers) this.drawSample(s, this.sources[layer.source]!, layer.samples[0]!, 1, layer.rows, 'coarse');
+    this.ctx.setTransform(1, 0, 0, 1, 0, 0);
+    this.ctx.globalAlpha = frac;
+    this.ctx.drawImage(this.scratch!.canvas, 0, 0);
   }
 
   /** Paints a frame and copies its RGBA pixels into `target` (width × height × 4 bytes). */
@@ -151,7 +192,8 @@ export class FramePainter {
     ctx.fillStyle = this.fill;
     ctx.fillRect(0, 0, this.width, this.height);
     const layers = frame.layers;
-    for (let i = 0; i < layers.length; ) {
+    if (frame.rest) this.paintRest(layers);
+    else for (let i = 0; i < layers.length; ) {
       let j = i + 1;
       while (j < layers.length && layers[j]!.join) j++;
       this.drawGroup(layers.slice(i, j));
@@ -170,23 +212,41 @@ export class FramePainter {
   /** Draws a layer and the layers joined to it with the first one's opacity. */
   private drawGroup(group: FrameLayer[]): void {
     const alpha = group[0]!.alpha;
-    if (alpha >= 0.999) {
-      for (const layer of group) this.drawLayer(this.ctx, layer.source, layer.samples);
+    const mask = group[0]!.mask;
+    if (alpha >= 0.999 && !mask) {
+      for (const layer of group) this.drawLayer(this.ctx, layer);
       return;
     }
     const only = group.length === 1 ? group[0]! : undefined;
-    if (only && only.samples.length === 1 && this.sources[only.source]!.transparent) {
+    if (!mask && only && only.samples.length === 1 && this.sources[only.source]!.transparent) {
       // A matted layer fading on its own needs no scratch pass.
-      this.drawSample(this.ctx, this.sources[only.source]!, only.samples[0]!, alpha);
+      this.drawSample(this.ctx, this.sources[only.source]!, only.samples[0]!, alpha, only.rows);
       return;
     }
     const s = this.scratchCtx();
     s.setTransform(1, 0, 0, 1, 0, 0);
     s.clearRect(0, 0, this.width, this.height);
-    for (const layer of group) this.drawLayer(s, layer.source, layer.samples);
+    for (const layer of group) this.drawLayer(s, layer);
+    if (mask) this.applyMask(s, mask);
     this.ctx.setTransform(1, 0, 0, 1, 0, 0);
     this.ctx.globalAlpha = alpha;
     this.ctx.drawImage(this.scratch!.canvas, 0, 0);
+  }
+
+  /** Keeps the scratch canvas only where `mask` shows (a transition's soft edge). */
+  private applyMask(s: SKRSContext2D, mask: LayerMask): void {
+    s.setTransform(1, 0, 0, 1, 0, 0);
+    s.globalAlpha = 1;
+    const g = mask.kind === 'linear'
+      ? s.createLinearGradient(mask.from[0], mask.from[1], mask.to[0], mask.to[1])
+      : s.createRadialGradient(mask.centre[0], mask.centre[1], mask.r0, mask.centre[0], mask.centre[1], mask.r1);
+    const [a0, a1] = mask.kind === 'linear' ? [0, 1] : mask.inverted ? [0, 1] : [1, 0];
+    g.addColorStop(0, `rgba(0,0,0,${a0})`);
+    g.addColorStop(1, `rgba(0,0,0,${a1})`);
+    s.globalCompositeOperation = 'destination-in';
+    s.fillStyle = g;
+    s.fillRect(0, 0, this.width, this.height);
+    s.globalCompositeOperation = 'source-over';
   }
 
   /** Smooths the averaged motion-blur samples by σ px so that sparse samples read as a streak. */

@@ -5,7 +5,6 @@
  */
 import type { CameraPose } from './camera-pose.js';
 import { relativePose, type CameraPath } from './camera-path.js';
-import { smootherstep } from './easing.js';
 import {
   affineScale, applyAffine, invertAffine, maxOffsets, poseTransform, requiredZoom,
   type Affine, type FrameGeometry,
@@ -14,6 +13,8 @@ import { multiplyAffine } from './looks/affine.js';
 import { planLook, type FrameLook } from './looks/index.js';
 import { blurSampling } from './motion-blur.js';
 import { layerPose, PLANE_DEPTH } from './scene/layer-projection.js';
+import { groundBandAffine, groundBandRows, groundDepthAt, type GroundPlane } from './scene/ground-plane.js';
+import { planTransition, type Transition, type TransitionKind } from './two-image-transition.js';
 
 export interface FrameLayer {
   /** Index of the source picture: the layers of image[0]'s scene, then image[1]'s. */
@@ -24,12 +25,26 @@ export interface FrameLayer {
   samples: Affine[];
   /** Drawn into the previous layer's group (sharing its opacity) rather than on its own. */
   join?: boolean;
+  /** Only these rows of the source (picture px, top and bottom), e.g. one band of the ground. */
+  rows?: [number, number];
+  /** The group this layer starts is drawn through this mask (a transition's edge). */
+  mask?: LayerMask;
 }
+
+/**
+ * Where a group shows, in output px: a linear ramp (clear at `from`, opaque at `to`) or a
+ * disc (opaque within `r0` of the centre, clear beyond `r1`; `inverted`: the other way).
+ */
+export type LayerMask =
+  | { kind: 'linear'; from: [number, number]; to: [number, number] }
+  | { kind: 'radial'; centre: [number, number]; r0: number; r1: number; inverted?: boolean };
 
 /** The layers of one picture's scene, back to front; layer 0 is opaque (the background). */
 export interface SceneLayout {
   /** Relative depth of each layer (the subject at 1, see scene/layer-projection). */
   depths: number[];
+  /** Layer 0's lower part is a ground plane receding from the bottom row to the horizon. */
+  ground?: GroundPlane;
 }
 
 export interface FrameInstructions {
@@ -44,6 +59,11 @@ export interface FrameInstructions {
   smear?: number;
   /** A 2-D effect drawn over the finished frame (looks/). */
   look?: FrameLook;
+  /**
+   * The camera is at rest in a layered scene: one picture, every layer under one
+   * transform, one sample — the painter composites level by level (exact at rest).
+   */
+  rest?: boolean;
 }
 
 export interface RenderPlan {
@@ -55,6 +75,8 @@ export interface RenderPlan {
   scaleRange: { min: number; max: number }[];
   /** Index of the first source of each picture's scene (its layers follow in order). */
   sourceBase: number[];
+  /** With two pictures, how the first is carried into the second. */
+  transition?: TransitionKind;
 }
 
 function displacement(a: Affine, b: Affine, w: number, h: number): number {
@@ -68,13 +90,26 @@ function displacement(a: Affine, b: Affine, w: number, h: number): number {
   return max;
 }
 
+/** The depths a scene's layers and ground take, for the cover correction and the scale range. */
+function probeDepths(scene: SceneLayout): number[] {
+  return scene.ground ? [...scene.depths, scene.ground.near] : scene.depths;
+}
+
+/** Whether two transforms draw the same (within a thousandth of a pixel over a 4k frame). */
+function sameAffine(a: Affine, b: Affine): boolean {
+  for (let i = 0; i < 4; i++) if (Math.abs(a[i]! - b[i]!) > 2.5e-7) return false;
+  return Math.abs(a[4] - b[4]) < 1e-3 && Math.abs(a[5] - b[5]) < 1e-3;
+}
+
 /**
  * Builds the plan. With one geometry the camera path is framed with one constant cover
  * correction (so a zoom stays a pure zoom); with two, image[0] starts exactly at the
- * first frame, image[1] ends exactly on the last, and the move carries one into the other.
- * Each picture is a scene of layers at depths (one plane unless `scenes` says otherwise);
- * every layer is framed so that it covers the frame by itself, so nothing outside the
- * pictures ever shows.
+ * first frame, image[1] ends exactly on the last, and the move carries one into the other
+ * (two-image-transition.ts). Each picture is a scene of layers at depths (one plane
+ * unless `scenes` says otherwise), its background's lower part a receding ground plane
+ * when the scene has one (drawn in bands, scene/ground-plane.ts); every layer and every
+ * depth of the ground is framed so that it covers the frame by itself, so nothing outside
+ * the pictures ever shows.
  */
 export function buildRenderPlan(options: {
   path: CameraPath;
@@ -87,106 +122,148 @@ export function buildRenderPlan(options: {
   maxSamples: number;
 }): RenderPlan {
   const { path, frames, fps, geometries, maxSamples } = options;
-  const scenes = options.scenes ?? geometries.map(() => ({ depths: [PLANE_DEPTH] }));
+  const scenes: SceneLayout[] = options.scenes ?? geometries.map(() => ({ depths: [PLANE_DEPTH] }));
   const sourceBase = scenes.map((_, l) => scenes.slice(0, l).reduce((n, sc) => n + sc.depths.length, 0));
   const g0 = geometries[0]!;
   const twoImages = geometries.length > 1;
   const start = path.poseAt(0);
   const end = path.poseAt(path.span);
   const timeOf = (i: number): number => (frames <= 1 ? 0 : (i / (frames - 1)) * path.span);
-  /** Whether the camera ends further in than it starts (a dolly or push in). */
-  const forward = end.tz - start.tz > 0.02 || end.zoom / start.zoom > 1.05;
 
-  // The 2-D pose of every layer of picture `l` at time `s` (relative to the start/end pose
-  // with two images, so each picture is exactly itself at its own end of the clip).
-  const layerPoses = (l: number, s: number): CameraPose[] => {
+  /** The camera relative to picture `l` at time `s` (with two images, to its own end of the clip). */
+  const sceneAt = (l: number, s: number): CameraPose => {
     const p = path.poseAt(s);
-    const scene = twoImages ? relativePose(p, l === 0 ? start : end) : p;
-    return scenes[l]!.depths.map((d) => layerPose(scene, d));
+    return twoImages ? relativePose(p, l === 0 ? start : end) : p;
   };
+  const depthsOf = scenes.map(probeDepths);
 
   // One pass over the frame times (and shutter edges) for the offsets and cover correction.
   const probe: CameraPose[][] = geometries.map(() => []);
   for (let i = 0; i < frames; i++) {
     const s = timeOf(i);
     const half = path.poseAt(s).shutter / fps / 2;
-    for (let l = 0; l < geometries.length; l++) for (const t of [s - half, s, s + half]) probe[l]!.push(...layerPoses(l, t));
+    for (let l = 0; l < geometries.length; l++) {
+      for (const t of [s - half, s, s + half]) {
+        const p = sceneAt(l, t);
+        probe[l]!.push(...depthsOf[l]!.map((d) => layerPose(p, d)));
+      }
+    }
   }
   const offsets = geometries.map((g, l) => maxOffsets(g, probe[l]!));
   const constantZoom = geometries.map((g, l) => Math.max(...probe[l]!.map((p) => requiredZoom(g, p, offsets[l]!))));
 
-  /** Transforms of every layer of picture `l` at time `s`. */
-  const transforms = (l: number, s: number): Affine[] => {
+  /** The transform of a plane at any depth of picture `l` at time `s`. */
+  const depthAffine = (l: number, s: number): ((depth: number) => Affine) => {
     const g = geometries[l]!;
-    const poses = layerPoses(l, s);
+    const p = sceneAt(l, s);
+    const poses = depthsOf[l]!.map((d) => layerPose(p, d));
     // With two images the first/last frames must be exactly the pictures (framed as a
     // still would be), so offsets and cover correction are per instant (none at the ends).
     const off = twoImages ? maxOffsets(g, poses) : offsets[l]!;
-    const zf = twoImages ? Math.max(...poses.map((p) => requiredZoom(g, p, off))) : constantZoom[l]!;
+    const zf = twoImages ? Math.max(...poses.map((q) => requiredZoom(g, q, off))) : constantZoom[l]!;
     // All layers lean toward the centre of interest by the same amount (the one the most
     // zoomed-out layer has room for), so at rest they line up into the picture.
-    const leanZoom = Math.min(...poses.map((p) => p.zoom)) * zf;
-    return poses.map((p) => poseTransform(g, p, zf, off, leanZoom));
+    const leanZoom = Math.min(...poses.map((q) => q.zoom)) * zf;
+    return (d) => poseTransform(g, layerPose(p, d), zf, off, leanZoom);
   };
+  /** Transforms of every layer of picture `l` at time `s`. */
+  const transforms = (l: number, s: number): Affine[] => {
+    const at = depthAffine(l, s);
+    return scenes[l]!.depths.map((d) => at(d));
+  };
+  /** Transforms of the far background, every layer, and the nearest ground (the scales drawn). */
+  const reach = (l: number, s: number): Affine[] => {
+    const at = depthAffine(l, s);
+    return depthsOf[l]!.map((d) => at(d));
+  };
+
+  /** A picture's layers at the sub-frame times, the ground in bands cut at the frame's time `s`. */
+  const sceneLayers = (l: number, s: number, times: number[]): FrameLayer[] => {
+    const scene = scenes[l]!;
+    const g = geometries[l]!;
+    const ats = times.map((t) => depthAffine(l, t));
+    const base = sourceBase[l]!;
+    const layers: FrameLayer[] = [];
+    const ground = scene.ground;
+    if (ground) {
+      const far = scene.depths[0]!;
+      const H = g.imageHeight;
+      const rowDepth = (row: number): number => groundDepthAt(ground, far, row / H);
+      const horizon = ground.horizon * H;
+      const mid = depthAffine(l, s);
+      const rows = groundBandRows((row) => mid(rowDepth(row)), horizon, H, g.outWidth);
+      layers.push({ source: base, alpha: 1, samples: ats.map((at) => at(far)), rows: [0, horizon] });
+      for (let b = 0; b + 1 < rows.length; b++) {
+        const ya = rows[b]!;
+        const yb = rows[b + 1]!;
+        layers.push({
+          source: base, alpha: 1, join: true, rows: [ya, yb],
+          samples: ats.map((at) => groundBandAffine((row) => at(rowDepth(row)), ya, yb, g.outWidth, g.outHeight)),
+        });
+      }
+    } else {
+      layers.push({ source: base, alpha: 1, samples: ats.map((at) => at(scene.depths[0]!)) });
+    }
+    for (let j = 1; j < scene.depths.length; j++) {
+      layers.push({ source: base + j, alpha: 1, join: true, samples: ats.map((at) => at(scene.depths[j]!)) });
+    }
+    return layers;
+  };
+
+  const transition: Transition | undefined = twoImages
+    ? planTransition({
+      span: path.span, width: g0.outWidth, height: g0.outHeight, focus: [g0.focusX, g0.focusY],
+      farPose: (s) => layerPose(sceneAt(0, s), scenes[0]!.depths[0]!), main: (s) => depthAffine(0, s)(scenes[0]!.depths.at(-1)!),
+    })
+    : undefined;
 
   const frameAt = (index: number): FrameInstructions => {
     const s = timeOf(index);
     const pose = path.poseAt(s);
     const half = pose.shutter / fps / 2;
     const edge = twoImages && (index === 0 || index === frames - 1);
+    const shift = (l: number, t: number): Affine | undefined => transition?.shift(l, t);
+    const stage = transition?.stage(s) ?? { show: [0] as const };
+    // Motion blur follows what is shown: the picture(s) on screen with the whip's travel
+    // (a whip streaks); not an iris's swell, which would blur the picture opening inside it.
+    const moved = (l: number, t: number, ms: Affine[]): Affine[] => {
+      const m = transition?.kind === 'whip' ? shift(l, t) : undefined;
+      return m ? ms.map((a) => multiplyAffine(m, a)) : ms;
+    };
     let n = 1;
     let smear = 0;
     if (!edge && maxSamples > 1) {
-      const a = transforms(0, s - half);
-      const b = transforms(0, s + half);
-      const d = a.map((m, j) => displacement(m, b[j]!, g0.outWidth, g0.outHeight));
+      const d = stage.show.flatMap((l) => {
+        // The layers' own depths (the nearest ground, faster still at the frame's bottom
+        // edge, would add samples to every arc for a strip few look at).
+        const a = moved(l, s - half, transforms(l, s - half));
+        const b = moved(l, s + half, transforms(l, s + half));
+        return a.map((m, j) => displacement(m, b[j]!, g0.outWidth, g0.outHeight));
+      });
       ({ count: n, smear } = blurSampling(Math.max(...d), maxSamples, Math.min(...d)));
     }
     const times = n === 1 ? [s] : Array.from({ length: n }, (_, j) => s - half + ((j + 0.5) / n) * 2 * half);
-    const sceneLayers = (l: number, alpha: number): FrameLayer[] => {
-      const perTime = times.map((t) => transforms(l, t));
-      return scenes[l]!.depths.map((_, j) => ({
-        source: sourceBase[l]! + j,
-        alpha,
-        samples: perTime.map((ms) => ms[j]!),
-        ...(j > 0 && { join: true }),
-      }));
+    /** Picture `l`'s layers with the transition's movement of it at each sample. */
+    const pictureLayers = (l: number): FrameLayer[] => {
+      const layers = sceneLayers(l, s, times);
+      if (!transition) return layers;
+      const perTime = times.map((t) => shift(l, t));
+      if (perTime.every((m) => !m)) return layers;
+      return layers.map((layer) => ({ ...layer, samples: layer.samples.map((a, k) => (perTime[k] ? multiplyAffine(perTime[k]!, a) : a)) }));
     };
-    const front = sceneLayers(0, 1);
-    let layers: FrameLayer[] = front;
-    if (twoImages) {
-      const u = s / path.span;
-      if (front.length === 1) {
-        const mix = smootherstep((u - 0.2) / 0.6);
-        if (mix > 0) layers = [...front, ...sceneLayers(1, mix)];
-      } else {
-        // Depth-aware hand-over: image[1] arrives behind image[0]'s subject, which is
-        // nearest to the camera and so is passed last (pushing through it on a dolly in,
-        // holding while the background turns over on an arc).
-        const mixBack = smootherstep((u - 0.25) / 0.45);
-        const mixFront = smootherstep((u - 0.45) / 0.45);
-        layers = [front[0]!];
-        if (mixBack > 0) layers.push(...sceneLayers(1, mixBack));
-        if (mixFront < 1) {
-          // On a move forward the camera passes through the subject: it swells past the
-          // lens (about the centre of interest) as it fades, rather than lingering as a ghost.
-          const swell = forward ? 1 / (1 - 0.6 * mixFront) : 1;
-          const through = (m: Affine): Affine => {
-            if (swell === 1) return m;
-            const [cx, cy] = applyAffine(m, g0.focusX, g0.focusY);
-            return multiplyAffine([swell, 0, 0, swell, cx - swell * cx, cy - swell * cy], m);
-          };
-          const [first, ...rest] = front.slice(1);
-          layers.push(
-            { source: first!.source, alpha: 1 - mixFront, samples: first!.samples.map(through) },
-            ...rest.map((l) => ({ ...l, samples: l.samples.map(through) })),
-          );
-        }
-      }
+    let layers: FrameLayer[];
+    if (stage.show.length === 1) {
+      layers = pictureLayers(stage.show[0]);
+    } else {
+      // Two pictures: the lower one whole, the upper one through the transition's mask.
+      const [lower, upper] = stage.show;
+      const top = pictureLayers(upper);
+      layers = [...pictureLayers(lower), { ...top[0]!, join: false, mask: stage.mask }, ...top.slice(1)];
     }
-    const subject = front[front.length - 1]!;
-    const main = subject.samples[Math.floor(subject.samples.length / 2)]!;
-    const [fx, fy] = applyAffine(main, g0.focusX, g0.focusY);
+    // At rest: one picture shown, with several layers all under one transform.
+    const rest = n === 1 && stage.show.length === 1 && layers.length > 1 && layers.every((l) => sameAffine(l.samples[0]!, layers[0]!.samples[0]!));
+    const nearest = depthAffine(0, s)(scenes[0]!.depths.at(-1)!);
+    const [fx, fy] = applyAffine(nearest, g0.focusX, g0.focusY);
     const [ox, oy] = Math.hypot(g0.outWidth - 2 * fx, g0.outHeight - 2 * fy) > g0.outWidth * 0.3
       ? [g0.outWidth - fx, g0.outHeight - fy]
       : [fx, g0.outHeight * 0.15];
@@ -206,6 +283,7 @@ export function buildRenderPlan(options: {
       fisheye: pose.fisheye,
       ...(smear > 0 && { smear }),
       ...(planned && { look: planned.look }),
+      ...(rest && { rest }),
     };
   };
 
@@ -213,7 +291,7 @@ export function buildRenderPlan(options: {
     let min = Infinity;
     let max = 0;
     for (let i = 0; i < frames; i++) {
-      for (const m of transforms(l, timeOf(i))) {
+      for (const m of reach(l, timeOf(i))) {
         const sc = affineScale(m);
         min = Math.min(min, sc);
         max = Math.max(max, sc);
@@ -221,5 +299,5 @@ export function buildRenderPlan(options: {
     }
     return { min, max };
   });
-  return { frames, fps, frameAt, scaleRange, sourceBase };
+  return { frames, fps, frameAt, scaleRange, sourceBase, ...(transition && { transition: transition.kind }) };
 }

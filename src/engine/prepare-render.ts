@@ -21,6 +21,19 @@ import { closeUpZoom, facePointFromVision, findFaceByColour, type FacePoint } fr
 import { seePicture } from '../vision/see-picture.js';
 import { sceneRecord } from '../vision/scene-record.js';
 import type { SceneVision } from '../vision/scene-vision.js';
+import { estimateHorizon, type HorizonEstimate } from './scene/horizon.js';
+import { feetOf, sceneDepth } from './scene/scene-depth.js';
+import type { SubjectMatte } from './scene/subject-matte.js';
+import type { DecodedSource } from './source-image.js';
+
+/** The horizon of a decoded picture, on a thumbnail the size of the subject matte's (outside it). */
+async function horizonOf(source: DecodedSource, matte?: SubjectMatte): Promise<HorizonEstimate> {
+  const t = await saliencyThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
+  const fits = matte && matte.width === t.width && matte.height === t.height;
+  const feet = matte ? feetOf(matte) : 1;
+  return estimateHorizon(t.data, t.width, t.height, fits ? matte.alpha : undefined, feet);
+}
+
 
 /**
  * Most sub-frame samples per frame for motion blur, per tier (how many a frame gets follows
@@ -129,7 +142,13 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
   // (a face move still sizes its close-up by the face it found).
   const userFocus = job.camera?.focus;
   if (userFocus) focus[0] = { x: userFocus.x, y: userFocus.y };
-  const plan = planFor(focus.map((f, i) => geometry(i, f)), scenes?.map((s) => s.layout));
+  // Depth: the subject (when one separates), the ground below the horizon, the far background.
+  const depths = scenes && await Promise.all(sources.map(async (s, i) => {
+    const matte = scenes[i]!.matte;
+    const horizon = await horizonOf(s, matte);
+    return sceneDepth({ ...(matte && { matte }), horizon, focusRow: focus[i]!.y });
+  }));
+  const plan = planFor(focus.map((f, i) => geometry(i, f)), depths?.map((d) => d.layout));
   const layers = scenes ? await buildSceneSources(sources, scenes) : sources;
 
   const names = job.motions.map((m) => m.name);
@@ -139,7 +158,7 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     fps: timing.fps,
     frames: timing.frames,
     duration: timing.duration,
-    scene: sceneRecord(looks[0], face),
+    scene: { ...sceneRecord(looks[0], face), ...(depths && depths[0]!.record) },
     ...(job.enhancePrompt
       ? {
           enhancedPrompt: describeModifiers(names, modifiers),
@@ -149,6 +168,7 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     cameraPath: resolvePathSpec(path, { frames: timing.frames, fps: timing.fps, aspect, loop: job.camera?.loop === true }),
     focus: { x: round6(focus[0]!.x), y: round6(focus[0]!.y) },
     ...(job.camera?.loop && { loop: true }),
+    ...(plan.transition && { transition: plan.transition }),
   };
   return { timing, plan, sources: layers, resolved };
 }

@@ -42,6 +42,8 @@ describe('local engine renders', () => {
     assert.ok(cameraPath && cameraPath.keyframes.length >= 2 && focus, 'the resolved camera path and focus are recorded');
     // What the vision models understood is recorded with every render (test/engine/vision.test.ts checks its content).
     assert.ok(scene && ['person', 'object', 'none'].includes(scene.subject) && scene.method === 'vision', JSON.stringify(scene));
+    // A depth move records the layers it drew (a texture: no subject, ground and far background).
+    assert.deepEqual(scene?.layers, ['far background', 'ground']);
     const raw = await decodeGrey(out.raw);
     assert.equal(raw.frames.length, 30);
     assert.deepEqual([raw.width, raw.height], [162, 92]);
@@ -74,7 +76,9 @@ describe('local engine renders', () => {
     const v = await decodeGrey((await engine.render(job({ images: [texture, end], motions: [{ name: 'Zoom In', strength: 1 }] }), await ctx())).raw);
     const [g0, g1] = [await toGrey(texture), await toGrey(end)];
     const lastFrame = v.frames.at(-1)!;
-    const mid = v.frames[12]!;
+    // Within the hand-over (an iris opening on image[1] as the zoom pushes through image[0],
+    // 0.3–0.7 of the clip; by 0.55 image[1] fills most of the frame).
+    const mid = v.frames[10]!;
     assert.ok(meanAbsDiff(v.frames[0]!, g0) < 4, `first frame ≈ image[0] (${meanAbsDiff(v.frames[0]!, g0).toFixed(2)})`);
     assert.ok(meanAbsDiff(lastFrame, g1) < 4, `last frame ≈ image[1] (${meanAbsDiff(lastFrame, g1).toFixed(2)})`);
     assert.ok(meanAbsDiff(mid, g0) > 8 && meanAbsDiff(mid, g1) > 8, 'the middle is neither picture');

@@ -40,13 +40,16 @@ const moves: Check = (v) => {
 };
 const all = (...checks: Check[]): Check => (v, c) => checks.forEach((ch) => ch(v, c));
 /**
- * Arcs and orbits circle the subject and keep it framed; a texture has no subject, so it is
- * one plane behind that point, and it sweeps the way the camera goes: early in an orbit to
- * the right the content slides right (test/engine/parallax.test.ts measures both layers).
+ * Arcs and orbits circle the subject and keep it framed; a texture has no subject, so the
+ * camera circles its centre of interest (depth 1, on the ground plane): the far rows behind
+ * it sweep the way the camera goes, the near rows the other way, and the frame's overall
+ * shift early in an orbit to the right is a small positive one (Lazy Susan, the smallest
+ * orbit, 1.5 px; it was over 2 px when a texture was one plane at 1.6 behind the pivot;
+ * test/engine/parallax.test.ts measures subject and background).
  */
 const orbitsRight: Check = (v) => {
   const m = motionOf(v, 0, Math.round(v.frames.length / 4));
-  assert.ok(m.tx > 2, `early orbit shift ${m.tx.toFixed(1)} should be positive`);
+  assert.ok(m.tx > 1, `early orbit shift ${m.tx.toFixed(1)} should be positive`);
 };
 const blurrierThanStatic: Check = (v, c) => {
   const s = sharpness(v, Math.round(v.frames.length / 2));

@@ -1,6 +1,6 @@
 /**
  * The pinhole camera applied to a layered scene. Every layer is a plane facing the camera
- * at a relative depth (the subject at 1, the background farther), sized so that from the
+ * at a relative depth (the subject at 1, the far background at 3, the ground between), sized so that from the
  * rest position all layers line up into the original picture. Moving the camera by
  * (tx, ty, tz) then magnifies a layer at depth D by D / (D − tz) and slides it by
  * −t / (D − tz): near layers move more than far ones. Pan, tilt, zoom and roll act on all
@@ -10,9 +10,9 @@ import type { CameraPose } from '../camera-pose.js';
 
 /** Depth of the subject layer: the unit of the camera's travel. */
 export const SUBJECT_DEPTH = 1;
-/** Depth of the background behind a separated subject. */
-export const BACKGROUND_DEPTH = 2;
-/** Depth of a picture with no separable subject (one plane at a middle distance). */
+/** Depth of the far background (above the horizon; the ground recedes to it, see ground-plane). */
+export const BACKGROUND_DEPTH = 3;
+/** Depth of a picture drawn as one plane (the 2-D moves, where depth plays no part). */
 export const PLANE_DEPTH = 1.6;
 
 /** The camera never comes closer to a layer than this fraction of its depth. */

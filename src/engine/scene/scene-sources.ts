@@ -13,6 +13,7 @@ import { fillPlate } from './plate-fill.js';
 import { mirrorEdges } from './mirror-fill.js';
 import { BACKGROUND_DEPTH, PLANE_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';
 import { refineMatte } from './matte-refine.js';
+import { solveMatting } from './matting.js';
 import { estimateSubjectMatte, type SubjectMatte } from './subject-matte.js';
 import { matteFromVision } from './vision-matte.js';
 import { seeScene, type SceneVision } from '../../vision/scene-vision.js';
@@ -63,10 +64,11 @@ async function pictureOf(source: DecodedSource): Promise<RgbPicture> {
 }
 
 /**
- * The layout to size the decode by before the scene is known: a subject and a background
- * (the widest range of scales a depth move can ask of a picture).
+ * The layout to size the decode by before the scene is known: a subject, a far background
+ * and ground that comes as near as it ever does (the widest range of scales a depth move
+ * can ask of a picture).
  */
-export const PRESUMED_LAYOUT: SceneLayout = { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] };
+export const PRESUMED_LAYOUT: SceneLayout = { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH], ground: { horizon: 0.42, near: 0.8 } };
 
 /** The scene of packed RGB pixels: two layers when a subject separates, else one plane. */
 export function sceneFromPixels(rgb: Uint8Array, width: number, height: number): SceneEstimate {
@@ -167,24 +169,36 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
     await fillPlate(plate, W, H, hole, holeBox);
     mirrorEdges(plate, W, H, hole, holeBox);
   }
-  // Subject colours from the matting equation I = αF + (1 − α)B, so that at rest subject
-  // over plate gives back the picture exactly and no background fringe travels with it.
+  // The subject's alpha; its colours (and the plate under its soft edge) from the matting
+  // equation, level by level, so that at rest subject over plate is the picture (matting.ts).
   const subject = new Uint8Array(new SharedArrayBuffer(W * H * 4));
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const a = alphaCrop[y * cw + x]!;
-      if (a < 0.01) continue;
-      const s = (y * cw + x) * 4;
-      const o = ((cy0 + y) * W + cx0 + x) * 4;
-      for (let c = 0; c < 3; c++) {
-        const f = a > 0.98 ? seen[s + c]! : (seen[s + c]! - (1 - a) * plate[o + c]!) / a;
-        subject[o + c] = Math.min(255, Math.max(0, Math.round(f)));
-      }
-      subject[o + 3] = Math.round(a * 255);
+      if (a >= 0.01) subject[((cy0 + y) * W + cx0 + x) * 4 + 3] = Math.round(a * 255);
     }
   }
+  const box = { x0: cx0, y0: cy0, x1: cx1, y1: cy1 };
+  solveMatting({ width: W, picture: seen, plate, subject, box, pictureOrigin: { x: cx0, y: cy0, width: cw } });
   const count = source.levels.length;
   const [plateLevels, subjectLevels] = await Promise.all([mipChain(l0.pixels, W, H, count), mipChain(subject.buffer, W, H, count)]);
+  for (let l = 1; l < subjectLevels.length; l++) {
+    const lv = subjectLevels[l]!;
+    const kx = lv.width / W;
+    const ky = lv.height / H;
+    // The Lanczos filter spreads the level's edge a few pixels past the box.
+    const m = 4;
+    solveMatting({
+      width: lv.width,
+      picture: new Uint8Array(source.levels[l]!.pixels),
+      plate: new Uint8Array(plateLevels[l]!.pixels),
+      subject: new Uint8Array(lv.pixels),
+      box: {
+        x0: Math.max(0, Math.floor(cx0 * kx) - m), y0: Math.max(0, Math.floor(cy0 * ky) - m),
+        x1: Math.min(lv.width, Math.ceil(cx1 * kx) + m), y1: Math.min(lv.height, Math.ceil(cy1 * ky) + m),
+      },
+    });
+  }
   return [
     { scale: source.scale, levels: plateLevels },
     { scale: source.scale, levels: subjectLevels, transparent: true, bounds: { x0: cx0, y0: cy0, x1: cx1, y1: cy1 } },
