@@ -108,7 +108,10 @@ export async function checkAim(label: PhotoLabel, photo: Photo, motion: keyof ty
   const what = AIM_MOVES[motion];
   const target = aimTarget(label, what);
   if (!target) return undefined;
-  const alternatives = what === 'subject' ? [target] : label.faces.map((f) => (what === 'eyes' ? eyeCentre(f.eyes) : f.mouth));
+  // A person is aimed at as a whole or at the face (a crash zoom into a portrait ends on the
+  // face, which a tall figure's box centre, at the chest, is not): either counts.
+  const faceCentres = label.subject ? label.faces.map((f) => boxCentre(f.box)).filter((c) => inBox(label.subject!.box, c)) : [];
+  const alternatives = what === 'subject' ? [target, ...faceCentres] : label.faces.map((f) => (what === 'eyes' ? eyeCentre(f.eyes) : f.mouth));
   const view = await planView(clipJob(photo, motion, size, seconds, fps));
   const lastIndex = view.frames - 1;
   const m = view.front(lastIndex);
