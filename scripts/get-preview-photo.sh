@@ -5,9 +5,16 @@
 # Usage: scripts/get-preview-photo.sh [DATA_DIR]   (default ./data, as the server's DATA_DIR)
 # The server picks it up at start (src/engine/preview-picture.ts); without it the previews
 # are drawn from the generated sample scene.
+# `npm install` runs it (package.json "prepare"): it is quick when the photo is already there,
+# and says so and leaves the drawn scene in place on a machine without apt-get or a network.
 set -euo pipefail
 data=${1:-./data}
 out="$data/preview-photo"
+if [ -f "$out/coffee.png" ]; then echo "$out/coffee.png (already there)"; exit 0; fi
+if ! command -v apt-get >/dev/null || ! command -v dpkg >/dev/null; then
+  echo "previews: no apt-get/dpkg here, so the gallery previews use the drawn sample scene" >&2
+  exit 0
+fi
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 work=$(mktemp -d)
