@@ -38,19 +38,23 @@ async function load(name: ModelName): Promise<GraphModel> {
   const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
   const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(`${MODELS_DIR}${p}`)));
   const all = Buffer.concat(buffers);
-  const weightData = all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer;
+  // A Buffer this large owns its ArrayBuffer whole (no pool slice), so no copy is needed.
+  const weightData = (all.byteOffset === 0 && all.byteLength === all.buffer.byteLength ? all.buffer : all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)) as ArrayBuffer;
   const signature = json.signature ?? json.userDefinedMetadata?.signature;
-  const model = await tf.loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs,
-      weightData,
-      ...(json.format && { format: json.format }),
-      ...(json.generatedBy && { generatedBy: json.generatedBy }),
-      ...(json.convertedBy && { convertedBy: json.convertedBy }),
-      ...(signature && { signature }),
-    }),
-  );
+  const artifacts: import('@tensorflow/tfjs').io.ModelArtifacts = {
+    modelTopology: json.modelTopology,
+    weightSpecs,
+    weightData,
+    ...(json.format && { format: json.format }),
+    ...(json.generatedBy && { generatedBy: json.generatedBy }),
+    ...(json.convertedBy && { convertedBy: json.convertedBy }),
+    ...(signature && { signature }),
+  };
+  const model = await tf.loadGraphModel(tf.io.fromMemory(artifacts));
+  // The GraphModel keeps the artifacts it was loaded from (only for model.save(), which is
+  // never called); its weights now live in the wasm heap as tensors, so the encoded copy
+  // (7.5 MB for NanoDet) would only sit in the vision thread's JS heap for its lifetime.
+  artifacts.weightData = undefined;
   loads++;
   return model;
 }

@@ -45,13 +45,56 @@ export function letterbox(tf: Tf, picture: RgbPicture, region: Box, size: number
   const h = Math.max(1, Math.min(size, Math.round(rh / scale)));
   const padX = Math.floor((size - w) / 2);
   const padY = Math.floor((size - h) / 2);
-  const input = tf.tidy(() => {
-    const whole = tf.tensor3d(picture.data, [picture.height, picture.width, 3], 'int32');
-    const crop = tf.slice(whole, [ry, rx, 0], [rh, rw, 3]).toFloat();
-    const resized = tf.image.resizeBilinear(crop, [h, w], false, true);
-    return tf.pad(resized, [[padY, size - h - padY], [padX, size - w - padX], [0, 0]]).expandDims(0) as Tensor4D;
-  });
-  return { input, map: { x0: rx - padX * scale, y0: ry - padY * scale, scale, size } };
+  // Resized here rather than in tfjs: uploading the whole analysis picture (as int32, then a
+  // float copy of the crop) for a 416² or 256² input cost ~10–20 MB of wasm heap and a few
+  // tens of ms per model run; the heap never shrinks, so it stayed in the process.
+  const data = resizeBilinear(picture, rx, ry, rw, rh, w, h, size, padX, padY);
+  return { input: tf.tensor4d(data, [1, size, size, 3]), map: { x0: rx - padX * scale, y0: ry - padY * scale, scale, size } };
+}
+
+/**
+ * The crop (rx, ry, rw, rh) of `picture` resized to w × h, placed at (padX, padY) in a black
+ * size × size float RGB square (0..255). The same sampling as tfjs's
+ * `resizeBilinear(crop, [h, w], alignCorners = false, halfPixelCenters = true)`, so the models
+ * see the pixels they saw when the resize ran in tfjs.
+ */
+export function resizeBilinear(picture: RgbPicture, rx: number, ry: number, rw: number, rh: number, w: number, h: number, size: number, padX: number, padY: number): Float32Array {
+  const src = picture.data;
+  const stride = picture.width * 3;
+  const out = new Float32Array(size * size * 3);
+  const rowRatio = rh / h;
+  const colRatio = rw / w;
+  const x0s = new Int32Array(w);
+  const x1s = new Int32Array(w);
+  const fxs = new Float64Array(w);
+  for (let c = 0; c < w; c++) {
+    const fx = colRatio * (c + 0.5) - 0.5;
+    const lo = Math.max(0, Math.floor(fx));
+    x0s[c] = (rx + lo) * 3;
+    x1s[c] = (rx + Math.min(rw - 1, Math.ceil(fx))) * 3;
+    fxs[c] = fx - lo;
+  }
+  for (let r = 0; r < h; r++) {
+    const fy = rowRatio * (r + 0.5) - 0.5;
+    const lo = Math.max(0, Math.floor(fy));
+    const top = (ry + lo) * stride;
+    const bottom = (ry + Math.min(rh - 1, Math.ceil(fy))) * stride;
+    const ty = fy - lo;
+    let o = ((padY + r) * size + padX) * 3;
+    for (let c = 0; c < w; c++) {
+      const a = x0s[c]!;
+      const b = x1s[c]!;
+      const tx = fxs[c]!;
+      for (let k = 0; k < 3; k++) {
+        const tl = src[top + a + k]!;
+        const t = tl + (src[top + b + k]! - tl) * tx;
+        const bl = src[bottom + a + k]!;
+        const btm = bl + (src[bottom + b + k]! - bl) * tx;
+        out[o++] = t + (btm - t) * ty;
+      }
+    }
+  }
+  return out;
 }
 
 /** A box in model pixels mapped back to picture pixels. */

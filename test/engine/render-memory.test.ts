@@ -14,6 +14,13 @@
  * the next task. With it this render measured 670 MB: OVER issue 3's 600 MB budget. The
  * limit is raised to 720 MB so a further regression still fails here; bringing the total
  * back under 600 MB (a tfjs-core-only import, a smaller detector) is open work.
+ * Resizing the models' inputs in JS instead of uploading the picture to the wasm heap
+ * (src/vision/picture.ts) brought it to 632–653 MB, dropping the loaded models' encoded
+ * weights to 618–644 MB, and importing tfjs-core + tfjs-converter instead of the whole
+ * @tensorflow/tfjs bundle (layers and data never used) to 564–599 MB over 8 runs of
+ * bench/rss-child.ts, and 604 MB once under this test: at the budget's edge, not safely
+ * under it. A 600 MB limit would fail on noise, so the limit is 640 MB (it still fails the
+ * 647–685 MB this render took before those changes); the old 520 MB margin is not back.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -23,7 +30,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { makePhoto } from '../../bench/bench-inputs.js';
 
-const LIMIT_MB = 720;
+const LIMIT_MB = 640;
 
 describe('render memory', () => {
   let dir = '';
