@@ -164,6 +164,8 @@ export async function buildApp(
       render: (job, context) => engine.render(job, context),
     },
     catalogue,
+    media,
+    previewPicture.id,
   );
   const server = await buildServer(
     {

@@ -6,10 +6,10 @@
  * The URL a client gets is always `<base>/media/<key>`, whatever the store: it does not
  * expire (webhook bodies and stored job-sets keep working). With MEDIA=s3 and
  * MEDIA_URLS=presigned a GET of it answers 302 to a presigned URL of the object, so the
- * bytes come from the bucket; otherwise stillmotion streams them with Range.
+ * bytes come from the bucket; otherwise stillmotion streams them with Range. Motion
+ * previews are stored media too (`previews/<picture-id>/<slug>.webp`) and are answered
+ * the same way, under their own public URL.
  */
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { HttpContext } from './context.js';
@@ -92,6 +92,31 @@ async function primed(stream: Readable): Promise<Readable> {
   return Readable.from(rest(), { objectMode: false });
 }
 
+/**
+ * Answers a GET/HEAD of a stored key: a 302 to a presigned URL with MEDIA=s3 and
+ * MEDIA_URLS=presigned, else the bytes streamed from the store with Range.
+ */
+async function sendStored(
+  ctx: HttpContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  key: string,
+  info: { bytes: number; contentType: string },
+  cacheControl: string,
+) {
+  const m = ctx.config.media;
+  if (m.kind === 's3' && m.urls === 'presigned' && ctx.media.signedUrl) {
+    // The redirect may be cached a little less long than the signature lives.
+    const ttl = m.presignTtlSeconds;
+    return reply
+      .code(302)
+      .header('Location', await ctx.media.signedUrl(key, ttl))
+      .header('Cache-Control', `private, max-age=${Math.max(0, Math.floor(ttl / 2))}`)
+      .send();
+  }
+  return sendRanged(request, reply, info.bytes, info.contentType, (range) => ctx.media.createReadStream(key, range), cacheControl);
+}
+
 export async function mediaRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
   const notFound = (reply: FastifyReply) =>
     reply.code(404).send({ error: { message: 'not found', type: 'not_found_error', code: 'not_found', param: null }, detail: 'Not Found' });
@@ -105,17 +130,7 @@ export async function mediaRoutes(app: FastifyInstance, ctx: HttpContext): Promi
       if (!KEY_PATTERN.test(key)) return notFound(reply);
       const info = await ctx.media.stat(key);
       if (!info) return notFound(reply);
-      const m = ctx.config.media;
-      if (m.kind === 's3' && m.urls === 'presigned' && ctx.media.signedUrl) {
-        // The redirect may be cached a little less long than the signature lives.
-        const ttl = m.presignTtlSeconds;
-        return reply
-          .code(302)
-          .header('Location', await ctx.media.signedUrl(key, ttl))
-          .header('Cache-Control', `private, max-age=${Math.max(0, Math.floor(ttl / 2))}`)
-          .send();
-      }
-      return sendRanged(request, reply, info.bytes, info.contentType, (range) => ctx.media.createReadStream(key, range), 'private, max-age=86400, immutable');
+      return sendStored(ctx, request, reply, key, info, 'private, max-age=86400, immutable');
     },
   });
 
@@ -127,10 +142,9 @@ export async function mediaRoutes(app: FastifyInstance, ctx: HttpContext): Promi
       const file = (request.params as { file: string }).file;
       const match = /^([a-z0-9_-]{1,80})\.webp$/.exec(file);
       if (!match) return notFound(reply);
-      const path = await ctx.previews.file(match[1] as string);
-      if (!path) return notFound(reply);
-      const { size } = await stat(path);
-      return sendRanged(request, reply, size, 'image/webp', (range) => createReadStream(path, range), 'public, max-age=86400');
+      const preview = await ctx.previews.stored(match[1] as string);
+      if (!preview) return notFound(reply);
+      return sendStored(ctx, request, reply, preview.key, preview, 'public, max-age=86400');
     },
   });
 }

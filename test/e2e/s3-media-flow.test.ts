@@ -1,7 +1,7 @@
 /**
  * The service on an S3-compatible store (s3rver on loopback, reached through a proxy a
  * test can cut): inputs, uploads, results and media URLs of every dialect go through
- * the bucket; a store that is down is a clear 503 from the API with nothing stored, and
+ * the bucket, and so do the gallery's motion previews; a store that is down is a clear 503 from the API with nothing stored, and
  * a render whose result upload fails is retried, not failed.
  *
  * The engine is a stand-in that writes a 9 MiB "video" (so results go up as multipart
@@ -9,12 +9,14 @@
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { S3MediaStore } from '../../src/adapters/s3/s3-media-store.js';
 import type { Engine } from '../../src/core/ports.js';
+import { loadPreviewPicture } from '../../src/engine/preview-picture.js';
 import { DIALECTS, pollIn, submitIn, waitIn } from '../support/dialects.js';
 import { makeTestDataUri, makeTestPng } from '../support/images.js';
 import { KEY_A, getJson, postJson, startTestServer, type TestServer } from '../support/in-process.js';
@@ -131,6 +133,55 @@ describe('MEDIA=s3, MEDIA_URLS=proxy', () => {
     assert.equal((await waitIn('v1', server.baseUrl, id!)).status, 'completed');
   });
 
+  test('a motion preview is an object in the bucket and is served from it, ranges included', async () => {
+    const { id: pictureId } = await loadPreviewPicture(server.dataDir);
+    const key = `previews/${pictureId}/_still.webp`;
+    const url = `${server.baseUrl}/previews/motions/_still.webp`;
+    const whole = await fetch(url);
+    assert.equal(whole.status, 200);
+    assert.equal(whole.headers.get('content-type'), 'image/webp');
+    assert.equal(whole.headers.get('cache-control'), 'public, max-age=86400');
+    const body = Buffer.from(await whole.arrayBuffer());
+    const direct = bucket('proxy-mode/');
+    try {
+      assert.deepEqual(await direct.stat(key), { bytes: body.length, contentType: 'image/webp' }, 'the preview was put into the bucket');
+      assert.ok((await direct.read(key)).equals(body), 'the route serves the object');
+      // Replace the object behind the server's back: what the route serves must follow the
+      // bucket, not the node's local render cache.
+      const replaced = Buffer.concat([body, Buffer.from('from the bucket')]);
+      await direct.putBuffer(key, replaced, 'image/webp');
+      const again = Buffer.from(await (await fetch(url)).arrayBuffer());
+      assert.ok(again.equals(replaced), 'the bytes come from the bucket');
+      const part = await fetch(url, { headers: { range: 'bytes=4-11' } });
+      assert.equal(part.status, 206);
+      assert.equal(part.headers.get('content-range'), `bytes 4-11/${replaced.length}`);
+      assert.ok(Buffer.from(await part.arrayBuffer()).equals(replaced.subarray(4, 12)));
+      assert.equal((await fetch(url, { headers: { range: `bytes=${replaced.length}-` } })).status, 416);
+      await direct.putBuffer(key, body, 'image/webp');
+    } finally {
+      direct.close();
+    }
+  });
+
+  test('a preview another node already put into the bucket is served without rendering it here', async () => {
+    const [motion] = (await getJson(`${server.baseUrl}/higgsfield/tpl/motions?size=1`, AUTH)).body as Array<{ media: { url: string; type: string } }>;
+    assert.equal(motion!.media.type, 'animated');
+    const slugFile = new URL(motion!.media.url).pathname.split('/').pop()!;
+    const { id: pictureId } = await loadPreviewPicture(server.dataDir);
+    // Not a WebP at all: a render here would have produced a real one instead.
+    const elsewhere = Buffer.from('rendered by another node');
+    const direct = bucket('proxy-mode/');
+    try {
+      await direct.putBuffer(`previews/${pictureId}/${slugFile}`, elsewhere, 'image/webp');
+    } finally {
+      direct.close();
+    }
+    const res = await fetch(motion!.media.url);
+    assert.equal(res.status, 200);
+    assert.ok(Buffer.from(await res.arrayBuffer()).equals(elsewhere));
+    assert.equal(existsSync(join(server.dataDir, 'previews', pictureId, slugFile)), false, 'nothing was rendered locally');
+  });
+
   test('a store that is down: every dialect answers 503 and stores no task; media GETs are 503', async (t) => {
     const before = (await getJson(`${server.baseUrl}/higgsfield/tasks?limit=100`, AUTH)).body.tasks.length;
     const { id } = await submitIn('v2', server.baseUrl, image);
@@ -193,5 +244,17 @@ describe('MEDIA=s3, MEDIA_URLS=presigned', () => {
     assert.ok(Buffer.from(await part.arrayBuffer()).equals(VIDEO.subarray(0, 100)));
     const missing = await fetch(done.videoUrl!.replace(/raw\.mp4$/, 'nope.mp4'), { redirect: 'manual' });
     assert.equal(missing.status, 404, 'an absent key is a 404 here too, not a redirect to an S3 error');
+  });
+
+  test('a motion preview redirects to a presigned URL of its object in the bucket', async () => {
+    const redirect = await fetch(`${server.baseUrl}/previews/motions/_still.webp`, { redirect: 'manual' });
+    assert.equal(redirect.status, 302);
+    const location = redirect.headers.get('location')!;
+    assert.ok(location.startsWith(proxy.url.replace(/\/$/, '')), 'it points at the store');
+    assert.match(location, /previews\/[a-z0-9-]+\/_still\.webp\?/);
+    const object = await fetch(location);
+    assert.equal(object.status, 200);
+    const bytes = Buffer.from(await object.arrayBuffer());
+    assert.equal(bytes.subarray(8, 12).toString('latin1'), 'WEBP', 'the bucket holds the rendered WebP');
   });
 });

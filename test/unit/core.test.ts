@@ -46,4 +46,10 @@ describe('retention', () => {
     } as unknown as Task;
     assert.deepEqual(mediaPrefixesOf(task).sort(), ['inputs/aa/', 'results/bb/']);
   });
+  it('never names the shared previews folder, even when a task record points into it', () => {
+    const task = {
+      params: { images: [{ mediaKey: 'previews/sample-scene/dolly-in.webp' }, { mediaKey: 'inputs/aa/0.png' }] },
+    } as unknown as Task;
+    assert.deepEqual(mediaPrefixesOf(task), ['inputs/aa/']);
+  });
 });
