@@ -17,6 +17,7 @@ import { TaskService } from './core/task-service.js';
 import { WorkerPool } from './core/worker-pool.js';
 import { loadPreviewPicture, renderMotionPreview } from './engine/index.js';
 import { buildServer } from './http/build-server.js';
+import { webhookPayload } from './http/dialects/index.js';
 import { Metrics } from './http/metrics.js';
 import { MotionPreviews } from './http/motion-previews.js';
 import { createImageLoader } from './inputs/load-image.js';
@@ -98,6 +99,7 @@ export async function buildApp(
     outbox,
     store,
     send: sender.send,
+    renderPayload: webhookPayload,
     signingSecret: loadOrCreateSigningSecret(config.dataDir),
     fallbackBaseUrl: config.publicBaseUrl ?? `http://127.0.0.1:${config.port}`,
     logger,
