@@ -13,7 +13,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
 import type { Config } from '../config.js';
+import { AppError } from '../core/errors.js';
 import type { MediaStore } from '../core/ports.js';
+import { presentNeutralError } from './dialects/index.js';
 import type { MotionPreviews } from './motion-previews.js';
 
 /** What the media routes use, and nothing more. */
@@ -128,8 +130,10 @@ async function sendStored(
 }
 
 export async function mediaRoutes(app: FastifyInstance, ctx: MediaRouteOptions): Promise<void> {
-  const notFound = (reply: FastifyReply) =>
-    reply.code(404).send({ error: { message: 'not found', type: 'not_found_error', code: 'not_found', param: null }, detail: 'Not Found' });
+  const notFound = (reply: FastifyReply) => {
+    const { status, body } = presentNeutralError(new AppError('not_found', 'not found'));
+    return reply.code(status).send(body);
+  };
 
   app.route({
     method: ['GET', 'HEAD'],
