@@ -1,6 +1,7 @@
 /**
  * Builds the Fastify server: strict validation (no type coercion, no silent stripping of
- * unknown fields), one plugin per dialect with its own error shape, OpenAPI generated
+ * unknown fields), one plugin per dialect with its own error shape (unknown routes too,
+ * by path prefix), each plugin given only the options it declares, OpenAPI generated
  * from the route schemas.
  */
 import { randomUUID } from 'node:crypto';
