@@ -53,8 +53,14 @@ export const DopRequestBody = Type.Unsafe<DopBody | DopParams | DopV2Body>({
   type: 'object',
   description: '`{params, webhook?}` → JobSet. A flat body (v1 names with `input_images`, or v2 names) gets the v2 request object too.',
   if: { required: ['params'] },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else (a schema, never a thenable)
   then: DopBody,
-  else: { if: { required: ['input_images'] }, then: DopParams, else: DopV2Body },
+  else: {
+    if: { required: ['input_images'] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else (a schema, never a thenable)
+    then: DopParams,
+    else: DopV2Body,
+  },
 });
 
 export const JobSet = Type.Object({
