@@ -166,8 +166,8 @@ describe('camera control over HTTP', () => {
       const schema = doc.paths[path].post.requestBody.content['application/json'].schema;
       return schema.properties.params?.properties ?? schema.properties;
     };
-    // v1's route reads its body by shape; the shapes are components.
-    const v1 = doc.components.schemas.DopBody.properties.params.properties;
+    // v1's route reads its body by shape; the document lists the shapes (wrapped `params` first).
+    const v1 = doc.paths['/v1/image2video/dop'].post.requestBody.content['application/json'].schema.anyOf[0].properties.params.properties;
     for (const props of [bodyOf('/higgsfield/generate'), bodyOf('/higgsfield-ai/dop/turbo'), v1]) {
       for (const f of ['camera', 'camera_control', 'camera_path', 'focus', 'loop']) assert.ok(props[f], `${f} is described`);
       assert.deepEqual(Object.keys(props.camera.properties).sort(), ['horizontal', 'pan', 'roll', 'tilt', 'vertical', 'zoom']);
