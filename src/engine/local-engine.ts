@@ -128,6 +128,7 @@ async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngi
       rawPath: raw,
       min: { path: min, ...minPreviewSize(timing.width, timing.height) },
       threads: 0,
+      ...(job.camera?.loop && { loop: { frames: timing.frames } }),
     }),
     outputs: [raw, min],
     signal: context.signal,
