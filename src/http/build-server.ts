@@ -10,6 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { HttpContext } from './context.js';
 import { toAppError } from './fastify-errors.js';
+import { RequestLogController } from './request-log.js';
 import { mediaRoutes } from './media-routes.js';
 import { opsRoutes } from './ops-routes.js';
 import { resellerDialect } from './dialects/reseller/routes.js';
@@ -24,6 +25,8 @@ import { DopV2Body } from './dialects/v2/schemas.js';
 export async function buildServer(ctx: HttpContext, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
+    // One line per request (request-log.ts), not Fastify's two.
+    logController: new RequestLogController(),
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
