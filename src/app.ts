@@ -5,7 +5,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger, logCreatedKey } from './process/logger.js';
 import sharp from 'sharp';
 import { createAdapters } from './adapters/create-adapters.js';
 import { loadOrCreateKeys } from './auth/api-keys.js';
@@ -63,7 +64,7 @@ export async function buildApp(
   config: Config,
   options: { logger?: Logger; engine?: Engine; webhooks?: WebhookTimings; relay?: RelayTimings; nsfwClassifier?: NsfwClassifier } = {},
 ): Promise<App> {
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion' } });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, service: 'stillmotion' });
   mkdirSync(config.dataDir, { recursive: true });
 
   const adapters = await createAdapters(config, {
@@ -73,12 +74,7 @@ export async function buildApp(
   const catalogue = MotionCatalogue.load();
   const engine = options.engine ?? engineFromConfig(config, { catalogue, logger, timings: options.relay });
   const keys = loadOrCreateKeys(config.dataDir, config.apiKeys);
-  if (keys.created) {
-    logger.warn(
-      { file: keys.created.file },
-      `created an API key (shown once; also saved to ${keys.created.file}): ${keys.created.id}:${keys.created.secret}`,
-    );
-  }
+  if (keys.created) logCreatedKey(logger, keys.created);
   const uploads = new UploadTokens(loadOrCreateServerSecret(config.dataDir));
   const loadImage = uploadAwareLoader(
     createImageLoader({

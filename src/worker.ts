@@ -2,7 +2,8 @@
  * A worker process's composition root: adapters + engine + worker pool, no HTTP server.
  * Run many of them (on many machines) against one BullMQ queue and one PostgreSQL store.
  */
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './process/logger.js';
 import { createAdapters } from './adapters/create-adapters.js';
 import type { Config } from './config.js';
 import type { Engine } from './core/ports.js';
@@ -35,7 +36,7 @@ export async function buildWorker(
     throw new WorkerConfigError('a separate worker process needs QUEUE=bullmq (the embedded queue lives inside `npm start`)');
   }
   if (config.workerConcurrency < 1) throw new WorkerConfigError('WORKERS (WORKER_CONCURRENCY) must be at least 1 for a worker process');
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion-worker' } });
+  const logger = options.logger ?? createLogger({ level: config.logLevel, service: 'stillmotion-worker' });
   const adapters = await createAdapters(config, {
     onConnectionError: (err) => logger.warn({ err }, 'lost a connection to the database or Redis; reconnecting'),
   });
