@@ -10,7 +10,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { HttpContext } from './context.js';
 import { toAppError } from './fastify-errors.js';
-import { RequestLogController } from './request-log.js';
+import { RequestLogController, isClientDisconnect } from './request-log.js';
 import { mediaRoutes } from './media-routes.js';
 import { opsRoutes } from './ops-routes.js';
 import { resellerDialect } from './dialects/reseller/routes.js';
@@ -80,10 +80,11 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  // Fallback for routes outside the dialect plugins (ops, media).
+  // Fallback for routes outside the dialect plugins (ops, media). A player that hangs up
+  // while its media stream opens is not a server error (the request line says aborted).
   app.setErrorHandler((err, request, reply) => {
     const error = toAppError(err);
-    if (error.status >= 500) request.log.error({ err }, 'request failed');
+    if (error.status >= 500 && !isClientDisconnect(err)) request.log.error({ err }, 'request failed');
     return reply.code(error.status).send(presentError(error));
   });
   app.setNotFoundHandler((request, reply) =>

@@ -15,23 +15,37 @@ export function isClientDisconnect(error: unknown): boolean {
   return typeof code === 'string' && DISCONNECTS.has(code);
 }
 
+const logged = new WeakSet<FastifyReply>();
+
+function lineOf(request: FastifyRequest, reply: FastifyReply) {
+  return {
+    method: request.method,
+    route: request.routeOptions.url ?? request.url.split('?')[0],
+    status: reply.statusCode,
+    ms: Math.round(reply.elapsedTime * 10) / 10,
+  };
+}
+
 export class RequestLogController extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    const line = {
-      method: request.method,
-      route: request.routeOptions.url ?? request.url.split('?')[0],
-      status: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 10) / 10,
-    };
+    if (logged.has(reply)) return;
+    logged.add(reply);
+    const line = lineOf(request, reply);
     if (!error) reply.log.info(line, 'request');
-    else if (isClientDisconnect(error) || request.raw.destroyed) reply.log.info({ ...line, aborted: true }, 'request: client went away');
+    else if (isClientDisconnect(error)) reply.log.info({ ...line, aborted: true }, 'request: the client went away');
     else reply.log.error({ ...line, err: error }, 'request errored');
   }
 
-  override streamError(error: Error, _request: FastifyRequest, reply: FastifyReply): void {
-    if (isClientDisconnect(error)) reply.log.debug({ code: (error as NodeJS.ErrnoException).code }, 'client closed the stream');
-    else reply.log.warn({ err: error }, 'response terminated with an error with headers already sent');
+  /** A streamed body that stopped after the headers went out (Fastify then logs nothing else). */
+  override streamError(error: Error, request: FastifyRequest, reply: FastifyReply): void {
+    if (!isClientDisconnect(error)) {
+      reply.log.warn({ err: error }, 'response terminated with an error with headers already sent');
+      return;
+    }
+    if (logged.has(reply)) return;
+    logged.add(reply);
+    reply.log.info({ ...lineOf(request, reply), aborted: true }, 'request: the client went away');
   }
 }

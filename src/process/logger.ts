@@ -60,7 +60,7 @@ export function prettyLine(json: string, colour = false): string {
     const rule = '─'.repeat(64);
     return [
       '',
-      paint('33', `┌─ API key created ${rule.slice(19)}`),
+      paint('33', `┌─ API key created ${rule.slice(18)}`),
       `${paint('33', '│')}  Authorization: Bearer ${paint('1', String(o.apiKey))}`,
       `${paint('33', '│')}  Shown once. Also saved to ${String(o.file)} (mode 0600).`,
       paint('33', `└${rule}`),
