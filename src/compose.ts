@@ -7,7 +7,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './process/logger.js';
 import sharp from 'sharp';
 import { createAdapters, type Adapters } from './adapters/create-adapters.js';
 import type { RelayTimings } from './adapters/higgsfield/create-higgsfield-engine.js';
@@ -66,7 +67,7 @@ export interface Base {
 
 /** Stage 1: logger, data folder, adapters, engine and content classifier. */
 export async function openBase(config: Config, service: string, catalogue: MotionCatalogue, seams: Seams): Promise<Base> {
-  const logger = seams.logger ?? pino({ level: config.logLevel, base: { service } });
+  const logger = seams.logger ?? createLogger({ level: config.logLevel, service });
   mkdirSync(config.dataDir, { recursive: true });
   const adapters = await createAdapters(config, {
     onConnectionError: (err) => logger.warn({ err }, 'lost a connection to the database or Redis; reconnecting'),
