@@ -116,6 +116,7 @@ export const renderCommand: Command = {
       );
       if (r.enhancedPrompt) console.log(`prompt read as: ${r.enhancedPrompt}`);
       if (r.scene) console.log(`scene: ${describeScene(r.scene)}`);
+      if (r.transition) console.log(`transition: ${r.transition}${r.transitionChoice ? ` (${r.transitionChoice.because})` : ''}`);
       console.log(`also wrote ${base}.min.mp4 and ${base}.poster.jpg in ${dirname(output)}`);
       return 0;
     } catch (err) {
