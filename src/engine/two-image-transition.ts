@@ -22,7 +22,7 @@
  *
  * Every pixel is one picture or the other except within the mask's soft edge, which sweeps
  * across the frame in a fraction of the window. The iris's edge is feathered by how far
- * it travels in a frame (a fast edge is streaked, as the shutter would streak it).
+ * it travels while the shutter is open (a fast edge is streaked, as a shutter would).
  */
 import { smootherstep } from './easing.js';
 import type { CameraPose } from './camera-pose.js';
@@ -81,11 +81,11 @@ export interface Transition {
 const WINDOW: Record<TransitionKind, [number, number]> = { 'iris-in': [0.3, 0.7], 'iris-out': [0.3, 0.7], whip: [0.4, 0.6], 'match-cut': [0.44, 0.56] };
 /**
  * The disc's soft edge, as a fraction of the distance from the centre to the far corner:
- * this much at rest, plus the edge's travel in one frame (a fast edge streaks), at most
- * IRIS_FEATHER_MAX so that only a band of the frame ever mixes the two pictures.
+ * this much at rest, plus the edge's travel over a half-frame shutter (a fast edge
+ * streaks), at most IRIS_FEATHER_MAX so that only a band of the frame ever mixes the two.
  */
-const IRIS_FEATHER = 0.1;
-const IRIS_FEATHER_MAX = 0.3;
+const IRIS_FEATHER = 0.08;
+const IRIS_FEATHER_MAX = 0.2;
 /** Match cut: picture 0 leans into the match from ALIGN[0], picture 1 leaves it by ALIGN[1]. */
 const ALIGN: [number, number] = [0.15, 0.85];
 /** Match cut: the most either picture is zoomed beyond its own framing to line the subjects up. */
@@ -94,8 +94,8 @@ const MAX_MATCH_ZOOM = 3;
 const MAX_OUT_PUSH = 1.15;
 /** Match cut: the detector's score each subject (or face) needs. */
 export const MATCH_CONFIDENCE = 0.5;
-/** Match cut: a subject box over this share of its picture says nothing about where the subject is. */
-const MATCH_MAX_AREA = 0.6;
+/** Match cut: a subject box over this share of its picture says nothing about where the subject is (as chooseSubject). */
+const MATCH_MAX_AREA = 0.7;
 /** ... and one under this is too small to line up. */
 const MATCH_MIN_AREA = 0.002;
 /** The whip's seam, as a fraction of the frame's extent along the pan. */
@@ -258,7 +258,7 @@ export function planTransition(o: {
 /**
  * An iris over the window `[u0, u1]` of the clip: the second picture opens in a growing
  * disc (`inward`), or the first closes into a shrinking one over the second. The edge is
- * feathered by IRIS_FEATHER of the reach plus its travel in one frame.
+ * feathered by IRIS_FEATHER of the reach plus its travel over a half-frame shutter.
  */
 function irisStage(W: number, H: number, fps: number, span: number, [u0, u1]: [number, number], inward: boolean): (s: number, c: [number, number]) => TransitionStage {
   const cornerReach = (c: [number, number]): number =>
@@ -269,8 +269,8 @@ function irisStage(W: number, H: number, fps: number, span: number, [u0, u1]: [n
     if (p <= 0) return { show: [0] };
     if (p >= 1) return { show: [1] };
     const reach = cornerReach(c);
-    // The edge's travel over one frame, as a share of the reach.
-    const travel = smootherSlope(x) / ((u1 - u0) * span * fps);
+    // The edge's travel over half a frame (a 180° shutter), as a share of the reach.
+    const travel = (0.5 * smootherSlope(x)) / ((u1 - u0) * span * fps);
     const f = Math.min(IRIS_FEATHER_MAX, IRIS_FEATHER + travel) * reach;
     // The disc holds the second picture going in, the first going out.
     const open = inward ? p : 1 - p;

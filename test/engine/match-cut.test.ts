@@ -211,6 +211,7 @@ describe('match cut: painted', () => {
       });
       const longest = Math.max(...mixedFrames);
       const share = total / (OW * OH * FRAMES);
+      if (process.env.DEBUG_HANDOVER) console.log(name, { p0, p1, longest, share, worst, shows1 });
       assert.ok(longest <= 3, `${name}: a place mixes both pictures for ${longest} of ${FRAMES} frames`);
       assert.ok(share < 0.03, `${name}: ${(100 * share).toFixed(1)} % of pixel-frames are mixed`);
       assert.ok(worst < 0.5, `${name}: ${(100 * worst).toFixed(0)} % of one frame is mixed`);
