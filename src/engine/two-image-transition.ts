@@ -78,7 +78,17 @@ export interface Transition {
 }
 
 /** The transition windows, as fractions of the clip. */
-const WINDOW: Record<TransitionKind, [number, number]> = { 'iris-in': [0.3, 0.7], 'iris-out': [0.3, 0.7], whip: [0.4, 0.6], 'match-cut': [0.44, 0.56] };
+const WINDOW: Record<WipeKind, [number, number]> = { 'iris-in': [0.3, 0.7], 'iris-out': [0.3, 0.7], whip: [0.4, 0.6] };
+/**
+ * The match cut's wipe: about MATCH_WIPE_S seconds (three frames at least) about the middle,
+ * at most MATCH_WIPE_MAX of the clip: a cut, softened, not a second transition.
+ */
+const MATCH_WIPE_S = 0.3;
+const MATCH_WIPE_MAX = 0.12;
+const matchWindow = (span: number, fps: number): [number, number] => {
+  const h = Math.min(MATCH_WIPE_MAX, Math.max(3 / (fps * span), MATCH_WIPE_S / span)) / 2;
+  return [0.5 - h, 0.5 + h];
+};
 /**
  * The disc's soft edge, as a fraction of the distance from the centre to the far corner:
  * this much at rest, plus the edge's travel over a half-frame shutter (a fast edge
@@ -90,6 +100,12 @@ const IRIS_FEATHER_MAX = 0.2;
 const ALIGN: [number, number] = [0.15, 0.85];
 /** Match cut: the most either picture is zoomed beyond its own framing to line the subjects up. */
 const MAX_MATCH_ZOOM = 3;
+/**
+ * Match cut: the most output px per picture px the lean may reach (more is mush), or
+ * MAX_UPSAMPLE_LEAN times the picture's own framing where that already upsamples more.
+ */
+const MAX_UPSAMPLE = 3;
+const MAX_UPSAMPLE_LEAN = 1.5;
 /** Match cut on a move out: the most the first picture may be pushed into (more reads as a move in). */
 const MAX_OUT_PUSH = 1.15;
 /** Match cut: the detector's score each subject (or face) needs. */
@@ -303,7 +319,7 @@ function planMatch(
     return { b: applyAffine(m, box.x + box.w / 2, box.y + box.h / 2), size: affineScale(m) * Math.sqrt(box.w * box.h) };
   };
   const at = [onScreen(0, mid), onScreen(1, mid)] as const;
-  const [w0, w1] = WINDOW['match-cut'];
+  const [w0, w1] = matchWindow(span, o.fps);
   // Lean weights: 0 = the picture's own framing, 1 = lined up on the target.
   const [a0, a1] = ALIGN;
   const weight = (l: number, s: number): number =>
@@ -330,8 +346,12 @@ function planMatch(
     return [1 / u, 0, 0, 1 / u, (a * t.w[0]) / u, (a * t.w[1]) / u];
   };
   const shown = (l: number, s: number): boolean => (l === 0 ? s <= w1 * span : s >= w0 * span);
-  /** Whether every layer of both pictures covers the frame throughout, the pictures lined up on (size, c). */
-  const covers = (size: number, c: [number, number]): boolean => {
+  /**
+   * Whether every layer of both pictures covers the frame throughout, the pictures lined up
+   * on (size, c), without the lean blowing a picture up past MAX_UPSAMPLE output px per
+   * picture px (or MAX_UPSAMPLE_LEAN × its own framing): 'edge' or 'soft' when not.
+   */
+  const covers = (size: number, c: [number, number]): true | 'edge' | 'soft' => {
     for (let i = 0; i <= 40; i++) {
       const s = span * (a0 + ((a1 - a0) * i) / 40);
       for (let l = 0; l < 2; l++) {
@@ -341,12 +361,13 @@ function planMatch(
         const { width: pw, height: ph } = o.pictures[l]!;
         for (const layer of o.layers(l, s)) {
           const drawn = multiplyAffine(m, layer);
+          if (affineScale(drawn) > Math.max(MAX_UPSAMPLE, affineScale(layer) * MAX_UPSAMPLE_LEAN)) return 'soft';
           const inv = invertAffine(drawn);
           // A twentieth of an output pixel short of an edge is no edge one can see.
           const tol = 0.05 / affineScale(drawn);
           for (const [x, y] of [[0, 0], [W, 0], [0, H], [W, H]] as const) {
             const [qx, qy] = applyAffine(inv, x, y);
-            if (qx < -tol || qy < -tol || qx > pw + tol || qy > ph + tol) return false;
+            if (qx < -tol || qy < -tol || qx > pw + tol || qy > ph + tol) return 'edge';
           }
         }
       }
@@ -403,17 +424,25 @@ function planMatch(
   };
   let size = at[0].size;
   let c: [number, number] | undefined;
+  let soft = false;
   for (let j = 0; j < 40; j++, size *= 1.05) {
     if (size / at[0].size > MAX_MATCH_ZOOM || size / at[1].size > MAX_MATCH_ZOOM) break;
     const place = placeAt(size, at[0].b);
-    if (covers(size, place)) {
+    const fits = covers(size, place);
+    if (fits === true) {
       c = place;
+      break;
+    }
+    // Larger only blows the pictures up further.
+    if (fits === 'soft') {
+      soft = true;
       break;
     }
   }
   if (!c) {
     const ratio = Math.max(at[0].size, at[1].size) / Math.min(at[0].size, at[1].size);
-    return `the subjects differ ${ratio.toFixed(1)}× in size on screen: lining them up would zoom a picture more than ${MAX_MATCH_ZOOM}× or show its edge`;
+    return `the subjects differ ${ratio.toFixed(1)}× in size on screen: lining them up would ${
+      soft ? `blow a picture up past ${MAX_UPSAMPLE} px per pixel` : `zoom a picture more than ${MAX_MATCH_ZOOM}× or show its edge`}`;
   }
   const centre = c;
   // A move out that would have to push into the first picture to match the second's larger
@@ -447,6 +476,6 @@ function planMatch(
       shift,
     };
   }
-  const iris = irisStage(W, H, o.fps, span, WINDOW['match-cut'], wipe === 'iris-in');
+  const iris = irisStage(W, H, o.fps, span, [w0, w1], wipe === 'iris-in');
   return { kind: 'match-cut', match, stage: (s) => iris(s, centre), shift };
 }

@@ -119,6 +119,22 @@ describe('match cut: the plan', () => {
   });
 });
 
+describe('match cut: what it refuses', () => {
+  it('does not blow a small picture up much further to line it up', () => {
+    // The same faces in pictures a fifth the size (120 px wide): at 480×270 image[0] is drawn
+    // at 4 output px per px already, and the ~2× lean would take it to ~8 (over 3, and over
+    // 1.5× its own framing); at 160×90 it stays under 3.
+    const small = (g: FrameGeometry): FrameGeometry => ({ ...g, imageWidth: g.imageWidth / 5, imageHeight: g.imageHeight / 5, focusX: g.focusX / 5, focusY: g.focusY / 5 });
+    const path = buildCameraPath({ motions: [{ definition: findMotionDefinition('Dolly In')!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 2 });
+    const fifth: SubjectMatch = { ...MATCH, boxes: [MATCH.boxes[0], MATCH.boxes[1]].map((b) => ({ x: b.x / 5, y: b.y / 5, w: b.w / 5, h: b.h / 5 })) as SubjectMatch['boxes'] };
+    const at = (w: number, h: number) => buildRenderPlan({ path, frames: FRAMES, fps: 12, maxSamples: 1, geometries: [G0, G1].map((g) => ({ ...small(g), outWidth: w, outHeight: h })), match: fifth });
+    assert.equal(at(OW, OH).transition, 'match-cut', 'at 160×90 the small pictures are drawn below 1 px per px');
+    const big = at(480, 270);
+    assert.equal(big.transition, 'iris-in');
+    assert.match(big.match!.because, /blow a picture up past 3 px/);
+  });
+});
+
 describe('match cut: when', () => {
   const person = (confidence: number, face?: { x: number; y: number; w: number; h: number }): MatchLook => ({
     subject: 'person', label: 'person', confidence, box: { x: 0.1, y: 0.1, w: 0.6, h: 0.9 },
