@@ -107,7 +107,7 @@ function sameAffine(a: Affine, b: Affine): boolean {
  * Builds the plan. With one geometry the camera path is framed with one constant cover
  * correction (so a zoom stays a pure zoom); with two, image[0] starts exactly at the
  * first frame, image[1] ends exactly on the last, and the move carries one into the other
- * (two-image-transition.ts). Each picture is a scene of layers at depths (one plane
+ * (two-image-transition.ts; a match cut on their subjects when `match` gives them). Each picture is a scene of layers at depths (one plane
  * unless `scenes` says otherwise), its background's lower part a receding ground plane
  * when the scene has one (drawn in bands, scene/ground-plane.ts); every layer and every
  * depth of the ground is framed so that it covers the frame by itself, so nothing outside
