@@ -122,6 +122,8 @@ const scaleAbout = (k: number, [cx, cy]: [number, number]): Affine => [k, 0, 0, 
 /** The travel of smootherstep's progress per unit of x (its derivative). */
 const smootherSlope = (x: number): number => (x <= 0 || x >= 1 ? 0 : 30 * x * x * (1 - x) * (1 - x));
 
+type NormBox = { x: number; y: number; w: number; h: number };
+
 /** One picture's look, as far as a match cut needs it (src/vision/scene-vision's SceneVision). */
 export interface MatchLook {
   subject: 'person' | 'object' | 'none';
@@ -131,11 +133,14 @@ export interface MatchLook {
   box?: { x: number; y: number; w: number; h: number };
   faces: { box: { x: number; y: number; w: number; h: number }; score: number }[];
   face?: { index: number };
+  /** Where aimed moves point (normalised): a person's face or head, an object's centre. */
+  aim?: { x: number; y: number };
 }
 
 /**
  * Whether two pictures' subjects can be matched, and on what: the chosen faces when both
- * pictures are of people with a face found, else the subject boxes. Both must be found
+ * pictures are of people with a face found, else the subject boxes (centred on where each
+ * picture aims, so a person's face takes the other subject's place). Both must be found
  * with a score ≥ MATCH_CONFIDENCE, and a box must neither fill its picture (it would say
  * nothing about where the subject is) nor be a speck. `sizes`: the pictures' px.
  */
@@ -158,13 +163,19 @@ export function chooseMatch(
   const fa = face(a);
   const fb = face(b);
   const faces = fa && fb;
-  const boxes = faces ? [fa, fb] : [a.box!, b.box!];
+  // On the subject boxes, each is centred on where its picture aims (a person's face, not
+  // the middle of the body, goes where the other subject was) and keeps its size.
+  const aimed = (l: MatchLook): NormBox => {
+    const box = l.box!;
+    return l.aim ? { x: l.aim.x - box.w / 2, y: l.aim.y - box.h / 2, w: box.w, h: box.h } : box;
+  };
+  const boxes = faces ? [fa, fb] : [aimed(a), aimed(b)];
   for (const [i, box] of boxes.entries()) {
     const area = box.w * box.h;
     if (area > MATCH_MAX_AREA) return { because: `image[${i}]'s ${looks[i]!.label ?? 'subject'} fills ${Math.round(100 * area)} % of it (no place to match)` };
     if (area < MATCH_MIN_AREA) return { because: `image[${i}]'s ${faces ? 'face' : looks[i]!.label ?? 'subject'} is too small to match` };
   }
-  const px = (box: MatchLook['box'] & object, i: number): PictureBox => ({
+  const px = (box: NormBox, i: number): PictureBox => ({
     x: box.x * sizes[i]!.width, y: box.y * sizes[i]!.height, w: box.w * sizes[i]!.width, h: box.h * sizes[i]!.height,
   });
   return {

@@ -150,7 +150,10 @@ describe('match cut: when', () => {
 
   it('matches on the subject boxes when a face is missing, and says why it will not match', () => {
     const cup: MatchLook = { subject: 'object', label: 'cup', confidence: 0.8, box: { x: 0.3, y: 0.2, w: 0.3, h: 0.4 }, faces: [] };
-    assert.equal(chooseMatch([person(0.8, { x: 0.4, y: 0.2, w: 0.1, h: 0.12 }), cup], sizes).match?.on, 'subjects');
+    const mixed = chooseMatch([{ ...person(0.8, { x: 0.4, y: 0.2, w: 0.1, h: 0.12 }), aim: { x: 0.45, y: 0.26 } }, cup], sizes).match;
+    assert.equal(mixed?.on, 'subjects');
+    // The person's box is centred on where it aims (its face), the cup's stays where it is.
+    assert.deepEqual(mixed?.boxes.map((b) => [b.x + b.w / 2, b.y + b.h / 2].map(Math.round)), [[450, 208], [225, 160]]);
     assert.match(chooseMatch([person(0.8), { ...cup, confidence: 0.28 }], sizes).because, /scores 0.28/);
     assert.match(chooseMatch([person(0.8), { subject: 'none', confidence: 0, faces: [] }], sizes).because, /image\[1\] has no subject/);
     assert.match(chooseMatch([{ ...cup, box: { x: 0, y: 0, w: 1, h: 0.98 } }, cup], sizes).because, /fills 98 %/);
