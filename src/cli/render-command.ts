@@ -130,6 +130,7 @@ export const renderCommand: Command = {
       );
       if (r.enhancedPrompt) console.log(`prompt read as: ${r.enhancedPrompt}`);
       if (r.scene) console.log(`scene: ${describeScene(r.scene)}`);
+      if (r.transition) console.log(`transition: ${r.transition}${r.transitionChoice ? ` (${r.transitionChoice.because})` : ''}`);
       for (const extra of [preview, poster]) if (extra) console.log(`also wrote ${extra}`);
       return 0;
     } catch (err) {

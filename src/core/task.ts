@@ -110,7 +110,12 @@ export interface RenderResolved {
   /** What the engine understood of the (first) picture: see ResolvedScene. */
   scene?: ResolvedScene;
   /** How a two-picture clip carries image[0] into image[1]. */
-  transition?: 'iris-in' | 'iris-out' | 'whip';
+  transition?: 'iris-in' | 'iris-out' | 'whip' | 'match-cut';
+  /**
+   * Why that transition (two pictures): a match cut's subjects, the zoom each picture is
+   * drawn with at the cut and the wipe that hands over; or why no match cut was made.
+   */
+  transitionChoice?: { because: string; zoom?: [number, number]; wipe?: 'iris-in' | 'iris-out' | 'whip' };
 }
 
 /** What the content check found on a task's input images. */

@@ -14,7 +14,7 @@ import { planLook, type FrameLook } from './looks/index.js';
 import { blurSampling } from './motion-blur.js';
 import { layerPose, PLANE_DEPTH } from './scene/layer-projection.js';
 import { groundBandAffine, groundBandRows, groundDepthAt, type GroundPlane } from './scene/ground-plane.js';
-import { planTransition, type Transition, type TransitionKind } from './two-image-transition.js';
+import { planTransition, type MatchOutcome, type SubjectMatch, type Transition, type TransitionKind } from './two-image-transition.js';
 
 export interface FrameLayer {
   /** Index of the source picture: the layers of image[0]'s scene, then image[1]'s. */
@@ -77,6 +77,8 @@ export interface RenderPlan {
   sourceBase: number[];
   /** With two pictures, how the first is carried into the second. */
   transition?: TransitionKind;
+  /** With two pictures and a match asked for: whether the match cut was made, and how. */
+  match?: MatchOutcome;
 }
 
 function displacement(a: Affine, b: Affine, w: number, h: number): number {
@@ -105,7 +107,7 @@ function sameAffine(a: Affine, b: Affine): boolean {
  * Builds the plan. With one geometry the camera path is framed with one constant cover
  * correction (so a zoom stays a pure zoom); with two, image[0] starts exactly at the
  * first frame, image[1] ends exactly on the last, and the move carries one into the other
- * (two-image-transition.ts). Each picture is a scene of layers at depths (one plane
+ * (two-image-transition.ts; a match cut on their subjects when `match` gives them). Each picture is a scene of layers at depths (one plane
  * unless `scenes` says otherwise), its background's lower part a receding ground plane
  * when the scene has one (drawn in bands, scene/ground-plane.ts); every layer and every
  * depth of the ground is framed so that it covers the frame by itself, so nothing outside
@@ -120,6 +122,8 @@ export function buildRenderPlan(options: {
   scenes?: SceneLayout[];
   /** Most sub-frame samples per frame (tier dependent). */
   maxSamples: number;
+  /** With two pictures, their subjects to line up in a match cut (two-image-transition.ts). */
+  match?: SubjectMatch;
 }): RenderPlan {
   const { path, frames, fps, geometries, maxSamples } = options;
   const scenes: SceneLayout[] = options.scenes ?? geometries.map(() => ({ depths: [PLANE_DEPTH] }));
@@ -212,8 +216,10 @@ export function buildRenderPlan(options: {
 
   const transition: Transition | undefined = twoImages
     ? planTransition({
-      span: path.span, width: g0.outWidth, height: g0.outHeight, focus: [g0.focusX, g0.focusY],
-      farPose: (s) => layerPose(sceneAt(0, s), scenes[0]!.depths[0]!), main: (s) => depthAffine(0, s)(scenes[0]!.depths.at(-1)!),
+      span: path.span, fps, width: g0.outWidth, height: g0.outHeight, focus: [g0.focusX, g0.focusY],
+      farPose: (s) => layerPose(sceneAt(0, s), scenes[0]!.depths[0]!), main: (l, s) => depthAffine(l, s)(scenes[l]!.depths.at(-1)!),
+      layers: reach, pictures: [0, 1].map((l) => ({ width: geometries[l]!.imageWidth, height: geometries[l]!.imageHeight })) as [{ width: number; height: number }, { width: number; height: number }],
+      ...(options.match && { match: options.match }),
     })
     : undefined;
 
@@ -225,9 +231,10 @@ export function buildRenderPlan(options: {
     const shift = (l: number, t: number): Affine | undefined => transition?.shift(l, t);
     const stage = transition?.stage(s) ?? { show: [0] as const };
     // Motion blur follows what is shown: the picture(s) on screen with the whip's travel
-    // (a whip streaks); not an iris's swell, which would blur the picture opening inside it.
+    // (a whip streaks) or the match cut's lean (a camera move); not an iris's swell, which
+    // would blur the picture opening inside it.
     const moved = (l: number, t: number, ms: Affine[]): Affine[] => {
-      const m = transition?.kind === 'whip' ? shift(l, t) : undefined;
+      const m = transition?.kind === 'whip' || transition?.kind === 'match-cut' ? shift(l, t) : undefined;
       return m ? ms.map((a) => multiplyAffine(m, a)) : ms;
     };
     let n = 1;
@@ -291,13 +298,15 @@ export function buildRenderPlan(options: {
     let min = Infinity;
     let max = 0;
     for (let i = 0; i < frames; i++) {
+      // With the transition's own zoom of the picture (a match cut's lean into its subject).
+      const k = transition?.shift(l, timeOf(i));
       for (const m of reach(l, timeOf(i))) {
-        const sc = affineScale(m);
+        const sc = affineScale(m) * (k ? affineScale(k) : 1);
         min = Math.min(min, sc);
         max = Math.max(max, sc);
       }
     }
     return { min, max };
   });
-  return { frames, fps, frameAt, scaleRange, sourceBase, ...(transition && { transition: transition.kind }) };
+  return { frames, fps, frameAt, scaleRange, sourceBase, ...(transition && { transition: transition.kind }), ...(transition?.match && { match: transition.match }) };
 }

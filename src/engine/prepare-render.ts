@@ -25,6 +25,7 @@ import { estimateHorizon, type HorizonEstimate } from './scene/horizon.js';
 import { feetOf, sceneDepth } from './scene/scene-depth.js';
 import type { SubjectMatte } from './scene/subject-matte.js';
 import type { DecodedSource } from './source-image.js';
+import { chooseMatch, type SubjectMatch } from './two-image-transition.js';
 
 /** The horizon of a decoded picture, on a thumbnail the size of the subject matte's (outside it). */
 async function horizonOf(source: DecodedSource, matte?: SubjectMatte): Promise<HorizonEstimate> {
@@ -110,12 +111,15 @@ export async function prepareRender(
   // Depth moves render each picture as layers (scene/): sized for a subject and a
   // background until the scene is known.
   const depth = pathTravels(path, timing.frames);
-  const planFor = (geometries: FrameGeometry[], scenes?: SceneLayout[]): RenderPlan =>
-    buildRenderPlan({ path, frames: timing.frames, fps: timing.fps, geometries, maxSamples: MAX_BLUR_SAMPLES[job.model], ...(scenes && { scenes }) });
+  const planFor = (geometries: FrameGeometry[], scenes?: SceneLayout[], match?: SubjectMatch): RenderPlan =>
+    buildRenderPlan({ path, frames: timing.frames, fps: timing.fps, geometries, maxSamples: MAX_BLUR_SAMPLES[job.model], ...(scenes && { scenes }), ...(match && { match }) });
+  // Two pictures with a subject each are matched on them (a match cut), when the looks are sure.
+  const matching = images.length > 1 ? looking.then((looks) => chooseMatch(looks, infos)) : undefined;
+  const match = matching && (await matching).match;
   // The scales a move needs do not depend on where the centre of interest is, so the
   // pictures are decoded once, for a plan aimed at the centre, and the saliency estimate
   // reads the decoded pixels (no second decode).
-  const { scaleRange } = planFor(infos.map((_, i) => geometry(i)), depth ? images.map(() => PRESUMED_LAYOUT) : undefined);
+  const { scaleRange } = planFor(infos.map((_, i) => geometry(i)), depth ? images.map(() => PRESUMED_LAYOUT) : undefined, match);
   const sources = await Promise.all(
     images.map((img, i) => {
       const info = infos[i]!;
@@ -158,7 +162,7 @@ export async function prepareRender(
     const horizon = await horizonOf(s, matte);
     return sceneDepth({ ...(matte && { matte }), horizon, focusRow: focus[i]!.y });
   }));
-  const plan = planFor(focus.map((f, i) => geometry(i, f)), depths?.map((d) => d.layout));
+  const plan = planFor(focus.map((f, i) => geometry(i, f)), depths?.map((d) => d.layout), match);
   const layers = scenes ? await buildSceneSources(sources, scenes) : sources;
 
   const names = job.motions.map((m) => m.name);
@@ -179,6 +183,11 @@ export async function prepareRender(
     focus: { x: round6(focus[0]!.x), y: round6(focus[0]!.y) },
     ...(job.camera?.loop && { loop: true }),
     ...(plan.transition && { transition: plan.transition }),
+    ...(matching && {
+      transitionChoice: plan.match?.made
+        ? { because: plan.match.because, ...(plan.match.zoom && { zoom: plan.match.zoom }), ...(plan.match.wipe && { wipe: plan.match.wipe }) }
+        : { because: `no match cut: ${plan.match?.because ?? (await matching).because}` },
+    }),
   };
   return { timing, plan, sources: layers, resolved };
 }
