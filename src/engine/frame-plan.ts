@@ -12,7 +12,7 @@ import {
 import { multiplyAffine } from './looks/affine.js';
 import { planLook, type FrameLook } from './looks/index.js';
 import { blurSampling } from './motion-blur.js';
-import { layerPose, PLANE_DEPTH } from './scene/layer-projection.js';
+import { layerPose, PLANE_DEPTH, SUBJECT_DEPTH } from './scene/layer-projection.js';
 import { groundBandAffine, groundBandRows, groundDepthAt, type GroundPlane } from './scene/ground-plane.js';
 import { planTransition, type Transition, type TransitionKind } from './two-image-transition.js';
 
@@ -130,10 +130,21 @@ export function buildRenderPlan(options: {
   const end = path.poseAt(path.span);
   const timeOf = (i: number): number => (frames <= 1 ? 0 : (i / (frames - 1)) * path.span);
 
+  // The picture was taken from where the clip starts: its layers line up there and only
+  // there. A move whose travel is centred (an arc, a track, a boom: from −a to +a so the
+  // framing stays balanced) would otherwise open frame 0 already off the rest position,
+  // the subject slid over its own filled hole. So the travel counts from the first frame,
+  // and the framing the subject had there (pan, zoom) is kept: frame 0 is the picture.
+  const restPose = layerPose(start, SUBJECT_DEPTH);
+  const fromStart = (p: CameraPose): CameraPose => ({
+    ...p,
+    tx: p.tx - start.tx, ty: p.ty - start.ty, tz: p.tz - start.tz,
+    x: p.x + restPose.x - start.x, y: p.y + restPose.y - start.y, zoom: (p.zoom * restPose.zoom) / start.zoom,
+  });
   /** The camera relative to picture `l` at time `s` (with two images, to its own end of the clip). */
   const sceneAt = (l: number, s: number): CameraPose => {
     const p = path.poseAt(s);
-    return twoImages ? relativePose(p, l === 0 ? start : end) : p;
+    return twoImages ? relativePose(p, l === 0 ? start : end) : fromStart(p);
   };
   const depthsOf = scenes.map(probeDepths);
 
