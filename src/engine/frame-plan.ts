@@ -96,7 +96,7 @@ function probeDepths(scene: SceneLayout): number[] {
 }
 
 /** A move starts at rest unless that needs a crop this much closer than its centred travel would. */
-const MAX_REST_CROP = 1.15;
+const MAX_REST_CROP = 1.3;
 
 /** Whether two transforms draw the same (within a thousandth of a pixel over a 4k frame). */
 function sameAffine(a: Affine, b: Affine): boolean {
