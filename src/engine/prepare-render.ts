@@ -23,6 +23,7 @@ import { sceneRecord } from '../vision/scene-record.js';
 import type { SceneVision } from '../vision/scene-vision.js';
 import { estimateHorizon, type HorizonEstimate } from './scene/horizon.js';
 import { feetOf, sceneDepth } from './scene/scene-depth.js';
+import { doubtfulPerson } from './scene/vision-matte.js';
 import type { SubjectMatte } from './scene/subject-matte.js';
 import type { DecodedSource } from './source-image.js';
 
@@ -135,7 +136,8 @@ export async function prepareRender(job: RenderJob, options: { maxImagePixels: n
     : undefined;
   // Aimed moves go for the detected subject; the saliency estimate is for pictures where
   // the detector trusts nothing (a landscape still has a centre of interest).
-  const focus = thumbs.map((t, i) => looks[i]?.aim ?? estimateSaliency(t.data, t.width, t.height));
+  // (Nor where its subject is an unsure "person" with no face: a baboon's face.)
+  const focus = thumbs.map((t, i) => (looks[i] && !doubtfulPerson(looks[i]!) ? looks[i]!.aim : undefined) ?? estimateSaliency(t.data, t.width, t.height));
   // Face moves aim the first picture at the face when one was found.
   if (face) focus[0] = face;
   // A focus point the client chose is where the move aims, over the face and the estimate
