@@ -12,7 +12,7 @@ import {
 import { multiplyAffine } from './looks/affine.js';
 import { planLook, type FrameLook } from './looks/index.js';
 import { blurSampling } from './motion-blur.js';
-import { layerPose, PLANE_DEPTH } from './scene/layer-projection.js';
+import { layerPose, PLANE_DEPTH, SUBJECT_DEPTH } from './scene/layer-projection.js';
 import { groundBandAffine, groundBandRows, groundDepthAt, type GroundPlane } from './scene/ground-plane.js';
 import { planTransition, type MatchOutcome, type SubjectMatch, type Transition, type TransitionKind } from './two-image-transition.js';
 
@@ -97,6 +97,9 @@ function probeDepths(scene: SceneLayout): number[] {
   return scene.ground ? [...scene.depths, scene.ground.near] : scene.depths;
 }
 
+/** A move starts at rest unless that needs a crop this much closer than its centred travel would (measured: Dolly In, tracks and orbits 0-2 %, cranes 5-18 %, arcs 9-27 %, Robo Arm 13-49 %). */
+const MAX_REST_CROP = 1.15;
+
 /** Whether two transforms draw the same (within a thousandth of a pixel over a 4k frame). */
 function sameAffine(a: Affine, b: Affine): boolean {
   for (let i = 0; i < 4; i++) if (Math.abs(a[i]! - b[i]!) > 2.5e-7) return false;
@@ -134,27 +137,50 @@ export function buildRenderPlan(options: {
   const end = path.poseAt(path.span);
   const timeOf = (i: number): number => (frames <= 1 ? 0 : (i / (frames - 1)) * path.span);
 
+  // The picture was taken from one camera position: its layers line up there and only
+  // there. A move's travel may be centred (an arc, a track, a boom: from −a to +a so the
+  // framing stays balanced), which would open the clip already off that position, the
+  // subject slid over its own filled hole. So the travel counts from the clip's end the
+  // dolly starts from (the first frame; the last for a move that lands on the picture, a
+  // dolly out or a crane whose travel ends at zero), with the subject's framing there (pan,
+  // zoom) kept: that frame is the picture. The layers then part one way, up to twice as
+  // far as when centred; where that would need a much closer crop to keep the frame
+  // covered (a wide track), the move stays centred.
+  const anchor = Math.abs(end.tz) < Math.abs(start.tz) ? end : start;
+  const restPose = layerPose(anchor, SUBJECT_DEPTH);
+  const fromRest = (p: CameraPose): CameraPose => ({
+    ...p,
+    tx: p.tx - anchor.tx, ty: p.ty - anchor.ty, tz: p.tz - anchor.tz,
+    x: p.x + restPose.x - anchor.x, y: p.y + restPose.y - anchor.y, zoom: (p.zoom * restPose.zoom) / anchor.zoom,
+  });
+  const depthsOf = scenes.map(probeDepths);
+
+  /** Offsets and cover correction of each picture over the frame times (and shutter edges) for a way of placing the camera. */
+  const coverFor = (at: (l: number, s: number) => CameraPose): { offsets: { mx: number; my: number }[]; zoom: number[] } => {
+    const probe: CameraPose[][] = geometries.map(() => []);
+    for (let i = 0; i < frames; i++) {
+      const s = timeOf(i);
+      const half = path.poseAt(s).shutter / fps / 2;
+      for (let l = 0; l < geometries.length; l++) {
+        for (const t of [s - half, s, s + half]) {
+          const p = at(l, t);
+          probe[l]!.push(...depthsOf[l]!.map((d) => layerPose(p, d)));
+        }
+      }
+    }
+    const offsets = geometries.map((g, l) => maxOffsets(g, probe[l]!));
+    return { offsets, zoom: geometries.map((g, l) => Math.max(...probe[l]!.map((p) => requiredZoom(g, p, offsets[l]!)))) };
+  };
   /** The camera relative to picture `l` at time `s` (with two images, to its own end of the clip). */
-  const sceneAt = (l: number, s: number): CameraPose => {
+  const designed = (l: number, s: number): CameraPose => {
     const p = path.poseAt(s);
     return twoImages ? relativePose(p, l === 0 ? start : end) : p;
   };
-  const depthsOf = scenes.map(probeDepths);
-
-  // One pass over the frame times (and shutter edges) for the offsets and cover correction.
-  const probe: CameraPose[][] = geometries.map(() => []);
-  for (let i = 0; i < frames; i++) {
-    const s = timeOf(i);
-    const half = path.poseAt(s).shutter / fps / 2;
-    for (let l = 0; l < geometries.length; l++) {
-      for (const t of [s - half, s, s + half]) {
-        const p = sceneAt(l, t);
-        probe[l]!.push(...depthsOf[l]!.map((d) => layerPose(p, d)));
-      }
-    }
-  }
-  const offsets = geometries.map((g, l) => maxOffsets(g, probe[l]!));
-  const constantZoom = geometries.map((g, l) => Math.max(...probe[l]!.map((p) => requiredZoom(g, p, offsets[l]!))));
+  const asDesigned = coverFor(designed);
+  const rested = twoImages ? asDesigned : coverFor((_l, s) => fromRest(path.poseAt(s)));
+  const rebase = !twoImages && rested.zoom[0]! <= MAX_REST_CROP * asDesigned.zoom[0]!;
+  const sceneAt = (l: number, s: number): CameraPose => (rebase ? fromRest(path.poseAt(s)) : designed(l, s));
+  const { offsets, zoom: constantZoom } = rebase ? rested : asDesigned;
 
   /** The transform of a plane at any depth of picture `l` at time `s`. */
   const depthAffine = (l: number, s: number): ((depth: number) => Affine) => {

@@ -23,6 +23,7 @@ import { sceneRecord } from '../vision/scene-record.js';
 import type { SceneVision } from '../vision/scene-vision.js';
 import { estimateHorizon, type HorizonEstimate } from './scene/horizon.js';
 import { feetOf, sceneDepth } from './scene/scene-depth.js';
+import { doubtfulPerson } from './scene/vision-matte.js';
 import type { SubjectMatte } from './scene/subject-matte.js';
 import type { DecodedSource } from './source-image.js';
 import { chooseMatch, type SubjectMatch } from './two-image-transition.js';
@@ -143,9 +144,11 @@ export async function prepareRender(
     : undefined;
   // Aimed moves go for the detected subject; the saliency estimate is for pictures where
   // the detector trusts nothing (a landscape still has a centre of interest).
-  // (The saliency thumbnail is made only for those: a resize of the decoded picture.)
+  // (The saliency thumbnail is made only for those: a resize of the decoded picture; nor is
+  // the box of an unsure "person" with no face trusted: a baboon's face.)
   const focus = await Promise.all(sources.map(async (s, i) => {
-    const aimed = looks[i]?.aim;
+    const look = looks[i];
+    const aimed = look && !doubtfulPerson(look) ? look.aim : undefined;
     if (aimed) return aimed;
     const t = await saliencyThumbnail(s);
     return estimateSaliency(t.data, t.width, t.height);

@@ -129,20 +129,22 @@ describe('scene checks on real photos', { skip }, () => {
   });
 
   describe('coffee (object)', () => {
-    it('finds the cup as the subject', { todo: 'measured with the vision models: box IoU 0.39 (the detector\'s box takes in the saucer and spoon)' }, () => found('coffee'));
-    it('ends Crash Zoom In on the cup', { todo: 'measured: the cup\'s labelled centre ends at (168, 224) in a 384×256 frame (the aim is the detector\'s box centre, above the cup\'s)' }, () => centred('coffee', 'Crash Zoom In'));
+    it('finds the cup as the subject', { todo: 'measured: box IoU 0.39, mask IoU 0.34. The label is the cup on its saucer; the detector boxes the cup alone (cup 0.28) and the matte inside it keeps the white rim and the coffee: the cup\'s body has the saucer\'s colour, so colour models cut it away (needs an edge-based cut, e.g. a graph cut, or a salient-object model)' }, () => found('coffee'));
+    it('ends Crash Zoom In on the cup', { todo: 'measured: the labelled centre (cup and saucer) ends at (168, 224) in a 384×256 frame: the aim is the centre of the detector\'s box, the cup alone, 57 px above it in the photo' }, () => centred('coffee', 'Crash Zoom In'));
     it('shows parallax on Arc Right', () => parallax('coffee', 'Arc Right'));
-    it('keeps the cup\'s size on Dolly Zoom In while the background\'s changes', { todo: 'measured: not measurable (the cup\'s tiles cannot be followed through the zoom)' }, () => dollyZoom('coffee', 'Dolly Zoom In'));
+    it('keeps the cup\'s size on Dolly Zoom In while the background\'s changes', { todo: 'measured: not measurable: the subject layer holds the rim and the coffee only, so the cup\'s body and saucer shrink with the table while the rim holds, and the labelled cup\'s tiles straddle both (fixing the matte fixes this)' }, () => dollyZoom('coffee', 'Dolly Zoom In'));
     it('starts Dolly Zoom In on the framed picture', () => frame0('coffee', 'Dolly Zoom In'));
   });
 
   describe('leuvenA (street, no single subject)', () => {
     it('shows parallax between the near walls and the far houses on Arc Right', () => parallax('leuvenA', 'Arc Right'));
-    it('shows parallax on Dolly In', { todo: 'measured: 0.74 % with ground and far background (a shallow ground without a subject)' }, () => parallax('leuvenA', 'Dolly In'));
+    it('shows parallax on Dolly In', { todo: 'measured: 1.15 % (0.74 % before frame 0 was put at rest). Half the near tiles are the left wall, above the horizon: a wall standing beside the street is as near as the ground at its foot, which depth by rows (ground bands, far background) cannot say; the estimated horizon (row 0.17, the roofline) is also far above the street\'s (0.70)' }, () => parallax('leuvenA', 'Dolly In'));
     it('draws Dolly In with more than one depth layer', async () => {
       const r = await move('leuvenA', 'Dolly In');
       assert.ok(r.layers > 1, `Dolly In on leuvenA drew ${r.layers} layer(s)`);
     });
-    it('starts Dolly In on the framed picture', { todo: 'measured: 26.9 dB against Zoom In\'s 31.7 dB since the ground is drawn in bands (one plane before: passed)' }, () => frame0('leuvenA', 'Dolly In'));
+    // Dolly In's centred boom opened frame 0 off the rest position (26.9 dB against Zoom In's
+    // 31.7 dB); the travel now counts from the first frame (frame-plan.ts).
+    it('starts Dolly In on the framed picture', () => frame0('leuvenA', 'Dolly In'));
   });
 });

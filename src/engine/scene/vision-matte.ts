@@ -2,7 +2,8 @@
  * The subject matte from what the vision models found (src/vision/), at thumbnail size,
  * for buildLayers to refine against the picture (matte-refine.ts) like any other matte.
  *
- * - A person: the segmentation model's probability, over the region it was run on.
+ * - A person: the segmentation model's probability, over the region it was run on; none
+ *   for a person the detector is unsure of with no face in its box (doubtfulPerson).
  * - An object filling over 80 % of the picture: none (nothing beside it to separate).
  * - An object: the detector gives a box, not a shape. The boundary-connectivity matte
  *   (subject-matte.ts) is run on a crop of the box with a margin, where its premise holds
@@ -22,6 +23,7 @@ const CROP_MARGIN = 0.3;
 /** The matte of the vision's subject on packed RGB pixels `w` × `h` of the same picture. */
 export function matteFromVision(vision: SceneVision, rgb: Uint8Array, w: number, h: number): SubjectMatte | undefined {
   if (vision.subject === 'none' || !vision.box) return undefined;
+  if (doubtfulPerson(vision)) return undefined;
   const alpha = vision.subject === 'person' && vision.personMask ? personAlpha(vision, w, h) : objectAlpha(vision, rgb, w, h);
   if (!alpha) return undefined;
   let mass = 0;
@@ -29,6 +31,26 @@ export function matteFromVision(vision: SceneVision, rgb: Uint8Array, w: number,
   // A matte of a few pixels is no layer worth drawing.
   if (mass < 0.002 * w * h) return undefined;
   return { width: w, height: h, alpha };
+}
+
+/** Below this the detector's "person" needs a face in its box to be cut out as one. */
+const SURE_PERSON = 0.4;
+
+/**
+ * A person the detector is unsure of (score under SURE_PERSON) with no face found in its
+ * box, where the box is large enough that a face would show: more often an animal's face
+ * or a coat on a chair than a person seen from behind. The segmentation, run on it, cuts
+ * blobs out of whatever is there (a baboon's nose and cheeks); one plane is better.
+ */
+export function doubtfulPerson(vision: SceneVision): boolean {
+  if (vision.subject !== 'person' || vision.confidence >= SURE_PERSON || !vision.box) return false;
+  const b = vision.box;
+  if (b.w * b.h < 0.05) return false;
+  return !vision.faces.some((f) => {
+    const cx = f.box.x + f.box.w / 2;
+    const cy = f.box.y + f.box.h / 2;
+    return cx >= b.x && cx <= b.x + b.w && cy >= b.y && cy <= b.y + b.h;
+  });
 }
 
 function personAlpha(vision: SceneVision, w: number, h: number): Float32Array {
