@@ -41,6 +41,10 @@ describe('generate → feed → download', () => {
     assert.equal(done.params.motions[0].name, 'Dolly In');
     assert.equal(done.params.width, 160);
     assert.equal(done.params.height, 90);
+    // What the engine understood is on the task, so a depth move never degrades unseen.
+    assert.ok(['person', 'object', 'none'].includes(done.params.scene?.subject), JSON.stringify(done.params.scene));
+    assert.ok(Array.isArray(done.params.scene.layers) && done.params.scene.layers.length >= 2, 'the depth layers drawn');
+    assert.equal(typeof done.params.scene.depth?.ground?.horizon_from, 'string', 'snake_case on the wire');
     assert.equal(done.params.input_image.type, 'media_input');
 
     const rawUrl: string = done.jobs[0].results.raw.url;

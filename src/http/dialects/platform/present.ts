@@ -28,6 +28,29 @@ export function presentCameraParams(task: Task) {
   };
 }
 
+/** `chosenBecause` → `chosen_because`, through nested objects and arrays (the wire is snake_case). */
+function snakeKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(snakeKeys);
+  if (value === null || typeof value !== 'object') return value;
+  return Object.fromEntries(
+    Object.entries(value).map(([k, v]) => [k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), snakeKeys(v)]),
+  );
+}
+
+/**
+ * What the engine understood, once the render started: the scene (subject, faces, layers,
+ * depth) and, for two pictures, the transition and why it was chosen. Shown so a user can
+ * see why a move went where it did, and so nothing degrades silently.
+ */
+export function presentUnderstanding(task: Task) {
+  const r = task.resolved;
+  return {
+    ...(r?.scene && { scene: snakeKeys(r.scene) as Record<string, unknown> }),
+    ...(r?.transition && { transition: r.transition }),
+    ...(r?.transitionChoice && { transition_choice: snakeKeys(r.transitionChoice) as Record<string, unknown> }),
+  };
+}
+
 export function presentResults(task: Task, base: string) {
   if (task.status !== 'completed' || !task.results) return null;
   return {

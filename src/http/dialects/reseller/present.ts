@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import type { InputImage, Task } from '../../../core/task.js';
 import type { AppError } from '../../../core/errors.js';
-import { mediaUrl, presentCameraParams, presentResults } from '../platform/present.js';
+import { mediaUrl, presentCameraParams, presentResults, presentUnderstanding } from '../platform/present.js';
 
 const projectIds = new Map<string, string>();
 
@@ -57,6 +57,7 @@ export function presentFeed(task: Task, base: string) {
       duration: r?.duration ?? p.duration ?? null,
       fps: r?.fps ?? p.fps ?? null,
       ...presentCameraParams(task),
+      ...presentUnderstanding(task),
       ...(r?.enhancedPrompt !== undefined && { enhanced_prompt: r.enhancedPrompt }),
       ...(r?.modifiers !== undefined && { modifiers: r.modifiers }),
       ...(p.checkNsfw !== undefined && { check_nsfw: p.checkNsfw }),

@@ -121,6 +121,16 @@ export const FeedResponse = Type.Object({
       check_nsfw: Type.Optional(Type.Boolean()),
       nsfw_check: Type.Optional(NsfwCheckSchema),
       engine: Type.Optional(Type.String({ description: 'Which engine rendered it: local or higgsfield (once known)' })),
+      scene: Type.Optional(
+        Type.Record(Type.String(), Type.Unknown(), {
+          description:
+            'Extension, once the render started: what the engine understood of the (first) picture — subject (person, object, none), label, confidence, faces, the face aimed at and why, method, layers, depth.',
+        }),
+      ),
+      transition: Type.Optional(StringEnum(['iris-in', 'iris-out', 'whip', 'match-cut'], 'Extension: how a two-picture clip carries image[0] into image[1].')),
+      transition_choice: Type.Optional(
+        Type.Record(Type.String(), Type.Unknown(), { description: 'Extension: why that transition (a match cut: the subjects, each picture\'s zoom at the cut, the wipe; or why no match cut).' }),
+      ),
     },
     { additionalProperties: true },
   ),

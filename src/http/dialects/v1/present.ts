@@ -1,6 +1,6 @@
 /** Renders a task as a v1 JobSet (submit response, poll response, webhook body). */
 import type { Task } from '../../../core/task.js';
-import { mediaUrl, presentCameraParams, presentResults } from '../platform/present.js';
+import { mediaUrl, presentCameraParams, presentResults, presentUnderstanding } from '../platform/present.js';
 
 const V1_MODEL_OF = { lite: 'dop-lite', turbo: 'dop-turbo', standard: 'dop-standard' } as const;
 
@@ -35,6 +35,7 @@ export function presentJobSet(task: Task, base: string) {
       ...(end && { input_images_end: end }),
       enhance_prompt: p.enhancePrompt,
       ...presentCameraParams(task),
+      ...presentUnderstanding(task),
       ...(p.checkNsfw !== undefined && { check_nsfw: p.checkNsfw }),
       ...(task.resolved && { width: task.resolved.width, height: task.resolved.height, duration: task.resolved.duration, fps: task.resolved.fps }),
       ...(task.resolved?.enhancedPrompt !== undefined && { enhanced_prompt: task.resolved.enhancedPrompt }),
