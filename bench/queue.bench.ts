@@ -24,7 +24,7 @@ import { MotionCatalogue } from '../src/catalogue/motion-catalogue.js';
 import { loadConfig } from '../src/config.js';
 import type { Engine } from '../src/core/ports.js';
 import { TaskService } from '../src/core/task-service.js';
-import { WorkerPool } from '../src/core/worker-pool.js';
+import { TaskRunner } from '../src/core/task-runner.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -113,12 +113,12 @@ async function runOnce(combo: Combo): Promise<number> {
   let done = 0;
   let allDone: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (allDone = resolve));
-  const pool = new WorkerPool({
+  const pool = new TaskRunner({
     store,
     queue,
     media,
     engine: noopEngine,
-    workRoot: adapters.workRoot,
+    scratch: adapters.scratch,
     concurrency: WORKERS,
     maxAttempts: 3,
     leaseMs: config.leaseMs,

@@ -14,7 +14,7 @@ import type { Config } from './config.js';
 import type { Engine } from './core/ports.js';
 import { sweepExpired } from './core/retention.js';
 import { TaskService } from './core/task-service.js';
-import { WorkerPool } from './core/worker-pool.js';
+import { TaskRunner } from './core/task-runner.js';
 import { loadPreviewPicture, renderMotionPreview } from './engine/index.js';
 import { buildServer } from './http/build-server.js';
 import { Metrics } from './http/metrics.js';
@@ -46,7 +46,7 @@ export interface WebhookTimings {
 
 export interface App {
   server: FastifyInstance;
-  pool: WorkerPool;
+  pool: TaskRunner;
   webhooks: WebhookDispatcher;
   logger: Logger;
   /** Starts workers and periodic jobs (retention sweep, queue reconciler). */
@@ -120,12 +120,12 @@ export async function buildApp(
   });
   const metrics = new Metrics({ store, queue, relay: () => engine.health?.() });
   const classifier = options.nsfwClassifier ?? new NsfwjsClassifier();
-  const pool = new WorkerPool({
+  const pool = new TaskRunner({
     store,
     queue,
     media,
     engine,
-    workRoot: adapters.workRoot,
+    scratch: adapters.scratch,
     concurrency: config.workerConcurrency,
     // Relay slots need a worker process that takes work at all (WORKERS=0 runs the API only).
     relayConcurrency: config.higgsfield && config.workerConcurrency > 0 ? config.relayConcurrency : 0,

@@ -7,14 +7,14 @@ import { createAdapters } from './adapters/create-adapters.js';
 import type { Config } from './config.js';
 import type { Engine } from './core/ports.js';
 import type { Task } from './core/task.js';
-import { WorkerPool } from './core/worker-pool.js';
+import { TaskRunner } from './core/task-runner.js';
 import { engineFromConfig } from './engine-from-config.js';
 import { NsfwjsClassifier, type NsfwClassifier } from './nsfw/nsfw-classifier.js';
 import { nsfwPreRenderCheck } from './nsfw/nsfw-check.js';
 import { MotionCatalogue } from './catalogue/motion-catalogue.js';
 
 export interface WorkerProcess {
-  pool: WorkerPool;
+  pool: TaskRunner;
   logger: Logger;
   start(): void;
   /** Stops taking work; running renders get `graceMs`, then their tasks go back to the queue. */
@@ -45,13 +45,13 @@ export async function buildWorker(
   // own reconciler arms it; a worker process cannot reach that node's file.)
   const outbox = config.store.kind === 'postgres' ? adapters.webhookOutbox() : undefined;
   const classifier = options.nsfwClassifier ?? new NsfwjsClassifier();
-  const pool = new WorkerPool({
+  const pool = new TaskRunner({
     beforeRender: nsfwPreRenderCheck(config.nsfw, classifier),
     store: adapters.store,
     queue: adapters.queue,
     media: adapters.media,
     engine,
-    workRoot: adapters.workRoot,
+    scratch: adapters.scratch,
     concurrency: config.workerConcurrency,
     relayConcurrency: config.higgsfield ? config.relayConcurrency : 0,
     maxAttempts: config.maxAttempts,

@@ -110,6 +110,18 @@ export interface MediaStore {
   close?(): void;
 }
 
+/**
+ * Scratch folders for renders: the task runner asks for one per render attempt and hands
+ * it back when the attempt ends, whatever happened. Where they live (a folder per process
+ * under DATA_DIR/tmp) is the adapter's business, not the core's.
+ */
+export interface ScratchSpace {
+  /** A new, empty folder for one render attempt of `taskId`. */
+  create(taskId: string): Promise<string>;
+  /** Removes a folder made by {@link create} and everything in it; never throws. */
+  remove(dir: string): Promise<void>;
+}
+
 /** The whole input of one render, with the images already in memory. */
 export interface RenderJob {
   taskId: string;

@@ -69,7 +69,7 @@ export interface TaskServiceDeps {
   checkWebhookUrl?: (url: string, field: string) => void;
   /** When the reconciler first looks at a registered delivery whose task it was not told about. */
   webhookCheckDelayMs?: number;
-  /** Called when this service moves a task to a terminal state (cancel), as WorkerPool's hook. */
+  /** Called when this service moves a task to a terminal state (cancel), as TaskRunner's hook. */
   onTerminal?: (task: Task) => void;
   now?: () => number;
 }
@@ -315,7 +315,7 @@ export class TaskService {
       throw error;
     }
     // The task is durable now. If enqueueing fails, the reconciler re-enqueues it
-    // (see WorkerPool.reconcile), so the client still gets its id — never a 5xx for a
+    // (see TaskRunner.reconcile), so the client still gets its id — never a 5xx for a
     // task that exists (the official SDK re-submits on any error).
     const lane = this.deps.engine.laneFor?.(motions.map((m) => m.name));
     await queue.enqueue(task.id, lane && lane !== 'render' ? { lane } : undefined).catch(() => undefined);

@@ -4,7 +4,7 @@
  * and what a hit does; the classifier scores each image.
  */
 import type { NsfwConfig } from '../config.js';
-import type { PreRenderCheck } from '../core/worker-pool.js';
+import type { PreRenderCheck } from '../core/task-runner.js';
 import type { NsfwRecord, Task } from '../core/task.js';
 import type { NsfwClassifier, NsfwScores } from './nsfw-classifier.js';
 

@@ -1,13 +1,12 @@
 /**
- * Workers: claim a task with a lease, render it through the engine, store the results,
- * finish the task. A lease is kept alive by a heartbeat; a worker that dies loses it and
- * the task goes back to the queue. Cancellation and shutdown reach the engine through one
- * AbortSignal per render.
+ * The task runner: claim a task with a lease, render it through the engine, store the
+ * results, finish the task. A lease is kept alive by a heartbeat; a runner that dies loses
+ * it and the task goes back to the queue. Failed renders are retried with backoff up to
+ * `maxAttempts`. Cancellation and shutdown reach the engine through one AbortSignal per
+ * render. (Not to be confused with the engine's frame threads, `engine/frame-worker-pool.ts`.)
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AppError, isAppError } from './errors.js';
-import type { Engine, Lease, MediaStore, QueueLane, RenderOutput, TaskQueue, TaskStore } from './ports.js';
+import type { Engine, Lease, MediaStore, QueueLane, RenderOutput, ScratchSpace, TaskQueue, TaskStore } from './ports.js';
 import { mediaToken } from './task-service.js';
 import type { RenderResolved, Task, TaskError, TaskResults, TaskStatus, UpstreamRequest } from './task.js';
 import { mediaPrefixesOf } from './retention.js';
@@ -30,19 +29,19 @@ class RenderBlocked extends Error {
 
 export type RenderOutcome = 'completed' | 'failed' | 'nsfw' | 'canceled' | 'retried' | 'requeued';
 
-export interface WorkerPoolLogger {
+export interface TaskRunnerLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
-export interface WorkerPoolDeps {
+export interface TaskRunnerDeps {
   store: TaskStore;
   queue: TaskQueue;
   media: MediaStore;
   engine: Engine;
-  /** Scratch space for renders; each render gets its own folder, always removed. */
-  workRoot: string;
+  /** Scratch folders for renders: one per attempt, always handed back. */
+  scratch: ScratchSpace;
   /** Local renders at once (the `render` lane). */
   concurrency: number;
   /**
@@ -52,10 +51,10 @@ export interface WorkerPoolDeps {
   relayConcurrency?: number;
   maxAttempts: number;
   leaseMs: number;
-  logger: WorkerPoolLogger;
+  logger: TaskRunnerLogger;
   /** Called once per finished render attempt (metrics). */
   onRenderFinished?: (outcome: RenderOutcome, seconds: number) => void;
-  /** Called when a task reaches a terminal state through this pool (webhooks). */
+  /** Called when a task reaches a terminal state through this runner (webhooks). */
   onTerminal?: (task: Task) => void;
   now?: () => number;
   /** Retry backoff for attempt n (1-based). */
@@ -69,15 +68,15 @@ type AbortReason = 'canceled' | 'lease_lost' | 'shutdown';
 
 const PROGRESS_INTERVAL_MS = 500;
 
-export class WorkerPool {
-  private readonly deps: WorkerPoolDeps;
+export class TaskRunner {
+  private readonly deps: TaskRunnerDeps;
   private readonly now: () => number;
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly running = new Map<string, AbortController>();
   private readonly workerIdPrefix = `w-${process.pid}-${mediaToken().slice(0, 6)}`;
 
-  constructor(deps: WorkerPoolDeps) {
+  constructor(deps: TaskRunnerDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
   }
@@ -169,8 +168,9 @@ export class WorkerPool {
     const controller = new AbortController();
     this.running.set(task.id, controller);
     const heartbeat = this.startHeartbeat(lease, controller);
-    const workDir = await this.makeWorkDir(task.id);
+    let workDir: string | undefined;
     try {
+      workDir = await this.deps.scratch.create(task.id);
       const { output, extra } = await this.render(started, workDir, controller.signal);
       const results = await this.storeResults(output);
       const done = await this.finish(
@@ -186,13 +186,8 @@ export class WorkerPool {
     } finally {
       clearInterval(heartbeat);
       this.running.delete(task.id);
-      await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+      if (workDir !== undefined) await this.deps.scratch.remove(workDir);
     }
-  }
-
-  private async makeWorkDir(taskId: string): Promise<string> {
-    await mkdir(this.deps.workRoot, { recursive: true });
-    return mkdtemp(join(this.deps.workRoot, `${taskId}-`));
   }
 
   private async render(task: Task, workDir: string, signal: AbortSignal): Promise<{ output: RenderOutput; extra?: Partial<RenderResolved> }> {
