@@ -132,14 +132,21 @@ describe('prompt modifiers', () => {
 });
 
 describe('sizes and timing', () => {
-  it('uses the tier size at the picture aspect', () => {
-    assert.deepEqual(resolveSize('turbo', { width: 4000, height: 3000 }, {}), { width: 1280, height: 960 });
+  it('fills the tier frame at the picture aspect', () => {
+    // 4:3 within 1280×720 is 960×720: the frame's short side binds, as "720p" says.
+    assert.deepEqual(resolveSize('turbo', { width: 4000, height: 3000 }, {}), { width: 960, height: 720 });
+    assert.deepEqual(resolveSize('lite', { width: 1920, height: 1080 }, {}), { width: 854, height: 480 });
+    assert.deepEqual(resolveSize('lite', { width: 1000, height: 1000 }, {}), { width: 480, height: 480 }, 'a square photo on lite');
     assert.deepEqual(resolveSize('lite', { width: 1080, height: 1920 }, {}), { width: 480, height: 854 });
     assert.deepEqual(resolveSize('standard', { width: 1920, height: 1080 }, {}), { width: 1920, height: 1080 });
   });
-  it('rounds to even and bounds requested sizes', () => {
+  it('rounds to even and bounds requested sizes by the tier', () => {
     assert.deepEqual(resolveSize('turbo', { width: 100, height: 100 }, { width: 641, height: 359 }), { width: 642, height: 360 });
-    assert.deepEqual(resolveSize('turbo', { width: 100, height: 100 }, { width: 4000, height: 2000 }), { width: 1920, height: 960 });
+    assert.deepEqual(resolveSize('turbo', { width: 100, height: 100 }, { width: 4000, height: 2000 }), { width: 1280, height: 640 });
+    assert.deepEqual(resolveSize('lite', { width: 100, height: 100 }, { width: 4096, height: 4096 }), { width: 480, height: 480 });
+    assert.deepEqual(resolveSize('lite', { width: 100, height: 100 }, { width: 1080, height: 1920 }), { width: 480, height: 854 });
+    assert.deepEqual(resolveSize('standard', { width: 100, height: 100 }, { width: 4096, height: 4096 }), { width: 1080, height: 1080 });
+    assert.deepEqual(resolveSize('lite', { width: 16, height: 9 }, { width: 4096 }), { width: 854, height: 480 }, 'height follows the picture');
     assert.deepEqual(resolveSize('turbo', { width: 100, height: 100 }, { width: 10, height: 10 }), { width: 64, height: 64 });
   });
   it('defaults to 5 s at 24 fps and clamps duration and fps', () => {
