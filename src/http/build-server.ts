@@ -9,6 +9,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
 import type { HttpContext } from './context.js';
+import { AJV_OPTIONS } from './body-validator.js';
 import { toAppError } from './fastify-errors.js';
 import { mediaRoutes } from './media-routes.js';
 import { opsRoutes } from './ops-routes.js';
@@ -29,14 +30,7 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
-    ajv: {
-      customOptions: {
-        coerceTypes: false,
-        removeAdditional: false,
-        useDefaults: true,
-        allErrors: false,
-      },
-    },
+    ajv: { customOptions: { ...AJV_OPTIONS } },
     return503OnClosing: true,
   });
 

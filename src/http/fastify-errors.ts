@@ -4,6 +4,7 @@
  * Anything unrecognised becomes `internal` (500) — and is therefore a bug to fix.
  */
 import { AppError, isAppError } from '../core/errors.js';
+import { reportedValidationError } from './body-validator.js';
 
 interface AjvError {
   instancePath?: string;
@@ -62,7 +63,7 @@ export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const e = err as FastifyLikeError;
   if (Array.isArray(e.validation) && e.validation.length > 0) {
-    const first = e.validation[0] as AjvError;
+    const first = reportedValidationError(e.validation)!;
     const { field, message } = describeValidationError(first, e.validationContext);
     return new AppError('invalid_request', message, { field });
   }

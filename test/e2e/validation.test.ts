@@ -49,6 +49,8 @@ describe('POST /higgsfield/generate validation', () => {
     ['duration too long', (v) => ({ ...v, duration: 60 }), 400, 'duration'],
     ['fps too low', (v) => ({ ...v, fps: 1 }), 400, 'fps'],
     ['unknown field', (v) => ({ ...v, motionId: 'x' }), 400, 'motionId'],
+    // The misspelling, not the field it left missing, is what the client has to fix.
+    ['misspelled required field', ({ motion_id, ...rest }) => ({ ...rest, motion_ids: motion_id }), 400, 'motion_ids'],
     ['body is an array', () => [1, 2], 400, 'body'],
     ['body is null', () => null, 400, 'body'],
   ];
