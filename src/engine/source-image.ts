@@ -5,6 +5,7 @@
  */
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../core/errors.js';
+import { tooSmallReason } from '../core/image-limits.js';
 
 export interface ImageInfo {
   /** Size after EXIF orientation. */
@@ -26,26 +27,27 @@ export interface DecodedSource {
   levels: SourceLevel[];
 }
 
-function decodeError(field: string, cause: unknown): AppError {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  if (/pixel limit/i.test(message)) return new AppError('image_too_large', `${field}: the image has too many pixels`, { field, cause });
-  return new AppError('image_invalid', `${field}: not a decodable image`, { field, cause });
-}
-
-/** Reads the oriented size of an encoded picture, rejecting undecodable or oversized ones. */
+/**
+ * Reads the oriented size of an encoded picture, rejecting undecodable, oversized and
+ * too-small ones. Only the header is read, so no pixel limit is needed to read it: the
+ * size is compared with `maxPixels` here, and sharp's errors all mean "undecodable".
+ */
 export async function probeImage(data: Buffer, maxPixels: number, field: string): Promise<ImageInfo> {
   let meta: Metadata;
   try {
-    meta = await sharp(data, { limitInputPixels: maxPixels }).metadata();
-  } catch (err) {
-    throw decodeError(field, err);
+    meta = await sharp(data, { limitInputPixels: false }).metadata();
+  } catch (cause) {
+    throw new AppError('image_invalid', `${field}: not a decodable image`, { field, cause });
   }
   if (!meta.width || !meta.height) throw new AppError('image_invalid', `${field}: the image has no size`, { field });
   if (meta.width * meta.height > maxPixels) {
     throw new AppError('image_too_large', `${field}: ${meta.width}×${meta.height} is over the ${maxPixels}-pixel limit`, { field });
   }
   const swap = (meta.orientation ?? 1) >= 5;
-  return swap ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
+  const info = swap ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
+  const small = tooSmallReason(info.width, info.height);
+  if (small) throw new AppError('image_invalid', `${field}: ${small}`, { field });
+  return info;
 }
 
 /**
@@ -99,6 +101,10 @@ export async function decodeSource(
   info: ImageInfo,
   options: { scale: number; levelCount: number; maxPixels: number; field: string },
 ): Promise<DecodedSource> {
+  if (info.width * info.height > options.maxPixels) {
+    const { field } = options;
+    throw new AppError('image_too_large', `${field}: ${info.width}×${info.height} is over the ${options.maxPixels}-pixel limit`, { field });
+  }
   const w0 = Math.max(2, Math.round(info.width * options.scale));
   const h0 = Math.max(2, Math.round(info.height * options.scale));
   let levels: SourceLevel[];
@@ -111,8 +117,10 @@ export async function decodeSource(
       .raw()
       .toBuffer({ resolveWithObject: true });
     levels = await mipChain(toShared(px), out.width, out.height, options.levelCount);
-  } catch (err) {
-    throw decodeError(options.field, err);
+  } catch (cause) {
+    // The size was checked above, so libvips' own pixel limit (kept as a guard) cannot be
+    // what failed for a truthful header: whatever sharp reports, the file does not decode.
+    throw new AppError('image_invalid', `${options.field}: not a decodable image`, { field: options.field, cause });
   }
   return { scale: levels[0]!.width / info.width, levels };
 }

@@ -10,10 +10,12 @@ import { KEY_A, bearer, getJson, postJson, startTestServer, type TestServer } fr
 describe('POST /higgsfield/generate validation', () => {
   let server: TestServer;
   let image: string;
+  let tinyImage: string;
   let valid: Record<string, unknown>;
   before(async () => {
     server = await startTestServer({ WORKER_CONCURRENCY: '0', BODY_LIMIT_BYTES: '2000000' });
     image = await makeTestDataUri(64, 48);
+    tinyImage = await makeTestDataUri(1, 1);
     valid = { model: 'turbo', motion_id: 'Dolly In', prompt: 'x', image: [image] };
   });
   after(async () => server.close());
@@ -42,6 +44,7 @@ describe('POST /higgsfield/generate validation', () => {
     ['three images', (v) => ({ ...v, image: [image, image, image] }), 400, 'image'],
     ['image item of wrong type', (v) => ({ ...v, image: [7] }), 400, 'image[0]'],
     ['image that is not an image', (v) => ({ ...v, image: [Buffer.from('hello, not a picture').toString('base64')] }), 400, 'image[0]'],
+    ['a 1×1 image', (v) => ({ ...v, image: [tinyImage] }), 400, 'image[0]'],
     ['second image garbage', (v) => ({ ...v, image: [image, 'data:image/png;base64,AAAA'] }), 400, 'image[1]'],
     ['image with a file: URL', (v) => ({ ...v, image: ['file:///etc/passwd'] }), 400, 'image[0]'],
     ['image URL to loopback', (v) => ({ ...v, image: ['http://127.0.0.1:1/a.png'] }), 400, 'image[0]'],

@@ -122,6 +122,12 @@ describe('local engine renders', () => {
     await assert.rejects(small.render(job(), await ctx()), (e: unknown) => isAppError(e) && e.code === 'image_too_large');
   });
 
+  it('refuses a picture too small to move a camera over, naming it', async () => {
+    const dot = await sharp({ create: { width: 1, height: 1, channels: 3, background: '#808080' } }).png().toBuffer();
+    await assert.rejects(engine.render(job({ images: [texture, dot] }), await ctx()), (e: unknown) =>
+      isAppError(e) && e.code === 'image_invalid' && e.field === 'image[1]' && /1×1; each side must be at least 16 pixels/.test(e.message));
+  });
+
   it('renders a small animated WebP preview of a motion', async () => {
     const outPath = join(await newDir(), 'p.webp');
     await renderMotionPreview({ motionName: 'Zoom In', outPath });

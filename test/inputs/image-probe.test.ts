@@ -45,10 +45,18 @@ describe('probeImage', () => {
   });
 
   it('takes the first frame of an animation, and says so', async () => {
-    const probe = await probeImage(await animatedGif(3, 12, 8), FIELD, LIMITS);
+    const probe = await probeImage(await animatedGif(3, 24, 16), FIELD, LIMITS);
     assert.equal(probe.pages, 3);
-    assert.deepEqual([probe.width, probe.height], [12, 8]);
+    assert.deepEqual([probe.width, probe.height], [24, 16]);
     assert.deepEqual(probe.notes, [`${FIELD}: the image has 3 frames; only the first is used`]);
+  });
+
+  it('refuses an image too small to render, naming the field and the minimum', async () => {
+    await refused(await png(1, 1), 'image_invalid', /is 1×1; each side must be at least 16 pixels/);
+    await refused(await png(400, 15), 'image_invalid', /is 400×15; each side must be at least 16 pixels/);
+    await refused(await rotatedJpeg(15, 40), 'image_invalid', /is 40×15/, LIMITS);
+    const smallest = await probeImage(await png(16, 16), FIELD, LIMITS);
+    assert.deepEqual([smallest.width, smallest.height], [16, 16]);
   });
 
   it('refuses a file over the byte cap before looking inside', async () => {

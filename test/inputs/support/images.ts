@@ -17,7 +17,7 @@ export const png = (width = 64, height = 48) => solid(width, height).png().toBuf
 export const rotatedJpeg = (width: number, height: number) => solid(width, height).jpeg().withMetadata({ orientation: 6 }).toBuffer();
 
 /** An animated GIF of `frames` solid frames. */
-export async function animatedGif(frames: number, width = 12, height = 8): Promise<Buffer> {
+export async function animatedGif(frames: number, width = 24, height = 16): Promise<Buffer> {
   const colours = ['red', 'blue', 'green', 'white'];
   const stills = await Promise.all(
     Array.from({ length: frames }, (_, i) => solid(width, height, colours[i % colours.length]).png().toBuffer()),
