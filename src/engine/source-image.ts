@@ -1,7 +1,7 @@
 /**
- * Decoding input pictures with sharp: EXIF orientation, sRGB, a pixel limit, and
- * shrink-on-load straight to the resolution the move needs, plus a mip chain for
- * minification. Pixels land in SharedArrayBuffers so worker threads share one copy.
+ * Decoding input pictures with sharp: EXIF orientation, sRGB, a pixel limit, transparency
+ * flattened on white, and shrink-on-load straight to the resolution the move needs, plus
+ * a mip chain for minification. Pixels land in SharedArrayBuffers so worker threads share one copy.
  */
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../core/errors.js';
@@ -26,6 +26,14 @@ export interface DecodedSource {
   scale: number;
   levels: SourceLevel[];
 }
+
+/**
+ * What shows through a picture's transparent areas: white, as a browser, an image viewer
+ * or a document page shows a transparent PNG (logos and cut-out product shots are made
+ * to sit on white). The video has no alpha channel, so without this the transparent
+ * pixels would come out as whatever colour they store — black, most often.
+ */
+export const SOURCE_BACKGROUND = { r: 255, g: 255, b: 255 } as const;
 
 /**
  * Reads the oriented size of an encoded picture, rejecting undecodable, oversized and
@@ -113,6 +121,7 @@ export async function decodeSource(
       .rotate()
       .resize(w0, h0, { fit: 'fill', kernel: 'lanczos3' })
       .toColourspace('srgb')
+      .flatten({ background: SOURCE_BACKGROUND })
       .ensureAlpha(1)
       .raw()
       .toBuffer({ resolveWithObject: true });

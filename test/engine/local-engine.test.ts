@@ -128,6 +128,20 @@ describe('local engine renders', () => {
       isAppError(e) && e.code === 'image_invalid' && e.field === 'image[1]' && /1×1; each side must be at least 16 pixels/.test(e.message));
   });
 
+  it('shows a PNG\'s transparent areas on white, its opaque ones as they are', async () => {
+    // 160×90, transparent (stored as black) but for an opaque dark-grey middle third.
+    const pixels = Buffer.alloc(160 * 90 * 4);
+    for (let y = 0; y < 90; y++) {
+      for (let x = 54; x < 106; x++) pixels.set([64, 64, 64, 255], (y * 160 + x) * 4);
+    }
+    const png = await sharp(pixels, { raw: { width: 160, height: 90, channels: 4 } }).png().toBuffer();
+    const out = await engine.render(job({ motions: [{ name: 'Static', strength: 1 }], images: [png], imageTypes: ['image/png'] }), await ctx());
+    const [first] = (await decodeGrey(out.raw)).frames;
+    const at = (x: number, y: number) => first![y * 160 + x]!;
+    for (const [x, y] of [[8, 45], [150, 45], [20, 10], [140, 80]] as const) assert.ok(at(x, y) > 235, `transparent (${x},${y}) is ${at(x, y)}, not white`);
+    assert.ok(Math.abs(at(80, 45) - 64) < 16, `opaque middle is ${at(80, 45)}, not its own grey`);
+  });
+
   it('renders a small animated WebP preview of a motion', async () => {
     const outPath = join(await newDir(), 'p.webp');
     await renderMotionPreview({ motionName: 'Zoom In', outPath });
