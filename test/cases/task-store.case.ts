@@ -50,7 +50,11 @@ export const TASK_STORE_CASES: Record<string, Case> = {
   async 'inserting an id twice is refused as a conflict and keeps the first'({ store }) {
     const first = makeTask();
     await store.insert(first);
-    await assert.rejects(store.insert({ ...first, ownerKeyId: 'key-b' }), (error) => isAppError(error) && error.code === 'conflict');
+    await assert.rejects(
+      store.insert({ ...first, ownerKeyId: 'key-b' }),
+      (error) => isAppError(error) && error.code === 'conflict' && error.field === undefined && error.message.includes(first.id),
+      'an id taken twice is not mistaken for a reused Idempotency-Key',
+    );
     assert.equal((await store.get(first.id))?.ownerKeyId, 'key-a');
   },
 

@@ -70,15 +70,17 @@ export class SqliteTaskStore implements TaskStore {
     try {
       this.#statements.insert.run(toRow(task));
     } catch (error) {
-      if (isUniqueViolation(error)) {
-        if (String((error as Error).message).includes('idempotency_key')) {
-          throw new AppError('conflict', 'Idempotency-Key: already used by another task of this key', {
-            field: 'Idempotency-Key',
-            cause: error,
-          });
-        }
-        throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
+      const code = sqliteCode(error);
+      // The tasks table has two uniqueness rules, told apart by SQLite's extended code:
+      // its primary key (the id) and one unique index (an owner's Idempotency-Key,
+      // tasks_owner_idempotency; see migrations.ts). A new unique index must be added here.
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new AppError('conflict', 'Idempotency-Key: already used by another task of this key', {
+          field: 'Idempotency-Key',
+          cause: error,
+        });
       }
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
       throw error;
     }
   }
@@ -197,9 +199,10 @@ function clampLimit(limit: number): number {
   return Math.max(0, Math.trunc(limit));
 }
 
-function isUniqueViolation(error: unknown): boolean {
+/** better-sqlite3's extended result code (`SQLITE_CONSTRAINT_UNIQUE`...), if any. */
+function sqliteCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return typeof code === 'string' ? code : undefined;
 }
 
 
