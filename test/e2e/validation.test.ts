@@ -1,11 +1,12 @@
 /**
  * Every validation rule of POST /higgsfield/generate: bad input is a 4xx whose message and
- * `param` name the field; nothing is stored for a rejected request.
+ * `param` name the field; nothing is stored for a rejected request. Through inject(): none
+ * of this needs a socket.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeTestDataUri } from '../support/images.js';
-import { KEY_A, bearer, getJson, postJson, startTestServer, type TestServer } from '../support/in-process.js';
+import { KEY_A, bearer, startTestServer, type TestServer } from '../support/in-process.js';
 
 describe('POST /higgsfield/generate validation', () => {
   let server: TestServer;
@@ -13,7 +14,7 @@ describe('POST /higgsfield/generate validation', () => {
   let tinyImage: string;
   let valid: Record<string, unknown>;
   before(async () => {
-    server = await startTestServer({ WORKER_CONCURRENCY: '0', BODY_LIMIT_BYTES: '2000000' });
+    server = await startTestServer({ WORKER_CONCURRENCY: '0', BODY_LIMIT_BYTES: '2000000' }, { listen: false });
     image = await makeTestDataUri(64, 48);
     tinyImage = await makeTestDataUri(1, 1);
     valid = { model: 'turbo', motion_id: 'Dolly In', prompt: 'x', image: [image] };
@@ -60,7 +61,7 @@ describe('POST /higgsfield/generate validation', () => {
 
   for (const [name, mutate, status, field] of cases) {
     it(`${name} → ${status} naming ${field}`, async () => {
-      const { status: got, body } = await postJson(`${server.baseUrl}/higgsfield/generate`, mutate(valid), bearer(KEY_A));
+      const { status: got, body } = await server.post('/higgsfield/generate', mutate(valid), bearer(KEY_A));
       assert.equal(got, status, JSON.stringify(body));
       assert.equal(body.error.param, field, JSON.stringify(body));
       assert.ok(body.error.message.includes(field), `message names the field: ${body.error.message}`);
@@ -69,33 +70,29 @@ describe('POST /higgsfield/generate validation', () => {
   }
 
   it('invalid JSON → 400 invalid_json', async () => {
-    const { status, body } = await postJson(`${server.baseUrl}/higgsfield/generate`, '{"model": "turbo",', bearer(KEY_A));
+    const { status, body } = await server.post('/higgsfield/generate', '{"model": "turbo",', bearer(KEY_A));
     assert.equal(status, 400);
     assert.equal(body.error.code, 'invalid_json');
   });
 
   it('oversized body → 413', async () => {
     const big = { ...valid, image: ['A'.repeat(2_100_000)] };
-    const { status, body } = await postJson(`${server.baseUrl}/higgsfield/generate`, big, bearer(KEY_A));
+    const { status, body } = await server.post('/higgsfield/generate', big, bearer(KEY_A));
     assert.equal(status, 413);
     assert.equal(body.error.code, 'payload_too_large');
   });
 
   it('wrong content type → 415', async () => {
-    const res = await fetch(`${server.baseUrl}/higgsfield/generate`, {
-      method: 'POST',
-      headers: { ...bearer(KEY_A), 'content-type': 'text/plain' },
-      body: 'hello',
-    });
-    assert.equal(res.status, 415);
-    assert.equal(((await res.json()) as { error: { code: string } }).error.code, 'unsupported_media_type');
+    const { status, body } = await server.post('/higgsfield/generate', 'hello', { ...bearer(KEY_A), 'content-type': 'text/plain' });
+    assert.equal(status, 415);
+    assert.equal(body.error.code, 'unsupported_media_type');
   });
 
   it('a decompression bomb is refused before decoding', async () => {
     const sharp = (await import('sharp')).default;
     const bomb = await sharp({ create: { width: 12000, height: 12000, channels: 3, background: '#808080' } }).png({ compressionLevel: 9 }).toBuffer();
-    const { status, body } = await postJson(
-      `${server.baseUrl}/higgsfield/generate`,
+    const { status, body } = await server.post(
+      '/higgsfield/generate',
       { ...valid, image: [bomb.toString('base64')] },
       bearer(KEY_A),
     );
@@ -106,9 +103,9 @@ describe('POST /higgsfield/generate validation', () => {
 
   it('accepts a motion by id, by name and by slug, and defaults enhance_prompt to true', async () => {
     for (const motion_id of ['Dolly In', 'dolly-in', '81ca2cd2-05db-4222-9ba0-a32e5185adfb']) {
-      const { status, body } = await postJson(`${server.baseUrl}/higgsfield/generate`, { ...valid, motion_id }, bearer(KEY_A));
+      const { status, body } = await server.post('/higgsfield/generate', { ...valid, motion_id }, bearer(KEY_A));
       assert.equal(status, 200, JSON.stringify(body));
-      const feed = await getJson(`${server.baseUrl}/higgsfield/feed/${body.id}`, bearer(KEY_A));
+      const feed = await server.get(`/higgsfield/feed/${body.id}`, bearer(KEY_A));
       assert.equal(feed.body.params.motions[0].name, 'Dolly In');
       assert.equal(feed.body.params.enhance_prompt, true);
       assert.equal(feed.body.jobs[0].status, 'queued');
@@ -117,7 +114,7 @@ describe('POST /higgsfield/generate validation', () => {
   });
 
   it('unknown task id → 404 in the dialect envelope', async () => {
-    const { status, body } = await getJson(`${server.baseUrl}/higgsfield/feed/nope`, bearer(KEY_A));
+    const { status, body } = await server.get(`/higgsfield/feed/nope`, bearer(KEY_A));
     assert.equal(status, 404);
     assert.equal(body.error.code, 'not_found');
   });

@@ -14,9 +14,21 @@ export const KEY_B = 'key-b:secret-bbbbbbbbbbbbbbbb';
 
 export interface TestServer {
   app: App;
+  /** Empty when started with `listen: false`. */
   baseUrl: string;
   dataDir: string;
+  /** POST JSON through Fastify's inject(): the whole HTTP stack but no socket. */
+  post(path: string, body: unknown, headers: Record<string, string>): Promise<InjectedResponse>;
+  /** GET through Fastify's inject(). */
+  get(path: string, headers: Record<string, string>): Promise<InjectedResponse>;
   close(): Promise<void>;
+}
+
+export interface InjectedResponse {
+  status: number;
+  /** Parsed when it is JSON, else the text. */
+  body: any;
+  headers: Record<string, string | string[] | number | undefined>;
 }
 
 export interface TestServerOptions {
@@ -24,6 +36,11 @@ export interface TestServerOptions {
   app?: Omit<Parameters<typeof buildApp>[1], 'logger'>;
   /** Reuse a data dir (a restart); it is then left in place by `close`. */
   dataDir?: string;
+  /**
+   * Listen on a loopback port (default). Tests of HTTP behaviour that needs no socket pass
+   * false and use `post`/`get` (inject); Range, streaming, the SDK and crashes need one.
+   */
+  listen?: boolean;
 }
 
 export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
@@ -36,14 +53,36 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...env,
   });
   const app = await buildApp(config, { ...options.app, logger: pino({ level: 'silent' }) });
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  let baseUrl = '';
+  if (options.listen !== false) {
+    await app.server.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.server.address();
+    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  } else {
+    await app.server.ready();
+  }
   app.start();
-  const address = app.server.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const inject = async (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: unknown) => {
+    const res = await app.server.inject({
+      method,
+      url,
+      headers,
+      ...(body !== undefined && { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    let parsed: any;
+    try {
+      parsed = JSON.parse(res.body);
+    } catch {
+      parsed = res.body;
+    }
+    return { status: res.statusCode, body: parsed, headers: res.headers };
+  };
   return {
     app,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     dataDir,
+    post: (path, body, headers) => inject('POST', path, headers, body),
+    get: (path, headers) => inject('GET', path, headers),
     async close() {
       await app.close(5000);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
