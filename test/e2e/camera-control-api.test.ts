@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeTestDataUri } from '../support/images.js';
-import { KEY_A, bearer, getJson, postJson, startTestServer, waitForTask, type TestServer } from '../support/in-process.js';
+import { KEY_A, bearer, startTestServer, waitForTask, type TestServer } from '../support/in-process.js';
 
 type Mutate = (v: Record<string, unknown>) => Record<string, unknown>;
 
@@ -38,7 +38,7 @@ describe('camera control over HTTP', () => {
   let server: TestServer;
   let image: string;
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({}, { listen: false });
     image = await makeTestDataUri(320, 180);
   });
   after(async () => server.close());
@@ -54,15 +54,15 @@ describe('camera control over HTTP', () => {
       name: 'reseller',
       prefix: '',
       post: ({ motion, endFrame, ...rest }) =>
-        postJson(`${server.baseUrl}/higgsfield/generate`, { model: 'lite', prompt: '', image: endFrame ? [image, image] : [image], motion_id: motion ?? 'Dolly In', ...rest }, bearer(KEY_A)),
+        server.post(`/higgsfield/generate`, { model: 'lite', prompt: '', image: endFrame ? [image, image] : [image], motion_id: motion ?? 'Dolly In', ...rest }, bearer(KEY_A)),
       field: (b) => b.error.param,
     },
     {
       name: 'v1',
       prefix: 'params.',
       post: ({ motion, endFrame, ...rest }) =>
-        postJson(
-          `${server.baseUrl}/v1/image2video/dop`,
+        server.post(
+          `/v1/image2video/dop`,
           {
             params: {
               model: 'dop-lite', prompt: '', input_images: [{ type: 'image_url', image_url: image }],
@@ -78,8 +78,8 @@ describe('camera control over HTTP', () => {
       name: 'v2',
       prefix: '',
       post: ({ motion, endFrame, ...rest }) =>
-        postJson(
-          `${server.baseUrl}/higgsfield-ai/dop/lite`,
+        server.post(
+          `/higgsfield-ai/dop/lite`,
           { image_url: image, ...(endFrame ? { end_image_url: image } : {}), motion_id: motion ?? 'Dolly In', ...rest },
           bearer(KEY_A),
         ),
@@ -103,13 +103,13 @@ describe('camera control over HTTP', () => {
   }
 
   it('reseller: camera alone renders only that move, records the resolved path, and the path sent back renders', async () => {
-    const submit = await postJson(
-      `${server.baseUrl}/higgsfield/generate`,
+    const submit = await server.post(
+      `/higgsfield/generate`,
       { model: 'lite', prompt: '', image: [image], width: 160, height: 90, duration: 2, fps: 12, camera_control: { type: 'simple', config: { zoom: -5, tilt: 4 } }, focus: { x: 0.3, y: 0.6 }, loop: true },
       bearer(KEY_A),
     );
     assert.equal(submit.status, 200, JSON.stringify(submit.body));
-    const done = await waitForTask(server.baseUrl, submit.body.id, KEY_A);
+    const done = await waitForTask(server, submit.body.id, KEY_A);
     assert.equal(done.jobs[0].status, 'completed', JSON.stringify(done));
     assert.equal(done.params.motions[0].name, 'Static', 'no preset underneath');
     assert.deepEqual(done.params.focus, { x: 0.3, y: 0.6 });
@@ -124,13 +124,13 @@ describe('camera control over HTTP', () => {
     const mid = path.keyframes.reduce((a: any, k: any) => (Math.abs(k.t - 0.5) < Math.abs(a.t - 0.5) ? k : a));
     assert.ok(mid.zoom > 1.2 && mid.pan > 1.5, JSON.stringify(mid));
 
-    const again = await postJson(
-      `${server.baseUrl}/higgsfield/generate`,
+    const again = await server.post(
+      `/higgsfield/generate`,
       { model: 'lite', prompt: '', image: [image], width: 160, height: 90, duration: 2, fps: 12, camera_path: path, focus: done.params.focus, loop: true },
       bearer(KEY_A),
     );
     assert.equal(again.status, 200, JSON.stringify(again.body));
-    const redone = await waitForTask(server.baseUrl, again.body.id, KEY_A);
+    const redone = await waitForTask(server, again.body.id, KEY_A);
     assert.equal(redone.jobs[0].status, 'completed');
     assert.equal(redone.params.camera_path.keyframes.length, path.keyframes.length);
     redone.params.camera_path.keyframes.forEach((k: any, i: number) => {
@@ -139,21 +139,21 @@ describe('camera control over HTTP', () => {
   });
 
   it('GET /higgsfield/tpl/motions/{id} gives the preset path in the camera_path format, and whether it loops', async () => {
-    const dolly = await getJson(`${server.baseUrl}/higgsfield/tpl/motions/dolly-in`, bearer(KEY_A));
+    const dolly = await server.get(`/higgsfield/tpl/motions/dolly-in`, bearer(KEY_A));
     assert.equal(dolly.status, 200, JSON.stringify(dolly.body));
     assert.equal(dolly.body.name, 'Dolly In');
     const keys = dolly.body.params.camera_path.keyframes;
     assert.ok(keys.length >= 2 && keys[0].t === 0 && keys[keys.length - 1].t === 1);
     assert.ok(keys[keys.length - 1].z > 0.25, 'a dolly travels forward');
     assert.equal(dolly.body.params.loop, true);
-    const crash = await getJson(`${server.baseUrl}/higgsfield/tpl/motions/crash-zoom-in`, bearer(KEY_A));
+    const crash = await server.get(`/higgsfield/tpl/motions/crash-zoom-in`, bearer(KEY_A));
     assert.equal(crash.body.params.loop, false);
     assert.match(crash.body.params.loop_refused, /snap/);
-    const missing = await getJson(`${server.baseUrl}/higgsfield/tpl/motions/no-such-motion`, bearer(KEY_A));
+    const missing = await server.get(`/higgsfield/tpl/motions/no-such-motion`, bearer(KEY_A));
     assert.equal(missing.status, 404);
     // The preset's path is accepted as a camera_path.
-    const submit = await postJson(
-      `${server.baseUrl}/higgsfield/generate`,
+    const submit = await server.post(
+      `/higgsfield/generate`,
       { model: 'lite', prompt: '', image: [image], camera_path: dolly.body.params.camera_path },
       bearer(KEY_A),
     );
@@ -161,7 +161,7 @@ describe('camera control over HTTP', () => {
   });
 
   it('the OpenAPI document describes the camera fields on every dialect and the motion path', async () => {
-    const doc = (await getJson(`${server.baseUrl}/openapi.json`, {})).body;
+    const doc = (await server.get(`/openapi.json`, {})).body;
     const bodyOf = (path: string) => {
       const schema = doc.paths[path].post.requestBody.content['application/json'].schema;
       return schema.properties.params?.properties ?? schema.properties;

@@ -115,14 +115,19 @@ export async function getJson(url: string, headers: Record<string, string>) {
   return readResponse(await fetch(url, { headers }));
 }
 
-/** Polls the reseller feed until the task is terminal. */
-export async function waitForTask(baseUrl: string, id: string, key: string, timeoutMs = 120_000): Promise<any> {
+/**
+ * Polls the reseller feed until the task is terminal: over a socket for a base URL, through
+ * inject() for an in-process server. Each poll is a cheap read, so it polls often: a wait
+ * ends within a few ms of the task finishing instead of up to a poll interval later.
+ */
+export async function waitForTask(target: string | TestServer, id: string, key: string, timeoutMs = 120_000): Promise<any> {
   const deadline = Date.now() + timeoutMs;
+  const path = `/higgsfield/feed/${id}`;
   for (;;) {
-    const { status, body } = await getJson(`${baseUrl}/higgsfield/feed/${id}`, bearer(key));
+    const { status, body } = typeof target === 'string' ? await getJson(`${target}${path}`, bearer(key)) : await target.get(path, bearer(key));
     if (status !== 200) throw new Error(`feed answered ${status}: ${JSON.stringify(body)}`);
     if (['completed', 'failed', 'nsfw', 'canceled'].includes(body.jobs[0].status)) return body;
     if (Date.now() > deadline) throw new Error(`task ${id} still ${body.jobs[0].status}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }
