@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeTestDataUri } from '../support/images.js';
-import { KEY_A, KEY_B, bearer, getJson, postJson, startTestServer, waitForTask, type TestServer } from '../support/in-process.js';
+import { KEY_A, KEY_B, bearer, startTestServer, waitForTask, type TestServer } from '../support/in-process.js';
 
 const SMALL = { width: 64, height: 64, duration: 2, fps: 12 };
 const PLATFORM = { 'hf-api-key': 'key-a', 'hf-secret': 'secret-aaaaaaaaaaaaaaaa', 'content-type': 'application/json' };
@@ -15,7 +15,7 @@ describe('cross-dialect reads', () => {
   let server: TestServer;
   let image: string;
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({}, { listen: false });
     image = await makeTestDataUri(96, 64);
   });
   after(async () => server.close());
@@ -23,24 +23,24 @@ describe('cross-dialect reads', () => {
   async function readAll(id: string, key = KEY_A) {
     const auth = key === KEY_A ? PLATFORM : bearer(key);
     const [feed, jobSet, request] = await Promise.all([
-      getJson(`${server.baseUrl}/higgsfield/feed/${id}`, bearer(key)),
-      getJson(`${server.baseUrl}/v1/job-sets/${id}`, auth),
-      getJson(`${server.baseUrl}/requests/${id}/status`, auth),
+      server.get(`/higgsfield/feed/${id}`, bearer(key)),
+      server.get(`/v1/job-sets/${id}`, auth),
+      server.get(`/requests/${id}/status`, auth),
     ]);
     return { feed, jobSet, request };
   }
 
   it('reseller, v1 and v2 tasks read through every dialect and agree', async () => {
     const created = {
-      reseller: (await postJson(`${server.baseUrl}/higgsfield/generate`, { model: 'lite', motion_id: 'Dolly In', prompt: '', image: [image], ...SMALL }, bearer(KEY_A))).body.id,
+      reseller: (await server.post(`/higgsfield/generate`, { model: 'lite', motion_id: 'Dolly In', prompt: '', image: [image], ...SMALL }, bearer(KEY_A))).body.id,
       v1: (
-        await postJson(
-          `${server.baseUrl}/v1/image2video/dop`,
+        await server.post(
+          `/v1/image2video/dop`,
           { params: { model: 'dop-lite', prompt: '', input_images: [{ type: 'image_url', image_url: image }], ...SMALL } },
           PLATFORM,
         )
       ).body.id,
-      v2: (await postJson(`${server.baseUrl}/higgsfield-ai/dop/lite`, { image_url: image, motion_id: 'Crash Zoom In', ...SMALL }, PLATFORM)).body.request_id,
+      v2: (await server.post(`/higgsfield-ai/dop/lite`, { image_url: image, motion_id: 'Crash Zoom In', ...SMALL }, PLATFORM)).body.request_id,
     };
     for (const [dialect, id] of Object.entries(created)) {
       assert.match(id, /^[0-9a-f-]{36}$/, dialect);
@@ -48,7 +48,7 @@ describe('cross-dialect reads', () => {
       assert.deepEqual([early.feed.status, early.jobSet.status, early.request.status], [200, 200, 200], dialect);
       assert.equal(early.jobSet.body.id, id);
       assert.equal(early.request.body.request_id, id);
-      await waitForTask(server.baseUrl, id, KEY_A);
+      await waitForTask(server, id, KEY_A);
       const { feed, jobSet, request } = await readAll(id);
       assert.equal(feed.body.status, 'completed', dialect);
       assert.equal(jobSet.body.jobs[0].status, 'completed', dialect);
@@ -66,12 +66,12 @@ describe('cross-dialect reads', () => {
 
 describe('OpenAPI document', () => {
   it('is JSON listing every dialect\'s paths', async () => {
-    const server = await startTestServer({ WORKER_CONCURRENCY: '0' });
+    const server = await startTestServer({ WORKER_CONCURRENCY: '0' }, { listen: false });
     try {
-      const response = await fetch(`${server.baseUrl}/openapi.json`);
+      const response = await server.get('/openapi.json', {});
       assert.equal(response.status, 200);
-      assert.match(response.headers.get('content-type') ?? '', /application\/json/);
-      const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, any>> };
+      assert.match(String(response.headers['content-type'] ?? ''), /application\/json/);
+      const doc = response.body as { openapi: string; paths: Record<string, Record<string, any>> };
       assert.match(doc.openapi, /^3\./);
       const expected: [string, string][] = [
         ['/higgsfield/generate', 'post'],
