@@ -2,20 +2,12 @@
  * `npm start`: the API server plus embedded workers on the default (zero-setup) adapters.
  */
 import { buildApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
+import { loadConfig } from './config.js';
+import { runEntry } from './process/run-entry.js';
 import { stopOnSignals } from './process/stop-on-signals.js';
 
-async function main(): Promise<void> {
-  let config;
-  try {
-    config = loadConfig();
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(`stillmotion: configuration error: ${err.message}`);
-      process.exit(2);
-    }
-    throw err;
-  }
+runEntry('stillmotion', async () => {
+  const config = loadConfig();
   const app = await buildApp(config);
   await app.server.listen({ port: config.port, host: config.host });
   app.start();
@@ -26,11 +18,5 @@ async function main(): Promise<void> {
     { dataDir: config.dataDir, workers: config.workerConcurrency, port },
     `stillmotion listening on http://${host}:${port} (docs at /docs)`,
   );
-
   stopOnSignals(app);
-}
-
-main().catch((err) => {
-  console.error('stillmotion: failed to start', err);
-  process.exit(1);
 });

@@ -1,17 +1,14 @@
 /**
- * A worker process's composition root: adapters + engine + worker pool, no HTTP server.
- * Run many of them (on many machines) against one BullMQ queue and one PostgreSQL store.
+ * A worker process: adapters + engine + task runner, no HTTP server, assembled from the
+ * composition root's stages (compose.ts). Run many of them (on many machines) against one
+ * BullMQ queue and one PostgreSQL store.
  */
-import { pino, type Logger } from 'pino';
-import { createAdapters } from './adapters/create-adapters.js';
-import type { Config } from './config.js';
-import type { Engine } from './core/ports.js';
-import type { Task } from './core/task.js';
-import { TaskRunner } from './core/task-runner.js';
-import { engineFromConfig } from './engine-from-config.js';
-import { NsfwjsClassifier, type NsfwClassifier } from './nsfw/nsfw-classifier.js';
-import { nsfwPreRenderCheck } from './nsfw/nsfw-check.js';
+import type { Logger } from 'pino';
 import { MotionCatalogue } from './catalogue/motion-catalogue.js';
+import { createTaskRunner, openBase, startTaskRunner, type Seams } from './compose.js';
+import { ConfigError, type Config } from './config.js';
+import type { Task } from './core/task.js';
+import type { TaskRunner } from './core/task-runner.js';
 
 export interface WorkerProcess {
   pool: TaskRunner;
@@ -21,70 +18,48 @@ export interface WorkerProcess {
   close(graceMs?: number): Promise<void>;
 }
 
-export class WorkerConfigError extends Error {
+/** A configuration that is valid, but not for a separate worker process. */
+export class WorkerConfigError extends ConfigError {
   override name = 'WorkerConfigError';
 }
 
-export async function buildWorker(
-  config: Config,
-  options: { logger?: Logger; engine?: Engine; nsfwClassifier?: NsfwClassifier } = {},
-): Promise<WorkerProcess> {
+export async function buildWorker(config: Config, options: Omit<Seams, 'relay'> = {}): Promise<WorkerProcess> {
   if (config.queue.kind !== 'bullmq') {
     // The embedded queue belongs to one process (`npm start`); a second process would
     // treat that process's leases as dead ones.
-    throw new WorkerConfigError('a separate worker process needs QUEUE=bullmq (the embedded queue lives inside `npm start`)');
+    throw new WorkerConfigError(
+      'a separate worker process needs QUEUE=bullmq (the embedded queue lives inside `npm start`)',
+    );
   }
-  if (config.workerConcurrency < 1) throw new WorkerConfigError('WORKERS (WORKER_CONCURRENCY) must be at least 1 for a worker process');
-  const logger = options.logger ?? pino({ level: config.logLevel, base: { service: 'stillmotion-worker' } });
-  const adapters = await createAdapters(config, {
-    onConnectionError: (err) => logger.warn({ err }, 'lost a connection to the database or Redis; reconnecting'),
-  });
-  const engine = options.engine ?? engineFromConfig(config, { catalogue: MotionCatalogue.load(), logger });
+  if (config.workerConcurrency < 1)
+    throw new WorkerConfigError('WORKERS (WORKER_CONCURRENCY) must be at least 1 for a worker process');
+  const base = await openBase(config, 'stillmotion-worker', MotionCatalogue.load(), options);
+  const { adapters, logger } = base;
   // With PostgreSQL the webhook outbox is shared: arm a finished task's delivery at once
   // and any API node's dispatcher sends it on its next poll. (With SQLite the API node's
   // own reconciler arms it; a worker process cannot reach that node's file.)
   const outbox = config.store.kind === 'postgres' ? adapters.webhookOutbox() : undefined;
-  const classifier = options.nsfwClassifier ?? new NsfwjsClassifier();
-  const pool = new TaskRunner({
-    beforeRender: nsfwPreRenderCheck(config.nsfw, classifier),
-    store: adapters.store,
-    queue: adapters.queue,
-    media: adapters.media,
-    engine,
-    scratch: adapters.scratch,
-    concurrency: config.workerConcurrency,
-    relayConcurrency: config.higgsfield ? config.relayConcurrency : 0,
-    maxAttempts: config.maxAttempts,
-    leaseMs: config.leaseMs,
-    logger,
+  const pool = createTaskRunner(config, base, {
     ...(outbox && {
       onTerminal: (task: Task) => {
         if (!task.webhook) return;
-        void outbox.arm(task.id, Date.now()).catch((err) => logger.warn({ err, taskId: task.id }, 'arming a webhook failed; an API node will'));
+        void outbox
+          .arm(task.id, Date.now())
+          .catch((err) => logger.warn({ err, taskId: task.id }, 'arming a webhook failed; an API node will'));
       },
     }),
   });
-  let timer: NodeJS.Timeout | undefined;
+  let stop: (() => void) | undefined;
   return {
     pool,
     logger,
     start() {
-      pool.start();
-      if (config.nsfw.mode !== 'off') classifier.warm?.();
-      // Tasks stored but missing from the queue (enqueue failed, Redis lost its data) come back here.
-      const reconcile = () =>
-        void pool
-          .reconcile(config.reconcileIntervalMs)
-          .then((n) => n > 0 && logger.info({ requeued: n }, 'reconciler re-enqueued tasks'))
-          .catch((err) => logger.warn({ err }, 'reconcile failed'));
-      timer = setInterval(reconcile, config.reconcileIntervalMs).unref();
+      stop = startTaskRunner(config, base, pool, { reconcileAtStart: false });
     },
     async close(graceMs = 25_000) {
-      clearInterval(timer);
+      stop?.();
       await pool.stop(graceMs);
-      // Only an engine this process made is ours to close (tests may share one).
-      if (!options.engine) await engine.close?.();
-      await adapters.close();
+      await base.close();
     },
   };
 }

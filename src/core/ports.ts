@@ -8,7 +8,10 @@ import type { MediaRef, ModelTier, RenderResolved, Task, TaskStatus, UpstreamReq
 
 /** Fields a store update may change. */
 export type TaskPatch = Partial<
-  Pick<Task, 'status' | 'progress' | 'attempts' | 'resolved' | 'results' | 'error' | 'upstream' | 'startedAt' | 'finishedAt'>
+  Pick<
+    Task,
+    'status' | 'progress' | 'attempts' | 'resolved' | 'results' | 'error' | 'upstream' | 'startedAt' | 'finishedAt'
+  >
 >;
 
 export interface TaskStore {
@@ -178,7 +181,10 @@ export interface Engine {
    * a keyframed path replaces the motion's movement. Engines without it render no loops
    * (the task core refuses `loop` for them).
    */
-  canLoop?(motionName: string, options?: { ownPath?: boolean }): { loopable: true } | { loopable: false; reason: string };
+  canLoop?(
+    motionName: string,
+    options?: { ownPath?: boolean },
+  ): { loopable: true } | { loopable: false; reason: string };
   /**
    * A motion's camera path in the `camera_path` format (see camera-request.ts) for the
    * default clip, so a client can start from a preset and edit it; undefined when the

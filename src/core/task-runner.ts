@@ -6,7 +6,16 @@
  * render. (Not to be confused with the engine's frame threads, `engine/frame-worker-pool.ts`.)
  */
 import { AppError, isAppError } from './errors.js';
-import type { Engine, Lease, MediaStore, QueueLane, RenderOutput, ScratchSpace, TaskQueue, TaskStore } from './ports.js';
+import type {
+  Engine,
+  Lease,
+  MediaStore,
+  QueueLane,
+  RenderOutput,
+  ScratchSpace,
+  TaskQueue,
+  TaskStore,
+} from './ports.js';
 import { mediaToken } from './task-service.js';
 import type { RenderResolved, Task, TaskError, TaskResults, TaskStatus, UpstreamRequest } from './task.js';
 import { mediaPrefixesOf } from './retention.js';
@@ -124,7 +133,10 @@ export class TaskRunner {
         logger.error({ err, workerId }, 'claiming a task failed');
       }
       if (!lease) {
-        await (lane === 'render' ? queue.waitForWork(1000, this.stopping.signal) : queue.waitForWork(1000, this.stopping.signal, lane)).catch(() => undefined);
+        await (lane === 'render'
+          ? queue.waitForWork(1000, this.stopping.signal)
+          : queue.waitForWork(1000, this.stopping.signal, lane)
+        ).catch(() => undefined);
         continue;
       }
       try {
@@ -140,7 +152,13 @@ export class TaskRunner {
   private async process(lease: Lease): Promise<void> {
     const { store, queue, maxAttempts, logger } = this.deps;
     const task = await store.get(lease.taskId);
-    if (!task || task.status === 'completed' || task.status === 'failed' || task.status === 'nsfw' || task.status === 'canceled') {
+    if (
+      !task ||
+      task.status === 'completed' ||
+      task.status === 'failed' ||
+      task.status === 'nsfw' ||
+      task.status === 'canceled'
+    ) {
       await queue.complete(lease);
       return;
     }
@@ -176,7 +194,12 @@ export class TaskRunner {
       const done = await this.finish(
         task.id,
         lease,
-        { status: 'completed', results, resolved: { ...output.resolved, ...extra, engine: output.resolved.engine ?? this.deps.engine.name }, progress: 1 },
+        {
+          status: 'completed',
+          results,
+          resolved: { ...output.resolved, ...extra, engine: output.resolved.engine ?? this.deps.engine.name },
+          progress: 1,
+        },
         ['in_progress'],
       );
       this.deps.onRenderFinished?.(done ? 'completed' : 'canceled', (performance.now() - startedAt) / 1000);
@@ -190,7 +213,11 @@ export class TaskRunner {
     }
   }
 
-  private async render(task: Task, workDir: string, signal: AbortSignal): Promise<{ output: RenderOutput; extra?: Partial<RenderResolved> }> {
+  private async render(
+    task: Task,
+    workDir: string,
+    signal: AbortSignal,
+  ): Promise<{ output: RenderOutput; extra?: Partial<RenderResolved> }> {
     const { media, engine, store } = this.deps;
     const images = await Promise.all(task.params.images.map((image) => media.read(image.mediaKey)));
     const check = await this.deps.beforeRender?.(task, images);
@@ -222,7 +249,8 @@ export class TaskRunner {
         signal,
         recordUpstream: async (upstream: UpstreamRequest | undefined) => {
           const done = await store.update(task.id, { upstream }, ['in_progress']);
-          if (!done) throw new AppError('canceled', `task ${task.id} is no longer in progress (canceled or taken over)`);
+          if (!done)
+            throw new AppError('canceled', `task ${task.id} is no longer in progress (canceled or taken over)`);
         },
         onProgress: (value) => {
           const now = this.now();
@@ -230,7 +258,9 @@ export class TaskRunner {
           lastWrite = now;
           lastValue = value;
           // Progress is advisory: a lost write is harmless, so it is not awaited.
-          void store.update(task.id, { progress: Math.min(0.99, Math.max(0, value)) }, ['in_progress']).catch(() => undefined);
+          void store
+            .update(task.id, { progress: Math.min(0.99, Math.max(0, value)) }, ['in_progress'])
+            .catch(() => undefined);
         },
       },
     );
@@ -239,7 +269,11 @@ export class TaskRunner {
 
   private async storeResults(output: RenderOutput): Promise<TaskResults> {
     const token = mediaToken();
-    const posterType = output.poster.endsWith('.webp') ? 'image/webp' : output.poster.endsWith('.png') ? 'image/png' : 'image/jpeg';
+    const posterType = output.poster.endsWith('.webp')
+      ? 'image/webp'
+      : output.poster.endsWith('.png')
+        ? 'image/png'
+        : 'image/jpeg';
     const posterExt = posterType.split('/')[1] === 'jpeg' ? 'jpg' : (posterType.split('/')[1] as string);
     try {
       const [raw, min, poster] = await Promise.all([
@@ -269,7 +303,13 @@ export class TaskRunner {
     return done;
   }
 
-  private async handleFailure(task: Task, lease: Lease, err: unknown, signal: AbortSignal, seconds: number): Promise<void> {
+  private async handleFailure(
+    task: Task,
+    lease: Lease,
+    err: unknown,
+    signal: AbortSignal,
+    seconds: number,
+  ): Promise<void> {
     const { store, queue, maxAttempts, logger } = this.deps;
     const reason = signal.aborted ? (signal.reason as AbortReason) : undefined;
     if (reason === 'canceled') {
@@ -289,7 +329,8 @@ export class TaskRunner {
       const { status, error } = err.outcome;
       const done = await this.finish(task.id, lease, { status, error }, ['in_progress']);
       // A blocked task's inputs are not kept for the retention period.
-      if (done) for (const prefix of mediaPrefixesOf(done)) await this.deps.media.deletePrefix(prefix).catch(() => undefined);
+      if (done)
+        for (const prefix of mediaPrefixesOf(done)) await this.deps.media.deletePrefix(prefix).catch(() => undefined);
       this.deps.onRenderFinished?.(status, seconds);
       logger.warn({ taskId: task.id, error }, 'task blocked before rendering');
       return;
@@ -303,7 +344,9 @@ export class TaskRunner {
     }
     const appError = isAppError(err)
       ? err
-      : new AppError('render_failed', `render failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      : new AppError('render_failed', `render failed: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        });
     const error: TaskError = { code: appError.code, message: appError.message };
     // A relay engine reports the cloud's own terminal verdicts as errors with these codes.
     const terminal: TaskStatus | undefined =
@@ -338,21 +381,24 @@ export class TaskRunner {
   private startHeartbeat(lease: Lease, controller: AbortController): NodeJS.Timeout {
     const { queue, store, leaseMs } = this.deps;
     let busy = false;
-    return setInterval(() => {
-      if (busy || controller.signal.aborted) return;
-      busy = true;
-      void (async () => {
-        try {
-          const current = await store.get(lease.taskId);
-          if (current?.status === 'canceled') return controller.abort('canceled' satisfies AbortReason);
-          if (!(await queue.extend(lease, leaseMs))) controller.abort('lease_lost' satisfies AbortReason);
-        } catch {
-          // A store/queue hiccup: try again next beat; the lease has slack for it.
-        } finally {
-          busy = false;
-        }
-      })();
-    }, Math.max(50, Math.min(1000, Math.floor(leaseMs / 3))));
+    return setInterval(
+      () => {
+        if (busy || controller.signal.aborted) return;
+        busy = true;
+        void (async () => {
+          try {
+            const current = await store.get(lease.taskId);
+            if (current?.status === 'canceled') return controller.abort('canceled' satisfies AbortReason);
+            if (!(await queue.extend(lease, leaseMs))) controller.abort('lease_lost' satisfies AbortReason);
+          } catch {
+            // A store/queue hiccup: try again next beat; the lease has slack for it.
+          } finally {
+            busy = false;
+          }
+        })();
+      },
+      Math.max(50, Math.min(1000, Math.floor(leaseMs / 3))),
+    );
   }
 
   /**
@@ -364,7 +410,10 @@ export class TaskRunner {
   async reconcile(olderThanMs: number): Promise<number> {
     const now = this.now();
     const stale = await this.deps.store.listQueuedBefore(now - olderThanMs, 500);
-    const stuck = await this.deps.store.listInProgressNotUpdatedSince(now - Math.max(olderThanMs, 10 * this.deps.leaseMs), 500);
+    const stuck = await this.deps.store.listInProgressNotUpdatedSince(
+      now - Math.max(olderThanMs, 10 * this.deps.leaseMs),
+      500,
+    );
     for (const task of [...stale, ...stuck]) await this.deps.queue.enqueue(task.id, this.enqueueOptions(task));
     return stale.length + stuck.length;
   }

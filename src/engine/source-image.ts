@@ -49,7 +49,11 @@ export async function probeImage(data: Buffer, maxPixels: number, field: string)
   }
   if (!meta.width || !meta.height) throw new AppError('image_invalid', `${field}: the image has no size`, { field });
   if (meta.width * meta.height > maxPixels) {
-    throw new AppError('image_too_large', `${field}: ${meta.width}×${meta.height} is over the ${maxPixels}-pixel limit`, { field });
+    throw new AppError(
+      'image_too_large',
+      `${field}: ${meta.width}×${meta.height} is over the ${maxPixels}-pixel limit`,
+      { field },
+    );
   }
   const swap = (meta.orientation ?? 1) >= 5;
   const info = swap ? { width: meta.height, height: meta.width } : { width: meta.width, height: meta.height };
@@ -62,7 +66,10 @@ export async function probeImage(data: Buffer, maxPixels: number, field: string)
  * A small RGB thumbnail of a decoded picture (for the saliency estimate), resized from its
  * smallest level: the picture is not decoded a second time.
  */
-export async function saliencyThumbnail(source: DecodedSource, longSide = 96): Promise<{ data: Buffer; width: number; height: number }> {
+export async function saliencyThumbnail(
+  source: DecodedSource,
+  longSide = 96,
+): Promise<{ data: Buffer; width: number; height: number }> {
   const level = source.levels.at(-1)!;
   const pixels = Buffer.from(level.pixels);
   const { data, info } = await sharp(pixels, { raw: { width: level.width, height: level.height, channels: 4 } })
@@ -83,7 +90,12 @@ function toShared(buf: Uint8Array): SharedArrayBuffer {
  * Level 0 (RGBA `pixels` already in shared memory) and up to `count − 1` halvings (Lanczos,
  * alpha-aware in sharp), each in shared memory; stops before a side drops under 16 px.
  */
-export async function mipChain(pixels: SharedArrayBuffer, width: number, height: number, count: number): Promise<SourceLevel[]> {
+export async function mipChain(
+  pixels: SharedArrayBuffer,
+  width: number,
+  height: number,
+  count: number,
+): Promise<SourceLevel[]> {
   const levels: SourceLevel[] = [{ width, height, pixels }];
   let cur: { data: Buffer; width: number; height: number } = { data: Buffer.from(pixels), width, height };
   for (let i = 1; i < count; i++) {
@@ -111,7 +123,11 @@ export async function decodeSource(
 ): Promise<DecodedSource> {
   if (info.width * info.height > options.maxPixels) {
     const { field } = options;
-    throw new AppError('image_too_large', `${field}: ${info.width}×${info.height} is over the ${options.maxPixels}-pixel limit`, { field });
+    throw new AppError(
+      'image_too_large',
+      `${field}: ${info.width}×${info.height} is over the ${options.maxPixels}-pixel limit`,
+      { field },
+    );
   }
   const w0 = Math.max(2, Math.round(info.width * options.scale));
   const h0 = Math.max(2, Math.round(info.height * options.scale));

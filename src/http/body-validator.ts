@@ -13,7 +13,13 @@ import type { TSchema, Static } from 'typebox';
  * (Ajv checks `required` before `additionalProperties` and would stop there); bodies are
  * bounded by BODY_LIMIT, so the full list stays small.
  */
-export const AJV_OPTIONS = { coerceTypes: false, removeAdditional: false, useDefaults: true, allErrors: true, strict: false } as const;
+export const AJV_OPTIONS = {
+  coerceTypes: false,
+  removeAdditional: false,
+  useDefaults: true,
+  allErrors: true,
+  strict: false,
+} as const;
 
 const ajv = new Ajv(AJV_OPTIONS);
 

@@ -1,6 +1,7 @@
 /**
  * Builds the Fastify server: strict validation (no type coercion, no silent stripping of
- * unknown fields), one plugin per dialect with its own error shape, OpenAPI generated
+ * unknown fields), one plugin per dialect with its own error shape (unknown routes too,
+ * by path prefix), each plugin given only the options it declares, OpenAPI generated
  * from the route schemas.
  */
 import { randomUUID } from 'node:crypto';
@@ -8,19 +9,16 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Logger } from 'pino';
+import { AppError } from '../core/errors.js';
 import type { HttpContext } from './context.js';
+import { errorShapeOf, resellerDialect, v1Dialect, v2Dialect } from './dialects/index.js';
+import { uploadRoutes } from './dialects/platform/upload-routes.js';
 import { AJV_OPTIONS } from './body-validator.js';
 import { toAppError } from './fastify-errors.js';
 import { mediaRoutes } from './media-routes.js';
+import { openApiView } from './openapi-view.js';
 import { opsRoutes } from './ops-routes.js';
-import { resellerDialect } from './dialects/reseller/routes.js';
-import { presentError } from './dialects/reseller/present.js';
-import { uploadRoutes } from './dialects/platform/upload-routes.js';
-import { v1Dialect } from './dialects/v1/routes.js';
-import { v2Dialect } from './dialects/v2/routes.js';
 import { webRoutes } from './web-routes.js';
-import { DopBody } from './dialects/v1/schemas.js';
-import { DopV2Body } from './dialects/v2/schemas.js';
 
 export async function buildServer(ctx: HttpContext, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
@@ -55,9 +53,6 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
           'or the `hf-api-key` + `hf-secret` headers.',
       },
       components: {
-        // v1's DoP route reads its body by shape (wrapped `params` or flat), so its route
-        // schema is open; the shapes are described here.
-        schemas: { DopBody: DopBody as object, DopV2Body: DopV2Body as object },
         securitySchemes: {
           bearer: { type: 'http', scheme: 'bearer', description: 'KEY_ID:KEY_SECRET' },
           key: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'Key KEY_ID:KEY_SECRET' },
@@ -67,29 +62,47 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
       },
       security: [{ bearer: [] }, { key: [] }, { hfApiKey: [], hfSecret: [] }],
     },
+    transform: openApiView,
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  // Fallback for routes outside the dialect plugins (ops, media).
+  // Errors outside the dialect plugins (ops, media) and unknown routes answer in the shape
+  // of the dialect whose prefix the path has (both shapes' fields outside every dialect).
+  const pathOf = (url: string) => url.split('?')[0] ?? url;
   app.setErrorHandler((err, request, reply) => {
     const error = toAppError(err);
     if (error.status >= 500) request.log.error({ err }, 'request failed');
-    return reply.code(error.status).send(presentError(error));
+    const { status, body } = errorShapeOf(pathOf(request.url))(error);
+    return reply.code(status).send(body);
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.code(404).send({
-      error: { message: `no route ${request.method} ${request.url.split('?')[0]}`, type: 'not_found_error', code: 'not_found', param: null },
-      detail: 'Not Found',
+  app.setNotFoundHandler((request, reply) => {
+    const path = pathOf(request.url);
+    const { status, body } = errorShapeOf(path)(new AppError('not_found', `no route ${request.method} ${path}`));
+    return reply.code(status).send(body);
+  });
+
+  const { config, keys, service, catalogue, engine, media, previews, uploads, metrics, checkReady } = ctx;
+  const publicBaseUrl = config.publicBaseUrl;
+  await app.register(async (scope) => opsRoutes(scope, { checkReady, engine, metrics }));
+  await app.register(async (scope) => mediaRoutes(scope, { media, previews, mediaConfig: config.media }));
+  await app.register(async (scope) =>
+    resellerDialect.routes(scope, { keys, service, catalogue, motions: { engine, previews }, publicBaseUrl }),
+  );
+  await app.register(async (scope) =>
+    v1Dialect.routes(scope, { keys, service, catalogue, engine, previews, publicBaseUrl }),
+  );
+  await app.register(async (scope) => v2Dialect.routes(scope, { keys, service, publicBaseUrl }));
+  await app.register(async (scope) =>
+    uploadRoutes(scope, {
+      keys,
+      uploads,
+      media,
+      publicBaseUrl,
+      maxImageBytes: config.maxImageBytes,
+      maxImagePixels: config.maxImagePixels,
     }),
   );
-
-  await app.register(async (scope) => opsRoutes(scope, ctx));
-  await app.register(async (scope) => mediaRoutes(scope, ctx));
-  await app.register(async (scope) => resellerDialect(scope, ctx));
-  await app.register(async (scope) => v1Dialect(scope, ctx));
-  await app.register(async (scope) => v2Dialect(scope, ctx));
-  await app.register(async (scope) => uploadRoutes(scope, ctx));
-  await app.register(async (scope) => webRoutes(scope, ctx));
+  await app.register(async (scope) => webRoutes(scope, { config }));
   return app;
 }

@@ -1,6 +1,8 @@
 /**
- * What the HTTP layer gets from the composition root. Routes depend on these ports and
- * services only, never on a concrete adapter.
+ * What the HTTP layer gets from the composition root. Only `buildServer` sees all of it:
+ * it hands each plugin its own narrow options (ResellerOptions, V1Options, V2Options,
+ * UploadOptions, OpsOptions, MediaRouteOptions), so a route depends on the ports and
+ * services it uses, never on a concrete adapter or the whole bag.
  */
 import type { MotionCatalogue } from '../catalogue/motion-catalogue.js';
 import type { ApiKeyRing } from '../auth/api-keys.js';

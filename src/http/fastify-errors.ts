@@ -59,6 +59,19 @@ export function describeValidationError(error: AjvError, context = 'body'): { fi
   }
 }
 
+const NOT_JSON = () => new AppError('invalid_json', 'body: is not valid JSON', { field: 'body' });
+
+/** Fastify's body-reading errors, by their code (the message is Fastify's wording, not an API). */
+const BY_CODE: Record<string, () => AppError> = {
+  FST_ERR_CTP_BODY_TOO_LARGE: () => new AppError('payload_too_large', 'request body is too large', { field: 'body' }),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+    new AppError('unsupported_media_type', 'request body must be application/json', { field: 'body' }),
+  FST_ERR_CTP_EMPTY_JSON_BODY: () =>
+    new AppError('invalid_json', 'body: must not be empty when Content-Type is application/json', { field: 'body' }),
+  FST_ERR_CTP_INVALID_JSON_BODY: NOT_JSON,
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: NOT_JSON,
+};
+
 export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const e = err as FastifyLikeError;
@@ -67,20 +80,9 @@ export function toAppError(err: unknown): AppError {
     const { field, message } = describeValidationError(first, e.validationContext);
     return new AppError('invalid_request', message, { field });
   }
-  switch (e.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('payload_too_large', 'request body is too large', { field: 'body' });
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('unsupported_media_type', 'request body must be application/json', { field: 'body' });
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new AppError('invalid_json', 'body: must not be empty when Content-Type is application/json', { field: 'body' });
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new AppError('invalid_json', `body: is not valid JSON`, { field: 'body' });
-  }
-  if (err instanceof SyntaxError || (e.statusCode === 400 && /JSON/i.test(e.message))) {
-    return new AppError('invalid_json', 'body: is not valid JSON', { field: 'body' });
-  }
+  const known = typeof e.code === 'string' ? BY_CODE[e.code] : undefined;
+  if (known) return known();
+  // Any other client error Fastify raised (a bad URL, an aborted body): its status, its words.
   if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
     if (e.statusCode === 413) return new AppError('payload_too_large', 'request body is too large', { field: 'body' });
     if (e.statusCode === 415) return new AppError('unsupported_media_type', e.message, { field: 'body' });

@@ -12,7 +12,19 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Readable } from 'node:stream';
-import type { HttpContext } from './context.js';
+import type { Config } from '../config.js';
+import { AppError } from '../core/errors.js';
+import type { MediaStore } from '../core/ports.js';
+import { presentNeutralError } from './dialects/index.js';
+import type { MotionPreviews } from './motion-previews.js';
+
+/** What the media routes use, and nothing more. */
+export interface MediaRouteOptions {
+  media: Pick<MediaStore, 'stat' | 'createReadStream' | 'signedUrl'>;
+  previews: Pick<MotionPreviews, 'stored'>;
+  /** MEDIA=s3 with MEDIA_URLS=presigned answers with redirects. */
+  mediaConfig: Config['media'];
+}
 
 const KEY_PATTERN = /^(inputs|results|uploads)\/[0-9a-f]{32}\/[A-Za-z0-9._-]{1,64}$/;
 
@@ -97,14 +109,14 @@ async function primed(stream: Readable): Promise<Readable> {
  * MEDIA_URLS=presigned, else the bytes streamed from the store with Range.
  */
 async function sendStored(
-  ctx: HttpContext,
+  ctx: MediaRouteOptions,
   request: FastifyRequest,
   reply: FastifyReply,
   key: string,
   info: { bytes: number; contentType: string },
   cacheControl: string,
 ) {
-  const m = ctx.config.media;
+  const m = ctx.mediaConfig;
   if (m.kind === 's3' && m.urls === 'presigned' && ctx.media.signedUrl) {
     // The redirect may be cached a little less long than the signature lives.
     const ttl = m.presignTtlSeconds;
@@ -117,9 +129,11 @@ async function sendStored(
   return sendRanged(request, reply, info.bytes, info.contentType, (range) => ctx.media.createReadStream(key, range), cacheControl);
 }
 
-export async function mediaRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
-  const notFound = (reply: FastifyReply) =>
-    reply.code(404).send({ error: { message: 'not found', type: 'not_found_error', code: 'not_found', param: null }, detail: 'Not Found' });
+export async function mediaRoutes(app: FastifyInstance, ctx: MediaRouteOptions): Promise<void> {
+  const notFound = (reply: FastifyReply) => {
+    const { status, body } = presentNeutralError(new AppError('not_found', 'not found'));
+    return reply.code(status).send(body);
+  };
 
   app.route({
     method: ['GET', 'HEAD'],

@@ -3,10 +3,17 @@
  * our own engine (never Higgsfield's CDN) and whether this server can render each one.
  */
 import type { CatalogueMotion } from '../catalogue/motion-catalogue.js';
-import type { HttpContext } from './context.js';
 import type { CameraPathSpec } from '../core/camera-request.js';
+import type { Engine } from '../core/ports.js';
+import type { MotionPreviews } from './motion-previews.js';
 
-export function presentMotion(motion: CatalogueMotion, ctx: Pick<HttpContext, 'engine' | 'previews'>, base: string) {
+/** What a motion record is drawn from: the engine's verdicts and the preview media. */
+export interface MotionRecordSources {
+  engine: Pick<Engine, 'name' | 'canRender' | 'engineFor' | 'presetPath' | 'canLoop'>;
+  previews: Pick<MotionPreviews, 'describe'>;
+}
+
+export function presentMotion(motion: CatalogueMotion, ctx: MotionRecordSources, base: string) {
   const verdict = ctx.engine.canRender(motion.name);
   const preview = ctx.previews.describe(motion, base);
   return {
@@ -27,7 +34,7 @@ export function presentMotion(motion: CatalogueMotion, ctx: Pick<HttpContext, 'e
 }
 
 /** One record with its camera path (`params.camera_path`) and whether it loops. */
-export function presentMotionDetail(motion: CatalogueMotion, ctx: Pick<HttpContext, 'engine' | 'previews'>, base: string) {
+export function presentMotionDetail(motion: CatalogueMotion, ctx: MotionRecordSources, base: string) {
   const record = presentMotion(motion, ctx, base);
   const path = record.renderable ? ctx.engine.presetPath?.(motion.name) : undefined;
   if (!path) return record;

@@ -1,8 +1,17 @@
 /** Liveness, readiness and metrics: unauthenticated, for orchestrators and Prometheus. */
 import type { FastifyInstance } from 'fastify';
-import type { HttpContext } from './context.js';
+import type { Engine } from '../core/ports.js';
+import type { Metrics } from './metrics.js';
 
-export async function opsRoutes(app: FastifyInstance, ctx: HttpContext): Promise<void> {
+/** What the ops routes use, and nothing more. */
+export interface OpsOptions {
+  /** Throws when a dependency (store, queue) is unreachable. */
+  checkReady: () => Promise<void>;
+  engine: Pick<Engine, 'health'>;
+  metrics: Pick<Metrics, 'registry'>;
+}
+
+export async function opsRoutes(app: FastifyInstance, ctx: OpsOptions): Promise<void> {
   app.get('/healthz', { schema: { tags: ['operations'], summary: 'Liveness' } }, async () => ({ status: 'ok' }));
 
   app.get('/readyz', { schema: { tags: ['operations'], summary: 'Readiness (store and queue reachable)' } }, async (request, reply) => {

@@ -12,7 +12,9 @@ import { readFile } from 'node:fs/promises';
 import { extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildWeb, currentBuild, DIST_DIR } from '../../web/build.js';
+import { AppError } from '../core/errors.js';
 import type { HttpContext } from './context.js';
+import { presentNeutralError } from './dialects/index.js';
 
 interface Asset {
   body: Buffer;
@@ -101,9 +103,8 @@ export async function webRoutes(app: FastifyInstance, ctx: Pick<HttpContext, 'co
       const { file } = request.params as { file: string };
       const asset = /^[\w.-]{1,120}$/.test(file) ? (await site()).get(`assets/${file}`) : undefined;
       if (!asset) {
-        return reply
-          .code(404)
-          .send({ error: { message: `no asset ${file}`, type: 'not_found_error', code: 'not_found', param: null }, detail: 'Not Found' });
+        const { status, body } = presentNeutralError(new AppError('not_found', `no asset ${file}`));
+        return reply.code(status).send(body);
       }
       return send(request, reply, asset, IMMUTABLE);
     },

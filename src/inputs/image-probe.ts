@@ -54,7 +54,11 @@ const ACCEPTED = 'JPEG, PNG, WebP, GIF, AVIF or TIFF';
 /** Checks `body` (the request field `field`) against the limits; throws `image_*` errors naming the field. */
 export async function probeImage(body: Buffer, field: string, limits: ProbeLimits): Promise<ImageProbe> {
   if (body.length > limits.maxBytes) {
-    throw new AppError('image_too_large', `${field}: the image is larger than the ${formatBytes(limits.maxBytes)} limit`, { field });
+    throw new AppError(
+      'image_too_large',
+      `${field}: the image is larger than the ${formatBytes(limits.maxBytes)} limit`,
+      { field },
+    );
   }
   if (body.length === 0) throw invalidImage(field, 'the image is empty');
   if (sniff(body) === undefined) throw invalidImage(field, `not an image we accept (expected ${ACCEPTED})`);
@@ -67,7 +71,10 @@ export async function probeImage(body: Buffer, field: string, limits: ProbeLimit
   }
   const format = acceptedFormat(meta);
   if (format === undefined) {
-    throw invalidImage(field, `unsupported image format ${meta.format}${meta.compression ? ` (${meta.compression})` : ''}; expected ${ACCEPTED}`);
+    throw invalidImage(
+      field,
+      `unsupported image format ${meta.format}${meta.compression ? ` (${meta.compression})` : ''}; expected ${ACCEPTED}`,
+    );
   }
   const { width, height } = meta;
   if (!width || !height) throw invalidImage(field, 'the image declares no size');

@@ -13,7 +13,7 @@ import { isTerminal, type Task } from '../core/task.js';
 import type { TaskStore, WebhookClaim, WebhookOutbox } from '../core/ports.js';
 import { DEFAULT_RETRY_SCHEDULE, nextAttemptAt, type RetrySchedule } from './retry-schedule.js';
 import { signWebhook } from './signing.js';
-import { renderWebhookPayload } from './webhook-payload.js';
+import type { RenderWebhookPayload } from './webhook-payload.js';
 import type { SendWebhook } from './webhook-sender.js';
 
 export interface WebhookDispatcherLogger {
@@ -28,6 +28,8 @@ export interface WebhookDispatcherDeps {
   send: SendWebhook;
   /** `whsec_…` (see signing.ts). */
   signingSecret: string;
+  /** Renders a task's body in its dialect (the composition root gives the HTTP layer's). */
+  renderPayload: RenderWebhookPayload;
   /** Base for links when a task did not record the one its client used. */
   fallbackBaseUrl: string;
   logger: WebhookDispatcherLogger;
@@ -153,7 +155,7 @@ export class WebhookDispatcher {
         await outbox.delete(delivery.id);
         return;
       }
-      const payload = renderWebhookPayload(task, this.deps.fallbackBaseUrl);
+      const payload = this.deps.renderPayload(task, task.webhook?.baseUrl ?? this.deps.fallbackBaseUrl);
       const messageId = `msg_${delivery.id}`;
       const timestamp = Math.floor(this.now() / 1000);
       const result = await this.deps.send(delivery.url, payload.body, {

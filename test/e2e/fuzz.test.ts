@@ -32,7 +32,19 @@ describe('fuzzed request bodies', () => {
   }
 
   it('mutated valid bodies never get a 5xx', async () => {
-    const field = fc.constantFrom('model', 'motion_id', 'prompt', 'enhance_prompt', 'seed', 'width', 'height', 'image', 'duration', 'fps', 'extra');
+    const field = fc.constantFrom(
+      'model',
+      'motion_id',
+      'prompt',
+      'enhance_prompt',
+      'seed',
+      'width',
+      'height',
+      'image',
+      'duration',
+      'fps',
+      'extra',
+    );
     const value = fc.oneof(
       fc.jsonValue({ maxDepth: 2 }),
       fc.array(offlineImageString, { maxLength: 3 }),
@@ -42,7 +54,14 @@ describe('fuzzed request bodies', () => {
     );
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(field, value), { minLength: 1, maxLength: 4 }), async (mutations) => {
-        const body: Record<string, unknown> = { model: 'lite', motion_id: 'Zoom In', prompt: 'p', image: [image], width: 64, height: 64 };
+        const body: Record<string, unknown> = {
+          model: 'lite',
+          motion_id: 'Zoom In',
+          prompt: 'p',
+          image: [image],
+          width: 64,
+          height: 64,
+        };
         for (const [k, v] of mutations) body[k] = v;
         await send(JSON.stringify(body));
       }),

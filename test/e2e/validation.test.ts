@@ -28,7 +28,12 @@ describe('POST /higgsfield/generate validation', () => {
     ['missing motion_id', ({ motion_id, ...rest }) => rest, 400, 'motion_id'],
     ['empty motion_id', (v) => ({ ...v, motion_id: '' }), 400, 'motion_id'],
     ['unknown motion_id', (v) => ({ ...v, motion_id: '00000000-0000-0000-0000-000000000000' }), 400, 'motion_id'],
-    ['effect motion the local engine cannot render', (v) => ({ ...v, motion_id: 'Building Explosion' }), 422, 'motion_id'],
+    [
+      'effect motion the local engine cannot render',
+      (v) => ({ ...v, motion_id: 'Building Explosion' }),
+      422,
+      'motion_id',
+    ],
     ['missing prompt', ({ prompt, ...rest }) => rest, 400, 'prompt'],
     ['prompt of wrong type', (v) => ({ ...v, prompt: 42 }), 400, 'prompt'],
     ['enhance_prompt as a string', (v) => ({ ...v, enhance_prompt: 'yes' }), 400, 'enhance_prompt'],
@@ -44,7 +49,12 @@ describe('POST /higgsfield/generate validation', () => {
     ['no images', (v) => ({ ...v, image: [] }), 400, 'image'],
     ['three images', (v) => ({ ...v, image: [image, image, image] }), 400, 'image'],
     ['image item of wrong type', (v) => ({ ...v, image: [7] }), 400, 'image[0]'],
-    ['image that is not an image', (v) => ({ ...v, image: [Buffer.from('hello, not a picture').toString('base64')] }), 400, 'image[0]'],
+    [
+      'image that is not an image',
+      (v) => ({ ...v, image: [Buffer.from('hello, not a picture').toString('base64')] }),
+      400,
+      'image[0]',
+    ],
     ['a 1×1 image', (v) => ({ ...v, image: [tinyImage] }), 400, 'image[0]'],
     ['second image garbage', (v) => ({ ...v, image: [image, 'data:image/png;base64,AAAA'] }), 400, 'image[1]'],
     ['image with a file: URL', (v) => ({ ...v, image: ['file:///etc/passwd'] }), 400, 'image[0]'],
@@ -83,14 +93,19 @@ describe('POST /higgsfield/generate validation', () => {
   });
 
   it('wrong content type → 415', async () => {
-    const { status, body } = await server.post('/higgsfield/generate', 'hello', { ...bearer(KEY_A), 'content-type': 'text/plain' });
+    const { status, body } = await server.post('/higgsfield/generate', 'hello', {
+      ...bearer(KEY_A),
+      'content-type': 'text/plain',
+    });
     assert.equal(status, 415);
     assert.equal(body.error.code, 'unsupported_media_type');
   });
 
   it('a decompression bomb is refused before decoding', async () => {
     const sharp = (await import('sharp')).default;
-    const bomb = await sharp({ create: { width: 12000, height: 12000, channels: 3, background: '#808080' } }).png({ compressionLevel: 9 }).toBuffer();
+    const bomb = await sharp({ create: { width: 12000, height: 12000, channels: 3, background: '#808080' } })
+      .png({ compressionLevel: 9 })
+      .toBuffer();
     const { status, body } = await server.post(
       '/higgsfield/generate',
       { ...valid, image: [bomb.toString('base64')] },

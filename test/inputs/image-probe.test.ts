@@ -32,7 +32,13 @@ describe('probeImage', () => {
     for (const [format, contentType, body] of cases) {
       const probe = await probeImage(body, FIELD, LIMITS);
       assert.deepEqual(
-        { format: probe.format, contentType: probe.contentType, width: probe.width, height: probe.height, pages: probe.pages },
+        {
+          format: probe.format,
+          contentType: probe.contentType,
+          width: probe.width,
+          height: probe.height,
+          pages: probe.pages,
+        },
         { format, contentType, width: 64, height: 48, pages: 1 },
       );
     }
@@ -60,7 +66,10 @@ describe('probeImage', () => {
   });
 
   it('refuses a file over the byte cap before looking inside', async () => {
-    await refused(await jpeg(256, 256), 'image_too_large', /larger than the 1 KiB limit/, { maxBytes: 1024, maxPixels: 1e6 });
+    await refused(await jpeg(256, 256), 'image_too_large', /larger than the 1 KiB limit/, {
+      maxBytes: 1024,
+      maxPixels: 1e6,
+    });
   });
 
   it('refuses an image over the pixel limit, naming the limit', async () => {
@@ -78,7 +87,9 @@ describe('probeImage', () => {
   });
 
   it('refuses SVG, even though libvips could read it', async () => {
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+    );
     await refused(svg, 'image_invalid', /not an image we accept/);
   });
 

@@ -84,7 +84,11 @@ describe('loadImage from a URL (loopback listener only)', () => {
   after(() => server.close());
 
   const onlyOurServer = () =>
-    createImageLoader({ ...BASE, allowPrivate: true, fetcher: { isAllowedAddress: (a, p) => a === '127.0.0.1' && p === server.port } });
+    createImageLoader({
+      ...BASE,
+      allowPrivate: true,
+      fetcher: { isAllowedAddress: (a, p) => a === '127.0.0.1' && p === server.port },
+    });
 
   it('fetches, probes and reports where the bytes came from', async () => {
     const loaded = await onlyOurServer()(`http://127.0.0.1:${server.port}/moved`, FIELD);

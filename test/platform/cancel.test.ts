@@ -33,7 +33,11 @@ function recordingEngine() {
       if (job.prompt === 'hold') await held;
       const nap = /^sleep (\d+)$/.exec(job.prompt);
       if (nap) await sleep(Number(nap[1]));
-      const files = { raw: join(context.workDir, 'raw.mp4'), min: join(context.workDir, 'min.mp4'), poster: join(context.workDir, 'poster.jpg') };
+      const files = {
+        raw: join(context.workDir, 'raw.mp4'),
+        min: join(context.workDir, 'min.mp4'),
+        poster: join(context.workDir, 'poster.jpg'),
+      };
       await Promise.all(Object.values(files).map((file) => writeFile(file, Buffer.from('stand-in'))));
       return { ...files, resolved: { width: 64, height: 64, fps: 12, frames: 24, duration: 2 } };
     },
@@ -139,11 +143,17 @@ describe('v2 cancel', () => {
       }
     }
     assert.equal(outcomes.canceled + outcomes.rendered, 60);
-    await waitForStatus(server, (await server.post(`/higgsfield-ai/dop/lite`, { image_url: image, prompt: 'last' }, HEADERS)).body.request_id, ['completed']);
+    await waitForStatus(
+      server,
+      (await server.post(`/higgsfield-ai/dop/lite`, { image_url: image, prompt: 'last' }, HEADERS)).body.request_id,
+      ['completed'],
+    );
     // The one worker has gone past every task submitted before the last one (first in,
     // first out), so a canceled task that was going to be rendered would have been by now.
-    for (const id of canceledIds) assert.equal(fake.rendered.has(id), false, `${id}: cancel accepted, yet it was rendered`);
+    for (const id of canceledIds)
+      assert.equal(fake.rendered.has(id), false, `${id}: cancel accepted, yet it was rendered`);
     // Both sides of the race should show up over 60 tries; report if one never did.
-    if (outcomes.canceled === 0 || outcomes.rendered === 0) console.log(`race outcomes were one-sided: ${JSON.stringify(outcomes)}`);
+    if (outcomes.canceled === 0 || outcomes.rendered === 0)
+      console.log(`race outcomes were one-sided: ${JSON.stringify(outcomes)}`);
   });
 });

@@ -32,15 +32,34 @@ describe('cross-dialect reads', () => {
 
   it('reseller, v1 and v2 tasks read through every dialect and agree', async () => {
     const created = {
-      reseller: (await server.post(`/higgsfield/generate`, { model: 'lite', motion_id: 'Dolly In', prompt: '', image: [image], ...SMALL }, bearer(KEY_A))).body.id,
+      reseller: (
+        await server.post(
+          `/higgsfield/generate`,
+          { model: 'lite', motion_id: 'Dolly In', prompt: '', image: [image], ...SMALL },
+          bearer(KEY_A),
+        )
+      ).body.id,
       v1: (
         await server.post(
           `/v1/image2video/dop`,
-          { params: { model: 'dop-lite', prompt: '', input_images: [{ type: 'image_url', image_url: image }], ...SMALL } },
+          {
+            params: {
+              model: 'dop-lite',
+              prompt: '',
+              input_images: [{ type: 'image_url', image_url: image }],
+              ...SMALL,
+            },
+          },
           PLATFORM,
         )
       ).body.id,
-      v2: (await server.post(`/higgsfield-ai/dop/lite`, { image_url: image, motion_id: 'Crash Zoom In', ...SMALL }, PLATFORM)).body.request_id,
+      v2: (
+        await server.post(
+          `/higgsfield-ai/dop/lite`,
+          { image_url: image, motion_id: 'Crash Zoom In', ...SMALL },
+          PLATFORM,
+        )
+      ).body.request_id,
     };
     for (const [dialect, id] of Object.entries(created)) {
       assert.match(id, /^[0-9a-f-]{36}$/, dialect);
@@ -59,13 +78,17 @@ describe('cross-dialect reads', () => {
       assert.equal(feed.body.jobs[0].id, jobSet.body.jobs[0].id, 'one job id');
 
       const stranger = await readAll(id, KEY_B);
-      assert.deepEqual([stranger.feed.status, stranger.jobSet.status, stranger.request.status], [404, 404, 404], 'other keys see nothing');
+      assert.deepEqual(
+        [stranger.feed.status, stranger.jobSet.status, stranger.request.status],
+        [404, 404, 404],
+        'other keys see nothing',
+      );
     }
   });
 });
 
 describe('OpenAPI document', () => {
-  it('is JSON listing every dialect\'s paths', async () => {
+  it("is JSON listing every dialect's paths", async () => {
     const server = await startTestServer({ WORKER_CONCURRENCY: '0' }, { listen: false });
     try {
       const response = await server.get('/openapi.json', {});
@@ -88,11 +111,15 @@ describe('OpenAPI document', () => {
           [`/higgsfield-ai/dop/${tier}/first-last-frame`, 'post'],
         ]),
       ];
-      for (const [path, method] of expected) assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`);
+      for (const [path, method] of expected)
+        assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`);
       const generate = doc.paths['/higgsfield/generate']!.post.requestBody.content['application/json'].schema;
       assert.ok(generate.properties.callback_url, 'the callback_url extension is documented');
       const v2 = doc.paths['/higgsfield-ai/dop/lite']!.post.parameters as { name: string; in: string }[];
-      assert.ok(v2.some((p) => p.name === 'hf_webhook' && p.in === 'query'), 'hf_webhook is documented');
+      assert.ok(
+        v2.some((p) => p.name === 'hf_webhook' && p.in === 'query'),
+        'hf_webhook is documented',
+      );
     } finally {
       await server.close();
     }

@@ -40,7 +40,9 @@ describe('Idempotency-Key over HTTP', () => {
     },
     v1: {
       url: () => `/v1/image2video/dop`,
-      body: (seed: number) => ({ params: { model: 'dop-lite', prompt: 'push', seed, input_images: [{ type: 'image_url', image_url: image }] } }),
+      body: (seed: number) => ({
+        params: { model: 'dop-lite', prompt: 'push', seed, input_images: [{ type: 'image_url', image_url: image }] },
+      }),
       headers: PLATFORM,
       id: (body: any) => body.id as string,
     },
@@ -86,9 +88,15 @@ describe('Idempotency-Key over HTTP', () => {
 
   it('a key used on one dialect is refused on another (a different request)', async () => {
     const key = `idem-cross-${Date.now()}`;
-    const first = await server.post(dialects.reseller.url(), dialects.reseller.body(3), { ...bearer(KEY_A), 'idempotency-key': key });
+    const first = await server.post(dialects.reseller.url(), dialects.reseller.body(3), {
+      ...bearer(KEY_A),
+      'idempotency-key': key,
+    });
     assert.equal(first.status, 200);
-    const v2 = await server.post(dialects.v2.url(), dialects.v2.body(3), { ...PLATFORM(KEY_A), 'idempotency-key': key });
+    const v2 = await server.post(dialects.v2.url(), dialects.v2.body(3), {
+      ...PLATFORM(KEY_A),
+      'idempotency-key': key,
+    });
     assert.equal(v2.status, 409);
   });
 
@@ -96,7 +104,9 @@ describe('Idempotency-Key over HTTP', () => {
     const before = await taskCount(KEY_A);
     const key = `idem-race-${Date.now()}`;
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => server.post(dialects.v1.url(), dialects.v1.body(11), { ...PLATFORM(KEY_A), 'idempotency-key': key })),
+      Array.from({ length: 8 }, () =>
+        server.post(dialects.v1.url(), dialects.v1.body(11), { ...PLATFORM(KEY_A), 'idempotency-key': key }),
+      ),
     );
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
     assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
@@ -106,7 +116,11 @@ describe('Idempotency-Key over HTTP', () => {
   it('a refused submit (4xx) creates nothing, so an SDK re-sending it is harmless', async () => {
     const before = await taskCount(KEY_A);
     for (let i = 0; i < 3; i++) {
-      const bad = await server.post(dialects.v2.url(), { image_url: image, motion_id: 'No Such Move' }, PLATFORM(KEY_A));
+      const bad = await server.post(
+        dialects.v2.url(),
+        { image_url: image, motion_id: 'No Such Move' },
+        PLATFORM(KEY_A),
+      );
       assert.equal(bad.status, 400);
     }
     assert.equal(await taskCount(KEY_A), before);
@@ -161,7 +175,10 @@ describe('Idempotency-Key window (TaskService with a manual clock)', () => {
 
     // Two nodes (two services, no shared in-process lock) racing with one new key: the
     // store's unique key lets one insert, and the other answers with that task.
-    const [a, b] = await Promise.all([makeService().submit({ ...request, idempotencyKey: 'race' }), makeService().submit({ ...request, idempotencyKey: 'race' })]);
+    const [a, b] = await Promise.all([
+      makeService().submit({ ...request, idempotencyKey: 'race' }),
+      makeService().submit({ ...request, idempotencyKey: 'race' }),
+    ]);
     assert.equal(a.id, b.id);
     assert.equal((await service.list('key-a', 100, undefined)).length, 3);
   });

@@ -14,6 +14,7 @@ import { SqliteTaskStore } from '../../src/adapters/sqlite/sqlite-task-store.js'
 import { SqliteWebhookOutbox } from '../../src/adapters/sqlite/sqlite-webhook-outbox.js';
 import { DEFAULT_RETRY_SCHEDULE, nextAttemptAt } from '../../src/webhooks/retry-schedule.js';
 import { signWebhook } from '../../src/webhooks/signing.js';
+import { webhookPayload } from '../../src/http/dialects/index.js';
 import { WebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.js';
 import { createWebhookSender, type SendResult } from '../../src/webhooks/webhook-sender.js';
 import { ManualClock } from '../cases/manual-clock.js';
@@ -38,6 +39,7 @@ async function setup(answers: SendResult[] = [{ ok: true, status: 200 }]) {
       sent.push({ url, body, headers });
       return script.length > 1 ? script.shift()! : script[0]!;
     },
+    renderPayload: webhookPayload,
     signingSecret: SECRET,
     fallbackBaseUrl: 'http://fallback.example',
     logger: quiet,

@@ -58,7 +58,7 @@ describe('distributed mode: webhooks with several API nodes', { skip: skipReason
     await deployment.cleanup();
   });
 
-  it('each task\'s webhook is posted once, whichever node took the request', { timeout: 120_000 }, async () => {
+  it("each task's webhook is posted once, whichever node took the request", { timeout: 120_000 }, async () => {
     await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     const nodes: ServerProcess[] = [];
@@ -75,13 +75,24 @@ describe('distributed mode: webhooks with several API nodes', { skip: skipReason
       const node = nodes[i % nodes.length]!;
       const res = await postJson(
         `${node.baseUrl}/higgsfield/generate`,
-        { model: 'lite', motion_id: 'Dolly In', prompt: '', image: [image], width: 160, height: 90, duration: 2, fps: 12, callback_url: `${origin}/hook/${i}` },
+        {
+          model: 'lite',
+          motion_id: 'Dolly In',
+          prompt: '',
+          image: [image],
+          width: 160,
+          height: 90,
+          duration: 2,
+          fps: 12,
+          callback_url: `${origin}/hook/${i}`,
+        },
         bearer(KEY_A),
       );
       assert.equal(res.status, 200, JSON.stringify(res.body));
       ids.push(res.body.id);
     }
-    for (const id of ids) assert.equal((await waitForTask(nodes[0]!.baseUrl, id, KEY_A, 90_000)).jobs[0].status, 'completed');
+    for (const id of ids)
+      assert.equal((await waitForTask(nodes[0]!.baseUrl, id, KEY_A, 90_000)).jobs[0].status, 'completed');
 
     await receiver.got(ids.length, 30_000);
     // A duplicate would come from two dispatchers taking one delivery: each take counts an

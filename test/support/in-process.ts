@@ -43,7 +43,10 @@ export interface TestServerOptions {
   listen?: boolean;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stillmotion-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -108,7 +111,9 @@ async function readResponse(res: Response) {
 
 /** POST JSON (a string body is sent as is) and return status + parsed body. */
 export async function postJson(url: string, body: unknown, headers: Record<string, string>) {
-  return readResponse(await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+  return readResponse(
+    await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  );
 }
 
 export async function getJson(url: string, headers: Record<string, string>) {
@@ -120,11 +125,17 @@ export async function getJson(url: string, headers: Record<string, string>) {
  * inject() for an in-process server. Each poll is a cheap read, so it polls often: a wait
  * ends within a few ms of the task finishing instead of up to a poll interval later.
  */
-export async function waitForTask(target: string | TestServer, id: string, key: string, timeoutMs = 120_000): Promise<any> {
+export async function waitForTask(
+  target: string | TestServer,
+  id: string,
+  key: string,
+  timeoutMs = 120_000,
+): Promise<any> {
   const deadline = Date.now() + timeoutMs;
   const path = `/higgsfield/feed/${id}`;
   for (;;) {
-    const { status, body } = typeof target === 'string' ? await getJson(`${target}${path}`, bearer(key)) : await target.get(path, bearer(key));
+    const { status, body } =
+      typeof target === 'string' ? await getJson(`${target}${path}`, bearer(key)) : await target.get(path, bearer(key));
     if (status !== 200) throw new Error(`feed answered ${status}: ${JSON.stringify(body)}`);
     if (['completed', 'failed', 'nsfw', 'canceled'].includes(body.jobs[0].status)) return body;
     if (Date.now() > deadline) throw new Error(`task ${id} still ${body.jobs[0].status}`);

@@ -25,11 +25,15 @@ test('every installed package runs on the oldest Node that package.json accepts'
   for (const [path, entry] of Object.entries(lock.packages)) {
     const range = !Array.isArray(entry.engines) ? entry.engines?.node : undefined;
     if (path === '' || range === undefined) continue;
-    if (!semver.satisfies(oldest, range)) refusing.push(`${path.replace(/^.*node_modules\//, '')}@${entry.version}: node ${range}`);
+    if (!semver.satisfies(oldest, range))
+      refusing.push(`${path.replace(/^.*node_modules\//, '')}@${entry.version}: node ${range}`);
   }
   assert.deepEqual(refusing, [], `these want a newer Node than ${oldest}`);
 });
 
 test('this Node is one package.json accepts', () => {
-  assert.ok(semver.satisfies(process.versions.node, pkg.engines.node), `${process.versions.node} vs ${pkg.engines.node}`);
+  assert.ok(
+    semver.satisfies(process.versions.node, pkg.engines.node),
+    `${process.versions.node} vs ${pkg.engines.node}`,
+  );
 });

@@ -21,6 +21,17 @@ describe('validation errors name the field', () => {
   it('unknown errors become a 500 (a bug), never a silent 200', () => {
     assert.equal(toAppError(new TypeError('boom')).status, 500);
   });
+  it("recognises Fastify's body errors by code, never by their wording", () => {
+    const fastify = (code: string, statusCode: number, message = 'whatever Fastify says') =>
+      Object.assign(new Error(message), { code, statusCode });
+    assert.equal(toAppError(fastify('FST_ERR_CTP_INVALID_JSON_BODY', 400)).code, 'invalid_json');
+    assert.equal(toAppError(fastify('FST_ERR_CTP_EMPTY_JSON_BODY', 400)).code, 'invalid_json');
+    assert.equal(toAppError(fastify('FST_ERR_CTP_BODY_TOO_LARGE', 413)).code, 'payload_too_large');
+    assert.equal(toAppError(fastify('FST_ERR_CTP_INVALID_MEDIA_TYPE', 415)).code, 'unsupported_media_type');
+    // A message that mentions JSON is not a JSON error: a SyntaxError from our own code is a bug.
+    assert.equal(toAppError(new SyntaxError('Unexpected token in JSON at position 3')).status, 500);
+    assert.equal(toAppError(fastify('FST_ERR_BAD_URL', 400, 'not JSON at all')).code, 'invalid_request');
+  });
 });
 
 describe('HTTP Range parsing', () => {

@@ -191,7 +191,10 @@ describe('task runner', () => {
     assert.equal(await queue.contains(task.id), false, 'a finished task leaves the queue');
     assert.equal(scratch.live.size, 0, 'the scratch folder is removed');
     assert.deepEqual(outcomes, ['completed']);
-    assert.deepEqual(terminal.map((t) => t.status), ['completed']);
+    assert.deepEqual(
+      terminal.map((t) => t.status),
+      ['completed'],
+    );
   });
 
   it('keeps its lease alive by heartbeat while a render runs longer than the lease', async () => {
@@ -238,7 +241,10 @@ describe('task runner', () => {
     await advance(120_000, 1000);
     assert.equal(engine.renders.length, MAX_ATTEMPTS, 'no attempt after the last');
     assert.deepEqual(outcomes, ['retried', 'retried', 'failed']);
-    assert.deepEqual(terminal.map((t) => t.status), ['failed']);
+    assert.deepEqual(
+      terminal.map((t) => t.status),
+      ['failed'],
+    );
     assert.equal(scratch.live.size, 0, 'every attempt handed its folder back');
   });
 

@@ -15,7 +15,6 @@ export interface SqliteTaskStoreOptions {
 
 type TaskRow = SharedTaskRow<number>;
 
-
 const TERMINAL = [...TERMINAL_STATUSES];
 
 /**
@@ -80,7 +79,8 @@ export class SqliteTaskStore implements TaskStore {
           cause: error,
         });
       }
-      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+        throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
       throw error;
     }
   }
@@ -101,7 +101,10 @@ export class SqliteTaskStore implements TaskStore {
     this.#assertOpen();
     const sets: string[] = [];
     const values: unknown[] = [];
-    for (const [field, spec] of Object.entries(PATCH_COLUMNS) as [keyof TaskPatch, (typeof PATCH_COLUMNS)[keyof TaskPatch]][]) {
+    for (const [field, spec] of Object.entries(PATCH_COLUMNS) as [
+      keyof TaskPatch,
+      (typeof PATCH_COLUMNS)[keyof TaskPatch],
+    ][]) {
       if (!Object.hasOwn(patch, field)) continue;
       const value = patch[field];
       if (value === undefined && !spec.nullable) continue;
@@ -204,7 +207,6 @@ function sqliteCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }
-
 
 function toRow(task: Task): TaskRow {
   return taskToRow(task, (ms) => ms);

@@ -6,17 +6,31 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import type { ApiKeyRing } from '../../../auth/api-keys.js';
 import { AppError } from '../../../core/errors.js';
+import type { MediaStore } from '../../../core/ports.js';
 import { probeImage } from '../../../inputs/image-probe.js';
-import { UPLOAD_TYPES } from '../../../uploads/upload-tokens.js';
+import { UPLOAD_TYPES, type UploadTokens } from '../../../uploads/upload-tokens.js';
 import { requireApiKey } from '../../auth.js';
 import { baseUrlOf } from '../../base-url.js';
-import type { HttpContext } from '../../context.js';
 import { usePlatformErrors } from './error-handler.js';
 
 const TAGS = ['uploads'];
 
-export async function uploadRoutes(parent: FastifyInstance, ctx: HttpContext): Promise<void> {
+/** What the upload routes use, and nothing more. */
+export interface UploadOptions {
+  keys: ApiKeyRing;
+  uploads: Pick<UploadTokens, 'issue' | 'verifyPut'>;
+  media: Pick<MediaStore, 'putBuffer'>;
+  publicBaseUrl: string | undefined;
+  maxImageBytes: number;
+  maxImagePixels: number;
+}
+
+/** The upload URLs are the platform's (`/files/*`) and answer in its error shape. */
+export const UPLOAD_PREFIXES = ['/files/'] as const;
+
+export async function uploadRoutes(parent: FastifyInstance, ctx: UploadOptions): Promise<void> {
   // Authenticated: hand out the slot.
   await parent.register(async (scope) => {
     const app = scope.withTypeProvider<TypeBoxTypeProvider>();
@@ -45,7 +59,7 @@ export async function uploadRoutes(parent: FastifyInstance, ctx: HttpContext): P
       async (request) => {
         const contentType = request.body.content_type === 'image/jpg' ? 'image/jpeg' : request.body.content_type;
         const slot = ctx.uploads.issue(request.ownerKeyId, contentType, Date.now());
-        const base = baseUrlOf(request, ctx.config.publicBaseUrl);
+        const base = baseUrlOf(request, ctx.publicBaseUrl);
         const query = new URLSearchParams({ expires: String(slot.expires), type: contentType, sig: slot.signature });
         return {
           upload_url: `${base}/files/upload/${slot.key}?${query}`,
@@ -64,7 +78,7 @@ export async function uploadRoutes(parent: FastifyInstance, ctx: HttpContext): P
     usePlatformErrors(app);
     app.addContentTypeParser(
       [...Object.keys(UPLOAD_TYPES), 'application/octet-stream'],
-      { parseAs: 'buffer', bodyLimit: ctx.config.maxImageBytes },
+      { parseAs: 'buffer', bodyLimit: ctx.maxImageBytes },
       (_request, body, done) => done(null, body),
     );
     app.put(
@@ -89,7 +103,7 @@ export async function uploadRoutes(parent: FastifyInstance, ctx: HttpContext): P
         if (!Buffer.isBuffer(body) || body.length === 0) {
           throw new AppError('invalid_request', 'body: the image bytes are missing', { field: 'body' });
         }
-        const probe = await probeImage(body, 'body', { maxBytes: ctx.config.maxImageBytes, maxPixels: ctx.config.maxImagePixels });
+        const probe = await probeImage(body, 'body', { maxBytes: ctx.maxImageBytes, maxPixels: ctx.maxImagePixels });
         if (probe.contentType !== type) {
           throw new AppError('image_invalid', `body: the bytes are ${probe.contentType}, not the ${type} this URL was issued for`, {
             field: 'body',

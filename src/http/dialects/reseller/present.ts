@@ -1,14 +1,12 @@
 /**
- * Renders a task as the reseller dialect's job-set (`/higgsfield/feed/{id}`).
+ * Renders a task as the reseller dialect's job-set (`/higgsfield/feed/{id}`, and its
+ * webhook body), and errors in its OpenAI-style envelope.
  * `results` is mirrored as `result` for clients written against the reseller docs.
  */
 import { createHash } from 'node:crypto';
 import type { InputImage, Task } from '../../../core/task.js';
 import type { AppError } from '../../../core/errors.js';
-
-export function mediaUrl(base: string, key: string): string {
-  return `${base}/media/${key}`;
-}
+import { mediaUrl, presentCameraParams, presentResults } from '../platform/present.js';
 
 /** A stable per-key project id (Higgsfield scopes job-sets to a project). */
 export function projectIdFor(ownerKeyId: string): string {
@@ -18,34 +16,6 @@ export function projectIdFor(ownerKeyId: string): string {
 
 function mediaInput(base: string, image: InputImage) {
   return { id: image.id, url: mediaUrl(base, image.mediaKey), type: 'media_input' as const };
-}
-
-/**
- * The camera fields of a task's params: the resolved path once the render started (the
- * client's own camera_path before that), the focus point and loop. Sending these back as
- * camera_path/focus/loop (with the same motion, size, duration and fps, without `camera`)
- * renders the same frames.
- */
-export function presentCameraParams(task: Task) {
-  const r = task.resolved;
-  const c = task.params.camera;
-  const path = r?.cameraPath ?? c?.cameraPath;
-  const focus = r?.focus ?? c?.focus;
-  const loop = r?.loop ?? c?.loop;
-  return {
-    ...(path && { camera_path: path }),
-    ...(focus && { focus }),
-    ...(loop !== undefined && { loop }),
-  };
-}
-
-export function presentResults(task: Task, base: string) {
-  if (task.status !== 'completed' || !task.results) return null;
-  return {
-    raw: { type: 'video', url: mediaUrl(base, task.results.raw.key) },
-    min: { type: 'video', url: mediaUrl(base, task.results.min.key) },
-    poster: { type: 'image', url: mediaUrl(base, task.results.poster.key) },
-  };
 }
 
 export function presentFeed(task: Task, base: string) {
@@ -117,4 +87,9 @@ export function presentError(error: AppError) {
       param: error.field ?? null,
     },
   };
+}
+
+/** The envelope with the catalogue status: what this dialect's routes answer with. */
+export function presentResellerError(error: AppError) {
+  return { status: error.status, body: presentError(error) };
 }

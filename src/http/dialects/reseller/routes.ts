@@ -4,12 +4,15 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { ApiKeyRing } from '../../../auth/api-keys.js';
+import type { MotionCatalogue } from '../../../catalogue/motion-catalogue.js';
+import type { TaskService } from '../../../core/task-service.js';
 import { requireApiKey } from '../../auth.js';
 import { baseUrlOf } from '../../base-url.js';
-import type { HttpContext } from '../../context.js';
-import { toAppError } from '../../fastify-errors.js';
-import { presentMotion, presentMotionDetail } from '../../motion-records.js';
-import { presentError, presentFeed } from './present.js';
+import { presentMotion, presentMotionDetail, type MotionRecordSources } from '../../motion-records.js';
+import { useErrorShape } from '../platform/error-handler.js';
+import { idempotencyKeyOf } from '../platform/submit.js';
+import { presentFeed, presentResellerError } from './present.js';
 import {
   ErrorResponse,
   FeedBody,
@@ -28,13 +31,19 @@ import { NO_PRESET } from '../platform/tiers.js';
 
 const TAGS = ['reseller (/higgsfield)'];
 
-export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext): Promise<void> {
+/** What the reseller routes use, and nothing more. */
+export interface ResellerOptions {
+  keys: ApiKeyRing;
+  service: Pick<TaskService, 'submit' | 'get' | 'list'>;
+  catalogue: Pick<MotionCatalogue, 'search' | 'resolve' | 'motions'>;
+  /** Engine verdicts and preview media of the motion records. */
+  motions: MotionRecordSources;
+  publicBaseUrl: string | undefined;
+}
+
+export async function resellerRoutes(parent: FastifyInstance, ctx: ResellerOptions): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
-  app.setErrorHandler((err, request, reply) => {
-    const error = toAppError(err);
-    if (error.status >= 500) request.log.error({ err }, 'request failed');
-    return reply.code(error.status).send(presentError(error));
-  });
+  useErrorShape(app, presentResellerError);
   requireApiKey(app, ctx.keys);
 
   app.post(
@@ -68,7 +77,7 @@ export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext)
         ...(b.fps !== undefined && { fps: b.fps }),
         ...(b.check_nsfw !== undefined && { checkNsfw: b.check_nsfw }),
         ...(b.callback_url !== undefined && {
-          webhook: { url: b.callback_url, baseUrl: baseUrlOf(request, ctx.config.publicBaseUrl) },
+          webhook: { url: b.callback_url, baseUrl: baseUrlOf(request, ctx.publicBaseUrl) },
           webhookField: 'callback_url',
         }),
         ...idempotencyKeyOf(request.headers['idempotency-key']),
@@ -85,12 +94,12 @@ export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext)
   };
   app.get('/higgsfield/feed/:task_id', { schema: feedSchema }, async (request) => {
     const task = await ctx.service.get(request.ownerKeyId, request.params.task_id);
-    return presentFeed(task, baseUrlOf(request, ctx.config.publicBaseUrl));
+    return presentFeed(task, baseUrlOf(request, ctx.publicBaseUrl));
   });
   app.post('/higgsfield/feed/:task_id', { schema: { ...feedSchema, body: Type.Optional(FeedBody) } }, async (request) => {
     // The body repeats {task_id}; the path is authoritative.
     const task = await ctx.service.get(request.ownerKeyId, request.params.task_id);
-    return presentFeed(task, baseUrlOf(request, ctx.config.publicBaseUrl));
+    return presentFeed(task, baseUrlOf(request, ctx.publicBaseUrl));
   });
 
   app.get(
@@ -107,7 +116,7 @@ export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext)
       const limit = request.query.limit === undefined ? 20 : Math.min(100, Math.max(1, Number(request.query.limit)));
       const before = request.query.before === undefined ? undefined : Math.round(Number(request.query.before) * 1000);
       const tasks = await ctx.service.list(request.ownerKeyId, limit, before);
-      const base = baseUrlOf(request, ctx.config.publicBaseUrl);
+      const base = baseUrlOf(request, ctx.publicBaseUrl);
       const last = tasks.length === limit ? tasks[tasks.length - 1] : undefined;
       return { tasks: tasks.map((t) => presentFeed(t, base)), next_before: last ? last.createdAt / 1000 : null };
     },
@@ -126,10 +135,10 @@ export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext)
     async (request) => {
       const { size, search, category } = request.query;
       const limit = size === undefined ? 30 : Math.min(1000, Math.max(1, Number(size)));
-      const base = baseUrlOf(request, ctx.config.publicBaseUrl);
+      const base = baseUrlOf(request, ctx.publicBaseUrl);
       let motions = ctx.catalogue.search(search, ctx.catalogue.motions.length);
       if (category) motions = motions.filter((m) => m.categories.includes(category));
-      return motions.slice(0, limit).map((m) => presentMotion(m, ctx, base));
+      return motions.slice(0, limit).map((m) => presentMotion(m, ctx.motions, base));
     },
   );
 
@@ -146,14 +155,7 @@ export async function resellerDialect(parent: FastifyInstance, ctx: HttpContext)
     async (request) => {
       const motion = ctx.catalogue.resolve(request.params.motion_id);
       if (!motion) throw new AppError('not_found', `motion ${request.params.motion_id} not found`, { field: 'motion_id' });
-      return presentMotionDetail(motion, ctx, baseUrlOf(request, ctx.config.publicBaseUrl));
+      return presentMotionDetail(motion, ctx.motions, baseUrlOf(request, ctx.publicBaseUrl));
     },
   );
-}
-
-/** `Idempotency-Key` header (1–200 printable characters), when present. */
-export function idempotencyKeyOf(header: string | string[] | undefined): { idempotencyKey?: string } {
-  const value = (Array.isArray(header) ? header[0] : header)?.trim();
-  if (!value) return {};
-  return { idempotencyKey: value.slice(0, 200) };
 }

@@ -6,16 +6,9 @@
 import { Type, type Static } from 'typebox';
 import { MODEL_TIERS, TASK_STATUSES } from '../../../core/task.js';
 import { CameraPathSchema, cameraFields, FocusSchema } from '../../camera-schemas.js';
+import { CHECK_NSFW_DESCRIPTION, Results, StringEnum } from '../platform/schemas.js';
 
 export const MAX_SIZE = 4096;
-
-/** One wording of `check_nsfw` for every dialect's schema. */
-export const CHECK_NSFW_DESCRIPTION =
-  'Check the input image(s) for explicit content before rendering: true ends a hit as status "nsfw" (scores in the error); ' +
-  'false skips the check unless the server blocks (NSFW_CHECK=block); absent follows the server (NSFW_CHECK). See README "Content check".';
-
-const StringEnum = <T extends readonly string[]>(values: T, description: string) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], description });
 
 export const GenerateBody = Type.Object(
   {
@@ -71,11 +64,6 @@ export const FeedBody = Type.Union([
   Type.Null(),
 ]);
 
-const ResultFile = Type.Object({ type: Type.String(), url: Type.String() });
-const Results = Type.Union([
-  Type.Object({ raw: ResultFile, min: ResultFile, poster: Type.Optional(ResultFile) }),
-  Type.Null(),
-]);
 const MediaInput = Type.Object({ id: Type.String(), url: Type.String(), type: Type.Literal('media_input') });
 /** What the content check found (README "Content check"); the same record every dialect shows. */
 export const NsfwCheckSchema = Type.Object(

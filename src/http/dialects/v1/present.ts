@@ -1,6 +1,6 @@
 /** Renders a task as a v1 JobSet (submit response, poll response, webhook body). */
 import type { Task } from '../../../core/task.js';
-import { mediaUrl, presentCameraParams, presentResults } from '../reseller/present.js';
+import { mediaUrl, presentCameraParams, presentResults } from '../platform/present.js';
 
 const V1_MODEL_OF = { lite: 'dop-lite', turbo: 'dop-turbo', standard: 'dop-standard' } as const;
 

@@ -6,27 +6,35 @@
 import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
-import type { SubmitRequest } from '../../../core/task-service.js';
+import type { ApiKeyRing } from '../../../auth/api-keys.js';
+import type { MotionCatalogue } from '../../../catalogue/motion-catalogue.js';
+import type { Engine } from '../../../core/ports.js';
+import type { SubmitRequest, TaskService } from '../../../core/task-service.js';
 import { requireApiKey } from '../../auth.js';
 import { baseUrlOf } from '../../base-url.js';
-import { compileBody } from '../../body-validator.js';
-import type { HttpContext } from '../../context.js';
-import { usePlatformErrors } from '../platform/error-handler.js';
-import { DEFAULT_MOTION, NO_PRESET, tierOfV1Model } from '../platform/tiers.js';
 import { cameraRequestOf, hasCameraFields } from '../../camera-schemas.js';
-import { idempotencyKeyOf } from '../reseller/routes.js';
-import { presentRequest } from '../v2/present.js';
-import { submitV2 } from '../v2/routes.js';
-import { DopV2Body, WebhookQuery } from '../v2/schemas.js';
-import { DetailError, DopBody, DopParams, JobSet, JobSetParams, MotionSummary } from './schemas.js';
+import type { MotionPreviews } from '../../motion-previews.js';
+import { usePlatformErrors } from '../platform/error-handler.js';
+import { presentRequest } from '../platform/present.js';
+import { DetailError, WebhookQuery } from '../platform/schemas.js';
+import { flatSubmitRequest, idempotencyKeyOf } from '../platform/submit.js';
+import { DEFAULT_MOTION, NO_PRESET, tierOfV1Model } from '../platform/tiers.js';
+import { DopRequestBody, DopResponse, JobSet, JobSetParams, MotionSummary, type DopParams } from './schemas.js';
 import { presentJobSet } from './present.js';
 
 const TAGS = ['platform v1'];
-const validateV1 = compileBody(DopBody);
-const validateFlat = compileBody(DopV2Body);
-const validateFlatV1 = compileBody(DopParams);
 
-export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Promise<void> {
+/** What the v1 routes use, and nothing more. */
+export interface V1Options {
+  keys: ApiKeyRing;
+  service: Pick<TaskService, 'submit' | 'get'>;
+  catalogue: Pick<MotionCatalogue, 'distinctByName'>;
+  engine: Pick<Engine, 'canRender'>;
+  previews: Pick<MotionPreviews, 'describe'>;
+  publicBaseUrl: string | undefined;
+}
+
+export async function v1Routes(parent: FastifyInstance, ctx: V1Options): Promise<void> {
   const app = parent.withTypeProvider<TypeBoxTypeProvider>();
   usePlatformErrors(app);
   requireApiKey(app, ctx.keys);
@@ -37,17 +45,16 @@ export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Prom
       schema: {
         tags: TAGS,
         summary: 'Create an image-to-video job-set (DoP)',
-        description: 'Body `{params, webhook?}` → JobSet. A flat v2-style body (no `params`) gets the v2 request object.',
-        body: Type.Object({}, { additionalProperties: true, description: 'See DopBody (v1) or DopV2Body (flat)' }),
+        description: 'Body `{params, webhook?}` → JobSet. A flat v2-style body (no `params`) gets the v2 request object too.',
+        body: DopRequestBody,
         querystring: WebhookQuery,
-        response: { 200: Type.Object({}, { additionalProperties: true }), '4xx': DetailError },
+        response: { 200: DopResponse, '4xx': DetailError },
       },
     },
     async (request) => {
-      const raw = request.body as Record<string, unknown>;
-      const base = baseUrlOf(request, ctx.config.publicBaseUrl);
-      if ('params' in raw) {
-        const body = validateV1(raw);
+      const body = request.body;
+      const base = baseUrlOf(request, ctx.publicBaseUrl);
+      if ('params' in body) {
         const webhook = body.webhook ? { url: body.webhook.url, secret: body.webhook.secret, field: 'webhook.url' } : undefined;
         const task = await ctx.service.submit(v1Submit(request.ownerKeyId, body.params, 'params.', webhook, base, request.headers));
         return presentJobSet(task, base);
@@ -57,12 +64,11 @@ export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Prom
       // JobSet keys, which cost nothing). Its input uses v1 names (`input_images`); a
       // flat body with v2 names (`image_url`) is accepted too.
       const hfWebhook = request.query.hf_webhook;
-      const task =
-        'input_images' in raw
-          ? await ctx.service.submit(
-              v1Submit(request.ownerKeyId, validateFlatV1(raw), '', hfWebhook ? { url: hfWebhook, field: 'hf_webhook' } : undefined, base, request.headers),
-            )
-          : await submitV2(ctx, request.ownerKeyId, validateFlat(raw), 'standard', request.headers, hfWebhook, base);
+      const submit =
+        'input_images' in body
+          ? v1Submit(request.ownerKeyId, body, '', hfWebhook ? { url: hfWebhook, field: 'hf_webhook' } : undefined, base, request.headers)
+          : flatSubmitRequest(request.ownerKeyId, body, 'standard', request.headers, hfWebhook, base);
+      const task = await ctx.service.submit(submit);
       return { ...presentJobSet(task, base), ...presentRequest(task, base) };
     },
   );
@@ -72,7 +78,7 @@ export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Prom
     { schema: { tags: TAGS, summary: 'Poll a job-set', params: JobSetParams, response: { 200: JobSet, '4xx': DetailError } } },
     async (request) => {
       const task = await ctx.service.get(request.ownerKeyId, request.params.id);
-      return presentJobSet(task, baseUrlOf(request, ctx.config.publicBaseUrl));
+      return presentJobSet(task, baseUrlOf(request, ctx.publicBaseUrl));
     },
   );
 
@@ -80,7 +86,7 @@ export async function v1Dialect(parent: FastifyInstance, ctx: HttpContext): Prom
     '/v1/motions',
     { schema: { tags: TAGS, summary: 'Motion presets (one per name)', response: { 200: Type.Array(MotionSummary), '4xx': DetailError } } },
     async (request) => {
-      const base = baseUrlOf(request, ctx.config.publicBaseUrl);
+      const base = baseUrlOf(request, ctx.publicBaseUrl);
       return ctx.catalogue.distinctByName().map((m) => ({
         id: m.id,
         name: m.name,

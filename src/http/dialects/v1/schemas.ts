@@ -6,20 +6,12 @@
 import { Type, type Static } from 'typebox';
 import { cameraFields } from '../../camera-schemas.js';
 import { TASK_STATUSES } from '../../../core/task.js';
+import { CHECK_NSFW_DESCRIPTION, DopV2Body, MotionInput, RequestObject, Results, StringEnum } from '../platform/schemas.js';
 import { V1_MODELS } from '../platform/tiers.js';
-import { CHECK_NSFW_DESCRIPTION } from '../reseller/schemas.js';
-
-const StringEnum = <T extends readonly string[]>(values: T, description?: string) =>
-  Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...(description && { description }) });
 
 export const ImageRef = Type.Object({
   type: Type.Optional(Type.Literal('image_url')),
   image_url: Type.String({ minLength: 1, description: 'http(s) URL (a public_url from /files/generate-upload-url works without an outbound fetch)' }),
-});
-
-export const MotionInput = Type.Object({
-  id: Type.String({ minLength: 1, maxLength: 200, description: 'Motion id (GET /v1/motions), or a name or slug' }),
-  strength: Type.Optional(Type.Number({ minimum: 0, maximum: 1, description: 'default 1' })),
 });
 
 export const DopParams = Type.Object({
@@ -50,7 +42,26 @@ export const DopBody = Type.Object({
 });
 export type DopBody = Static<typeof DopBody>;
 
-const ResultFile = Type.Object({ type: Type.String(), url: Type.String() });
+/**
+ * The body of `POST /v1/image2video/dop`, read by its shape: `{params, webhook?}` (the v1
+ * SDK) is a DopBody; a flat body is the v2 SDK's `subscribe('/v1/image2video/dop', {input})`,
+ * with v1 names (`input_images`: DopParams) or v2 names (`image_url`: DopV2Body). The
+ * `if`/`then`/`else` picks the one schema a body is checked against, so an error names the
+ * field of that shape (`params.prompt`, not a list of every shape's complaints).
+ */
+export const DopRequestBody = Type.Unsafe<DopBody | DopParams | DopV2Body>({
+  type: 'object',
+  description: '`{params, webhook?}` → JobSet. A flat body (v1 names with `input_images`, or v2 names) gets the v2 request object too.',
+  if: { required: ['params'] },
+  // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else (a schema, never a thenable)
+  then: DopBody,
+  else: {
+    if: { required: ['input_images'] },
+    // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else (a schema, never a thenable)
+    then: DopParams,
+    else: DopV2Body,
+  },
+});
 
 export const JobSet = Type.Object({
   id: Type.String(),
@@ -61,13 +72,16 @@ export const JobSet = Type.Object({
       id: Type.String(),
       job_set_type: Type.String(),
       status: StringEnum(TASK_STATUSES),
-      results: Type.Union([Type.Object({ raw: ResultFile, min: ResultFile, poster: Type.Optional(ResultFile) }), Type.Null()]),
+      results: Results,
       error: Type.Optional(Type.String()),
       progress: Type.Optional(Type.Number()),
     }),
   ),
   input_params: Type.Record(Type.String(), Type.Unknown()),
 });
+
+/** What the DoP path answers: a JobSet, plus the request object's keys for a flat body. */
+export const DopResponse = Type.Object({ ...JobSet.properties, ...Type.Partial(RequestObject).properties });
 
 export const MotionSummary = Type.Object({
   id: Type.String(),
@@ -80,4 +94,3 @@ export const MotionSummary = Type.Object({
 
 export const JobSetParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 
-export const DetailError = Type.Object({ detail: Type.Unknown() });
