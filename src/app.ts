@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
+import { logCreatedKey } from './process/logger.js';
 import { loadOrCreateKeys } from './auth/api-keys.js';
 import { loadOrCreateServerSecret } from './auth/server-secret.js';
 import { MotionCatalogue } from './catalogue/motion-catalogue.js';
@@ -48,12 +49,7 @@ export async function buildApp(config: Config, options: Seams & { webhooks?: Web
   const { store, queue, media } = adapters;
 
   const keys = loadOrCreateKeys(config.dataDir, config.apiKeys);
-  if (keys.created) {
-    logger.warn(
-      { file: keys.created.file },
-      `created an API key (shown once; also saved to ${keys.created.file}): ${keys.created.id}:${keys.created.secret}`,
-    );
-  }
+  if (keys.created) logCreatedKey(logger, keys.created);
   const uploads = new UploadTokens(loadOrCreateServerSecret(config.dataDir));
   const timings = options.webhooks ?? {};
   const webhooks = createWebhookDelivery(config, base, timings);

@@ -7,7 +7,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
+import type { Logger } from 'pino';
+import { createLogger } from './process/logger.js';
 import sharp from 'sharp';
 import { createAdapters, type Adapters } from './adapters/create-adapters.js';
 import type { RelayTimings } from './adapters/higgsfield/create-higgsfield-engine.js';
@@ -65,13 +66,8 @@ export interface Base {
 }
 
 /** Stage 1: logger, data folder, adapters, engine and content classifier. */
-export async function openBase(
-  config: Config,
-  service: string,
-  catalogue: MotionCatalogue,
-  seams: Seams,
-): Promise<Base> {
-  const logger = seams.logger ?? pino({ level: config.logLevel, base: { service } });
+export async function openBase(config: Config, service: string, catalogue: MotionCatalogue, seams: Seams): Promise<Base> {
+  const logger = seams.logger ?? createLogger({ level: config.logLevel, service });
   mkdirSync(config.dataDir, { recursive: true });
   const adapters = await createAdapters(config, {
     onConnectionError: (err) => logger.warn({ err }, 'lost a connection to the database or Redis; reconnecting'),
@@ -94,10 +90,7 @@ export async function openBase(
 export function createTaskRunner(
   config: Config,
   base: Base,
-  hooks: {
-    onTerminal?: (task: Task) => void;
-    onRenderFinished?: (outcome: RenderOutcome, seconds: number) => void;
-  } = {},
+  hooks: { onTerminal?: (task: Task) => void; onRenderFinished?: (outcome: RenderOutcome, seconds: number) => void } = {},
 ): TaskRunner {
   const { adapters, engine, logger, classifier } = base;
   return new TaskRunner({
@@ -118,12 +111,7 @@ export function createTaskRunner(
 }
 
 /** Starts a task runner: its loops, the content model when it will check tasks, and the queue reconciler. */
-export function startTaskRunner(
-  config: Config,
-  base: Base,
-  pool: TaskRunner,
-  options: { reconcileAtStart: boolean },
-): () => void {
+export function startTaskRunner(config: Config, base: Base, pool: TaskRunner, options: { reconcileAtStart: boolean }): () => void {
   const { logger } = base;
   pool.start();
   // A process that renders and checks every task loads the model now, not on the first task.
@@ -184,11 +172,7 @@ const PREVIEW_HEIGHT = 180;
  * one was fetched (npm run previews:photo), else from the sample scene; each picture has
  * its own cache folder.
  */
-export async function createMotionPreviews(
-  config: Config,
-  base: Base,
-  catalogue: MotionCatalogue,
-): Promise<MotionPreviews> {
+export async function createMotionPreviews(config: Config, base: Base, catalogue: MotionCatalogue): Promise<MotionPreviews> {
   const { engine, logger } = base;
   const picture = await loadPreviewPicture(config.dataDir);
   if (picture.reason) logger.info(`motion previews use the drawn sample scene: ${picture.reason}`);
@@ -208,10 +192,7 @@ export async function createMotionPreviews(
           ...(config.ffmpegPath && { ffmpegPath: config.ffmpegPath }),
         }),
       renderStill: async (outPath) => {
-        await sharp(picture.image)
-          .resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: 'cover' })
-          .webp({ quality: 80 })
-          .toFile(outPath);
+        await sharp(picture.image).resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: 'cover' }).webp({ quality: 80 }).toFile(outPath);
       },
     },
     // Animated previews are drawn by the local engine; a motion relayed to the cloud gets the still.

@@ -9,9 +9,10 @@
 import { readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 
-export const WEB_DIR = fileURLToPath(new URL('.', import.meta.url));
+// Compiled (dist/web/build.js) this module runs from dist/; the playground's files stay in web/.
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+export const WEB_DIR = import.meta.url.endsWith('.js') ? join(HERE, '..', '..', 'web') : HERE;
 export const DIST_DIR = join(WEB_DIR, 'dist');
 const SRC_DIR = join(WEB_DIR, 'src');
 const MANIFEST = 'manifest.json';
@@ -24,7 +25,7 @@ export interface WebManifest {
 
 /** Newest modification time among the sources (index.html, this script, web/src/**). */
 async function newestSourceMtime(): Promise<number> {
-  let newest = Math.max((await stat(join(WEB_DIR, 'index.html'))).mtimeMs, (await stat(fileURLToPath(import.meta.url))).mtimeMs);
+  let newest = Math.max((await stat(join(WEB_DIR, 'index.html'))).mtimeMs, (await stat(join(WEB_DIR, 'build.ts'))).mtimeMs);
   for (const entry of await readdir(SRC_DIR, { recursive: true, withFileTypes: true })) {
     if (entry.isFile()) newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
   }
@@ -53,6 +54,8 @@ export async function buildWeb(options: { minify?: boolean } = {}): Promise<WebM
   const tmp = join(WEB_DIR, `.dist-${process.pid}-${startedAt}`);
   await rm(tmp, { recursive: true, force: true });
   try {
+    // esbuild is a build-time tool (a devDependency): loaded only when a build is needed.
+    const { build } = await import('esbuild');
     const result = await build({
       entryPoints: { app: join(SRC_DIR, 'main.ts'), styles: join(SRC_DIR, 'styles.css') },
       outdir: join(tmp, 'assets'),

@@ -1,15 +1,16 @@
 /**
  * `stillmotion render`: renders one clip with the local engine, without a server.
  */
-import { mkdtemp, copyFile, readFile, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, extname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../core/errors.js';
 import { MODEL_TIERS, type ModelTier } from '../core/task.js';
 import { MotionCatalogue } from '../catalogue/motion-catalogue.js';
 import { createLocalEngine } from '../engine/index.js';
 import type { Command } from './command.js';
+import { suggestMotions } from './motion-suggest.js';
 import { progressBar } from './progress-bar.js';
 import type { ResolvedScene } from '../core/task.js';
 
@@ -24,7 +25,9 @@ const HELP = `usage: stillmotion render --image in.jpg [--end end.jpg] --motion 
   --seed          integer (default 1)
   --prompt        e.g. "slowly, to the left" (read for speed, intensity, direction)
   --threads       drawing threads (default: up to 2)
-  --output, -o    output MP4 (required); min.mp4 and poster.jpg land beside it`;
+  --output, -o    output MP4 (required)
+  --preview       also write the ≤ 480p preview MP4 to this path
+  --poster        also write the first frame as a JPEG to this path`;
 
 function num(v: string | undefined, name: string): number | undefined {
   if (v === undefined) return undefined;
@@ -51,6 +54,8 @@ export const renderCommand: Command = {
         prompt: { type: 'string', default: '' },
         threads: { type: 'string' },
         output: { type: 'string', short: 'o' },
+        preview: { type: 'string' },
+        poster: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -66,15 +71,27 @@ export const renderCommand: Command = {
       console.error(`--model must be one of ${MODEL_TIERS.join(', ')}`);
       return 2;
     }
-    const catalogue = MotionCatalogue.load();
-    const motions = values.motion.map((spec) => {
-      const m = /^(.*?)(?::([0-9.]+))?$/.exec(spec)!;
-      const record = catalogue.resolve(m[1]!);
-      return { name: record?.name ?? m[1]!, strength: m[2] ? Number(m[2]) : 1 };
-    });
     const threads = num(values.threads, 'threads');
     const engine = createLocalEngine(threads === undefined ? {} : { renderThreads: threads });
+    // The drawing threads start now, while the catalogue loads and the picture is read.
+    engine.warm();
+    const catalogue = MotionCatalogue.load();
+    const motions = [];
+    for (const spec of values.motion) {
+      const m = /^(.*?)(?::([0-9.]+))?$/.exec(spec)!;
+      const record = catalogue.resolve(m[1]!);
+      if (!record) {
+        const near = suggestMotions(catalogue, m[1]!);
+        const hint = near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ' (the catalogue is at GET /higgsfield/tpl/motions)';
+        console.error(`error (unknown_motion): unknown motion "${m[1]}"${hint}`);
+        await engine.close();
+        return 2;
+      }
+      motions.push({ name: record.name, strength: m[2] ? Number(m[2]) : 1 });
+    }
     const output = resolve(values.output);
+    const preview = values.preview === undefined ? undefined : resolve(values.preview);
+    const poster = values.poster === undefined ? undefined : resolve(values.poster);
     const workDir = await mkdtemp(join(tmpdir(), 'stillmotion-'));
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
@@ -87,7 +104,7 @@ export const renderCommand: Command = {
       const height = num(values.height, 'height');
       const duration = num(values.duration, 'duration');
       const fps = num(values.fps, 'fps');
-      const result = await engine.render(
+      const result = await engine.renderFiles(
         {
           taskId: 'cli',
           model: values.model as ModelTier,
@@ -102,12 +119,9 @@ export const renderCommand: Command = {
           images,
         },
         { workDir, signal: controller.signal, onProgress: bar.update },
+        { raw: output, ...(preview && { min: preview }), ...(poster && { poster }) },
       );
       bar.done();
-      const base = output.slice(0, output.length - extname(output).length);
-      await copyFile(result.raw, output);
-      await copyFile(result.min, `${base}.min.mp4`);
-      await copyFile(result.poster, `${base}.poster.jpg`);
       const seconds = (performance.now() - started) / 1000;
       const bytes = (await stat(output)).size;
       const r = result.resolved;
@@ -116,7 +130,7 @@ export const renderCommand: Command = {
       );
       if (r.enhancedPrompt) console.log(`prompt read as: ${r.enhancedPrompt}`);
       if (r.scene) console.log(`scene: ${describeScene(r.scene)}`);
-      console.log(`also wrote ${base}.min.mp4 and ${base}.poster.jpg in ${dirname(output)}`);
+      for (const extra of [preview, poster]) if (extra) console.log(`also wrote ${extra}`);
       return 0;
     } catch (err) {
       bar.done();

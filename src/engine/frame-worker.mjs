@@ -1,6 +1,12 @@
-// Worker-thread entry. It registers tsx itself, so the TypeScript implementation loads
-// whether or not the parent process was started with `--import tsx` (the CLI's bin is not).
-import { register } from 'tsx/esm/api';
+// Worker-thread entry. Compiled (dist/src/engine/), the JavaScript beside it runs. From the
+// sources (tests, benchmarks, `npm run dev`) it registers tsx itself: a parent's `--import tsx`
+// does not reach worker threads on Node 20.
+import { existsSync } from 'node:fs';
 
-register();
-await import('./frame-worker.ts');
+const compiled = new URL('./frame-worker.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  (await import('tsx/esm/api')).register();
+  await import('./frame-worker.ts');
+}

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { AppError } from '../core/errors.js';
 import type { Engine, RenderContext, RenderJob, RenderOutput } from '../core/ports.js';
+import type { RenderResolved } from '../core/task.js';
 import { buildEncodeArgs, minPreviewSize } from './ffmpeg-args.js';
 import { localRenderability } from './motion-support.js';
 import { findMotionDefinition, loopability } from './motion-definitions.js';
@@ -16,6 +17,7 @@ import { prepareRender } from './prepare-render.js';
 import { renderVideo, type VideoRenderOptions } from './render-video.js';
 import { defaultFfmpegPath } from './ffmpeg-path.js';
 import { FrameWorkerPool } from './frame-worker-pool.js';
+import { FfmpegProcess } from './ffmpeg-process.js';
 
 export interface LocalEngineOptions {
   /** ffmpeg binary; defaults to the one from @ffmpeg-installer/ffmpeg. */
@@ -34,8 +36,20 @@ interface ResolvedEngineOptions {
   pool: FrameWorkerPool | undefined;
 }
 
+/** Where renderFiles writes: the MP4, and the ≤ 480p preview and the poster when given. */
+export interface RenderFiles {
+  raw: string;
+  min?: string;
+  poster?: string;
+}
+
 /** The local engine: an Engine that owns a warm pool of frame workers. */
 export interface LocalEngine extends Engine {
+  /**
+   * Renders only the files asked for, straight to their paths (the CLI): without `min` no
+   * preview is scaled or encoded, without `poster` no frame is copied or compressed.
+   */
+  renderFiles(job: RenderJob, context: RenderContext, files: RenderFiles): Promise<{ resolved: RenderResolved }>;
   /** Starts the engine's frame workers idle (the service does this at start-up). */
   warm(): void;
   /** Terminates the engine's frame workers; a later render starts new ones. */
@@ -66,7 +80,13 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
       const definition = findMotionDefinition(name);
       return definition && presetPathSpec(definition);
     },
-    render: (job, context) => renderJob(job, context, resolved()),
+    async render(job, context) {
+      const dir = resolve(context.workDir);
+      const files = { raw: join(dir, 'raw.mp4'), min: join(dir, 'min.mp4'), poster: join(dir, 'poster.jpg') };
+      const { resolved: r } = await renderJob(job, context, resolved(), files);
+      return { ...files, resolved: r };
+    },
+    renderFiles: (job, context, files) => renderJob(job, context, resolved(), files),
     warm: () => resolved().pool?.prewarm(),
     async close() {
       const p = pool;
@@ -78,7 +98,12 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
   };
 }
 
-async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngineOptions): Promise<RenderOutput> {
+async function renderJob(
+  job: RenderJob,
+  context: RenderContext,
+  o: ResolvedEngineOptions,
+  files: RenderFiles,
+): Promise<{ resolved: RenderResolved }> {
   for (const [i, m] of job.motions.entries()) {
     const r = localRenderability(m.name);
     if (!r.renderable) {
@@ -89,28 +114,34 @@ async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngi
     }
   }
   const ffmpegPath = o.ffmpegPath ?? (await defaultFfmpegPath());
-  // Lent now so that, on a cold pool, thread start-up (~0.3 s) overlaps decoding.
+  const { raw, min, poster } = files;
+  // Lent now so that, on a cold pool, thread start-up (~0.3 s) overlaps decoding; ffmpeg is
+  // started as soon as the size is known (before the picture is decoded) for the same reason.
   const lease = o.pool?.acquire();
+  let ffmpeg: FfmpegProcess | undefined;
   let prepared: Awaited<ReturnType<typeof prepareRender>>;
   try {
-    prepared = await prepareRender(job, { maxImagePixels: o.maxImagePixels });
+    prepared = await prepareRender(job, {
+      maxImagePixels: o.maxImagePixels,
+      onTiming: (t) => {
+        if (!context.signal.aborted) ffmpeg = FfmpegProcess.start(ffmpegPath, encodeArgs(job, t, raw, min));
+      },
+    });
   } catch (err) {
     lease?.release();
+    await ffmpeg?.kill();
+    await Promise.all([raw, ...(min ? [min] : [])].map((p) => rm(p, { force: true })));
     throw err;
   }
   const { timing, plan, sources } = prepared;
-  const dir = resolve(context.workDir);
-  const raw = join(dir, 'raw.mp4');
-  const min = join(dir, 'min.mp4');
-  const poster = join(dir, 'poster.jpg');
   let lastReport = 0;
   // The poster is encoded from frame 0 while the rest of the clip renders.
   let posterWrite: Promise<unknown> | undefined;
-  const writePoster = (rgba: Buffer): Promise<unknown> =>
+  const writePoster = (rgba: Buffer, path: string): Promise<unknown> =>
     sharp(rgba, { raw: { width: timing.width, height: timing.height, channels: 4 } })
       .removeAlpha()
       .jpeg({ quality: 85, mozjpeg: false })
-      .toFile(poster);
+      .toFile(path);
   const video: VideoRenderOptions = {
     plan,
     sources,
@@ -119,23 +150,17 @@ async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngi
     threads: o.renderThreads,
     ...(lease && { lease }),
     ffmpegPath,
-    ffmpegArgs: buildEncodeArgs({
-      width: timing.width,
-      height: timing.height,
-      fps: timing.fps,
-      tier: job.model,
-      inputPixelFormat: 'rgba',
-      rawPath: raw,
-      min: { path: min, ...minPreviewSize(timing.width, timing.height) },
-      threads: 0,
-    }),
-    outputs: [raw, min],
+    ffmpegArgs: encodeArgs(job, timing, raw, min),
+    ...(ffmpeg && { ffmpeg }),
+    outputs: [raw, ...(min ? [min] : [])],
     signal: context.signal,
-    posterFrame: 0,
-    onPoster: (rgba) => {
-      posterWrite = writePoster(rgba);
-      posterWrite.catch(() => {}); // awaited below
-    },
+    ...(poster && {
+      posterFrame: 0,
+      onPoster: (rgba: Buffer) => {
+        posterWrite = writePoster(rgba, poster);
+        posterWrite.catch(() => {}); // awaited below
+      },
+    }),
     onFrame: (written) => {
       const now = Date.now();
       if (now - lastReport >= PROGRESS_INTERVAL_MS) {
@@ -149,10 +174,24 @@ async function renderJob(job: RenderJob, context: RenderContext, o: ResolvedEngi
     await renderVideo(video);
   } catch (err) {
     await posterWrite?.catch(() => {});
-    await rm(poster, { force: true });
+    if (poster) await rm(poster, { force: true });
     throw err;
   }
   await posterWrite;
   context.onProgress(1);
-  return { raw, min, poster, resolved: prepared.resolved };
+  return { resolved: prepared.resolved };
+}
+
+function encodeArgs(job: RenderJob, timing: { width: number; height: number; fps: number; frames: number }, raw: string, min: string | undefined): string[] {
+  return buildEncodeArgs({
+    width: timing.width,
+    height: timing.height,
+    fps: timing.fps,
+    tier: job.model,
+    inputPixelFormat: 'rgba',
+    rawPath: raw,
+    ...(min && { min: { path: min, ...minPreviewSize(timing.width, timing.height) } }),
+    threads: 0,
+    ...(job.camera?.loop && { loop: { frames: timing.frames } }),
+  });
 }

@@ -56,12 +56,17 @@ export interface PreparedRender {
 }
 
 /** Prepares a render job; rejects with image_invalid / image_too_large on bad pictures. */
-export async function prepareRender(job: RenderJob, options: { maxImagePixels: number }): Promise<PreparedRender> {
+export async function prepareRender(
+  job: RenderJob,
+  options: { maxImagePixels: number; onTiming?: (timing: RenderTiming) => void },
+): Promise<PreparedRender> {
   if (job.images.length === 0) throw new AppError('image_invalid', 'image[0]: a start image is required', { field: 'image[0]' });
   const images = job.images.slice(0, 2);
   const infos = await Promise.all(images.map((img, i) => probeImage(img, options.maxImagePixels, `image[${i}]`)));
   const size = resolveSize(job.model, infos[0]!, { width: job.width, height: job.height });
   const timing = resolveTiming(size, { duration: job.duration, fps: job.fps });
+  // The size is known before anything is decoded: the caller starts the encoder meanwhile.
+  options.onTiming?.(timing);
   const modifiers = job.enhancePrompt ? parsePromptModifiers(job.prompt) : DEFAULT_MODIFIERS;
   const geometry = (i: number, focus = { x: 0.5, y: 0.5 }): FrameGeometry => ({
     imageWidth: infos[i]!.width,

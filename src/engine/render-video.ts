@@ -21,14 +21,16 @@ export interface VideoRenderOptions {
   lease?: WorkerLease;
   ffmpegPath: string;
   ffmpegArgs: string[];
+  /** ffmpeg already started with ffmpegArgs (while the picture decoded); else started here. */
+  ffmpeg?: FfmpegProcess;
   /** Files ffmpeg writes; removed when the render does not complete. */
   outputs: string[];
   signal: AbortSignal;
   /** Called after each frame reaches ffmpeg with the number of frames written so far. */
   onFrame: (written: number) => void;
-  /** Receives a copy of frame `posterFrame`'s RGBA pixels. */
-  posterFrame: number;
-  onPoster: (rgba: Buffer) => void;
+  /** Receives a copy of frame `posterFrame`'s RGBA pixels (no copy is made without it). */
+  posterFrame?: number;
+  onPoster?: (rgba: Buffer) => void;
 }
 
 function canceled(): AppError {
@@ -39,12 +41,13 @@ function canceled(): AppError {
 export async function renderVideo(o: VideoRenderOptions): Promise<void> {
   if (o.signal.aborted) {
     o.lease?.release();
+    await o.ffmpeg?.kill();
     throw canceled();
   }
   const source = createFrameSource({
     plan: o.plan, sources: o.sources, width: o.width, height: o.height, threads: o.threads, ...(o.lease && { lease: o.lease }),
   });
-  const ffmpeg = FfmpegProcess.start(o.ffmpegPath, o.ffmpegArgs);
+  const ffmpeg = o.ffmpeg ?? FfmpegProcess.start(o.ffmpegPath, o.ffmpegArgs);
   const onAbort = (): void => {
     void source.close();
     void ffmpeg.kill();
@@ -53,7 +56,7 @@ export async function renderVideo(o: VideoRenderOptions): Promise<void> {
   try {
     for await (const frame of source.frames()) {
       if (o.signal.aborted) throw canceled();
-      if (frame.index === o.posterFrame) o.onPoster(Buffer.from(frame.pixels));
+      if (o.onPoster && frame.index === o.posterFrame) o.onPoster(Buffer.from(frame.pixels));
       await ffmpeg.write(frame.pixels);
       frame.release();
       o.onFrame(frame.index + 1);

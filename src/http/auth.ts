@@ -1,3 +1,4 @@
+import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { credentialsFromHeaders, type ApiKeyRing } from '../auth/api-keys.js';
 import { AppError } from '../core/errors.js';
@@ -9,6 +10,43 @@ declare module 'fastify' {
   }
 }
 
+/** How long a verified key is trusted without hashing its secret again. */
+export const VERIFIED_KEY_TTL_MS = 30_000;
+/** At most this many verified keys are remembered (the oldest is dropped first). */
+const MAX_VERIFIED = 1024;
+
+/**
+ * Remembers, for a short while, key ids whose secret just verified, with the secret as
+ * presented. A later request with the same id is accepted when its secret equals the one
+ * remembered, compared in constant time, so the ring's salted hash is not recomputed on
+ * every request. Only successes are remembered: a wrong secret always takes the full check
+ * (and never replaces a remembered one), an expired entry is checked again.
+ */
+export class VerifiedKeyCache {
+  private readonly entries = new Map<string, { secret: Buffer; owner: string; until: number }>();
+
+  constructor(
+    private readonly ring: ApiKeyRing,
+    private readonly ttlMs = VERIFIED_KEY_TTL_MS,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  /** The key id when the pair is valid, else undefined. */
+  verify(id: string, secret: string): string | undefined {
+    const presented = Buffer.from(secret);
+    const hit = this.entries.get(id);
+    const t = this.now();
+    if (hit && hit.until > t && hit.secret.length === presented.length && timingSafeEqual(hit.secret, presented)) return hit.owner;
+    const owner = this.ring.verify(id, secret);
+    if (owner) {
+      this.entries.delete(id);
+      if (this.entries.size >= MAX_VERIFIED) this.entries.delete(this.entries.keys().next().value!);
+      this.entries.set(id, { secret: presented, owner, until: t + this.ttlMs });
+    }
+    return owner;
+  }
+}
+
 /**
  * Adds an onRequest hook to this plugin's routes that accepts any of the key forms
  * (`Bearer id:secret`, `Key id:secret`, `hf-api-key`/`hf-secret`) and rejects the rest
@@ -16,6 +54,7 @@ declare module 'fastify' {
  */
 export function requireApiKey(app: FastifyInstance, keys: ApiKeyRing): void {
   if (!app.hasRequestDecorator('ownerKeyId')) app.decorateRequest('ownerKeyId', '');
+  const verified = cacheFor(keys);
   app.addHook('onRequest', async (request: FastifyRequest) => {
     const credentials = credentialsFromHeaders(request.headers);
     if (!credentials) {
@@ -24,8 +63,16 @@ export function requireApiKey(app: FastifyInstance, keys: ApiKeyRing): void {
         'missing API key: send "Authorization: Bearer KEY_ID:KEY_SECRET" (or "Key KEY_ID:KEY_SECRET", or hf-api-key + hf-secret headers)',
       );
     }
-    const owner = keys.verify(credentials.id, credentials.secret);
+    const owner = verified.verify(credentials.id, credentials.secret);
     if (!owner) throw new AppError('unauthorized', 'invalid API credentials');
     request.ownerKeyId = owner;
   });
+}
+
+/** One cache per ring, shared by the dialect plugins that check the same keys. */
+const caches = new WeakMap<ApiKeyRing, VerifiedKeyCache>();
+function cacheFor(ring: ApiKeyRing): VerifiedKeyCache {
+  let cache = caches.get(ring);
+  if (!cache) caches.set(ring, (cache = new VerifiedKeyCache(ring)));
+  return cache;
 }

@@ -15,6 +15,7 @@ import { errorShapeOf, resellerDialect, v1Dialect, v2Dialect } from './dialects/
 import { uploadRoutes } from './dialects/platform/upload-routes.js';
 import { AJV_OPTIONS } from './body-validator.js';
 import { toAppError } from './fastify-errors.js';
+import { RequestLogController, isClientDisconnect } from './request-log.js';
 import { mediaRoutes } from './media-routes.js';
 import { openApiView } from './openapi-view.js';
 import { opsRoutes } from './ops-routes.js';
@@ -23,6 +24,8 @@ import { webRoutes } from './web-routes.js';
 export async function buildServer(ctx: HttpContext, logger: Logger): Promise<FastifyInstance> {
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
+    // One line per request (request-log.ts), not Fastify's two.
+    logController: new RequestLogController(),
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
@@ -72,7 +75,7 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
   const pathOf = (url: string) => url.split('?')[0] ?? url;
   app.setErrorHandler((err, request, reply) => {
     const error = toAppError(err);
-    if (error.status >= 500) request.log.error({ err }, 'request failed');
+    if (error.status >= 500 && !isClientDisconnect(err)) request.log.error({ err }, 'request failed');
     const { status, body } = errorShapeOf(pathOf(request.url))(error);
     return reply.code(status).send(body);
   });

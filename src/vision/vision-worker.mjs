@@ -1,6 +1,12 @@
-// Worker-thread entry of the vision thread (vision-thread.ts). It registers tsx itself, so
-// the TypeScript implementation loads whether or not the parent was started with `--import tsx`.
-import { register } from 'tsx/esm/api';
+// Worker-thread entry of the vision thread (vision-thread.ts). Compiled (dist/src/vision/),
+// the JavaScript beside it runs. From the sources it registers tsx itself (a
+// parent's `--import tsx` does not reach worker threads on Node 20).
+import { existsSync } from 'node:fs';
 
-register();
-await import('./vision-worker.ts');
+const compiled = new URL('./vision-worker.js', import.meta.url);
+if (existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  (await import('tsx/esm/api')).register();
+  await import('./vision-worker.ts');
+}

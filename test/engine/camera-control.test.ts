@@ -8,16 +8,19 @@
  * needs more room than the picture has enlarges the picture, and the travel with it).
  */
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CameraRequest } from '../../src/core/camera-request.js';
 import type { RenderOutput } from '../../src/core/ports.js';
+import { aptAvailable, DEFAULT_PHOTO_DIR, ensurePhotos, type PhotoLabel } from '../../bench/scene/labels.js';
 import { FOCAL } from '../../src/engine/camera-control.js';
+import { buildEncodeArgs, loopX264Params } from '../../src/engine/ffmpeg-args.js';
 import { createLocalEngine } from '../../src/engine/index.js';
 import sharp from 'sharp';
-import { chainedSimilarity, frameSimilarity, decodeGrey, makeTexture, meanAbsDiff, type GreyVideo } from './helpers.js';
+import { chainedSimilarity, frameSimilarity, decodeGrey, makeTexture, meanAbsDiff, type GreyVideo, type Similarity } from './helpers.js';
 
 const W = 320;
 const H = 180;
@@ -69,6 +72,140 @@ function findInPicture(frame: Uint8Array, pic: Uint8Array, pw: number, ph: numbe
   const coarse = best;
   search(range(coarse.z - 0.01, coarse.z + 0.01, 0.0005), range(coarse.dx - 1, coarse.dx + 1, 0.05));
   return { zoom: best.z, dx: best.dx };
+}
+
+const rad = (d: number): number => (d * Math.PI) / 180;
+
+/** Bilinear sample of a grey picture (NaN outside it). */
+function bilinear(img: ArrayLike<number>, w: number, h: number, x: number, y: number): number {
+  const x0 = Math.floor(x);
+  const y0 = Math.floor(y);
+  if (x0 < 0 || y0 < 0 || x0 >= w - 1 || y0 >= h - 1) return Number.NaN;
+  const fx = x - x0;
+  const fy = y - y0;
+  const i = y0 * w + x0;
+  return (img[i]! * (1 - fx) + img[i + 1]! * fx) * (1 - fy) + (img[i + w]! * (1 - fx) + img[i + w + 1]! * fx) * fy;
+}
+
+/**
+ * A W×H frame of the middle of a grey picture moved by a known similarity T about the
+ * frame centre (`scale`, `angle` + = clockwise, then `tx`, `ty` in frame px): what the
+ * unmoved frame shows at p, this one shows at T(p).
+ */
+function warpGrey(pic: Uint8Array, pw: number, ph: number, t: Similarity): Uint8Array {
+  const out = new Uint8Array(W * H);
+  const c = Math.cos(t.angle) / t.scale;
+  const s = Math.sin(t.angle) / t.scale;
+  for (let v = 0; v < H; v++) {
+    for (let u = 0; u < W; u++) {
+      // The inverse of T: where frame pixel (u, v) came from in the unwarped frame.
+      const X = u - W / 2 - t.tx;
+      const Y = v - H / 2 - t.ty;
+      const val = bilinear(pic, pw, ph, pw / 2 + c * X + s * Y, ph / 2 - s * X + c * Y);
+      out[v * W + u] = Number.isNaN(val) ? 0 : Math.round(val);
+    }
+  }
+  return out;
+}
+
+/** A separable Gaussian blur (σ in px) of a grey frame, edges clamped. */
+function gaussian(img: ArrayLike<number>, w: number, h: number, sigma: number): Float32Array {
+  const r = Math.ceil(3 * sigma);
+  const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
+  const norm = k.reduce((a, b) => a + b, 0);
+  const pass = (src: ArrayLike<number>, horizontal: boolean): Float32Array => {
+    const out = new Float32Array(w * h);
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < w; x++) {
+        let sum = 0;
+        for (let i = -r; i <= r; i++) {
+          const xx = horizontal ? Math.min(w - 1, Math.max(0, x + i)) : x;
+          const yy = horizontal ? y : Math.min(h - 1, Math.max(0, y + i));
+          sum += k[i + r]! * src[yy * w + xx]!;
+        }
+        out[y * w + x] = sum / norm;
+      }
+    }
+    return out;
+  };
+  return pass(pass(img, true), false);
+}
+
+/**
+ * The similarity T (about the frame centre, + angle = clockwise) for which frame `b` at
+ * T(p) shows what frame `a` shows at p, fitted over every other pixel of both frames by
+ * Gauss-Newton on the bilinear image (Lucas-Kanade), from the best whole-pixel shift.
+ * Unlike the patch tracker it has no whole-pixel bias, so sub-pixel moves read true. Both
+ * frames are smoothed first (σ 2 px): the test texture is a blurred noise stretched by
+ * `normalise`, so it is a staircase of 6-grey-level steps a few pixels wide, and
+ * resampling a staircase is not the staircase moved.
+ */
+function denseSimilarity(frameA: Uint8Array, frameB: Uint8Array, w: number, h: number): Similarity {
+  const a = gaussian(frameA, w, h, 2);
+  const b = gaussian(frameB, w, h, 2);
+  const margin = 12;
+  const pts: [number, number, number][] = [];
+  for (let y = margin; y < h - margin; y += 2) for (let x = margin; x < w - margin; x += 2) pts.push([x - w / 2, y - h / 2, a[y * w + x]!]);
+  // p = [a', b', tx, ty]: T(X, Y) = ((1 + a')X − b'Y + tx, b'X + (1 + a')Y + ty).
+  const map = (p: number[], X: number, Y: number): [number, number] => [(1 + p[0]!) * X - p[1]! * Y + p[2]! + w / 2, p[1]! * X + (1 + p[0]!) * Y + p[3]! + h / 2];
+  const cost = (p: number[]): number => {
+    let sum = 0;
+    for (const [X, Y, va] of pts) {
+      const [x, y] = map(p, X, Y);
+      const d = bilinear(b, w, h, x, y) - va;
+      if (!Number.isNaN(d)) sum += d * d;
+    }
+    return sum;
+  };
+  let p = [0, 0, 0, 0];
+  let best = Infinity;
+  for (let ty = -6; ty <= 6; ty++) {
+    for (let tx = -6; tx <= 6; tx++) {
+      const c = cost([0, 0, tx, ty]);
+      if (c < best) [best, p] = [c, [0, 0, tx, ty]];
+    }
+  }
+  for (let iter = 0; iter < 30; iter++) {
+    const A = Array.from({ length: 4 }, () => [0, 0, 0, 0]);
+    const g = [0, 0, 0, 0];
+    for (const [X, Y, va] of pts) {
+      const [x, y] = map(p, X, Y);
+      const vb = bilinear(b, w, h, x, y);
+      const gx = bilinear(b, w, h, x + 0.5, y) - bilinear(b, w, h, x - 0.5, y);
+      const gy = bilinear(b, w, h, x, y + 0.5) - bilinear(b, w, h, x, y - 0.5);
+      if (Number.isNaN(vb) || Number.isNaN(gx) || Number.isNaN(gy)) continue;
+      const J = [gx * X + gy * Y, -gx * Y + gy * X, gx, gy];
+      for (let i = 0; i < 4; i++) {
+        g[i]! += J[i]! * (vb - va);
+        for (let j = 0; j < 4; j++) A[i]![j]! += J[i]! * J[j]!;
+      }
+    }
+    const step = solve4(A, g);
+    p = p.map((v, i) => v - step[i]!);
+    if (Math.hypot(step[0]! * w, step[1]! * w, step[2]!, step[3]!) < 1e-4) break;
+  }
+  return { scale: Math.hypot(1 + p[0]!, p[1]!), angle: Math.atan2(p[1]!, 1 + p[0]!), tx: p[2]!, ty: p[3]! };
+}
+
+/** Solves the 4×4 system A·x = g (Gaussian elimination with partial pivoting). */
+function solve4(A: number[][], g: number[]): number[] {
+  const m = A.map((row, i) => [...row, g[i]!]);
+  for (let c = 0; c < 4; c++) {
+    let piv = c;
+    for (let r = c + 1; r < 4; r++) if (Math.abs(m[r]![c]!) > Math.abs(m[piv]![c]!)) piv = r;
+    [m[c], m[piv]] = [m[piv]!, m[c]!];
+    for (let r = c + 1; r < 4; r++) {
+      const f = m[r]![c]! / m[c]![c]!;
+      for (let k = c; k < 5; k++) m[r]![k]! -= f * m[c]![k]!;
+    }
+  }
+  const x = [0, 0, 0, 0];
+  for (let r = 3; r >= 0; r--) {
+    let v = m[r]![4]!;
+    for (let k = r + 1; k < 4; k++) v -= m[r]![k]! * x[k]!;
+    x[r] = v / m[r]![r]!;
+  }
+  return x;
 }
 
 describe('camera control, measured from frames', () => {
@@ -247,16 +384,87 @@ describe('camera control, measured from frames', () => {
     replayed = first;
   });
 
-  // The check above can fail: a path rolled 0.5° further is measured as such. It passed on
-  // the camera-control branch alone and reads −0.24° since the vision and depth work merged;
-  // kept as a todo with the value until that is understood.
+  // The check above can fail: a path rolled 0.5° further is measured as such, at the start,
+  // the middle and the end. The patch tracker is not the instrument for this: its 15 patches
+  // locate to whole pixels plus a parabola, and a 0.5° roll with the ~1 % cover-zoom change
+  // that comes with it moves them ≤ 1.5 px, so it read +0.37°, +0.30°, +0.23°, −0.39° on
+  // frames 0, 6, 12, 23 of this clip (and −0.28°, −0.44°, −0.11°, −0.53° before the vision and
+  // depth merges, passing on the last frame by chance) while the plan's transforms differ by
+  // exactly 0.500° on every frame. `denseSimilarity` fits the whole frame instead; through
+  // x264 it reads these frames within ~0.03° (−0.495°, −0.492°, −0.472° on frames 0, 12, 23).
   let replayed: Awaited<ReturnType<typeof render>> | undefined;
-  it('a recorded path rolled 0.5° further renders 0.5° apart', { todo: 'measured after the merges: −0.237° instead of −0.5°' }, async () => {
+  it('the dense estimator reads a known sub-degree roll and scale (the instrument below)', () => {
+    const a = warpGrey(wideGrey, 480, 180, { angle: 0, scale: 1, tx: 0, ty: 0 });
+    const b = warpGrey(wideGrey, 480, 180, { angle: rad(-0.5), scale: 1.01, tx: 0.7, ty: -0.4 });
+    const m = denseSimilarity(a, b, W, H);
+    within((m.angle * 180) / Math.PI, -0.5, 0, 'dense estimator on a known warp: angle', 0.01);
+    within(m.scale, 1.01, 0, 'dense estimator on a known warp: scale', 1e-3);
+  });
+  it('a recorded path rolled 0.5° further renders 0.5° apart', async () => {
     const first = replayed ?? (await render(wide, { camera: { zoom: 4, pan: -5 } }, { motion: 'Dutch Angle' }));
     const recorded = first.out.resolved.cameraPath!;
     const other = await render(wide, { cameraPath: { ...recorded, keyframes: recorded.keyframes.map((k) => ({ ...k, roll: (k.roll ?? 0) + 0.5 })) }, focus: first.out.resolved.focus! });
     const last = other.video.frames.length - 1;
-    const off = frameSimilarity({ width: W, height: H, frames: [first.video.frames[last]!, other.video.frames[last]!] }, 0, 1, 3);
-    assert.ok(Math.abs((off.angle * 180) / Math.PI + 0.5) < 0.1, `a 0.5° different roll is measured (${((off.angle * 180) / Math.PI).toFixed(3)}°)`);
+    for (const i of [0, Math.round(last / 2), last]) {
+      const off = denseSimilarity(first.video.frames[i]!, other.video.frames[i]!, W, H);
+      within((off.angle * 180) / Math.PI, -0.5, 0, `rolled 0.5° further, frame ${i}: angle (+ = clockwise)`, 0.1);
+    }
   });
+});
+
+describe('loop encoding', () => {
+  it('codes both ends of a loop finer: the intra frame, and the last half second ramped to its quantiser', () => {
+    const base = { width: 512, height: 480, fps: 24, tier: 'lite', inputPixelFormat: 'rgba', rawPath: '/w/raw.mp4', min: { path: '/w/min.mp4', width: 512, height: 480 }, threads: 0 } as const;
+    const looped = buildEncodeArgs({ ...base, loop: { frames: 120 } });
+    assert.equal(looped.filter((a) => a === '-x264-params').length, 2, 'the raw clip and the preview');
+    assert.ok(!buildEncodeArgs(base).includes('-x264-params'), 'only loops');
+    const params = loopX264Params(120, 24, 24);
+    assert.match(params, /^mbtree=0:ipratio=3:zones=/);
+    const zones = params.split('zones=')[1]!.split('/').map((z) => z.split(',').map((v) => Number(v.replace('q=', ''))));
+    assert.deepEqual(zones.map((z) => z[0]), Array.from({ length: 12 }, (_, i) => 108 + i), 'one zone a frame over the last half second');
+    const qs = zones.map((z) => z[2]!);
+    assert.equal(qs.at(-1), 14, 'the last frame at CRF − 10, about the intra frame');
+    assert.ok(qs.every((q, i) => i === 0 || (q <= qs[i - 1]! && qs[i - 1]! - q <= 2)), `ramped, no big step: ${qs.join(' ')}`);
+  });
+});
+
+// A gentle shake over a detailed photo, where the loop's seam is the encoder's more than the
+// path's: with the plain settings it read 2.16 against neighbouring pairs of at most 1.88 on
+// lite, 2.50 against 1.81 on turbo (the path's own seam, encoded losslessly, 1.15; see
+// ffmpeg-args.ts `loopX264Params`).
+const FRUITS = 'fruits.jpg';
+const fruitsSkip = !existsSync(join(DEFAULT_PHOTO_DIR, FRUITS)) && !aptAvailable() ? `${FRUITS} is not in ${DEFAULT_PHOTO_DIR} and this machine has no apt-get/dpkg to fetch it from Debian` : false;
+
+describe('a seamless loop on a real photo', { skip: fruitsSkip }, () => {
+  const engine = createLocalEngine({ renderThreads: 0 });
+  let root: string;
+  before(async () => {
+    // Fetched with the scene benchmark's photos (scripts/get-bench-photos.sh); throws when apt is there but the fetch fails.
+    ensurePhotos([{ file: FRUITS } as PhotoLabel]);
+    root = await mkdtemp(join(tmpdir(), 'sm-cam-photo-'));
+  });
+  after(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  for (const model of ['lite', 'turbo'] as const) {
+    it(`loop (Handheld on fruits.jpg, ${model}, 5 s at 24 fps): the last→first frame difference is no larger than the neighbouring pairs'`, async () => {
+      const workDir = join(root, model);
+      await mkdir(workDir);
+      const out = await engine.render(
+        {
+          taskId: 't', model, motions: [{ name: 'Handheld', strength: 1 }], prompt: '', enhancePrompt: false, seed: 4,
+          width: 512, height: 480, duration: 5, fps: 24, images: [await readFile(join(DEFAULT_PHOTO_DIR, FRUITS))], camera: { loop: true },
+        },
+        { workDir, signal: new AbortController().signal, onProgress: () => {} },
+      );
+      const v = await decodeGrey(out.raw);
+      assert.equal(v.frames.length, 120);
+      const pairs = v.frames.slice(1).map((f, i) => meanAbsDiff(v.frames[i]!, f));
+      const seam = meanAbsDiff(v.frames.at(-1)!, v.frames[0]!);
+      const largest = Math.max(...pairs);
+      console.log(`fruits.jpg Handheld loop (${model} 512×480, 120 frames): last→first ${seam.toFixed(3)}, largest neighbouring pair ${largest.toFixed(3)}, pairs at the seam ${pairs.at(-1)!.toFixed(3)} / ${pairs[0]!.toFixed(3)}`);
+      assert.ok(seam <= largest, `seam ${seam.toFixed(2)} vs largest pair ${largest.toFixed(2)}`);
+    });
+  }
 });

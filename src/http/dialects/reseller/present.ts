@@ -8,8 +8,19 @@ import type { InputImage, Task } from '../../../core/task.js';
 import type { AppError } from '../../../core/errors.js';
 import { mediaUrl, presentCameraParams, presentResults } from '../platform/present.js';
 
-/** A stable per-key project id (Higgsfield scopes job-sets to a project). */
+const projectIds = new Map<string, string>();
+
+/** A stable per-key project id (Higgsfield scopes job-sets to a project); hashed once per key. */
 export function projectIdFor(ownerKeyId: string): string {
+  let id = projectIds.get(ownerKeyId);
+  if (id === undefined) {
+    if (projectIds.size >= 1024) projectIds.clear();
+    projectIds.set(ownerKeyId, (id = projectIdOf(ownerKeyId)));
+  }
+  return id;
+}
+
+function projectIdOf(ownerKeyId: string): string {
   const h = createHash('sha256').update(`stillmotion-project:${ownerKeyId}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h.slice(16, 17), 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }

@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { createLogger, logCreatedKey, prettyLine } from '../../src/process/logger.js';
+
+function sink(isTTY: boolean) {
+  const lines: string[] = [];
+  const out = Object.assign(
+    new Writable({
+      write(chunk, _enc, done) {
+        lines.push(String(chunk));
+        done();
+      },
+    }),
+    { isTTY },
+  );
+  return { out, lines };
+}
+
+describe('logger', () => {
+  it('writes JSON lines when the output is not a terminal', () => {
+    const { out, lines } = sink(false);
+    createLogger({ level: 'info', service: 'svc', out }).info({ route: '/x', status: 200 }, 'request');
+    const o = JSON.parse(lines.join('')) as Record<string, unknown>;
+    assert.equal(o.msg, 'request');
+    assert.equal(o.service, 'svc');
+    assert.equal(o.status, 200);
+  });
+  it('writes readable lines on a terminal, with the fields as key=value', () => {
+    const { out, lines } = sink(true);
+    createLogger({ level: 'info', service: 'svc', out, pretty: true }).info({ route: '/x', status: 200 }, 'request');
+    const text = lines.join('').replace(/\x1b\[[0-9;]*m/g, '');
+    assert.match(text, /^\d\d:\d\d:\d\d\.\d{3} INFO  request {2}route=\/x status=200\n$/);
+  });
+  it('prints a created API key as its own block on a terminal, and as fields in JSON', () => {
+    const pretty = sink(true);
+    logCreatedKey(createLogger({ level: 'info', service: 'svc', out: pretty.out, pretty: true }), { id: 'kid', secret: 'sek', file: '/d/api-key.txt' });
+    const text = pretty.lines.join('').replace(/\x1b\[[0-9;]*m/g, '');
+    assert.match(text, /┌─ API key created/);
+    assert.match(text, /Authorization: Bearer kid:sek/);
+    assert.match(text, /\/d\/api-key\.txt/);
+    const json = sink(false);
+    logCreatedKey(createLogger({ level: 'info', service: 'svc', out: json.out }), { id: 'kid', secret: 'sek', file: '/d/api-key.txt' });
+    const o = JSON.parse(json.lines.join('')) as Record<string, unknown>;
+    assert.equal(o.apiKey, 'kid:sek');
+    assert.equal(o.event, 'api_key_created');
+  });
+  it('indents an error stack under its line, and passes non-JSON through', () => {
+    const line = prettyLine(JSON.stringify({ level: 50, time: 0, msg: 'boom', err: { stack: 'Error: x\n    at y' } }));
+    assert.match(line, /ERROR boom\n {4}Error: x\n {8}at y\n$/);
+    assert.equal(prettyLine('not json'), 'not json');
+  });
+});
