@@ -192,6 +192,18 @@ function encodeArgs(job: RenderJob, timing: { width: number; height: number; fps
     rawPath: raw,
     ...(min && { min: { path: min, ...minPreviewSize(timing.width, timing.height) } }),
     threads: 0,
-    ...(job.camera?.loop && { loop: { frames: timing.frames } }),
+    ...(job.camera?.loop && loopMoves(job) && { loop: { frames: timing.frames } }),
   });
+}
+
+/**
+ * Whether a looped clip's camera moves at all. A still one (Static with no camera axes or
+ * path) is coded as a plain clip: its frames are alike and x264 already joins them with no
+ * seam (0.00 on fruits.jpg, turbo), where the loop settings would add one (0.38).
+ */
+export function loopMoves(job: Pick<RenderJob, 'camera' | 'motions'>): boolean {
+  const c = job.camera;
+  if (c?.cameraPath) return true;
+  if (c?.camera && Object.values(c.camera).some((v) => typeof v === 'number' && v !== 0)) return true;
+  return job.motions.some((m) => (findMotionDefinition(m.name)?.parts.length ?? 1) > 0);
 }

@@ -128,7 +128,6 @@ export async function prepareRender(
       return decodeSource(img, info, { scale, levelCount, maxPixels: options.maxImagePixels, field: `image[${i}]` });
     }),
   );
-  const thumbs = await Promise.all(sources.map((s) => saliencyThumbnail(s)));
   const looks = await looking;
   const scenes = depth
     ? await Promise.all(
@@ -140,7 +139,13 @@ export async function prepareRender(
     : undefined;
   // Aimed moves go for the detected subject; the saliency estimate is for pictures where
   // the detector trusts nothing (a landscape still has a centre of interest).
-  const focus = thumbs.map((t, i) => looks[i]?.aim ?? estimateSaliency(t.data, t.width, t.height));
+  // (The saliency thumbnail is made only for those: a resize of the decoded picture.)
+  const focus = await Promise.all(sources.map(async (s, i) => {
+    const aimed = looks[i]?.aim;
+    if (aimed) return aimed;
+    const t = await saliencyThumbnail(s);
+    return estimateSaliency(t.data, t.width, t.height);
+  }));
   // Face moves aim the first picture at the face when one was found.
   if (face) focus[0] = face;
   // A focus point the client chose is where the move aims, over the face and the estimate

@@ -50,10 +50,14 @@ function anchors(): Point[] {
   return out;
 }
 
-/** Faces in the whole picture and in each of `regions`, merged, best first. */
-export async function detectFaces(picture: RgbPicture, regions: Box[] = [], minScore = MIN_FACE_SCORE): Promise<Face[]> {
+/**
+ * Faces in the whole picture (unless `whole` is false: the regions are known to hold every
+ * face that matters) and in each of `regions`, merged, best first.
+ */
+export async function detectFaces(picture: RgbPicture, regions: Box[] = [], minScore = MIN_FACE_SCORE, whole = true): Promise<Face[]> {
   const all: Face[] = [];
-  for (const region of [{ x: 0, y: 0, w: picture.width, h: picture.height }, ...regions]) all.push(...(await detectIn(picture, region, minScore)));
+  const searched = whole || regions.length === 0 ? [{ x: 0, y: 0, w: picture.width, h: picture.height }, ...regions] : regions;
+  for (const region of searched) all.push(...(await detectIn(picture, region, minScore)));
   const sorted = all.sort((a, b) => b.score - a.score);
   const kept: Face[] = [];
   for (const f of sorted) if (!kept.some((k) => iou(k.box, f.box) > NMS_IOU)) kept.push(f);

@@ -22,19 +22,32 @@ export function modelLoadCount(): number {
   return loads;
 }
 
-interface GraphJson {
+/** A model's `.json` as read from disk (what an `edit` may change before tfjs parses it). */
+export interface GraphJson {
   format?: string;
   generatedBy?: string;
   convertedBy?: string;
-  modelTopology: object;
+  modelTopology: { node: GraphNode[] } & Record<string, unknown>;
   signature?: object;
   userDefinedMetadata?: { signature?: object };
   weightsManifest: { paths: string[]; weights: import('@tensorflow/tfjs').io.WeightsManifestEntry[] }[];
 }
 
-async function load(name: ModelName): Promise<GraphModel> {
+/** One node of a graph model's topology (the TensorFlow NodeDef as JSON). */
+export interface GraphNode {
+  name: string;
+  op: string;
+  input?: string[];
+  attr?: Record<string, unknown>;
+}
+
+/** A change made to a model's graph in memory as it loads (the file stays as carried). */
+export type GraphEdit = (json: GraphJson) => void;
+
+async function load(name: ModelName, edit?: GraphEdit): Promise<GraphModel> {
   const tf = await tfReady();
   const json = JSON.parse(await readFile(`${MODELS_DIR}${name}.json`, 'utf8')) as GraphJson;
+  edit?.(json);
   const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
   const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(`${MODELS_DIR}${p}`)));
   const all = Buffer.concat(buffers);
@@ -59,11 +72,14 @@ async function load(name: ModelName): Promise<GraphModel> {
   return model;
 }
 
-/** The named model, loaded on first call; later calls (and concurrent ones) share it. */
-export function graphModel(name: ModelName): Promise<GraphModel> {
+/**
+ * The named model, loaded on first call; later calls (and concurrent ones) share it. `edit`
+ * (the same on every call for a name) changes the graph in memory before it is parsed.
+ */
+export function graphModel(name: ModelName, edit?: GraphEdit): Promise<GraphModel> {
   let p = loaded.get(name);
   if (!p) {
-    p = load(name).catch((error: unknown) => {
+    p = load(name, edit).catch((error: unknown) => {
       loaded.delete(name);
       throw error;
     });

@@ -28,40 +28,61 @@ export interface Letterbox {
   x0: number;
   y0: number;
   scale: number;
-  size: number;
+  /** The model input's width and height (px). */
+  width: number;
+  height: number;
 }
 
-/**
- * The `region` of `picture` scaled to fit a `size` × `size` square (centred, the margins
- * black), as a float tensor [1, size, size, 3] of 0..255, and the mapping back.
- */
-export function letterbox(tf: Tf, picture: RgbPicture, region: Box, size: number): { input: Tensor4D; map: Letterbox } {
+/** The clamped integer crop of `region` in `picture`. */
+function cropOf(picture: RgbPicture, region: Box): { rx: number; ry: number; rw: number; rh: number } {
   const rx = Math.max(0, Math.floor(region.x));
   const ry = Math.max(0, Math.floor(region.y));
   const rw = Math.max(1, Math.min(picture.width - rx, Math.ceil(region.w)));
   const rh = Math.max(1, Math.min(picture.height - ry, Math.ceil(region.h)));
-  const scale = Math.max(rw, rh) / size; // picture px per model px
-  const w = Math.max(1, Math.min(size, Math.round(rw / scale)));
-  const h = Math.max(1, Math.min(size, Math.round(rh / scale)));
-  const padX = Math.floor((size - w) / 2);
-  const padY = Math.floor((size - h) / 2);
+  return { rx, ry, rw, rh };
+}
+
+/**
+ * The input size (each side a multiple of `step`, the long one at most `long`) that holds
+ * `region` at the scale a `long` × `long` letterbox would: the square's margins cut away, so
+ * a model that takes any input size (NanoDet) is not run on black padding.
+ */
+export function fittedInput(region: Box, long: number, step: number): { width: number; height: number } {
+  const s = long / Math.max(region.w, region.h);
+  const side = (v: number): number => Math.min(long, Math.max(step, Math.ceil((v * s - 0.5) / step) * step));
+  return { width: side(region.w), height: side(region.h) };
+}
+
+/**
+ * The `region` of `picture` scaled to fit a `size` × `size` square, or a width × height
+ * input (centred, the margins black), as a float tensor [1, height, width, 3] of 0..255,
+ * and the mapping back.
+ */
+export function letterbox(tf: Tf, picture: RgbPicture, region: Box, size: number | { width: number; height: number }): { input: Tensor4D; map: Letterbox } {
+  const { width: W, height: H } = typeof size === 'number' ? { width: size, height: size } : size;
+  const { rx, ry, rw, rh } = cropOf(picture, region);
+  const scale = Math.max(rw / W, rh / H); // picture px per model px
+  const w = Math.max(1, Math.min(W, Math.round(rw / scale)));
+  const h = Math.max(1, Math.min(H, Math.round(rh / scale)));
+  const padX = Math.floor((W - w) / 2);
+  const padY = Math.floor((H - h) / 2);
   // Resized here rather than in tfjs: uploading the whole analysis picture (as int32, then a
   // float copy of the crop) for a 416² or 256² input cost ~10–20 MB of wasm heap and a few
   // tens of ms per model run; the heap never shrinks, so it stayed in the process.
-  const data = resizeBilinear(picture, rx, ry, rw, rh, w, h, size, padX, padY);
-  return { input: tf.tensor4d(data, [1, size, size, 3]), map: { x0: rx - padX * scale, y0: ry - padY * scale, scale, size } };
+  const data = resizeBilinear(picture, rx, ry, rw, rh, w, h, { width: W, height: H }, padX, padY);
+  return { input: tf.tensor4d(data, [1, H, W, 3]), map: { x0: rx - padX * scale, y0: ry - padY * scale, scale, width: W, height: H } };
 }
 
 /**
  * The crop (rx, ry, rw, rh) of `picture` resized to w × h, placed at (padX, padY) in a black
- * size × size float RGB square (0..255). The same sampling as tfjs's
+ * float RGB input of `size` (0..255). The same sampling as tfjs's
  * `resizeBilinear(crop, [h, w], alignCorners = false, halfPixelCenters = true)`, so the models
  * see the pixels they saw when the resize ran in tfjs.
  */
-export function resizeBilinear(picture: RgbPicture, rx: number, ry: number, rw: number, rh: number, w: number, h: number, size: number, padX: number, padY: number): Float32Array {
+export function resizeBilinear(picture: RgbPicture, rx: number, ry: number, rw: number, rh: number, w: number, h: number, size: { width: number; height: number }, padX: number, padY: number): Float32Array {
   const src = picture.data;
   const stride = picture.width * 3;
-  const out = new Float32Array(size * size * 3);
+  const out = new Float32Array(size.width * size.height * 3);
   const rowRatio = rh / h;
   const colRatio = rw / w;
   const x0s = new Int32Array(w);
@@ -80,7 +101,7 @@ export function resizeBilinear(picture: RgbPicture, rx: number, ry: number, rw: 
     const top = (ry + lo) * stride;
     const bottom = (ry + Math.min(rh - 1, Math.ceil(fy))) * stride;
     const ty = fy - lo;
-    let o = ((padY + r) * size + padX) * 3;
+    let o = ((padY + r) * size.width + padX) * 3;
     for (let c = 0; c < w; c++) {
       const a = x0s[c]!;
       const b = x1s[c]!;

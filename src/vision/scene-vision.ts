@@ -89,7 +89,12 @@ export async function seeScene(picture: RgbPicture, options: SeeOptions = {}): P
     .map((p) => ({ x: p.box.x, y: p.box.y, w: p.box.w, h: Math.min(p.box.h, 1.1 * p.box.w) }));
   const inPerson = (f: Face): boolean =>
     people.some((p) => f.box.x + f.box.w / 2 > p.box.x && f.box.x + f.box.w / 2 < p.box.x + p.box.w && f.box.y + f.box.h / 2 > p.box.y && f.box.y + f.box.h / 2 < p.box.y + p.box.h);
-  const found: Face[] = (people.length > 0 || options.faces ? await detectFaces(picture, heads) : []).filter((f) => f.score >= LONE_FACE_SCORE || inPerson(f));
+  // With every person the detector found searched in its head region, the whole picture's
+  // pass (a BlazeFace run, ~50 ms) would only add faces outside them, which must be very sure
+  // to count; it runs when there is no person, a person too large for a head region, or
+  // more people than are searched.
+  const everyHead = heads.length > 0 && heads.length === detections.filter((d) => d.label === 'person' && d.score >= SUBJECT_SCORE).length;
+  const found: Face[] = (people.length > 0 || options.faces ? await detectFaces(picture, heads, undefined, !everyHead) : []).filter((f) => f.score >= LONE_FACE_SCORE || inPerson(f));
   const faces: SeenFace[] = found.map((f) => ({
     box: norm(f.box),
     score: f.score,

@@ -18,6 +18,8 @@ import type { RenderOutput } from '../../src/core/ports.js';
 import { aptAvailable, DEFAULT_PHOTO_DIR, ensurePhotos, type PhotoLabel } from '../../bench/scene/labels.js';
 import { FOCAL } from '../../src/engine/camera-control.js';
 import { buildEncodeArgs, loopX264Params } from '../../src/engine/ffmpeg-args.js';
+import { loopMoves } from '../../src/engine/local-engine.js';
+import type { RenderJob } from '../../src/core/ports.js';
 import { createLocalEngine } from '../../src/engine/index.js';
 import sharp from 'sharp';
 import { chainedSimilarity, frameSimilarity, decodeGrey, makeTexture, meanAbsDiff, type GreyVideo, type Similarity } from './helpers.js';
@@ -425,6 +427,14 @@ describe('loop encoding', () => {
     const qs = zones.map((z) => z[2]!);
     assert.equal(qs.at(-1), 14, 'the last frame at CRF − 10, about the intra frame');
     assert.ok(qs.every((q, i) => i === 0 || (q <= qs[i - 1]! && qs[i - 1]! - q <= 2)), `ramped, no big step: ${qs.join(' ')}`);
+  });
+
+  it('codes a looped still picture as a plain clip, which already has no seam', () => {
+    const motion = (name: string) => [{ name }] as RenderJob['motions'];
+    assert.equal(loopMoves({ motions: motion('Static'), camera: { loop: true } }), false);
+    assert.equal(loopMoves({ motions: motion('Static'), camera: { loop: true, camera: { zoom: 0 } } }), false);
+    assert.equal(loopMoves({ motions: motion('Static'), camera: { loop: true, camera: { pan: 2 } } }), true);
+    assert.equal(loopMoves({ motions: motion('Handheld'), camera: { loop: true } }), true);
   });
 });
 

@@ -13,7 +13,7 @@ import { findFace } from '../../src/engine/face-aim.js';
 import { detectFaces } from '../../src/vision/face-detector.js';
 import { modelLoadCount } from '../../src/vision/model-store.js';
 import { detectObjects } from '../../src/vision/object-detector.js';
-import { boxToPicture, letterbox, type RgbPicture } from '../../src/vision/picture.js';
+import { boxToPicture, fittedInput, iou, letterbox, type RgbPicture } from '../../src/vision/picture.js';
 import { analysisPicture } from '../../src/vision/see-picture.js';
 import { seeScene } from '../../src/vision/scene-vision.js';
 import { tfReady } from '../../src/vision/tf-runtime.js';
@@ -66,6 +66,13 @@ describe('vision models', () => {
     for (const [got, want] of [[back.x, 400], [back.y, 50], [back.w, 100], [back.h, 100]] as const) assert.ok(Math.abs(got - want) < 3, `${JSON.stringify(back)}`);
   });
 
+  it('fits a region into an input of multiples of 32 at the square letterbox\'s scale', () => {
+    assert.deepEqual(fittedInput({ x: 0, y: 0, w: 1024, h: 768 }, 320, 32), { width: 320, height: 256 });
+    assert.deepEqual(fittedInput({ x: 0, y: 0, w: 768, h: 1024 }, 416, 32), { width: 320, height: 416 });
+    assert.deepEqual(fittedInput({ x: 0, y: 0, w: 1000, h: 1000 }, 320, 32), { width: 320, height: 320 });
+    assert.deepEqual(fittedInput({ x: 0, y: 0, w: 4000, h: 100 }, 320, 32), { width: 320, height: 32 });
+  });
+
   it('reads the picture upright: an EXIF-rotated JPEG is analysed as it is shown', async () => {
     const jpeg = await sharp(Buffer.from(flat(300, 100, [90, 90, 90]).data), { raw: { width: 300, height: 100, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
     const p = await analysisPicture(jpeg, MAX);
@@ -98,6 +105,27 @@ describe('vision on real photographs', { skip: photosSkip }, () => {
     const f = seen.faces[seen.face.index]!;
     // His head is in the upper half, left of the tripod's camera.
     assert.ok(f.box.y + f.box.h < 0.5 && f.box.x < 0.6, JSON.stringify(f.box));
+  });
+
+  it('runs the detector at any input size and aspect: the same cameraman at 320 and 416 wide', async () => {
+    // The graph was exported for 416²; object-detector.ts frees its input size. The person's
+    // box must not depend on the size (beyond the resolution) nor on the input's aspect:
+    // the square photo, and the photo with grey margins making it 3:2 (a 320 × 224 input).
+    const p = await rgbOf(photo('camera.png'));
+    const pad = p.width / 4;
+    const wide = flat(p.width + 2 * pad, p.height, [128, 128, 128]);
+    for (let y = 0; y < p.height; y++) wide.data.set(p.data.subarray(y * p.width * 3, (y + 1) * p.width * 3), (y * wide.width + pad) * 3);
+    const person = async (pic: RgbPicture, long: number, dx = 0) => {
+      const d = (await detectObjects(pic, 0.3, long)).find((x) => x.label === 'person');
+      assert.ok(d, `a person at ${long}`);
+      assert.ok(d.box.x >= 0 && d.box.y >= 0 && d.box.x + d.box.w <= pic.width && d.box.y + d.box.h <= pic.height);
+      return { ...d.box, x: d.box.x - dx };
+    };
+    const square = await person(p, 416);
+    for (const [pic, long, dx] of [[p, 320, 0], [wide, 320, pad], [wide, 416, pad]] as const) {
+      const b = await person(pic, long, dx);
+      assert.ok(iou(square, b) > 0.8, `${long} on ${pic.width}×${pic.height}: ${JSON.stringify(b)} vs ${JSON.stringify(square)}`);
+    }
   });
 
   it('calls the coffee a cup, not the table, and finds no face in it', async () => {

@@ -16,7 +16,8 @@ import { refineMatte } from './matte-refine.js';
 import { solveMatting } from './matting.js';
 import { estimateSubjectMatte, type SubjectMatte } from './subject-matte.js';
 import { matteFromVision } from './vision-matte.js';
-import { seeScene, type SceneVision } from '../../vision/scene-vision.js';
+import type { SceneVision } from '../../vision/scene-vision.js';
+import { seeSceneOffThread } from '../../vision/vision-thread.js';
 import { ANALYSIS_SIDE as VISION_SIDE } from '../../vision/see-picture.js';
 import type { RgbPicture } from '../../vision/picture.js';
 
@@ -42,7 +43,8 @@ const MATTE_SIDE = 1024;
  * run) the colour estimate stands in.
  */
 export async function estimateScene(source: DecodedSource, vision?: SceneVision): Promise<SceneEstimate> {
-  vision ??= await seeScene(await pictureOf(source), { matte: true }).catch(() => undefined);
+  // In the vision thread, as prepareRender's looks are: never the models on this thread.
+  vision ??= await seeSceneOffThread(await pictureOf(source), { matte: true }).catch(() => undefined);
   if (vision) {
     const t = await saliencyThumbnail(source, VISION_MATTE_SIDE);
     const matte = matteFromVision(vision, t.data, t.width, t.height);
