@@ -24,7 +24,7 @@ import { MotionCatalogue } from '../src/catalogue/motion-catalogue.js';
 import { loadConfig } from '../src/config.js';
 import type { Engine } from '../src/core/ports.js';
 import { TaskService } from '../src/core/task-service.js';
-import { WorkerPool } from '../src/core/worker-pool.js';
+import { TaskRunner } from '../src/core/task-runner.js';
 
 const arg = (name: string, fallback: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -42,7 +42,11 @@ const noopEngine: Engine = {
   name: 'bench-noop',
   canRender: () => ({ renderable: true }),
   async render(_job, { workDir }) {
-    const [raw, min, poster] = ['raw.mp4', 'min.mp4', 'poster.jpg'].map((name) => join(workDir, name)) as [string, string, string];
+    const [raw, min, poster] = ['raw.mp4', 'min.mp4', 'poster.jpg'].map((name) => join(workDir, name)) as [
+      string,
+      string,
+      string,
+    ];
     await Promise.all([writeFile(raw, 'raw'), writeFile(min, 'min'), writeFile(poster, 'poster')]);
     return { raw, min, poster, resolved: { width: 16, height: 16, fps: 12, frames: 1, duration: 1 / 12 } };
   },
@@ -56,12 +60,18 @@ interface Combo {
 
 const COMBOS: Combo[] = [
   { name: 'embedded (SQLite store + SQLite queue)', env: { STORE: 'sqlite', QUEUE: 'embedded' }, needs: [] },
-  { name: 'PostgreSQL store + BullMQ queue', env: { STORE: 'postgres', QUEUE: 'bullmq' }, needs: ['postgres', 'redis'] },
+  {
+    name: 'PostgreSQL store + BullMQ queue',
+    env: { STORE: 'postgres', QUEUE: 'bullmq' },
+    needs: ['postgres', 'redis'],
+  },
   { name: 'PostgreSQL store + SQLite queue', env: { STORE: 'postgres', QUEUE: 'embedded' }, needs: ['postgres'] },
   { name: 'SQLite store + BullMQ queue', env: { STORE: 'sqlite', QUEUE: 'bullmq' }, needs: ['redis'] },
 ];
 
-const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } }).png().toBuffer();
+const image = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#336699' } })
+  .png()
+  .toBuffer();
 const catalogue = MotionCatalogue.load();
 const silent = pino({ level: 'silent' });
 
@@ -73,7 +83,12 @@ async function reachable(service: 'postgres' | 'redis'): Promise<string | undefi
       await client.end();
     } else {
       const queue = await Promise.race([
-        BullmqTaskQueue.open({ redisUrl: REDIS_URL, queueName: 'bench-probe', prefix: `bench-probe-${randomUUID()}`, stalledCheck: false }),
+        BullmqTaskQueue.open({
+          redisUrl: REDIS_URL,
+          queueName: 'bench-probe',
+          prefix: `bench-probe-${randomUUID()}`,
+          stalledCheck: false,
+        }),
         new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timed out')), 3000)),
       ]);
       await queue.obliterate();
@@ -113,12 +128,12 @@ async function runOnce(combo: Combo): Promise<number> {
   let done = 0;
   let allDone: () => void = () => undefined;
   const finished = new Promise<void>((resolve) => (allDone = resolve));
-  const pool = new WorkerPool({
+  const pool = new TaskRunner({
     store,
     queue,
     media,
     engine: noopEngine,
-    workRoot: adapters.workRoot,
+    scratch: adapters.scratch,
     concurrency: WORKERS,
     maxAttempts: 3,
     leaseMs: config.leaseMs,
@@ -168,11 +183,15 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 
 console.log(
   `queue benchmark: ${TASKS} tasks × ${RUNS} runs, ${WORKERS} workers, ${SUBMITTERS} submitters; ` +
-    `${availableParallelism()} cores, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `${availableParallelism()} cores, load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
 );
 const results: { name: string; rate?: number; note?: string }[] = [];
 for (const combo of COMBOS) {
-  const missing = (await Promise.all(combo.needs.map(reachable))).filter((reason): reason is string => reason !== undefined);
+  const missing = (await Promise.all(combo.needs.map(reachable))).filter(
+    (reason): reason is string => reason !== undefined,
+  );
   if (missing.length > 0) {
     results.push({ name: combo.name, note: `skipped: ${missing.join('; ')}` });
     continue;

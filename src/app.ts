@@ -22,7 +22,7 @@ import {
 import type { Config } from './config.js';
 import { TaskService } from './core/task-service.js';
 import type { Task } from './core/task.js';
-import type { WorkerPool } from './core/worker-pool.js';
+import type { TaskRunner } from './core/task-runner.js';
 import { buildServer } from './http/build-server.js';
 import { Metrics } from './http/metrics.js';
 import { UploadTokens } from './uploads/upload-tokens.js';
@@ -33,7 +33,7 @@ export type { WebhookTimings };
 
 export interface App {
   server: FastifyInstance;
-  pool: WorkerPool;
+  pool: TaskRunner;
   webhooks: WebhookDispatcher;
   logger: Logger;
   /** Starts workers and periodic jobs (retention sweep, queue reconciler). */

@@ -18,7 +18,7 @@ import type { Engine, MediaStore, TaskStore } from './core/ports.js';
 import type { LoadImage } from './core/task-service.js';
 import { sweepExpired } from './core/retention.js';
 import type { Task } from './core/task.js';
-import { WorkerPool, type RenderOutcome } from './core/worker-pool.js';
+import { TaskRunner, type RenderOutcome } from './core/task-runner.js';
 import { loadPreviewPicture, renderMotionPreview } from './engine/index.js';
 import { engineFromConfig } from './engine-from-config.js';
 import { webhookPayload } from './http/dialects/index.js';
@@ -91,14 +91,14 @@ export function createTaskRunner(
   config: Config,
   base: Base,
   hooks: { onTerminal?: (task: Task) => void; onRenderFinished?: (outcome: RenderOutcome, seconds: number) => void } = {},
-): WorkerPool {
+): TaskRunner {
   const { adapters, engine, logger, classifier } = base;
-  return new WorkerPool({
+  return new TaskRunner({
     store: adapters.store,
     queue: adapters.queue,
     media: adapters.media,
     engine,
-    workRoot: adapters.workRoot,
+    scratch: adapters.scratch,
     concurrency: config.workerConcurrency,
     // Relay slots need a process that takes work at all (WORKERS=0 runs the API only).
     relayConcurrency: config.higgsfield && config.workerConcurrency > 0 ? config.relayConcurrency : 0,
@@ -111,7 +111,7 @@ export function createTaskRunner(
 }
 
 /** Starts a task runner: its loops, the content model when it will check tasks, and the queue reconciler. */
-export function startTaskRunner(config: Config, base: Base, pool: WorkerPool, options: { reconcileAtStart: boolean }): () => void {
+export function startTaskRunner(config: Config, base: Base, pool: TaskRunner, options: { reconcileAtStart: boolean }): () => void {
   const { logger } = base;
   pool.start();
   // A process that renders and checks every task loads the model now, not on the first task.

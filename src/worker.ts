@@ -8,10 +8,10 @@ import { MotionCatalogue } from './catalogue/motion-catalogue.js';
 import { createTaskRunner, openBase, startTaskRunner, type Seams } from './compose.js';
 import { ConfigError, type Config } from './config.js';
 import type { Task } from './core/task.js';
-import type { WorkerPool } from './core/worker-pool.js';
+import type { TaskRunner } from './core/task-runner.js';
 
 export interface WorkerProcess {
-  pool: WorkerPool;
+  pool: TaskRunner;
   logger: Logger;
   start(): void;
   /** Stops taking work; running renders get `graceMs`, then their tasks go back to the queue. */
@@ -27,9 +27,12 @@ export async function buildWorker(config: Config, options: Omit<Seams, 'relay'> 
   if (config.queue.kind !== 'bullmq') {
     // The embedded queue belongs to one process (`npm start`); a second process would
     // treat that process's leases as dead ones.
-    throw new WorkerConfigError('a separate worker process needs QUEUE=bullmq (the embedded queue lives inside `npm start`)');
+    throw new WorkerConfigError(
+      'a separate worker process needs QUEUE=bullmq (the embedded queue lives inside `npm start`)',
+    );
   }
-  if (config.workerConcurrency < 1) throw new WorkerConfigError('WORKERS (WORKER_CONCURRENCY) must be at least 1 for a worker process');
+  if (config.workerConcurrency < 1)
+    throw new WorkerConfigError('WORKERS (WORKER_CONCURRENCY) must be at least 1 for a worker process');
   const base = await openBase(config, 'stillmotion-worker', MotionCatalogue.load(), options);
   const { adapters, logger } = base;
   // With PostgreSQL the webhook outbox is shared: arm a finished task's delivery at once
@@ -40,7 +43,9 @@ export async function buildWorker(config: Config, options: Omit<Seams, 'relay'> 
     ...(outbox && {
       onTerminal: (task: Task) => {
         if (!task.webhook) return;
-        void outbox.arm(task.id, Date.now()).catch((err) => logger.warn({ err, taskId: task.id }, 'arming a webhook failed; an API node will'));
+        void outbox
+          .arm(task.id, Date.now())
+          .catch((err) => logger.warn({ err, taskId: task.id }, 'arming a webhook failed; an API node will'));
       },
     }),
   });

@@ -13,7 +13,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
-import type { MediaStore, TaskQueue, TaskStore, WebhookOutbox } from '../core/ports.js';
+import type { MediaStore, ScratchSpace, TaskQueue, TaskStore, WebhookOutbox } from '../core/ports.js';
 import { BullmqTaskQueue } from './bullmq/bullmq-task-queue.js';
 import { FsMediaStore } from './fs/fs-media-store.js';
 import { openPgPool } from './postgres/open-pool.js';
@@ -24,7 +24,7 @@ import { openSqliteDatabase, type SqliteDatabase } from './sqlite/open-database.
 import { SqliteTaskQueue } from './sqlite/sqlite-task-queue.js';
 import { SqliteTaskStore } from './sqlite/sqlite-task-store.js';
 import { SqliteWebhookOutbox } from './sqlite/sqlite-webhook-outbox.js';
-import { clearScratch, clearScratchOfDeadProcesses } from './scratch.js';
+import { clearScratch, clearScratchOfDeadProcesses, FolderScratch } from './scratch.js';
 import { LanedTaskQueue } from './laned-task-queue.js';
 
 export interface Adapters {
@@ -33,8 +33,8 @@ export interface Adapters {
   media: MediaStore;
   /** The webhook outbox, opened on first use (API nodes only; render-only workers never open it). */
   webhookOutbox(): WebhookOutbox;
-  /** Scratch folder for renders in this process. */
-  workRoot: string;
+  /** Scratch folders for renders in this process. */
+  scratch: ScratchSpace;
   /** True when other processes share the queue (BullMQ): no single-process recovery ran. */
   distributed: boolean;
   /** Closes queue, store and their connections. */
@@ -140,7 +140,7 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
       queue,
       media,
       webhookOutbox,
-      workRoot,
+      scratch: new FolderScratch(workRoot),
       distributed: config.queue.kind === 'bullmq',
       close: closeAll,
     };

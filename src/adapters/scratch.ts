@@ -1,8 +1,24 @@
 /**
- * Render scratch folders left behind by processes that died (crash, kill -9).
+ * Render scratch folders: one per render attempt under a root folder of this process, and
+ * the clean-up of folders left behind by processes that died (crash, kill -9).
  */
-import { readdir, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ScratchSpace } from '../core/ports.js';
+
+/** {@link ScratchSpace} on the local disk: `<root>/<taskId>-XXXXXX` per render attempt. */
+export class FolderScratch implements ScratchSpace {
+  constructor(readonly root: string) {}
+
+  async create(taskId: string): Promise<string> {
+    await mkdir(this.root, { recursive: true });
+    return mkdtemp(join(this.root, `${taskId}-`));
+  }
+
+  async remove(dir: string): Promise<void> {
+    await rm(dir, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
 
 /** Removes a folder and everything in it (embedded mode: only this process uses it). */
 export async function clearScratch(dir: string): Promise<void> {

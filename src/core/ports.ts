@@ -8,7 +8,10 @@ import type { MediaRef, ModelTier, RenderResolved, Task, TaskStatus, UpstreamReq
 
 /** Fields a store update may change. */
 export type TaskPatch = Partial<
-  Pick<Task, 'status' | 'progress' | 'attempts' | 'resolved' | 'results' | 'error' | 'upstream' | 'startedAt' | 'finishedAt'>
+  Pick<
+    Task,
+    'status' | 'progress' | 'attempts' | 'resolved' | 'results' | 'error' | 'upstream' | 'startedAt' | 'finishedAt'
+  >
 >;
 
 export interface TaskStore {
@@ -110,6 +113,18 @@ export interface MediaStore {
   close?(): void;
 }
 
+/**
+ * Scratch folders for renders: the task runner asks for one per render attempt and hands
+ * it back when the attempt ends, whatever happened. Where they live (a folder per process
+ * under DATA_DIR/tmp) is the adapter's business, not the core's.
+ */
+export interface ScratchSpace {
+  /** A new, empty folder for one render attempt of `taskId`. */
+  create(taskId: string): Promise<string>;
+  /** Removes a folder made by {@link create} and everything in it; never throws. */
+  remove(dir: string): Promise<void>;
+}
+
 /** The whole input of one render, with the images already in memory. */
 export interface RenderJob {
   taskId: string;
@@ -166,7 +181,10 @@ export interface Engine {
    * a keyframed path replaces the motion's movement. Engines without it render no loops
    * (the task core refuses `loop` for them).
    */
-  canLoop?(motionName: string, options?: { ownPath?: boolean }): { loopable: true } | { loopable: false; reason: string };
+  canLoop?(
+    motionName: string,
+    options?: { ownPath?: boolean },
+  ): { loopable: true } | { loopable: false; reason: string };
   /**
    * A motion's camera path in the `camera_path` format (see camera-request.ts) for the
    * default clip, so a client can start from a preset and edit it; undefined when the

@@ -69,7 +69,7 @@ export interface TaskServiceDeps {
   checkWebhookUrl?: (url: string, field: string) => void;
   /** When the reconciler first looks at a registered delivery whose task it was not told about. */
   webhookCheckDelayMs?: number;
-  /** Called when this service moves a task to a terminal state (cancel), as WorkerPool's hook. */
+  /** Called when this service moves a task to a terminal state (cancel), as TaskRunner's hook. */
   onTerminal?: (task: Task) => void;
   now?: () => number;
 }
@@ -226,9 +226,13 @@ export class TaskService {
     if (!camera.loop) return;
     const field = `${fields.prefix}loop`;
     if (request.images.length > 1) {
-      throw new AppError('invalid_request', `${field}: a clip with an end frame must end on it, so it cannot flow back into its first frame; send one image`, {
-        field,
-      });
+      throw new AppError(
+        'invalid_request',
+        `${field}: a clip with an end frame must end on it, so it cannot flow back into its first frame; send one image`,
+        {
+          field,
+        },
+      );
     }
     // A keyframed path replaces the presets' movement, so only their looks could stop a loop.
     for (const m of motions) {
@@ -237,7 +241,11 @@ export class TaskService {
         reason: `the ${this.deps.engine.name} engine renders no loops`,
       };
       if (verdict.loopable) continue;
-      throw new AppError('invalid_request', `${field}: "${m.name}" cannot loop: ${verdict.reason} (see README "Camera control")`, { field });
+      throw new AppError(
+        'invalid_request',
+        `${field}: "${m.name}" cannot loop: ${verdict.reason} (see README "Camera control")`,
+        { field },
+      );
     }
   }
 
@@ -315,7 +323,7 @@ export class TaskService {
       throw error;
     }
     // The task is durable now. If enqueueing fails, the reconciler re-enqueues it
-    // (see WorkerPool.reconcile), so the client still gets its id — never a 5xx for a
+    // (see TaskRunner.reconcile), so the client still gets its id — never a 5xx for a
     // task that exists (the official SDK re-submits on any error).
     const lane = this.deps.engine.laneFor?.(motions.map((m) => m.name));
     await queue.enqueue(task.id, lane && lane !== 'render' ? { lane } : undefined).catch(() => undefined);
@@ -357,7 +365,11 @@ export class TaskService {
    * in-progress task is marked canceled too and its worker aborts the render.
    * Returns the task and whether this call canceled it.
    */
-  async cancel(ownerKeyId: string, id: string, options: { allowRunning?: boolean } = {}): Promise<{ task: Task; canceled: boolean }> {
+  async cancel(
+    ownerKeyId: string,
+    id: string,
+    options: { allowRunning?: boolean } = {},
+  ): Promise<{ task: Task; canceled: boolean }> {
     const task = await this.get(ownerKeyId, id);
     const from = options.allowRunning ? (['queued', 'in_progress'] as const) : (['queued'] as const);
     let updated = await this.deps.store.update(id, { status: 'canceled', finishedAt: this.now() }, from);
@@ -367,7 +379,8 @@ export class TaskService {
       // canceling it there (refunded upstream) cancels it here; once the cloud started, no.
       if (current.status === 'in_progress' && current.upstream?.requestId && this.deps.engine.cancelUpstream) {
         const upstreamCanceled = await this.deps.engine.cancelUpstream(current).catch(() => false);
-        if (upstreamCanceled) updated = await this.deps.store.update(id, { status: 'canceled', finishedAt: this.now() }, ['in_progress']);
+        if (upstreamCanceled)
+          updated = await this.deps.store.update(id, { status: 'canceled', finishedAt: this.now() }, ['in_progress']);
       }
       if (!updated) return { task: (await this.deps.store.get(id)) ?? current, canceled: false };
     }

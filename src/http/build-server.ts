@@ -13,6 +13,7 @@ import { AppError } from '../core/errors.js';
 import type { HttpContext } from './context.js';
 import { errorShapeOf, resellerDialect, v1Dialect, v2Dialect } from './dialects/index.js';
 import { uploadRoutes } from './dialects/platform/upload-routes.js';
+import { AJV_OPTIONS } from './body-validator.js';
 import { toAppError } from './fastify-errors.js';
 import { RequestLogController, isClientDisconnect } from './request-log.js';
 import { mediaRoutes } from './media-routes.js';
@@ -30,14 +31,7 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
-    ajv: {
-      customOptions: {
-        coerceTypes: false,
-        removeAdditional: false,
-        useDefaults: true,
-        allErrors: false,
-      },
-    },
+    ajv: { customOptions: { ...AJV_OPTIONS } },
     return503OnClosing: true,
   });
 
@@ -98,7 +92,9 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
   await app.register(async (scope) =>
     resellerDialect.routes(scope, { keys, service, catalogue, motions: { engine, previews }, publicBaseUrl }),
   );
-  await app.register(async (scope) => v1Dialect.routes(scope, { keys, service, catalogue, engine, previews, publicBaseUrl }));
+  await app.register(async (scope) =>
+    v1Dialect.routes(scope, { keys, service, catalogue, engine, previews, publicBaseUrl }),
+  );
   await app.register(async (scope) => v2Dialect.routes(scope, { keys, service, publicBaseUrl }));
   await app.register(async (scope) =>
     uploadRoutes(scope, {

@@ -4,6 +4,7 @@
  * Anything unrecognised becomes `internal` (500) — and is therefore a bug to fix.
  */
 import { AppError, isAppError } from '../core/errors.js';
+import { reportedValidationError } from './body-validator.js';
 
 interface AjvError {
   instancePath?: string;
@@ -63,7 +64,8 @@ const NOT_JSON = () => new AppError('invalid_json', 'body: is not valid JSON', {
 /** Fastify's body-reading errors, by their code (the message is Fastify's wording, not an API). */
 const BY_CODE: Record<string, () => AppError> = {
   FST_ERR_CTP_BODY_TOO_LARGE: () => new AppError('payload_too_large', 'request body is too large', { field: 'body' }),
-  FST_ERR_CTP_INVALID_MEDIA_TYPE: () => new AppError('unsupported_media_type', 'request body must be application/json', { field: 'body' }),
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: () =>
+    new AppError('unsupported_media_type', 'request body must be application/json', { field: 'body' }),
   FST_ERR_CTP_EMPTY_JSON_BODY: () =>
     new AppError('invalid_json', 'body: must not be empty when Content-Type is application/json', { field: 'body' }),
   FST_ERR_CTP_INVALID_JSON_BODY: NOT_JSON,
@@ -74,7 +76,7 @@ export function toAppError(err: unknown): AppError {
   if (isAppError(err)) return err;
   const e = err as FastifyLikeError;
   if (Array.isArray(e.validation) && e.validation.length > 0) {
-    const first = e.validation[0] as AjvError;
+    const first = reportedValidationError(e.validation)!;
     const { field, message } = describeValidationError(first, e.validationContext);
     return new AppError('invalid_request', message, { field });
   }

@@ -4,7 +4,7 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineHealth, TaskQueue, TaskStore } from '../core/ports.js';
-import type { RenderOutcome } from '../core/worker-pool.js';
+import type { RenderOutcome } from '../core/task-runner.js';
 import { TASK_STATUSES } from '../core/task.js';
 
 export class Metrics {

@@ -6,12 +6,14 @@
  * only the decoders we mean to expose (JPEG, PNG, WebP, GIF, AVIF, TIFF) ever see the
  * bytes — never SVG, PDF or libvips' other loaders; the header (`metadata()`), whose
  * width × height is refused above `maxPixels` before any pixel is decoded (a 600 KB PNG
- * can declare 14000×14000, ~700 MB raw); and last a real decode of the first frame,
+ * can declare 14000×14000, ~700 MB raw), and below 16 px a side (too small to move a
+ * camera over, see core/image-limits.ts); and last a real decode of the first frame,
  * shrunk to 64 px on the fly, so a truncated or corrupt file fails now, at submit time,
  * and not in a worker minutes later.
  */
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../core/errors.js';
+import { tooSmallReason } from '../core/image-limits.js';
 import { formatBytes } from './format-bytes.js';
 
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'tiff';
@@ -52,7 +54,11 @@ const ACCEPTED = 'JPEG, PNG, WebP, GIF, AVIF or TIFF';
 /** Checks `body` (the request field `field`) against the limits; throws `image_*` errors naming the field. */
 export async function probeImage(body: Buffer, field: string, limits: ProbeLimits): Promise<ImageProbe> {
   if (body.length > limits.maxBytes) {
-    throw new AppError('image_too_large', `${field}: the image is larger than the ${formatBytes(limits.maxBytes)} limit`, { field });
+    throw new AppError(
+      'image_too_large',
+      `${field}: the image is larger than the ${formatBytes(limits.maxBytes)} limit`,
+      { field },
+    );
   }
   if (body.length === 0) throw invalidImage(field, 'the image is empty');
   if (sniff(body) === undefined) throw invalidImage(field, `not an image we accept (expected ${ACCEPTED})`);
@@ -65,7 +71,10 @@ export async function probeImage(body: Buffer, field: string, limits: ProbeLimit
   }
   const format = acceptedFormat(meta);
   if (format === undefined) {
-    throw invalidImage(field, `unsupported image format ${meta.format}${meta.compression ? ` (${meta.compression})` : ''}; expected ${ACCEPTED}`);
+    throw invalidImage(
+      field,
+      `unsupported image format ${meta.format}${meta.compression ? ` (${meta.compression})` : ''}; expected ${ACCEPTED}`,
+    );
   }
   const { width, height } = meta;
   if (!width || !height) throw invalidImage(field, 'the image declares no size');
@@ -78,10 +87,13 @@ export async function probeImage(body: Buffer, field: string, limits: ProbeLimit
     );
   }
 
-  await decodeFirstFrame(body, field, limits.maxPixels);
-
   const orientation = meta.orientation ?? 1;
   const swapped = orientation >= 5 && orientation <= 8;
+  const small = swapped ? tooSmallReason(height, width) : tooSmallReason(width, height);
+  if (small) throw invalidImage(field, small);
+
+  await decodeFirstFrame(body, field, limits.maxPixels);
+
   const pages = meta.pages ?? 1;
   const notes = pages > 1 ? [`${field}: the image has ${pages} frames; only the first is used`] : [];
   return {

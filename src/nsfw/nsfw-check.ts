@@ -4,7 +4,7 @@
  * and what a hit does; the classifier scores each image.
  */
 import type { NsfwConfig } from '../config.js';
-import type { PreRenderCheck } from '../core/worker-pool.js';
+import type { PreRenderCheck } from '../core/task-runner.js';
 import type { NsfwRecord, Task } from '../core/task.js';
 import type { NsfwClassifier, NsfwScores } from './nsfw-classifier.js';
 
@@ -48,14 +48,22 @@ export function nsfwPreRenderCheck(config: NsfwConfig, classifier: NsfwClassifie
     let worstScore = -1;
     for (const [index, image] of images.entries()) {
       const scores = await classifier.classify(image);
-      const rounded = Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, round(v)])) as unknown as NsfwScores;
+      const rounded = Object.fromEntries(
+        Object.entries(scores).map(([k, v]) => [k, round(v)]),
+      ) as unknown as NsfwScores;
       // The verdict uses the exact score; the record shows it rounded.
       const score = explicitScore(scores);
       if (score > worstScore) [worstIndex, worstScore] = [index, score];
       scored.push({ index, score: round(score), scores: rounded });
     }
     const worst = scored[worstIndex]!;
-    const record: NsfwRecord = { mode, threshold: config.threshold, flagged: worstScore >= config.threshold, score: worst.score, images: scored };
+    const record: NsfwRecord = {
+      mode,
+      threshold: config.threshold,
+      flagged: worstScore >= config.threshold,
+      score: worst.score,
+      images: scored,
+    };
     if (mode === 'block' && record.flagged) {
       const s = worst.scores;
       return {

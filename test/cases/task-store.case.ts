@@ -38,7 +38,17 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     const read = await store.get(task.id);
     assert.deepEqual(read, task);
     // Not merely undefined-valued: a dialect that renders `key in task` must see nothing.
-    for (const key of ['resolved', 'results', 'error', 'webhook', 'idempotencyKey', 'requestFingerprint', 'upstream', 'startedAt', 'finishedAt']) {
+    for (const key of [
+      'resolved',
+      'results',
+      'error',
+      'webhook',
+      'idempotencyKey',
+      'requestFingerprint',
+      'upstream',
+      'startedAt',
+      'finishedAt',
+    ]) {
       assert.equal(Object.hasOwn(read!, key), false, `${key} should be absent`);
     }
   },
@@ -50,14 +60,24 @@ export const TASK_STORE_CASES: Record<string, Case> = {
   async 'inserting an id twice is refused as a conflict and keeps the first'({ store }) {
     const first = makeTask();
     await store.insert(first);
-    await assert.rejects(store.insert({ ...first, ownerKeyId: 'key-b' }), (error) => isAppError(error) && error.code === 'conflict');
+    await assert.rejects(
+      store.insert({ ...first, ownerKeyId: 'key-b' }),
+      (error) =>
+        isAppError(error) && error.code === 'conflict' && error.field === undefined && error.message.includes(first.id),
+      'an id taken twice is not mistaken for a reused Idempotency-Key',
+    );
     assert.equal((await store.get(first.id))?.ownerKeyId, 'key-a');
   },
 
   async 'update applies the patch, bumps updatedAt and leaves the rest alone'({ store }) {
     const task = makeTask();
     await store.insert(task);
-    const updated = await store.update(task.id, { status: 'in_progress', progress: 0.5, attempts: 1, startedAt: T0 + 10 });
+    const updated = await store.update(task.id, {
+      status: 'in_progress',
+      progress: 0.5,
+      attempts: 1,
+      startedAt: T0 + 10,
+    });
     assert.ok(updated);
     assert.equal(updated.status, 'in_progress');
     assert.equal(updated.progress, 0.5);
@@ -73,7 +93,13 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     const full = makeFullTask();
     const task = makeTask({ id: full.id, status: 'in_progress' });
     await store.insert(task);
-    const patch = { status: 'completed' as const, results: full.results!, resolved: full.resolved!, error: full.error!, finishedAt: T0 + 99 };
+    const patch = {
+      status: 'completed' as const,
+      results: full.results!,
+      resolved: full.resolved!,
+      error: full.error!,
+      finishedAt: T0 + 99,
+    };
     const updated = await store.update(task.id, patch, ['in_progress']);
     assert.deepEqual(updated?.results, full.results);
     assert.deepEqual(updated?.resolved, full.resolved);
@@ -84,13 +110,22 @@ export const TASK_STORE_CASES: Record<string, Case> = {
   async 'the upstream request is stored durably, replaced, read back and cleared'({ store }) {
     const task = makeTask({ status: 'in_progress', startedAt: T0 });
     await store.insert(task);
-    const intent = { engine: 'higgsfield', state: 'submitting' as const, endpoint: '/higgsfield-ai/dop/lite', submittedAt: T0 + 1 };
+    const intent = {
+      engine: 'higgsfield',
+      state: 'submitting' as const,
+      endpoint: '/higgsfield-ai/dop/lite',
+      submittedAt: T0 + 1,
+    };
     assert.deepEqual((await store.update(task.id, { upstream: intent }, ['in_progress']))?.upstream, intent);
     const accepted = { ...intent, state: 'accepted' as const, requestId: '9c0d1e2f-3a4b-4c5d-8e6f-7a8b9c0d1e2f' };
     await store.update(task.id, { upstream: accepted }, ['in_progress']);
     // Another reader (a worker taking the task over) sees the accepted request id.
     assert.deepEqual((await store.get(task.id))?.upstream, accepted);
-    assert.equal(await store.update(task.id, { upstream: intent }, ['queued']), undefined, 'the guard applies to upstream too');
+    assert.equal(
+      await store.update(task.id, { upstream: intent }, ['queued']),
+      undefined,
+      'the guard applies to upstream too',
+    );
     const cleared = await store.update(task.id, { upstream: undefined });
     assert.equal(Object.hasOwn(cleared!, 'upstream'), false);
   },
@@ -132,13 +167,19 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     assert.equal((await store.get(task.id))?.status, winners[0]!.status);
   },
 
-  async 'listByOwner returns only that owner\'s tasks, newest first'({ store }) {
+  async "listByOwner returns only that owner's tasks, newest first"({ store }) {
     const mine = [0, 1, 2].map((i) => makeTask({ ownerKeyId: 'key-a', createdAt: T0 + i * 1000 }));
     const theirs = makeTask({ ownerKeyId: 'key-b', createdAt: T0 + 5000 });
     for (const task of [mine[1]!, theirs, mine[0]!, mine[2]!]) await store.insert(task);
     const listed = await store.listByOwner('key-a', { limit: 10 });
-    assert.deepEqual(listed.map((t) => t.id), [mine[2]!.id, mine[1]!.id, mine[0]!.id]);
-    assert.deepEqual((await store.listByOwner('key-b', { limit: 10 })).map((t) => t.id), [theirs.id]);
+    assert.deepEqual(
+      listed.map((t) => t.id),
+      [mine[2]!.id, mine[1]!.id, mine[0]!.id],
+    );
+    assert.deepEqual(
+      (await store.listByOwner('key-b', { limit: 10 })).map((t) => t.id),
+      [theirs.id],
+    );
     assert.deepEqual(await store.listByOwner('key-c', { limit: 10 }), []);
   },
 
@@ -146,15 +187,24 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     const tasks = Array.from({ length: 5 }, (_, i) => makeTask({ createdAt: T0 + i * 1000 }));
     for (const task of tasks) await store.insert(task);
     const page1 = await store.listByOwner('key-a', { limit: 2 });
-    assert.deepEqual(page1.map((t) => t.createdAt), [T0 + 4000, T0 + 3000]);
+    assert.deepEqual(
+      page1.map((t) => t.createdAt),
+      [T0 + 4000, T0 + 3000],
+    );
     const page2 = await store.listByOwner('key-a', { limit: 2, before: page1.at(-1)!.createdAt });
-    assert.deepEqual(page2.map((t) => t.createdAt), [T0 + 2000, T0 + 1000]);
+    assert.deepEqual(
+      page2.map((t) => t.createdAt),
+      [T0 + 2000, T0 + 1000],
+    );
     const page3 = await store.listByOwner('key-a', { limit: 2, before: page2.at(-1)!.createdAt });
-    assert.deepEqual(page3.map((t) => t.createdAt), [T0]);
+    assert.deepEqual(
+      page3.map((t) => t.createdAt),
+      [T0],
+    );
     assert.deepEqual(await store.listByOwner('key-a', { limit: 2, before: T0 }), [], '`before` is exclusive');
   },
 
-  async 'findByIdempotencyKey finds the owner\'s task within the window only'({ store }) {
+  async "findByIdempotencyKey finds the owner's task within the window only"({ store }) {
     const task = makeTask({ idempotencyKey: 'k1', createdAt: T0 });
     const other = makeTask({ ownerKeyId: 'key-b', idempotencyKey: 'k1', createdAt: T0 });
     await store.insert(task);
@@ -167,7 +217,7 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     assert.equal(await store.findByIdempotencyKey('key-c', 'k1', T0 - 60_000), undefined);
   },
 
-  async 'an owner\'s Idempotency-Key is held by one task: a second insert is a conflict naming it'({ store }) {
+  async "an owner's Idempotency-Key is held by one task: a second insert is a conflict naming it"({ store }) {
     const first = makeTask({ idempotencyKey: 'k', createdAt: T0 });
     await store.insert(first);
     await assert.rejects(
@@ -188,7 +238,11 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     assert.equal((await store.findByIdempotencyKey('key-a', 'k', 0))?.id, old.id, 'per owner');
     await store.releaseIdempotencyKey('key-a', 'k', T0 + 1);
     assert.equal(await store.findByIdempotencyKey('key-a', 'k', 0), undefined);
-    assert.equal(Object.hasOwn((await store.get(old.id))!, 'idempotencyKey'), false, 'the old task stays, without its key');
+    assert.equal(
+      Object.hasOwn((await store.get(old.id))!, 'idempotencyKey'),
+      false,
+      'the old task stays, without its key',
+    );
     const recent = makeTask({ idempotencyKey: 'k', createdAt: T0 + 1000 });
     await store.insert(recent);
     assert.equal((await store.findByIdempotencyKey('key-a', 'k', 0))?.id, recent.id);
@@ -203,8 +257,14 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     const queued = makeTask();
     for (const task of [...finished, late, running, queued]) await store.insert(task);
     const listed = await store.listFinishedBefore(T0 + 5000, 10);
-    assert.deepEqual(listed.map((t) => t.finishedAt), [T0 + 1000, T0 + 2000, T0 + 3000, T0 + 4000]);
-    assert.deepEqual((await store.listFinishedBefore(T0 + 5000, 2)).map((t) => t.finishedAt), [T0 + 1000, T0 + 2000]);
+    assert.deepEqual(
+      listed.map((t) => t.finishedAt),
+      [T0 + 1000, T0 + 2000, T0 + 3000, T0 + 4000],
+    );
+    assert.deepEqual(
+      (await store.listFinishedBefore(T0 + 5000, 2)).map((t) => t.finishedAt),
+      [T0 + 1000, T0 + 2000],
+    );
     assert.deepEqual(await store.listFinishedBefore(T0 + 1000, 10), [], '`before` is exclusive');
   },
 
@@ -215,7 +275,10 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     const done = makeTask({ status: 'completed', createdAt: T0, finishedAt: T0 });
     for (const task of [...queued, fresh, running, done]) await store.insert(task);
     const listed = await store.listQueuedBefore(T0 + 5000, 10);
-    assert.deepEqual(listed.map((t) => t.createdAt), [T0, T0 + 1000, T0 + 2000]);
+    assert.deepEqual(
+      listed.map((t) => t.createdAt),
+      [T0, T0 + 1000, T0 + 2000],
+    );
     assert.equal((await store.listQueuedBefore(T0 + 5000, 1))[0]?.createdAt, T0);
   },
 
@@ -226,7 +289,10 @@ export const TASK_STORE_CASES: Record<string, Case> = {
     const done = makeTask({ status: 'completed', updatedAt: T0, finishedAt: T0 });
     for (const task of [...running, fresh, queued, done]) await store.insert(task);
     const listed = await store.listInProgressNotUpdatedSince(T0 + 5000, 10);
-    assert.deepEqual(listed.map((t) => t.updatedAt), [T0, T0 + 1000, T0 + 2000]);
+    assert.deepEqual(
+      listed.map((t) => t.updatedAt),
+      [T0, T0 + 1000, T0 + 2000],
+    );
     assert.equal((await store.listInProgressNotUpdatedSince(T0 + 5000, 1))[0]?.updatedAt, T0);
     assert.deepEqual(await store.listInProgressNotUpdatedSince(T0, 10), [], '`before` is exclusive');
   },
@@ -234,8 +300,16 @@ export const TASK_STORE_CASES: Record<string, Case> = {
   async 'countByStatus counts every status, zero included'({ store }) {
     const empty = await store.countByStatus();
     assert.deepEqual(empty, Object.fromEntries(TASK_STATUSES.map((s) => [s, 0])));
-    for (const status of ['queued', 'queued', 'in_progress', 'failed'] as const) await store.insert(makeTask({ status }));
-    assert.deepEqual(await store.countByStatus(), { queued: 2, in_progress: 1, completed: 0, failed: 1, nsfw: 0, canceled: 0 });
+    for (const status of ['queued', 'queued', 'in_progress', 'failed'] as const)
+      await store.insert(makeTask({ status }));
+    assert.deepEqual(await store.countByStatus(), {
+      queued: 2,
+      in_progress: 1,
+      completed: 0,
+      failed: 1,
+      nsfw: 0,
+      canceled: 0,
+    });
   },
 
   async 'delete removes the task, and deleting an unknown id is a no-op'({ store }) {

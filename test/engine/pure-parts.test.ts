@@ -61,13 +61,26 @@ describe('camera path', () => {
     assert.notDeepEqual(a, pathFor('Handheld', 6).poseAt(1.3));
   });
   it('scales the move with strength', () => {
-    const full = buildCameraPath({ motions: [{ definition: findMotionDefinition('Zoom In')!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 4 });
-    const half = buildCameraPath({ motions: [{ definition: findMotionDefinition('Zoom In')!, strength: 0.5 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 4 });
+    const full = buildCameraPath({
+      motions: [{ definition: findMotionDefinition('Zoom In')!, strength: 1 }],
+      modifiers: DEFAULT_MODIFIERS,
+      seed: 1,
+      span: 4,
+    });
+    const half = buildCameraPath({
+      motions: [{ definition: findMotionDefinition('Zoom In')!, strength: 0.5 }],
+      modifiers: DEFAULT_MODIFIERS,
+      seed: 1,
+      span: 4,
+    });
     assert.ok(Math.abs(Math.log(half.poseAt(4).zoom) - Math.log(full.poseAt(4).zoom) / 2) < 1e-9);
   });
   it('composes mixes from their parts', () => {
     const mix = findMotionDefinition('Snorricam + Low Shutter')!;
-    assert.equal(mix.parts.length, findMotionDefinition('Snorricam')!.parts.length + findMotionDefinition('Low Shutter')!.parts.length);
+    assert.equal(
+      mix.parts.length,
+      findMotionDefinition('Snorricam')!.parts.length + findMotionDefinition('Low Shutter')!.parts.length,
+    );
   });
   it('defines every camera motion of the catalogue, and of the effects only those with a 2-D look', () => {
     const looks = new Set(['VHS', 'Super 8MM', 'Lens Flare', 'Dirty Lens', 'Paparazzi', 'Datamosh', 'Lens Crack']);
@@ -82,20 +95,40 @@ describe('camera path', () => {
 describe('framing', () => {
   it('never shows anything outside the picture, for any motion, aspect or seed', () => {
     // Every defined motion: looks that shift the whole picture (weave, jolt) must cover too.
-    const names = MotionCatalogue.load().distinctByName().filter((m) => findMotionDefinition(m.name)).map((m) => m.name);
-    for (const [iw, ih] of [[4000, 3000], [1000, 1600], [1920, 1080]] as const) {
+    const names = MotionCatalogue.load()
+      .distinctByName()
+      .filter((m) => findMotionDefinition(m.name))
+      .map((m) => m.name);
+    for (const [iw, ih] of [
+      [4000, 3000],
+      [1000, 1600],
+      [1920, 1080],
+    ] as const) {
       for (const name of names) {
         const path = pathFor(name, 9, 'dramatic fast');
         const plan = buildRenderPlan({
-          path, frames: 49, fps: 12, maxSamples: 8,
-          geometries: [{ imageWidth: iw, imageHeight: ih, outWidth: 1280, outHeight: 720, focusX: iw * 0.8, focusY: ih * 0.3 }],
+          path,
+          frames: 49,
+          fps: 12,
+          maxSamples: 8,
+          geometries: [
+            { imageWidth: iw, imageHeight: ih, outWidth: 1280, outHeight: 720, focusX: iw * 0.8, focusY: ih * 0.3 },
+          ],
         });
         for (let i = 0; i < plan.frames; i++) {
           for (const m of plan.frameAt(i).layers[0]!.samples) {
             const inv = invertAffine(m);
-            for (const [x, y] of [[0, 0], [1280, 0], [0, 720], [1280, 720]] as const) {
+            for (const [x, y] of [
+              [0, 0],
+              [1280, 0],
+              [0, 720],
+              [1280, 720],
+            ] as const) {
               const [px, py] = applyAffine(inv, x, y);
-              assert.ok(px >= -0.5 && py >= -0.5 && px <= iw + 0.5 && py <= ih + 0.5, `${name} ${iw}x${ih} frame ${i}: corner at ${px.toFixed(1)},${py.toFixed(1)}`);
+              assert.ok(
+                px >= -0.5 && py >= -0.5 && px <= iw + 0.5 && py <= ih + 0.5,
+                `${name} ${iw}x${ih} frame ${i}: corner at ${px.toFixed(1)},${py.toFixed(1)}`,
+              );
             }
           }
         }
@@ -125,22 +158,63 @@ describe('saliency', () => {
 
 describe('prompt modifiers', () => {
   it('reads speed, intensity and direction', () => {
-    assert.deepEqual(parsePromptModifiers('Slowly push, subtle, to the left'), { speed: 0.65, intensity: 0.65, direction: 'left' });
-    assert.deepEqual(parsePromptModifiers('a dramatic fast move upwards'), { speed: 1.35, intensity: 1.35, direction: 'up' });
+    assert.deepEqual(parsePromptModifiers('Slowly push, subtle, to the left'), {
+      speed: 0.65,
+      intensity: 0.65,
+      direction: 'left',
+    });
+    assert.deepEqual(parsePromptModifiers('a dramatic fast move upwards'), {
+      speed: 1.35,
+      intensity: 1.35,
+      direction: 'up',
+    });
     assert.deepEqual(parsePromptModifiers('a portrait'), { speed: 1, intensity: 1 });
   });
 });
 
 describe('sizes and timing', () => {
-  it('uses the tier size at the picture aspect', () => {
-    assert.deepEqual(resolveSize('turbo', { width: 4000, height: 3000 }, {}), { width: 1280, height: 960 });
+  it('fills the tier frame at the picture aspect', () => {
+    // 4:3 within 1280×720 is 960×720: the frame's short side binds, as "720p" says.
+    assert.deepEqual(resolveSize('turbo', { width: 4000, height: 3000 }, {}), { width: 960, height: 720 });
+    assert.deepEqual(resolveSize('lite', { width: 1920, height: 1080 }, {}), { width: 854, height: 480 });
+    assert.deepEqual(
+      resolveSize('lite', { width: 1000, height: 1000 }, {}),
+      { width: 480, height: 480 },
+      'a square photo on lite',
+    );
     assert.deepEqual(resolveSize('lite', { width: 1080, height: 1920 }, {}), { width: 480, height: 854 });
     assert.deepEqual(resolveSize('standard', { width: 1920, height: 1080 }, {}), { width: 1920, height: 1080 });
   });
-  it('rounds to even and bounds requested sizes', () => {
-    assert.deepEqual(resolveSize('turbo', { width: 100, height: 100 }, { width: 641, height: 359 }), { width: 642, height: 360 });
-    assert.deepEqual(resolveSize('turbo', { width: 100, height: 100 }, { width: 4000, height: 2000 }), { width: 1920, height: 960 });
-    assert.deepEqual(resolveSize('turbo', { width: 100, height: 100 }, { width: 10, height: 10 }), { width: 64, height: 64 });
+  it('rounds to even and bounds requested sizes by the tier', () => {
+    assert.deepEqual(resolveSize('turbo', { width: 100, height: 100 }, { width: 641, height: 359 }), {
+      width: 642,
+      height: 360,
+    });
+    assert.deepEqual(resolveSize('turbo', { width: 100, height: 100 }, { width: 4000, height: 2000 }), {
+      width: 1280,
+      height: 640,
+    });
+    assert.deepEqual(resolveSize('lite', { width: 100, height: 100 }, { width: 4096, height: 4096 }), {
+      width: 480,
+      height: 480,
+    });
+    assert.deepEqual(resolveSize('lite', { width: 100, height: 100 }, { width: 1080, height: 1920 }), {
+      width: 480,
+      height: 854,
+    });
+    assert.deepEqual(resolveSize('standard', { width: 100, height: 100 }, { width: 4096, height: 4096 }), {
+      width: 1080,
+      height: 1080,
+    });
+    assert.deepEqual(
+      resolveSize('lite', { width: 16, height: 9 }, { width: 4096 }),
+      { width: 854, height: 480 },
+      'height follows the picture',
+    );
+    assert.deepEqual(resolveSize('turbo', { width: 100, height: 100 }, { width: 10, height: 10 }), {
+      width: 64,
+      height: 64,
+    });
   });
   it('defaults to 5 s at 24 fps and clamps duration and fps', () => {
     const size = { width: 160, height: 90 };
@@ -152,7 +226,16 @@ describe('sizes and timing', () => {
 
 describe('ffmpeg arguments', () => {
   it('streams raw RGBA into libx264 yuv420p with faststart, plus a small preview', () => {
-    const args = buildEncodeArgs({ width: 1280, height: 720, fps: 24, tier: 'turbo', inputPixelFormat: 'rgba', rawPath: '/w/raw.mp4', min: { path: '/w/min.mp4', width: 854, height: 480 }, threads: 2 });
+    const args = buildEncodeArgs({
+      width: 1280,
+      height: 720,
+      fps: 24,
+      tier: 'turbo',
+      inputPixelFormat: 'rgba',
+      rawPath: '/w/raw.mp4',
+      min: { path: '/w/min.mp4', width: 854, height: 480 },
+      threads: 2,
+    });
     const s = args.join(' ');
     assert.match(s, /-f rawvideo -pix_fmt rgba -s 1280x720 -r 24 -i pipe:0/);
     assert.equal(args.filter((a) => a === 'libx264').length, 2);
@@ -160,7 +243,15 @@ describe('ffmpeg arguments', () => {
     assert.equal(args.filter((a) => a === 'yuv420p').length, 2);
     assert.match(s, /scale=854:480.* -preset veryfast .* \/w\/raw\.mp4 .* \/w\/min\.mp4$/);
     // Without a preview: one output, no filter graph.
-    const rawOnly = buildEncodeArgs({ width: 1280, height: 720, fps: 24, tier: 'turbo', inputPixelFormat: 'rgba', rawPath: '/w/raw.mp4', threads: 0 });
+    const rawOnly = buildEncodeArgs({
+      width: 1280,
+      height: 720,
+      fps: 24,
+      tier: 'turbo',
+      inputPixelFormat: 'rgba',
+      rawPath: '/w/raw.mp4',
+      threads: 0,
+    });
     assert.equal(rawOnly.filter((a) => a === 'libx264').length, 1);
     assert.ok(!rawOnly.includes('-filter_complex'));
   });

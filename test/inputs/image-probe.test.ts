@@ -32,7 +32,13 @@ describe('probeImage', () => {
     for (const [format, contentType, body] of cases) {
       const probe = await probeImage(body, FIELD, LIMITS);
       assert.deepEqual(
-        { format: probe.format, contentType: probe.contentType, width: probe.width, height: probe.height, pages: probe.pages },
+        {
+          format: probe.format,
+          contentType: probe.contentType,
+          width: probe.width,
+          height: probe.height,
+          pages: probe.pages,
+        },
         { format, contentType, width: 64, height: 48, pages: 1 },
       );
     }
@@ -45,14 +51,25 @@ describe('probeImage', () => {
   });
 
   it('takes the first frame of an animation, and says so', async () => {
-    const probe = await probeImage(await animatedGif(3, 12, 8), FIELD, LIMITS);
+    const probe = await probeImage(await animatedGif(3, 24, 16), FIELD, LIMITS);
     assert.equal(probe.pages, 3);
-    assert.deepEqual([probe.width, probe.height], [12, 8]);
+    assert.deepEqual([probe.width, probe.height], [24, 16]);
     assert.deepEqual(probe.notes, [`${FIELD}: the image has 3 frames; only the first is used`]);
   });
 
+  it('refuses an image too small to render, naming the field and the minimum', async () => {
+    await refused(await png(1, 1), 'image_invalid', /is 1×1; each side must be at least 16 pixels/);
+    await refused(await png(400, 15), 'image_invalid', /is 400×15; each side must be at least 16 pixels/);
+    await refused(await rotatedJpeg(15, 40), 'image_invalid', /is 40×15/, LIMITS);
+    const smallest = await probeImage(await png(16, 16), FIELD, LIMITS);
+    assert.deepEqual([smallest.width, smallest.height], [16, 16]);
+  });
+
   it('refuses a file over the byte cap before looking inside', async () => {
-    await refused(await jpeg(256, 256), 'image_too_large', /larger than the 1 KiB limit/, { maxBytes: 1024, maxPixels: 1e6 });
+    await refused(await jpeg(256, 256), 'image_too_large', /larger than the 1 KiB limit/, {
+      maxBytes: 1024,
+      maxPixels: 1e6,
+    });
   });
 
   it('refuses an image over the pixel limit, naming the limit', async () => {
@@ -70,7 +87,9 @@ describe('probeImage', () => {
   });
 
   it('refuses SVG, even though libvips could read it', async () => {
-    const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>');
+    const svg = Buffer.from(
+      '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="10" height="10"/></svg>',
+    );
     await refused(svg, 'image_invalid', /not an image we accept/);
   });
 

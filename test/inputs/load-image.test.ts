@@ -48,12 +48,12 @@ describe('loadImage from inline data', () => {
   });
 
   it('keeps only the first frame of an animation, as a still PNG, and says so', async () => {
-    const loaded = await loadImage((await animatedGif(3, 12, 8)).toString('base64'), FIELD);
+    const loaded = await loadImage((await animatedGif(3, 24, 16)).toString('base64'), FIELD);
     assert.equal(loaded.contentType, 'image/png');
     assert.match(loaded.notes.join(' '), /3 frames; only the first is used/);
     const meta = await sharp(loaded.body).metadata();
-    assert.deepEqual([meta.format, meta.width, meta.height, meta.pages ?? 1], ['png', 12, 8, 1]);
-    assert.deepEqual([loaded.width, loaded.height], [12, 8]);
+    assert.deepEqual([meta.format, meta.width, meta.height, meta.pages ?? 1], ['png', 24, 16, 1]);
+    assert.deepEqual([loaded.width, loaded.height], [24, 16]);
   });
 
   it('refuses garbage, non-images and oversized data', async () => {
@@ -84,7 +84,11 @@ describe('loadImage from a URL (loopback listener only)', () => {
   after(() => server.close());
 
   const onlyOurServer = () =>
-    createImageLoader({ ...BASE, allowPrivate: true, fetcher: { isAllowedAddress: (a, p) => a === '127.0.0.1' && p === server.port } });
+    createImageLoader({
+      ...BASE,
+      allowPrivate: true,
+      fetcher: { isAllowedAddress: (a, p) => a === '127.0.0.1' && p === server.port },
+    });
 
   it('fetches, probes and reports where the bytes came from', async () => {
     const loaded = await onlyOurServer()(`http://127.0.0.1:${server.port}/moved`, FIELD);

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeTestDataUri } from '../support/images.js';
-import { KEY_A, KEY_B, bearer, getJson, postJson, startTestServer, waitForTask, type TestServer } from '../support/in-process.js';
+import { KEY_A, KEY_B, bearer, startTestServer, waitForTask, type TestServer } from '../support/in-process.js';
 
 const SMALL = { width: 64, height: 64, duration: 2, fps: 12 };
 const PLATFORM = { 'hf-api-key': 'key-a', 'hf-secret': 'secret-aaaaaaaaaaaaaaaa', 'content-type': 'application/json' };
@@ -15,7 +15,7 @@ describe('cross-dialect reads', () => {
   let server: TestServer;
   let image: string;
   before(async () => {
-    server = await startTestServer();
+    server = await startTestServer({}, { listen: false });
     image = await makeTestDataUri(96, 64);
   });
   after(async () => server.close());
@@ -23,24 +23,43 @@ describe('cross-dialect reads', () => {
   async function readAll(id: string, key = KEY_A) {
     const auth = key === KEY_A ? PLATFORM : bearer(key);
     const [feed, jobSet, request] = await Promise.all([
-      getJson(`${server.baseUrl}/higgsfield/feed/${id}`, bearer(key)),
-      getJson(`${server.baseUrl}/v1/job-sets/${id}`, auth),
-      getJson(`${server.baseUrl}/requests/${id}/status`, auth),
+      server.get(`/higgsfield/feed/${id}`, bearer(key)),
+      server.get(`/v1/job-sets/${id}`, auth),
+      server.get(`/requests/${id}/status`, auth),
     ]);
     return { feed, jobSet, request };
   }
 
   it('reseller, v1 and v2 tasks read through every dialect and agree', async () => {
     const created = {
-      reseller: (await postJson(`${server.baseUrl}/higgsfield/generate`, { model: 'lite', motion_id: 'Dolly In', prompt: '', image: [image], ...SMALL }, bearer(KEY_A))).body.id,
+      reseller: (
+        await server.post(
+          `/higgsfield/generate`,
+          { model: 'lite', motion_id: 'Dolly In', prompt: '', image: [image], ...SMALL },
+          bearer(KEY_A),
+        )
+      ).body.id,
       v1: (
-        await postJson(
-          `${server.baseUrl}/v1/image2video/dop`,
-          { params: { model: 'dop-lite', prompt: '', input_images: [{ type: 'image_url', image_url: image }], ...SMALL } },
+        await server.post(
+          `/v1/image2video/dop`,
+          {
+            params: {
+              model: 'dop-lite',
+              prompt: '',
+              input_images: [{ type: 'image_url', image_url: image }],
+              ...SMALL,
+            },
+          },
           PLATFORM,
         )
       ).body.id,
-      v2: (await postJson(`${server.baseUrl}/higgsfield-ai/dop/lite`, { image_url: image, motion_id: 'Crash Zoom In', ...SMALL }, PLATFORM)).body.request_id,
+      v2: (
+        await server.post(
+          `/higgsfield-ai/dop/lite`,
+          { image_url: image, motion_id: 'Crash Zoom In', ...SMALL },
+          PLATFORM,
+        )
+      ).body.request_id,
     };
     for (const [dialect, id] of Object.entries(created)) {
       assert.match(id, /^[0-9a-f-]{36}$/, dialect);
@@ -48,7 +67,7 @@ describe('cross-dialect reads', () => {
       assert.deepEqual([early.feed.status, early.jobSet.status, early.request.status], [200, 200, 200], dialect);
       assert.equal(early.jobSet.body.id, id);
       assert.equal(early.request.body.request_id, id);
-      await waitForTask(server.baseUrl, id, KEY_A);
+      await waitForTask(server, id, KEY_A);
       const { feed, jobSet, request } = await readAll(id);
       assert.equal(feed.body.status, 'completed', dialect);
       assert.equal(jobSet.body.jobs[0].status, 'completed', dialect);
@@ -59,19 +78,23 @@ describe('cross-dialect reads', () => {
       assert.equal(feed.body.jobs[0].id, jobSet.body.jobs[0].id, 'one job id');
 
       const stranger = await readAll(id, KEY_B);
-      assert.deepEqual([stranger.feed.status, stranger.jobSet.status, stranger.request.status], [404, 404, 404], 'other keys see nothing');
+      assert.deepEqual(
+        [stranger.feed.status, stranger.jobSet.status, stranger.request.status],
+        [404, 404, 404],
+        'other keys see nothing',
+      );
     }
   });
 });
 
 describe('OpenAPI document', () => {
-  it('is JSON listing every dialect\'s paths', async () => {
-    const server = await startTestServer({ WORKER_CONCURRENCY: '0' });
+  it("is JSON listing every dialect's paths", async () => {
+    const server = await startTestServer({ WORKER_CONCURRENCY: '0' }, { listen: false });
     try {
-      const response = await fetch(`${server.baseUrl}/openapi.json`);
+      const response = await server.get('/openapi.json', {});
       assert.equal(response.status, 200);
-      assert.match(response.headers.get('content-type') ?? '', /application\/json/);
-      const doc = (await response.json()) as { openapi: string; paths: Record<string, Record<string, any>> };
+      assert.match(String(response.headers['content-type'] ?? ''), /application\/json/);
+      const doc = response.body as { openapi: string; paths: Record<string, Record<string, any>> };
       assert.match(doc.openapi, /^3\./);
       const expected: [string, string][] = [
         ['/higgsfield/generate', 'post'],
@@ -88,11 +111,15 @@ describe('OpenAPI document', () => {
           [`/higgsfield-ai/dop/${tier}/first-last-frame`, 'post'],
         ]),
       ];
-      for (const [path, method] of expected) assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`);
+      for (const [path, method] of expected)
+        assert.ok(doc.paths[path]?.[method], `${method.toUpperCase()} ${path} is documented`);
       const generate = doc.paths['/higgsfield/generate']!.post.requestBody.content['application/json'].schema;
       assert.ok(generate.properties.callback_url, 'the callback_url extension is documented');
       const v2 = doc.paths['/higgsfield-ai/dop/lite']!.post.parameters as { name: string; in: string }[];
-      assert.ok(v2.some((p) => p.name === 'hf_webhook' && p.in === 'query'), 'hf_webhook is documented');
+      assert.ok(
+        v2.some((p) => p.name === 'hf_webhook' && p.in === 'query'),
+        'hf_webhook is documented',
+      );
     } finally {
       await server.close();
     }

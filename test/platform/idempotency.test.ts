@@ -17,7 +17,7 @@ import type { Engine } from '../../src/core/ports.js';
 import { IDEMPOTENCY_WINDOW_MS, TaskService, type SubmitRequest } from '../../src/core/task-service.js';
 import { ManualClock } from '../cases/manual-clock.js';
 import { makeTestDataUri, makeTestPng } from '../support/images.js';
-import { KEY_A, KEY_B, bearer, getJson, postJson, startTestServer, type TestServer } from '../support/in-process.js';
+import { KEY_A, KEY_B, bearer, startTestServer, type TestServer } from '../support/in-process.js';
 
 const PLATFORM = (key: string) => ({ authorization: `Key ${key}`, 'content-type': 'application/json' });
 
@@ -26,26 +26,28 @@ describe('Idempotency-Key over HTTP', () => {
   let image: string;
   before(async () => {
     // No workers: tasks stay queued, which is all these cases need.
-    server = await startTestServer({ WORKER_CONCURRENCY: '0' });
+    server = await startTestServer({ WORKER_CONCURRENCY: '0' }, { listen: false });
     image = await makeTestDataUri(64, 64);
   });
   after(async () => server.close());
 
   const dialects = {
     reseller: {
-      url: () => `${server.baseUrl}/higgsfield/generate`,
+      url: () => `/higgsfield/generate`,
       body: (seed: number) => ({ model: 'lite', motion_id: 'Dolly In', prompt: 'push', seed, image: [image] }),
       headers: bearer,
       id: (body: any) => body.id as string,
     },
     v1: {
-      url: () => `${server.baseUrl}/v1/image2video/dop`,
-      body: (seed: number) => ({ params: { model: 'dop-lite', prompt: 'push', seed, input_images: [{ type: 'image_url', image_url: image }] } }),
+      url: () => `/v1/image2video/dop`,
+      body: (seed: number) => ({
+        params: { model: 'dop-lite', prompt: 'push', seed, input_images: [{ type: 'image_url', image_url: image }] },
+      }),
       headers: PLATFORM,
       id: (body: any) => body.id as string,
     },
     v2: {
-      url: () => `${server.baseUrl}/higgsfield-ai/dop/lite`,
+      url: () => `/higgsfield-ai/dop/lite`,
       body: (seed: number) => ({ image_url: image, prompt: 'push', seed }),
       headers: PLATFORM,
       id: (body: any) => body.request_id as string,
@@ -53,7 +55,7 @@ describe('Idempotency-Key over HTTP', () => {
   };
 
   async function taskCount(key: string): Promise<number> {
-    const { body } = await getJson(`${server.baseUrl}/higgsfield/tasks?limit=100`, bearer(key));
+    const { body } = await server.get(`/higgsfield/tasks?limit=100`, bearer(key));
     return body.tasks.length;
   }
 
@@ -62,23 +64,23 @@ describe('Idempotency-Key over HTTP', () => {
       const before = await taskCount(KEY_A);
       const key = `idem-${name}-${Date.now()}`;
       const headers = { ...d.headers(KEY_A), 'idempotency-key': key };
-      const first = await postJson(d.url(), d.body(7), headers);
+      const first = await server.post(d.url(), d.body(7), headers);
       assert.equal(first.status, 200, JSON.stringify(first.body));
       // Same request with its JSON keys in another order and other whitespace: still the same.
       const reordered = JSON.stringify(Object.fromEntries(Object.entries(d.body(7)).reverse()), null, 2);
-      const again = await postJson(d.url(), reordered, headers);
+      const again = await server.post(d.url(), reordered, headers);
       assert.equal(again.status, 200);
       assert.equal(d.id(again.body), d.id(first.body));
       assert.equal(await taskCount(KEY_A), before + 1, 'one task only');
 
-      const different = await postJson(d.url(), d.body(8), headers);
+      const different = await server.post(d.url(), d.body(8), headers);
       assert.equal(different.status, 409, JSON.stringify(different.body));
       const message = name === 'reseller' ? different.body.error.message : different.body.detail;
       assert.match(message, /^Idempotency-Key: /);
       if (name === 'reseller') assert.equal(different.body.error.param, 'Idempotency-Key');
       assert.equal(await taskCount(KEY_A), before + 1, 'the refused request created nothing');
 
-      const otherOwner = await postJson(d.url(), d.body(7), { ...d.headers(KEY_B), 'idempotency-key': key });
+      const otherOwner = await server.post(d.url(), d.body(7), { ...d.headers(KEY_B), 'idempotency-key': key });
       assert.equal(otherOwner.status, 200);
       assert.notEqual(d.id(otherOwner.body), d.id(first.body), 'keys are per API key');
     });
@@ -86,9 +88,15 @@ describe('Idempotency-Key over HTTP', () => {
 
   it('a key used on one dialect is refused on another (a different request)', async () => {
     const key = `idem-cross-${Date.now()}`;
-    const first = await postJson(dialects.reseller.url(), dialects.reseller.body(3), { ...bearer(KEY_A), 'idempotency-key': key });
+    const first = await server.post(dialects.reseller.url(), dialects.reseller.body(3), {
+      ...bearer(KEY_A),
+      'idempotency-key': key,
+    });
     assert.equal(first.status, 200);
-    const v2 = await postJson(dialects.v2.url(), dialects.v2.body(3), { ...PLATFORM(KEY_A), 'idempotency-key': key });
+    const v2 = await server.post(dialects.v2.url(), dialects.v2.body(3), {
+      ...PLATFORM(KEY_A),
+      'idempotency-key': key,
+    });
     assert.equal(v2.status, 409);
   });
 
@@ -96,7 +104,9 @@ describe('Idempotency-Key over HTTP', () => {
     const before = await taskCount(KEY_A);
     const key = `idem-race-${Date.now()}`;
     const answers = await Promise.all(
-      Array.from({ length: 8 }, () => postJson(dialects.v1.url(), dialects.v1.body(11), { ...PLATFORM(KEY_A), 'idempotency-key': key })),
+      Array.from({ length: 8 }, () =>
+        server.post(dialects.v1.url(), dialects.v1.body(11), { ...PLATFORM(KEY_A), 'idempotency-key': key }),
+      ),
     );
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]));
     assert.equal(new Set(answers.map((a) => a.body.id)).size, 1);
@@ -106,7 +116,11 @@ describe('Idempotency-Key over HTTP', () => {
   it('a refused submit (4xx) creates nothing, so an SDK re-sending it is harmless', async () => {
     const before = await taskCount(KEY_A);
     for (let i = 0; i < 3; i++) {
-      const bad = await postJson(dialects.v2.url(), { image_url: image, motion_id: 'No Such Move' }, PLATFORM(KEY_A));
+      const bad = await server.post(
+        dialects.v2.url(),
+        { image_url: image, motion_id: 'No Such Move' },
+        PLATFORM(KEY_A),
+      );
       assert.equal(bad.status, 400);
     }
     assert.equal(await taskCount(KEY_A), before);
@@ -161,7 +175,10 @@ describe('Idempotency-Key window (TaskService with a manual clock)', () => {
 
     // Two nodes (two services, no shared in-process lock) racing with one new key: the
     // store's unique key lets one insert, and the other answers with that task.
-    const [a, b] = await Promise.all([makeService().submit({ ...request, idempotencyKey: 'race' }), makeService().submit({ ...request, idempotencyKey: 'race' })]);
+    const [a, b] = await Promise.all([
+      makeService().submit({ ...request, idempotencyKey: 'race' }),
+      makeService().submit({ ...request, idempotencyKey: 'race' }),
+    ]);
     assert.equal(a.id, b.id);
     assert.equal((await service.list('key-a', 100, undefined)).length, 3);
   });

@@ -14,9 +14,21 @@ export const KEY_B = 'key-b:secret-bbbbbbbbbbbbbbbb';
 
 export interface TestServer {
   app: App;
+  /** Empty when started with `listen: false`. */
   baseUrl: string;
   dataDir: string;
+  /** POST JSON through Fastify's inject(): the whole HTTP stack but no socket. */
+  post(path: string, body: unknown, headers: Record<string, string>): Promise<InjectedResponse>;
+  /** GET through Fastify's inject(). */
+  get(path: string, headers: Record<string, string>): Promise<InjectedResponse>;
   close(): Promise<void>;
+}
+
+export interface InjectedResponse {
+  status: number;
+  /** Parsed when it is JSON, else the text. */
+  body: any;
+  headers: Record<string, string | string[] | number | undefined>;
 }
 
 export interface TestServerOptions {
@@ -24,9 +36,17 @@ export interface TestServerOptions {
   app?: Omit<Parameters<typeof buildApp>[1], 'logger'>;
   /** Reuse a data dir (a restart); it is then left in place by `close`. */
   dataDir?: string;
+  /**
+   * Listen on a loopback port (default). Tests of HTTP behaviour that needs no socket pass
+   * false and use `post`/`get` (inject); Range, streaming, the SDK and crashes need one.
+   */
+  listen?: boolean;
 }
 
-export async function startTestServer(env: Record<string, string> = {}, options: TestServerOptions = {}): Promise<TestServer> {
+export async function startTestServer(
+  env: Record<string, string> = {},
+  options: TestServerOptions = {},
+): Promise<TestServer> {
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'stillmotion-test-'));
   const config = loadConfig({
     DATA_DIR: dataDir,
@@ -36,14 +56,36 @@ export async function startTestServer(env: Record<string, string> = {}, options:
     ...env,
   });
   const app = await buildApp(config, { ...options.app, logger: pino({ level: 'silent' }) });
-  await app.server.listen({ port: 0, host: '127.0.0.1' });
+  let baseUrl = '';
+  if (options.listen !== false) {
+    await app.server.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.server.address();
+    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+  } else {
+    await app.server.ready();
+  }
   app.start();
-  const address = app.server.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
+  const inject = async (method: 'GET' | 'POST', url: string, headers: Record<string, string>, body?: unknown) => {
+    const res = await app.server.inject({
+      method,
+      url,
+      headers,
+      ...(body !== undefined && { payload: typeof body === 'string' ? body : JSON.stringify(body) }),
+    });
+    let parsed: any;
+    try {
+      parsed = JSON.parse(res.body);
+    } catch {
+      parsed = res.body;
+    }
+    return { status: res.statusCode, body: parsed, headers: res.headers };
+  };
   return {
     app,
-    baseUrl: `http://127.0.0.1:${port}`,
+    baseUrl,
     dataDir,
+    post: (path, body, headers) => inject('POST', path, headers, body),
+    get: (path, headers) => inject('GET', path, headers),
     async close() {
       await app.close(5000);
       if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
@@ -69,21 +111,34 @@ async function readResponse(res: Response) {
 
 /** POST JSON (a string body is sent as is) and return status + parsed body. */
 export async function postJson(url: string, body: unknown, headers: Record<string, string>) {
-  return readResponse(await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }));
+  return readResponse(
+    await fetch(url, { method: 'POST', headers, body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  );
 }
 
 export async function getJson(url: string, headers: Record<string, string>) {
   return readResponse(await fetch(url, { headers }));
 }
 
-/** Polls the reseller feed until the task is terminal. */
-export async function waitForTask(baseUrl: string, id: string, key: string, timeoutMs = 120_000): Promise<any> {
+/**
+ * Polls the reseller feed until the task is terminal: over a socket for a base URL, through
+ * inject() for an in-process server. Each poll is a cheap read, so it polls often: a wait
+ * ends within a few ms of the task finishing instead of up to a poll interval later.
+ */
+export async function waitForTask(
+  target: string | TestServer,
+  id: string,
+  key: string,
+  timeoutMs = 120_000,
+): Promise<any> {
   const deadline = Date.now() + timeoutMs;
+  const path = `/higgsfield/feed/${id}`;
   for (;;) {
-    const { status, body } = await getJson(`${baseUrl}/higgsfield/feed/${id}`, bearer(key));
+    const { status, body } =
+      typeof target === 'string' ? await getJson(`${target}${path}`, bearer(key)) : await target.get(path, bearer(key));
     if (status !== 200) throw new Error(`feed answered ${status}: ${JSON.stringify(body)}`);
     if (['completed', 'failed', 'nsfw', 'canceled'].includes(body.jobs[0].status)) return body;
     if (Date.now() > deadline) throw new Error(`task ${id} still ${body.jobs[0].status}`);
-    await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 20));
   }
 }

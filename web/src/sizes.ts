@@ -1,13 +1,18 @@
 /**
  * Size presets. The server decides the final size (README, "Rendering"); this mirrors its
- * rule only to tell the user what they will get: the tier fixes the long side, the aspect
- * comes from the preset or the start image, sides are even and within 64–1920.
+ * rule only to tell the user what they will get: the aspect comes from the preset or the
+ * start image and fills the tier's frame (854×480, 1280×720, 1920×1080, turned to the
+ * picture's orientation) as far as it can; sides are even and within 64–1920.
  */
 import type { ModelTier } from './types.js';
 
 export type SizePreset = 'auto' | '16:9' | '9:16' | '1:1' | 'custom';
 
-export const TIER_LONG_SIDE: Readonly<Record<ModelTier, number>> = { lite: 854, turbo: 1280, standard: 1920 };
+export const TIER_FRAME: Readonly<Record<ModelTier, { long: number; short: number }>> = {
+  lite: { long: 854, short: 480 },
+  turbo: { long: 1280, short: 720 },
+  standard: { long: 1920, short: 1080 },
+};
 const MIN_SIDE = 64;
 const MAX_SIDE = 1920;
 
@@ -16,11 +21,13 @@ const ASPECTS: Readonly<Record<'16:9' | '9:16' | '1:1', number>> = { '16:9': 16 
 const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
-/** Width × height of `aspect` with the tier's long side. */
+/** The largest width × height of `aspect` within the tier's frame. */
 export function sizeAtTier(tier: ModelTier, aspect: number): { width: number; height: number } {
   const a = clamp(aspect, 1 / 4, 4);
-  const long = TIER_LONG_SIDE[tier];
-  const [w, h] = a >= 1 ? [long, long / a] : [long * a, long];
+  const { long, short } = TIER_FRAME[tier];
+  const [maxW, maxH] = a >= 1 ? [long, short] : [short, long];
+  const w = Math.min(maxW, maxH * a);
+  const h = w / a;
   return { width: even(clamp(w, MIN_SIDE, MAX_SIDE)), height: even(clamp(h, MIN_SIDE, MAX_SIDE)) };
 }
 

@@ -15,7 +15,6 @@ export interface SqliteTaskStoreOptions {
 
 type TaskRow = SharedTaskRow<number>;
 
-
 const TERMINAL = [...TERMINAL_STATUSES];
 
 /**
@@ -70,15 +69,18 @@ export class SqliteTaskStore implements TaskStore {
     try {
       this.#statements.insert.run(toRow(task));
     } catch (error) {
-      if (isUniqueViolation(error)) {
-        if (String((error as Error).message).includes('idempotency_key')) {
-          throw new AppError('conflict', 'Idempotency-Key: already used by another task of this key', {
-            field: 'Idempotency-Key',
-            cause: error,
-          });
-        }
-        throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
+      const code = sqliteCode(error);
+      // The tasks table has two uniqueness rules, told apart by SQLite's extended code:
+      // its primary key (the id) and one unique index (an owner's Idempotency-Key,
+      // tasks_owner_idempotency; see migrations.ts). A new unique index must be added here.
+      if (code === 'SQLITE_CONSTRAINT_UNIQUE') {
+        throw new AppError('conflict', 'Idempotency-Key: already used by another task of this key', {
+          field: 'Idempotency-Key',
+          cause: error,
+        });
       }
+      if (code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+        throw new AppError('conflict', `task ${task.id} already exists`, { cause: error });
       throw error;
     }
   }
@@ -99,7 +101,10 @@ export class SqliteTaskStore implements TaskStore {
     this.#assertOpen();
     const sets: string[] = [];
     const values: unknown[] = [];
-    for (const [field, spec] of Object.entries(PATCH_COLUMNS) as [keyof TaskPatch, (typeof PATCH_COLUMNS)[keyof TaskPatch]][]) {
+    for (const [field, spec] of Object.entries(PATCH_COLUMNS) as [
+      keyof TaskPatch,
+      (typeof PATCH_COLUMNS)[keyof TaskPatch],
+    ][]) {
       if (!Object.hasOwn(patch, field)) continue;
       const value = patch[field];
       if (value === undefined && !spec.nullable) continue;
@@ -197,11 +202,11 @@ function clampLimit(limit: number): number {
   return Math.max(0, Math.trunc(limit));
 }
 
-function isUniqueViolation(error: unknown): boolean {
+/** better-sqlite3's extended result code (`SQLITE_CONSTRAINT_UNIQUE`...), if any. */
+function sqliteCode(error: unknown): string | undefined {
   const code = (error as { code?: unknown } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  return typeof code === 'string' ? code : undefined;
 }
-
 
 function toRow(task: Task): TaskRow {
   return taskToRow(task, (ms) => ms);

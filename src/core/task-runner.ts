@@ -1,13 +1,21 @@
 /**
- * Workers: claim a task with a lease, render it through the engine, store the results,
- * finish the task. A lease is kept alive by a heartbeat; a worker that dies loses it and
- * the task goes back to the queue. Cancellation and shutdown reach the engine through one
- * AbortSignal per render.
+ * The task runner: claim a task with a lease, render it through the engine, store the
+ * results, finish the task. A lease is kept alive by a heartbeat; a runner that dies loses
+ * it and the task goes back to the queue. Failed renders are retried with backoff up to
+ * `maxAttempts`. Cancellation and shutdown reach the engine through one AbortSignal per
+ * render. (Not to be confused with the engine's frame threads, `engine/frame-worker-pool.ts`.)
  */
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
 import { AppError, isAppError } from './errors.js';
-import type { Engine, Lease, MediaStore, QueueLane, RenderOutput, TaskQueue, TaskStore } from './ports.js';
+import type {
+  Engine,
+  Lease,
+  MediaStore,
+  QueueLane,
+  RenderOutput,
+  ScratchSpace,
+  TaskQueue,
+  TaskStore,
+} from './ports.js';
 import { mediaToken } from './task-service.js';
 import type { RenderResolved, Task, TaskError, TaskResults, TaskStatus, UpstreamRequest } from './task.js';
 import { mediaPrefixesOf } from './retention.js';
@@ -30,19 +38,19 @@ class RenderBlocked extends Error {
 
 export type RenderOutcome = 'completed' | 'failed' | 'nsfw' | 'canceled' | 'retried' | 'requeued';
 
-export interface WorkerPoolLogger {
+export interface TaskRunnerLogger {
   info(obj: object, msg: string): void;
   warn(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
-export interface WorkerPoolDeps {
+export interface TaskRunnerDeps {
   store: TaskStore;
   queue: TaskQueue;
   media: MediaStore;
   engine: Engine;
-  /** Scratch space for renders; each render gets its own folder, always removed. */
-  workRoot: string;
+  /** Scratch folders for renders: one per attempt, always handed back. */
+  scratch: ScratchSpace;
   /** Local renders at once (the `render` lane). */
   concurrency: number;
   /**
@@ -52,10 +60,10 @@ export interface WorkerPoolDeps {
   relayConcurrency?: number;
   maxAttempts: number;
   leaseMs: number;
-  logger: WorkerPoolLogger;
+  logger: TaskRunnerLogger;
   /** Called once per finished render attempt (metrics). */
   onRenderFinished?: (outcome: RenderOutcome, seconds: number) => void;
-  /** Called when a task reaches a terminal state through this pool (webhooks). */
+  /** Called when a task reaches a terminal state through this runner (webhooks). */
   onTerminal?: (task: Task) => void;
   now?: () => number;
   /** Retry backoff for attempt n (1-based). */
@@ -69,15 +77,15 @@ type AbortReason = 'canceled' | 'lease_lost' | 'shutdown';
 
 const PROGRESS_INTERVAL_MS = 500;
 
-export class WorkerPool {
-  private readonly deps: WorkerPoolDeps;
+export class TaskRunner {
+  private readonly deps: TaskRunnerDeps;
   private readonly now: () => number;
   private readonly stopping = new AbortController();
   private readonly loops: Promise<void>[] = [];
   private readonly running = new Map<string, AbortController>();
   private readonly workerIdPrefix = `w-${process.pid}-${mediaToken().slice(0, 6)}`;
 
-  constructor(deps: WorkerPoolDeps) {
+  constructor(deps: TaskRunnerDeps) {
     this.deps = deps;
     this.now = deps.now ?? Date.now;
   }
@@ -125,7 +133,10 @@ export class WorkerPool {
         logger.error({ err, workerId }, 'claiming a task failed');
       }
       if (!lease) {
-        await (lane === 'render' ? queue.waitForWork(1000, this.stopping.signal) : queue.waitForWork(1000, this.stopping.signal, lane)).catch(() => undefined);
+        await (lane === 'render'
+          ? queue.waitForWork(1000, this.stopping.signal)
+          : queue.waitForWork(1000, this.stopping.signal, lane)
+        ).catch(() => undefined);
         continue;
       }
       try {
@@ -141,7 +152,13 @@ export class WorkerPool {
   private async process(lease: Lease): Promise<void> {
     const { store, queue, maxAttempts, logger } = this.deps;
     const task = await store.get(lease.taskId);
-    if (!task || task.status === 'completed' || task.status === 'failed' || task.status === 'nsfw' || task.status === 'canceled') {
+    if (
+      !task ||
+      task.status === 'completed' ||
+      task.status === 'failed' ||
+      task.status === 'nsfw' ||
+      task.status === 'canceled'
+    ) {
       await queue.complete(lease);
       return;
     }
@@ -169,14 +186,20 @@ export class WorkerPool {
     const controller = new AbortController();
     this.running.set(task.id, controller);
     const heartbeat = this.startHeartbeat(lease, controller);
-    const workDir = await this.makeWorkDir(task.id);
+    let workDir: string | undefined;
     try {
+      workDir = await this.deps.scratch.create(task.id);
       const { output, extra } = await this.render(started, workDir, controller.signal);
       const results = await this.storeResults(output);
       const done = await this.finish(
         task.id,
         lease,
-        { status: 'completed', results, resolved: { ...output.resolved, ...extra, engine: output.resolved.engine ?? this.deps.engine.name }, progress: 1 },
+        {
+          status: 'completed',
+          results,
+          resolved: { ...output.resolved, ...extra, engine: output.resolved.engine ?? this.deps.engine.name },
+          progress: 1,
+        },
         ['in_progress'],
       );
       this.deps.onRenderFinished?.(done ? 'completed' : 'canceled', (performance.now() - startedAt) / 1000);
@@ -186,16 +209,15 @@ export class WorkerPool {
     } finally {
       clearInterval(heartbeat);
       this.running.delete(task.id);
-      await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+      if (workDir !== undefined) await this.deps.scratch.remove(workDir);
     }
   }
 
-  private async makeWorkDir(taskId: string): Promise<string> {
-    await mkdir(this.deps.workRoot, { recursive: true });
-    return mkdtemp(join(this.deps.workRoot, `${taskId}-`));
-  }
-
-  private async render(task: Task, workDir: string, signal: AbortSignal): Promise<{ output: RenderOutput; extra?: Partial<RenderResolved> }> {
+  private async render(
+    task: Task,
+    workDir: string,
+    signal: AbortSignal,
+  ): Promise<{ output: RenderOutput; extra?: Partial<RenderResolved> }> {
     const { media, engine, store } = this.deps;
     const images = await Promise.all(task.params.images.map((image) => media.read(image.mediaKey)));
     const check = await this.deps.beforeRender?.(task, images);
@@ -227,7 +249,8 @@ export class WorkerPool {
         signal,
         recordUpstream: async (upstream: UpstreamRequest | undefined) => {
           const done = await store.update(task.id, { upstream }, ['in_progress']);
-          if (!done) throw new AppError('canceled', `task ${task.id} is no longer in progress (canceled or taken over)`);
+          if (!done)
+            throw new AppError('canceled', `task ${task.id} is no longer in progress (canceled or taken over)`);
         },
         onProgress: (value) => {
           const now = this.now();
@@ -235,7 +258,9 @@ export class WorkerPool {
           lastWrite = now;
           lastValue = value;
           // Progress is advisory: a lost write is harmless, so it is not awaited.
-          void store.update(task.id, { progress: Math.min(0.99, Math.max(0, value)) }, ['in_progress']).catch(() => undefined);
+          void store
+            .update(task.id, { progress: Math.min(0.99, Math.max(0, value)) }, ['in_progress'])
+            .catch(() => undefined);
         },
       },
     );
@@ -244,7 +269,11 @@ export class WorkerPool {
 
   private async storeResults(output: RenderOutput): Promise<TaskResults> {
     const token = mediaToken();
-    const posterType = output.poster.endsWith('.webp') ? 'image/webp' : output.poster.endsWith('.png') ? 'image/png' : 'image/jpeg';
+    const posterType = output.poster.endsWith('.webp')
+      ? 'image/webp'
+      : output.poster.endsWith('.png')
+        ? 'image/png'
+        : 'image/jpeg';
     const posterExt = posterType.split('/')[1] === 'jpeg' ? 'jpg' : (posterType.split('/')[1] as string);
     try {
       const [raw, min, poster] = await Promise.all([
@@ -274,7 +303,13 @@ export class WorkerPool {
     return done;
   }
 
-  private async handleFailure(task: Task, lease: Lease, err: unknown, signal: AbortSignal, seconds: number): Promise<void> {
+  private async handleFailure(
+    task: Task,
+    lease: Lease,
+    err: unknown,
+    signal: AbortSignal,
+    seconds: number,
+  ): Promise<void> {
     const { store, queue, maxAttempts, logger } = this.deps;
     const reason = signal.aborted ? (signal.reason as AbortReason) : undefined;
     if (reason === 'canceled') {
@@ -294,7 +329,8 @@ export class WorkerPool {
       const { status, error } = err.outcome;
       const done = await this.finish(task.id, lease, { status, error }, ['in_progress']);
       // A blocked task's inputs are not kept for the retention period.
-      if (done) for (const prefix of mediaPrefixesOf(done)) await this.deps.media.deletePrefix(prefix).catch(() => undefined);
+      if (done)
+        for (const prefix of mediaPrefixesOf(done)) await this.deps.media.deletePrefix(prefix).catch(() => undefined);
       this.deps.onRenderFinished?.(status, seconds);
       logger.warn({ taskId: task.id, error }, 'task blocked before rendering');
       return;
@@ -308,7 +344,9 @@ export class WorkerPool {
     }
     const appError = isAppError(err)
       ? err
-      : new AppError('render_failed', `render failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      : new AppError('render_failed', `render failed: ${err instanceof Error ? err.message : String(err)}`, {
+          cause: err,
+        });
     const error: TaskError = { code: appError.code, message: appError.message };
     // A relay engine reports the cloud's own terminal verdicts as errors with these codes.
     const terminal: TaskStatus | undefined =
@@ -343,21 +381,24 @@ export class WorkerPool {
   private startHeartbeat(lease: Lease, controller: AbortController): NodeJS.Timeout {
     const { queue, store, leaseMs } = this.deps;
     let busy = false;
-    return setInterval(() => {
-      if (busy || controller.signal.aborted) return;
-      busy = true;
-      void (async () => {
-        try {
-          const current = await store.get(lease.taskId);
-          if (current?.status === 'canceled') return controller.abort('canceled' satisfies AbortReason);
-          if (!(await queue.extend(lease, leaseMs))) controller.abort('lease_lost' satisfies AbortReason);
-        } catch {
-          // A store/queue hiccup: try again next beat; the lease has slack for it.
-        } finally {
-          busy = false;
-        }
-      })();
-    }, Math.max(50, Math.min(1000, Math.floor(leaseMs / 3))));
+    return setInterval(
+      () => {
+        if (busy || controller.signal.aborted) return;
+        busy = true;
+        void (async () => {
+          try {
+            const current = await store.get(lease.taskId);
+            if (current?.status === 'canceled') return controller.abort('canceled' satisfies AbortReason);
+            if (!(await queue.extend(lease, leaseMs))) controller.abort('lease_lost' satisfies AbortReason);
+          } catch {
+            // A store/queue hiccup: try again next beat; the lease has slack for it.
+          } finally {
+            busy = false;
+          }
+        })();
+      },
+      Math.max(50, Math.min(1000, Math.floor(leaseMs / 3))),
+    );
   }
 
   /**
@@ -369,7 +410,10 @@ export class WorkerPool {
   async reconcile(olderThanMs: number): Promise<number> {
     const now = this.now();
     const stale = await this.deps.store.listQueuedBefore(now - olderThanMs, 500);
-    const stuck = await this.deps.store.listInProgressNotUpdatedSince(now - Math.max(olderThanMs, 10 * this.deps.leaseMs), 500);
+    const stuck = await this.deps.store.listInProgressNotUpdatedSince(
+      now - Math.max(olderThanMs, 10 * this.deps.leaseMs),
+      500,
+    );
     for (const task of [...stale, ...stuck]) await this.deps.queue.enqueue(task.id, this.enqueueOptions(task));
     return stale.length + stuck.length;
   }

@@ -20,8 +20,18 @@ before(async () => {
 after(() => rm(root, { recursive: true, force: true }));
 
 const job = (over: Partial<RenderJob> = {}): RenderJob => ({
-  taskId: 't', model: 'turbo', motions: [{ name: 'Zoom In', strength: 1 }], prompt: '', enhancePrompt: false,
-  seed: 1, width: 160, height: 90, duration: 1, fps: 12, images: [texture], ...over,
+  taskId: 't',
+  model: 'turbo',
+  motions: [{ name: 'Zoom In', strength: 1 }],
+  prompt: '',
+  enhancePrompt: false,
+  seed: 1,
+  width: 160,
+  height: 90,
+  duration: 1,
+  fps: 12,
+  images: [texture],
+  ...over,
 });
 const ctx = async (signal = new AbortController().signal, onProgress: (p: number) => void = () => {}) => {
   const workDir = join(root, String(n++));
@@ -92,7 +102,10 @@ describe('local engine worker reuse', () => {
     await engine.render(job(), await ctx());
     const controller = new AbortController();
     const c = await ctx(controller.signal, (p) => p > 0 && controller.abort());
-    await assert.rejects(engine.render(job({ width: 640, height: 360, duration: 4, fps: 24 }), c), (e: unknown) => isAppError(e) && e.code === 'canceled');
+    await assert.rejects(
+      engine.render(job({ width: 640, height: 360, duration: 4, fps: 24 }), c),
+      (e: unknown) => isAppError(e) && e.code === 'canceled',
+    );
     assert.deepEqual(await readdir(c.workDir), []);
     assert.deepEqual(engine.workerStats(), { started: 2, alive: 0, idle: 0 });
     await engine.render(job(), await ctx());
