@@ -3,6 +3,9 @@ import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createLogger, logCreatedKey, prettyLine } from '../../src/process/logger.js';
 
+/** An ANSI colour sequence (ESC [ … m), built from a string so the regex holds no control character. */
+const ANSI_COLOUR = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 function sink(isTTY: boolean) {
   const lines: string[] = [];
   const out = Object.assign(
@@ -29,18 +32,26 @@ describe('logger', () => {
   it('writes readable lines on a terminal, with the fields as key=value', () => {
     const { out, lines } = sink(true);
     createLogger({ level: 'info', service: 'svc', out, pretty: true }).info({ route: '/x', status: 200 }, 'request');
-    const text = lines.join('').replace(/\x1b\[[0-9;]*m/g, '');
+    const text = lines.join('').replace(ANSI_COLOUR, '');
     assert.match(text, /^\d\d:\d\d:\d\d\.\d{3} INFO  request {2}route=\/x status=200\n$/);
   });
   it('prints a created API key as its own block on a terminal, and as fields in JSON', () => {
     const pretty = sink(true);
-    logCreatedKey(createLogger({ level: 'info', service: 'svc', out: pretty.out, pretty: true }), { id: 'kid', secret: 'sek', file: '/d/api-key.txt' });
-    const text = pretty.lines.join('').replace(/\x1b\[[0-9;]*m/g, '');
+    logCreatedKey(createLogger({ level: 'info', service: 'svc', out: pretty.out, pretty: true }), {
+      id: 'kid',
+      secret: 'sek',
+      file: '/d/api-key.txt',
+    });
+    const text = pretty.lines.join('').replace(ANSI_COLOUR, '');
     assert.match(text, /┌─ API key created/);
     assert.match(text, /Authorization: Bearer kid:sek/);
     assert.match(text, /\/d\/api-key\.txt/);
     const json = sink(false);
-    logCreatedKey(createLogger({ level: 'info', service: 'svc', out: json.out }), { id: 'kid', secret: 'sek', file: '/d/api-key.txt' });
+    logCreatedKey(createLogger({ level: 'info', service: 'svc', out: json.out }), {
+      id: 'kid',
+      secret: 'sek',
+      file: '/d/api-key.txt',
+    });
     const o = JSON.parse(json.lines.join('')) as Record<string, unknown>;
     assert.equal(o.apiKey, 'kid:sek');
     assert.equal(o.event, 'api_key_created');
