@@ -78,11 +78,19 @@ const logPath = join(dataDir, 'server.log');
 const KEY = 'bench-key:bench-secret-0123456789abcdef';
 const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
 const children: ChildProcess[] = [];
-const start = async (args: string[], env: Record<string, string>, out?: string): Promise<{ url: string; pid: number }> => {
+const start = async (
+  args: string[],
+  env: Record<string, string>,
+  out?: string,
+): Promise<{ url: string; pid: number }> => {
   const port = await freePort();
   const { openSync } = await import('node:fs');
   const fd = out ? openSync(out, 'a') : 'ignore';
-  const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: ['ignore', fd, fd] });
+  const child = spawn(process.execPath, args, {
+    cwd: root,
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', fd, fd],
+  });
   children.push(child);
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/`);
@@ -95,8 +103,14 @@ process.on('exit', stopAll);
 
 try {
   // --profile: the service writes a CPU profile (node --cpu-prof) into bench/out/api-prof/.
-  const prof = process.argv.includes('--profile') ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/out/api-prof')}`] : [];
-  const app = await start([...prof, join(root, 'bin/stillmotion.mjs'), 'serve'], { DATA_DIR: dataDir, HOST: '127.0.0.1', API_KEYS: KEY, WORKERS: '0' }, logPath);
+  const prof = process.argv.includes('--profile')
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/out/api-prof')}`]
+    : [];
+  const app = await start(
+    [...prof, join(root, 'bin/stillmotion.mjs'), 'serve'],
+    { DATA_DIR: dataDir, HOST: '127.0.0.1', API_KEYS: KEY, WORKERS: '0' },
+    logPath,
+  );
   const bare = await start(['--input-type=module', '-e', BASELINE], {});
 
   // A ~1 KB JPEG: noise compresses badly, so a small square lands near 1 KB.
@@ -107,8 +121,15 @@ try {
     s = (s * 1103515245 + 12345) >>> 0;
     px[i] = 80 + ((s >>> 24) % 48);
   }
-  const jpeg = await sharp(px, { raw: { width: w, height: w, channels: 3 } }).jpeg({ quality: 40 }).toBuffer();
-  const body = JSON.stringify({ image: [`data:image/jpeg;base64,${jpeg.toString('base64')}`], motion_id: 'Zoom In', model: 'lite', prompt: '' });
+  const jpeg = await sharp(px, { raw: { width: w, height: w, channels: 3 } })
+    .jpeg({ quality: 40 })
+    .toBuffer();
+  const body = JSON.stringify({
+    image: [`data:image/jpeg;base64,${jpeg.toString('base64')}`],
+    motion_id: 'Zoom In',
+    model: 'lite',
+    prompt: '',
+  });
   const one = await fetch(`${app.url}/higgsfield/generate`, { method: 'POST', headers: auth, body });
   if (one.status !== 200) throw new Error(`a submit answered ${one.status}: ${await one.text()}`);
   const feedId = ((await one.json()) as { id: string }).id;
@@ -118,7 +139,11 @@ try {
     const cpu = cpuOf(pid);
     const log = statSync(logPath).size;
     const r = await load(o);
-    return { r, cpuPerReq: (cpuOf(pid) - cpu) / Math.max(1, r.requests.total), logPerReq: (statSync(logPath).size - log) / Math.max(1, r.requests.total) };
+    return {
+      r,
+      cpuPerReq: (cpuOf(pid) - cpu) / Math.max(1, r.requests.total),
+      logPerReq: (statSync(logPath).size - log) / Math.max(1, r.requests.total),
+    };
   };
 
   console.log(`bench:api — ${SECONDS} s per load, ${ROUNDS} round(s), load average ${loadAverage()}`);
@@ -135,12 +160,17 @@ try {
     console.log(
       `  feed GET       ${a.r.requests.average.toFixed(0).padStart(6)} req/s, ${(a.cpuPerReq * 1e6).toFixed(0)} µs server CPU/req, ${a.logPerReq.toFixed(0)} B log/req${non2xx ? `, ${non2xx} non-2xx/errors` : ''}`,
     );
-    console.log(`  bare Fastify   ${b.r.requests.average.toFixed(0).padStart(6)} req/s, ${(b.cpuPerReq * 1e6).toFixed(0)} µs server CPU/req`);
+    console.log(
+      `  bare Fastify   ${b.r.requests.average.toFixed(0).padStart(6)} req/s, ${(b.cpuPerReq * 1e6).toFixed(0)} µs server CPU/req`,
+    );
   }
   const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   if (only !== 'submit') console.log(`  feed / bare Fastify: ${mid(feedRatios).toFixed(2)}× req/s   (target ≥ 0.5×)`);
   // On a loaded machine req/s follows the neighbours; CPU per request follows the code.
-  if (only !== 'submit') console.log(`  bare Fastify CPU/req ÷ feed CPU/req: ${mid(cpuRatios).toFixed(2)}× (the req/s ratio an idle machine would give)`);
+  if (only !== 'submit')
+    console.log(
+      `  bare Fastify CPU/req ÷ feed CPU/req: ${mid(cpuRatios).toFixed(2)}× (the req/s ratio an idle machine would give)`,
+    );
 
   if (only !== 'feed') {
     const ids: string[] = [];
@@ -162,16 +192,29 @@ try {
         },
       ],
     });
-    const echo = await measure(bare.pid, { url: `${bare.url}/echo`, method: 'POST', headers: { 'content-type': 'application/json' }, body, connections: 20, overallRate: 200 });
+    const echo = await measure(bare.pid, {
+      url: `${bare.url}/echo`,
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      connections: 20,
+      overallRate: 200,
+    });
     let readable = 0;
     for (let i = 0; i < ids.length; i += 20) {
-      const batch = await Promise.all(ids.slice(i, i + 20).map((id) => fetch(`${app.url}/higgsfield/feed/${id}`, { headers: auth })));
+      const batch = await Promise.all(
+        ids.slice(i, i + 20).map((id) => fetch(`${app.url}/higgsfield/feed/${id}`, { headers: auth })),
+      );
       readable += batch.filter((r) => r.status === 200).length;
     }
     const lat = (r: autocannon.Result) => `p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms (max ${r.latency.max})`;
-    console.log(`  submit POST at 200 req/s, ${jpeg.length} B JPEG: ${lat(submit.r)}, ${(submit.cpuPerReq * 1e3).toFixed(2)} ms server CPU/req`);
+    console.log(
+      `  submit POST at 200 req/s, ${jpeg.length} B JPEG: ${lat(submit.r)}, ${(submit.cpuPerReq * 1e3).toFixed(2)} ms server CPU/req`,
+    );
     console.log(`  bare Fastify echo at 200 req/s:       ${lat(echo.r)}`);
-    console.log(`  submits answered 200: ${ids.length}, refused ${refused}, errors ${submit.r.errors}; read back afterwards: ${readable}/${ids.length}   (target p99 < 10 ms, all read back)`);
+    console.log(
+      `  submits answered 200: ${ids.length}, refused ${refused}, errors ${submit.r.errors}; read back afterwards: ${readable}/${ids.length}   (target p99 < 10 ms, all read back)`,
+    );
   }
 } finally {
   for (const c of children) {

@@ -20,8 +20,12 @@ export async function makeDotChart(width: number, height: number): Promise<Buffe
       t[y * tile + x] = Math.round(CHART_GROUND + CHART_PEAK * Math.exp(-d2 / (2 * sigma * sigma)));
     }
   }
-  const tileImg = await sharp(t, { raw: { width: tile, height: tile, channels: 1 } }).png().toBuffer();
-  return sharp({ create: { width, height, channels: 3, background: { r: CHART_GROUND, g: CHART_GROUND, b: CHART_GROUND } } })
+  const tileImg = await sharp(t, { raw: { width: tile, height: tile, channels: 1 } })
+    .png()
+    .toBuffer();
+  return sharp({
+    create: { width, height, channels: 3, background: { r: CHART_GROUND, g: CHART_GROUND, b: CHART_GROUND } },
+  })
     .composite([{ input: tileImg, tile: true, left: 0, top: 0 }])
     .jpeg({ quality: 92 })
     .toBuffer();
@@ -29,12 +33,17 @@ export async function makeDotChart(width: number, height: number): Promise<Buffe
 
 /** The sample picture upscaled to width×height with fine grain, as a JPEG (a stand-in photo). */
 export async function makePhoto(width: number, height: number): Promise<Buffer> {
-  const base = await sharp(await makeSampleImage()).resize(width, height, { fit: 'cover' }).raw().toBuffer({ resolveWithObject: true });
+  const base = await sharp(await makeSampleImage())
+    .resize(width, height, { fit: 'cover' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const px = base.data;
   let s = 12345;
   for (let i = 0; i < px.length; i++) {
     s = (s * 1103515245 + 12345) >>> 0;
     px[i] = Math.max(0, Math.min(255, px[i]! + ((s >>> 24) % 17) - 8));
   }
-  return sharp(px, { raw: { width, height, channels: 3 } }).jpeg({ quality: 90 }).toBuffer();
+  return sharp(px, { raw: { width, height, channels: 3 } })
+    .jpeg({ quality: 90 })
+    .toBuffer();
 }

@@ -17,7 +17,9 @@ export function runFfmpeg(ffmpeg: string, args: string[], stdin: Buffer[] = []):
     const p = spawn(ffmpeg, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    p.on('close', (code) => (code === 0 ? resolve((performance.now() - t) / 1000) : reject(new Error(err.slice(-500)))));
+    p.on('close', (code) =>
+      code === 0 ? resolve((performance.now() - t) / 1000) : reject(new Error(err.slice(-500))),
+    );
     (async () => {
       for (const f of stdin) if (!p.stdin.write(f)) await new Promise((r) => p.stdin.once('drain', r));
       p.stdin.end();
@@ -26,8 +28,16 @@ export function runFfmpeg(ffmpeg: string, args: string[], stdin: Buffer[] = []):
 }
 
 /** Decodes a video into raw frames of `width`×`height` (grey: 1 byte a pixel, rgba: 4). */
-export function decodeFrames(ffmpeg: string, path: string, width: number, height: number, fmt: 'gray' | 'rgba'): Buffer[] {
-  const out = spawnSync(ffmpeg, ['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', fmt, '-'], { maxBuffer: 1 << 30 });
+export function decodeFrames(
+  ffmpeg: string,
+  path: string,
+  width: number,
+  height: number,
+  fmt: 'gray' | 'rgba',
+): Buffer[] {
+  const out = spawnSync(ffmpeg, ['-v', 'error', '-i', path, '-f', 'rawvideo', '-pix_fmt', fmt, '-'], {
+    maxBuffer: 1 << 30,
+  });
   const size = width * height * (fmt === 'gray' ? 1 : 4);
   const frames: Buffer[] = [];
   for (let o = 0; o + size <= out.stdout.length; o += size) frames.push(out.stdout.subarray(o, o + size));
@@ -39,9 +49,13 @@ export const median = (xs: number[]): number => {
   return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 };
 
-export const spread = (xs: number[]): string => (xs.length > 1 ? `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}` : '');
+export const spread = (xs: number[]): string =>
+  xs.length > 1 ? `${Math.min(...xs).toFixed(2)}–${Math.max(...xs).toFixed(2)}` : '';
 
-export const loadAverage = (): string => loadavg().map((l) => l.toFixed(2)).join(' ');
+export const loadAverage = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
 
 export interface Interleaved {
   ours: number[];
@@ -53,7 +67,11 @@ export interface Interleaved {
 }
 
 /** Times `ours` and `base` alternately, `runs` pairs (the order within a pair alternates too). */
-export async function interleaved(runs: number, ours: () => Promise<number>, base: () => Promise<number>): Promise<Interleaved> {
+export async function interleaved(
+  runs: number,
+  ours: () => Promise<number>,
+  base: () => Promise<number>,
+): Promise<Interleaved> {
   const o: number[] = [];
   const b: number[] = [];
   for (let i = 0; i < runs; i++) {

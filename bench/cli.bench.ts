@@ -50,11 +50,28 @@ const loadBefore = loadAverage();
 function cli(out: string): Promise<number> {
   return new Promise((res, rej) => {
     const t = performance.now();
-    const args = [BIN, 'render', '--image', chart, '--motion', 'Zoom In', '--model', 'turbo', '--width', String(W), '--height', String(H), '-o', out];
+    const args = [
+      BIN,
+      'render',
+      '--image',
+      chart,
+      '--motion',
+      'Zoom In',
+      '--model',
+      'turbo',
+      '--width',
+      String(W),
+      '--height',
+      String(H),
+      '-o',
+      out,
+    ];
     const p = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     p.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    p.on('close', (code) => (code === 0 ? res((performance.now() - t) / 1000) : rej(new Error(`cli exited ${code}: ${err.slice(-800)}`))));
+    p.on('close', (code) =>
+      code === 0 ? res((performance.now() - t) / 1000) : rej(new Error(`cli exited ${code}: ${err.slice(-800)}`)),
+    );
   });
 }
 
@@ -65,12 +82,37 @@ const written = (await readdir(dir)).filter((f) => f !== 'chart.jpg' && f !== 'f
 const frames = decodeFrames(ffmpeg, first, W, H, 'rgba');
 if (frames.length !== FRAMES) throw new Error(`expected ${FRAMES} frames, decoded ${frames.length}`);
 
-const x264Args = buildEncodeArgs({ width: W, height: H, fps: FPS, tier: 'turbo', inputPixelFormat: 'rgba', rawPath: join(dir, 'x264.mp4'), threads: 0 });
+const x264Args = buildEncodeArgs({
+  width: W,
+  height: H,
+  fps: FPS,
+  tier: 'turbo',
+  inputPixelFormat: 'rgba',
+  rawPath: join(dir, 'x264.mp4'),
+  threads: 0,
+});
 const z = `pow(1.45\\,0.5-0.5*cos(PI*on/${FRAMES - 1}))`;
 const zoompanArgs = [
-  '-v', 'error', '-y', '-i', chart, '-filter_complex',
+  '-v',
+  'error',
+  '-y',
+  '-i',
+  chart,
+  '-filter_complex',
   `[0]crop=4000:2250,zoompan=z='${z}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=${FRAMES}:s=${W}x${H}:fps=${FPS}[v]`,
-  '-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', join(dir, 'zp.mp4'),
+  '-map',
+  '[v]',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-crf',
+  '21',
+  '-pix_fmt',
+  'yuv420p',
+  '-movflags',
+  '+faststart',
+  join(dir, 'zp.mp4'),
 ];
 
 const ours: number[] = [];
@@ -90,8 +132,12 @@ const vsZoompan = median(ours.map((o, i) => o / zoompan[i]!));
 
 const row = (name: string, xs: number[]) => `  ${name.padEnd(34)} ${median(xs).toFixed(2)} s  (${spread(xs)})`;
 console.log(`stillmotion render, whole process: ${BIN}`);
-console.log(`5 s 1280×720 turbo Zoom In from a 12 MP JPEG, ${RUNS} rounds, load average ${loadBefore} → ${loadAverage()}`);
-console.log(`  first run (page cache cold-ish)    ${coldish.toFixed(2)} s; files besides -o: ${written.length ? written.join(', ') : 'none'}`);
+console.log(
+  `5 s 1280×720 turbo Zoom In from a 12 MP JPEG, ${RUNS} rounds, load average ${loadBefore} → ${loadAverage()}`,
+);
+console.log(
+  `  first run (page cache cold-ish)    ${coldish.toFixed(2)} s; files besides -o: ${written.length ? written.join(', ') : 'none'}`,
+);
 console.log(row('CLI (node bin/stillmotion.mjs)', ours));
 console.log(row('x264 alone, same frames, same file', x264));
 console.log(row('ffmpeg zoompan, whole clip', zoompan));

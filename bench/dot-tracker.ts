@@ -14,7 +14,12 @@ export function dotJitter(frames: Uint8Array[], width: number, height: number): 
       const v = first[y * width + x]!;
       if (v < 120) continue;
       let isMax = true;
-      for (let dy = -r; dy <= r && isMax; dy++) for (let dx = -r; dx <= r; dx++) if ((dx || dy) && first[(y + dy) * width + x + dx]! > v) { isMax = false; break; }
+      for (let dy = -r; dy <= r && isMax; dy++)
+        for (let dx = -r; dx <= r; dx++)
+          if ((dx || dy) && first[(y + dy) * width + x + dx]! > v) {
+            isMax = false;
+            break;
+          }
       if (isMax && !seeds.some(([sx, sy]) => Math.abs(sx - x) <= r && Math.abs(sy - y) <= r)) seeds.push([x, y]);
     }
   }

@@ -14,7 +14,8 @@ export function exactChartFrames(transforms: Affine[], width: number, height: nu
     return Math.exp(-(d * d) / (2 * CHART_SIGMA * CHART_SIGMA));
   };
   return transforms.map((m) => {
-    if (Math.abs(m[1]) > 1e-12 || Math.abs(m[2]) > 1e-12) throw new Error('exactChartFrames: rotation is not supported');
+    if (Math.abs(m[1]) > 1e-12 || Math.abs(m[2]) > 1e-12)
+      throw new Error('exactChartFrames: rotation is not supported');
     const gx = new Float64Array(width);
     const gy = new Float64Array(height);
     for (let x = 0; x < width; x++) gx[x] = g((x + 0.5 - m[4]) / m[0]);

@@ -45,23 +45,60 @@ try {
   for (const motion of values.motions!.split(',')) {
     const { timing, plan, sources } = await prepareRender(
       {
-        taskId: 'bench', model: tier, motions: [{ name: motion.trim(), strength: 1 }], prompt: '', enhancePrompt: false,
-        seed: Number(values.seed), width, height, duration: Number(values.seconds), fps: Number(values.fps), images: [image], camera: { loop: true },
+        taskId: 'bench',
+        model: tier,
+        motions: [{ name: motion.trim(), strength: 1 }],
+        prompt: '',
+        enhancePrompt: false,
+        seed: Number(values.seed),
+        width,
+        height,
+        duration: Number(values.seconds),
+        fps: Number(values.fps),
+        images: [image],
+        camera: { loop: true },
       },
       { maxImagePixels: 50_000_000 },
     );
     const encodings: [string, (raw: string) => string[]][] = [
-      ['lossless', (raw) => buildEncodeArgs({ ...timing, tier, inputPixelFormat: 'rgba', rawPath: raw, threads: 0 }).map((a, i, all) => (all[i - 1] === '-crf' ? '0' : a))],
+      [
+        'lossless',
+        (raw) =>
+          buildEncodeArgs({ ...timing, tier, inputPixelFormat: 'rgba', rawPath: raw, threads: 0 }).map((a, i, all) =>
+            all[i - 1] === '-crf' ? '0' : a,
+          ),
+      ],
       ['plain', (raw) => buildEncodeArgs({ ...timing, tier, inputPixelFormat: 'rgba', rawPath: raw, threads: 0 })],
-      ['loop', (raw) => buildEncodeArgs({ ...timing, tier, inputPixelFormat: 'rgba', rawPath: raw, threads: 0, loop: { frames: timing.frames } })],
+      [
+        'loop',
+        (raw) =>
+          buildEncodeArgs({
+            ...timing,
+            tier,
+            inputPixelFormat: 'rgba',
+            rawPath: raw,
+            threads: 0,
+            loop: { frames: timing.frames },
+          }),
+      ],
     ];
     let reference: Uint8Array[] | undefined;
     let plainBytes = 0;
     for (const [name, args] of encodings) {
       const raw = join(root, `${name}.mp4`);
       await renderVideo({
-        plan, sources, width: timing.width, height: timing.height, threads: 0, ffmpegPath: ffmpeg, ffmpegArgs: args(raw), outputs: [raw],
-        signal: new AbortController().signal, onFrame: () => {}, posterFrame: -1, onPoster: () => {},
+        plan,
+        sources,
+        width: timing.width,
+        height: timing.height,
+        threads: 0,
+        ffmpegPath: ffmpeg,
+        ffmpegArgs: args(raw),
+        outputs: [raw],
+        signal: new AbortController().signal,
+        onFrame: () => {},
+        posterFrame: -1,
+        onPoster: () => {},
       });
       const { frames } = await decodeGrey(raw);
       const bytes = (await stat(raw)).size;
@@ -73,7 +110,9 @@ try {
       console.log(
         `${motion.padEnd(10)} ${tier} ${timing.width}×${timing.height} ${timing.frames}f ${name.padEnd(8)} seam ${f2(seam)} largest pair ${f2(Math.max(...pairs))}` +
           ` mean ${f2(pairs.reduce((a, b) => a + b, 0) / pairs.length)} at the seam ${f2(pairs.at(-1)!)}/${f2(pairs[0]!)}` +
-          (name === 'lossless' ? '' : ` error first/mid/last ${err(0)}/${err(frames.length >> 1)}/${err(frames.length - 1)}`) +
+          (name === 'lossless'
+            ? ''
+            : ` error first/mid/last ${err(0)}/${err(frames.length >> 1)}/${err(frames.length - 1)}`) +
           ` ${bytes} B${name === 'loop' ? ` (×${(bytes / plainBytes).toFixed(2)})` : ''}`,
       );
     }

@@ -42,8 +42,14 @@ for (let i = 0; i < RUNS; i++) {
 const engine = createLocalEngine({ renderThreads: 2 });
 const root = await mkdtemp(join(tmpdir(), 'sm-nsfw-bench-'));
 const job: RenderJob = {
-  taskId: 'bench', model: 'lite', motions: [{ name: 'Zoom In', strength: 1 }], prompt: '', enhancePrompt: false,
-  seed: 1, duration: 2, images: [image],
+  taskId: 'bench',
+  model: 'lite',
+  motions: [{ name: 'Zoom In', strength: 1 }],
+  prompt: '',
+  enhancePrompt: false,
+  seed: 1,
+  duration: 2,
+  images: [image],
 };
 const renders: number[] = [];
 try {
@@ -62,7 +68,13 @@ try {
 const render = median(renders);
 const warmMs = median(warm);
 console.log(`load average: ${loadAverage()}   runs: ${RUNS}`);
-console.log(`check, first in a process (wasm start + model load + 1 image): ${first.toFixed(0)} ms = ${(first / render).toFixed(2)} × a lite 2 s render`);
-console.log(`check, warm (per image):                                     ${warmMs.toFixed(0)} ms (${spread(warm.map((x) => x / 1000))} s) = ${(warmMs / render).toFixed(3)} × a lite 2 s render`);
-console.log(`baseline, lite 2 s Zoom In render of the same 1600×900 picture: ${render.toFixed(0)} ms (${spread(renders.map((x) => x / 1000))} s)`);
+console.log(
+  `check, first in a process (wasm start + model load + 1 image): ${first.toFixed(0)} ms = ${(first / render).toFixed(2)} × a lite 2 s render`,
+);
+console.log(
+  `check, warm (per image):                                     ${warmMs.toFixed(0)} ms (${spread(warm.map((x) => x / 1000))} s) = ${(warmMs / render).toFixed(3)} × a lite 2 s render`,
+);
+console.log(
+  `baseline, lite 2 s Zoom In render of the same 1600×900 picture: ${render.toFixed(0)} ms (${spread(renders.map((x) => x / 1000))} s)`,
+);
 console.log(`RSS: ${mib(rssBefore)} before the model, ${mib(rssAfter)} after (+${mib(rssAfter - rssBefore)})`);

@@ -44,8 +44,17 @@ export async function runParallaxCase(runs = 3): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'sm-bench-parallax-'));
   const photo = await makePhoto(4000, 3000);
   const job: RenderJob = {
-    taskId: 'p', model: 'turbo', motions: [{ name: 'Arc Right', strength: 1 }], prompt: '', enhancePrompt: false,
-    seed: 1, width: W, height: H, duration: 5, fps: FPS, images: [photo],
+    taskId: 'p',
+    model: 'turbo',
+    motions: [{ name: 'Arc Right', strength: 1 }],
+    prompt: '',
+    enhancePrompt: false,
+    seed: 1,
+    width: W,
+    height: H,
+    duration: 5,
+    fps: FPS,
+    images: [photo],
   };
   const engine = createLocalEngine({});
   const once = async (): Promise<{ s: number; raw: string }> => {
@@ -57,12 +66,22 @@ export async function runParallaxCase(runs = 3): Promise<void> {
   const cold = await once();
   const frames = decodeFrames(ffmpeg, cold.raw, W, H, 'rgba');
   const args = buildEncodeArgs({
-    width: W, height: H, fps: FPS, tier: 'turbo', inputPixelFormat: 'rgba', rawPath: join(dir, 'enc.mp4'), threads: 0,
+    width: W,
+    height: H,
+    fps: FPS,
+    tier: 'turbo',
+    inputPixelFormat: 'rgba',
+    rawPath: join(dir, 'enc.mp4'),
+    threads: 0,
     min: { path: join(dir, 'enc-min.mp4'), ...minPreviewSize(W, H) },
   });
   const oursCpu: number[] = [];
   const encCpu: number[] = [];
-  const paired = await interleaved(runs, metered(oursCpu, async () => (await once()).s), metered(encCpu, () => runFfmpeg(ffmpeg, args, frames)));
+  const paired = await interleaved(
+    runs,
+    metered(oursCpu, async () => (await once()).s),
+    metered(encCpu, () => runFfmpeg(ffmpeg, args, frames)),
+  );
   await engine.close();
   // Scene preparation alone (decode, matte, fill, layer mip chains), median of runs.
   const preps: number[] = [];
@@ -77,10 +96,16 @@ export async function runParallaxCase(runs = 3): Promise<void> {
   }
   const enc = median(paired.base);
   console.log(`\nparallax: 5 s ${W}×${H} Arc Right (turbo) from a 4000×3000 photo, ${frames.length} frames`);
-  console.log(`  ours cold ${cold.s.toFixed(2)} s, warm (median of ${runs}) ${median(paired.ours).toFixed(2)} s; preparation (decode + scene) ${median(preps).toFixed(2)} s`);
+  console.log(
+    `  ours cold ${cold.s.toFixed(2)} s, warm (median of ${runs}) ${median(paired.ours).toFixed(2)} s; preparation (decode + scene) ${median(preps).toFixed(2)} s`,
+  );
   console.log(`  x264 alone, same frames & args (raw+min) ${enc.toFixed(2)} s`);
-  console.log(`  parallax ours / encode-alone: warm ${paired.ratio.toFixed(2)}× (interleaved pairs ${spread(paired.ratios)}), cold ${(cold.s / enc).toFixed(2)}×`);
-  console.log(`  CPU seconds per render: ours ${median(oursCpu).toFixed(2)} s (preparation alone ${median(prepCpu).toFixed(2)} s) vs x264 alone ${median(encCpu).toFixed(2)} s → ${(median(oursCpu) / median(encCpu)).toFixed(2)}×`);
+  console.log(
+    `  parallax ours / encode-alone: warm ${paired.ratio.toFixed(2)}× (interleaved pairs ${spread(paired.ratios)}), cold ${(cold.s / enc).toFixed(2)}×`,
+  );
+  console.log(
+    `  CPU seconds per render: ours ${median(oursCpu).toFixed(2)} s (preparation alone ${median(prepCpu).toFixed(2)} s) vs x264 alone ${median(encCpu).toFixed(2)} s → ${(median(oursCpu) / median(encCpu)).toFixed(2)}×`,
+  );
   await rm(dir, { recursive: true, force: true });
 }
 

@@ -71,7 +71,17 @@ const chartPath = join(dir, 'chart.jpg');
 const chart = await makeDotChart(4000, 3000);
 await writeFile(chartPath, chart);
 const benchJob: RenderJob = {
-  taskId: 'b', model: 'turbo', motions: [{ name: 'Zoom In', strength: 1 }], prompt: '', enhancePrompt: false, seed: 1, width: W, height: H, duration: 5, fps: FPS, images: [chart],
+  taskId: 'b',
+  model: 'turbo',
+  motions: [{ name: 'Zoom In', strength: 1 }],
+  prompt: '',
+  enhancePrompt: false,
+  seed: 1,
+  width: W,
+  height: H,
+  duration: 5,
+  fps: FPS,
+  images: [chart],
 };
 
 // 1+2. ours (a fresh engine's first render, then the warm engine: the service case),
@@ -88,10 +98,23 @@ const renderOnce = async (): Promise<number> => {
 const oursCold = await renderOnce();
 const rgba = decode(oursOut, 'rgba').map((f) => Buffer.from(f.buffer, f.byteOffset, f.byteLength));
 const encodeArgs = (min: boolean, rawPath = join(dir, 'enc.mp4')) =>
-  buildEncodeArgs({ width: W, height: H, fps: FPS, tier: 'turbo', inputPixelFormat: 'rgba', rawPath, threads: 0, ...(min && { min: { path: join(dir, 'enc-min.mp4'), ...minPreviewSize(W, H) } }) });
+  buildEncodeArgs({
+    width: W,
+    height: H,
+    fps: FPS,
+    tier: 'turbo',
+    inputPixelFormat: 'rgba',
+    rawPath,
+    threads: 0,
+    ...(min && { min: { path: join(dir, 'enc-min.mp4'), ...minPreviewSize(W, H) } }),
+  });
 const oursCpuSum = { self: 0, children: 0 };
 const encodeCpuSum = { self: 0, children: 0 };
-const paired = await interleaved(RUNS, metered(oursCpuSum, renderOnce), metered(encodeCpuSum, () => run(encodeArgs(true), rgba)));
+const paired = await interleaved(
+  RUNS,
+  metered(oursCpuSum, renderOnce),
+  metered(encodeCpuSum, () => run(encodeArgs(true), rgba)),
+);
 const oursCpu = { self: oursCpuSum.self / RUNS, ffmpeg: oursCpuSum.children / RUNS };
 const encodeCpu = encodeCpuSum.children / RUNS;
 const oursWarmRuns = paired.ours;
@@ -106,9 +129,26 @@ rgba.length = 0;
 // 3. zoompan, same curve (1.45^easeInOutSine), centred, on the chart cropped to 16:9
 const z = `pow(1.45\\,0.5-0.5*cos(PI*on/${FRAMES - 1}))`;
 const zp = (pre: string) => [
-  '-v', 'error', '-y', '-i', chartPath, '-filter_complex',
+  '-v',
+  'error',
+  '-y',
+  '-i',
+  chartPath,
+  '-filter_complex',
   `[0]crop=4000:2250${pre},zoompan=z='${z}':x='iw/2-(iw/zoom/2)':y='ih/2-(ih/zoom/2)':d=${FRAMES}:s=${W}x${H}:fps=${FPS}[v]`,
-  '-map', '[v]', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '21', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', join(dir, `zp${pre ? '-up' : ''}.mp4`),
+  '-map',
+  '[v]',
+  '-c:v',
+  'libx264',
+  '-preset',
+  'veryfast',
+  '-crf',
+  '21',
+  '-pix_fmt',
+  'yuv420p',
+  '-movflags',
+  '+faststart',
+  join(dir, `zp${pre ? '-up' : ''}.mp4`),
 ];
 const zoompanPlain = QUICK ? NaN : median(await times(Math.min(RUNS, 3), () => run(zp(''))));
 const zoompanUp = QUICK ? NaN : median(await times(1, () => run(zp(',scale=8000:4500'))));
@@ -139,7 +179,8 @@ const px = new Uint8Array(W * H * 4);
 const drawn = Array.from({ length: FRAMES }, (_, i) => {
   painter.paint(prepared.plan.frameAt(i), px);
   const g = new Uint8Array(W * H);
-  for (let k = 0; k < g.length; k++) g[k] = Math.round(0.299 * px[k * 4]! + 0.587 * px[k * 4 + 1]! + 0.114 * px[k * 4 + 2]!);
+  for (let k = 0; k < g.length; k++)
+    g[k] = Math.round(0.299 * px[k * 4]! + 0.587 * px[k * 4 + 1]! + 0.114 * px[k * 4 + 2]!);
   return g;
 });
 const jDrawn = dotJitter(drawn, W, H);
@@ -149,7 +190,11 @@ drawn.length = 0;
 const photoPath = join(dir, 'photo-24mp.jpg');
 if (!QUICK) await writeFile(photoPath, await makePhoto(6000, 4000));
 const rss = (seconds: number) => {
-  const r = spawnSync(process.execPath, ['--import', 'tsx', new URL('./rss-child.ts', import.meta.url).pathname, photoPath, String(seconds), 'standard'], { encoding: 'utf8' });
+  const r = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', new URL('./rss-child.ts', import.meta.url).pathname, photoPath, String(seconds), 'standard'],
+    { encoding: 'utf8' },
+  );
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { maxRssMB: number; seconds: number };
 };
@@ -160,7 +205,9 @@ const loadAfter = loadAverage();
 
 const row = (name: string, s: number, runs: number[] | undefined, j?: number) =>
   `${name.padEnd(52)} ${s.toFixed(2).padStart(6)} s ${(runs ? spread(runs) : '').padStart(11)} ${j === undefined ? '' : j.toFixed(3).padStart(9)}`;
-console.log(`\n5 s ${W}×${H} @ ${FPS} fps (${FRAMES} frames), Zoom In 1.45×, from a 4000×3000 JPEG; medians of ${RUNS}`);
+console.log(
+  `\n5 s ${W}×${H} @ ${FPS} fps (${FRAMES} frames), Zoom In 1.45×, from a 4000×3000 JPEG; medians of ${RUNS}`,
+);
 console.log(`${'case'.padEnd(52)} ${'wall'.padStart(8)} ${'range'.padStart(11)} ${'jitter px/f²'.padStart(12)}`);
 console.log(row('ours, warm engine (decode, draw, raw+min, poster)', oursWarm, oursWarmRuns, jOurs.jitter));
 console.log(row('ours, first render of a fresh engine (cold pool)', oursCold, undefined));
@@ -168,19 +215,27 @@ console.log(row('x264 alone, same frames & args (raw+min)', encodeBoth, encodeBo
 console.log(row('x264 alone, same frames, raw only', encodeRaw, encodeRawRuns));
 console.log(row('ffmpeg zoompan (raw only)', zoompanPlain, undefined, jPlain.jitter));
 console.log(row('ffmpeg upscale-first (8000 px) + zoompan', zoompanUp, undefined, jUp.jitter));
-console.log(`\nours / encode-alone (raw+min), median of ${RUNS} interleaved pairs: ${paired.ratio.toFixed(2)}× warm (pairs ${spread(paired.ratios)}), ${(oursCold / encodeBoth).toFixed(2)}× cold   (target ≤ 1.3×)`);
+console.log(
+  `\nours / encode-alone (raw+min), median of ${RUNS} interleaved pairs: ${paired.ratio.toFixed(2)}× warm (pairs ${spread(paired.ratios)}), ${(oursCold / encodeBoth).toFixed(2)}× cold   (target ≤ 1.3×)`,
+);
 console.log(`ours / encode-alone (raw only): ${(oursWarm / encodeRaw).toFixed(2)}× warm`);
-console.log(`ours / zoompan: ${(oursWarm / zoompanPlain).toFixed(2)}×   ours / upscale-first zoompan: ${(oursWarm / zoompanUp).toFixed(2)}×`);
+console.log(
+  `ours / zoompan: ${(oursWarm / zoompanPlain).toFixed(2)}×   ours / upscale-first zoompan: ${(oursWarm / zoompanUp).toFixed(2)}×`,
+);
 const oursCpuTotal = oursCpu.self + oursCpu.ffmpeg;
-console.log(`CPU seconds per render (load-independent-ish): ours ${oursCpuTotal.toFixed(2)} s (our threads ${oursCpu.self.toFixed(2)} + ffmpeg ${oursCpu.ffmpeg.toFixed(2)}) vs x264 alone (raw+min) ${encodeCpu.toFixed(2)} s → ${(oursCpuTotal / encodeCpu).toFixed(2)}×`);
+console.log(
+  `CPU seconds per render (load-independent-ish): ours ${oursCpuTotal.toFixed(2)} s (our threads ${oursCpu.self.toFixed(2)} + ffmpeg ${oursCpu.ffmpeg.toFixed(2)}) vs x264 alone (raw+min) ${encodeCpu.toFixed(2)} s → ${(oursCpuTotal / encodeCpu).toFixed(2)}×`,
+);
 console.log(`\njitter (px/frame², ${jOurs.dots} dots; target ≤ 0.25):`);
 console.log(`  tracker floor, exact analytic frames:            ${jExact.jitter.toFixed(3)}`);
 console.log(`  tracker floor, exact frames through the same x264: ${jExactX264.jitter.toFixed(3)}`);
 console.log(`  ours as drawn (before x264):                     ${jDrawn.jitter.toFixed(3)}`);
 console.log(`  ours, raw.mp4:                                   ${jOurs.jitter.toFixed(3)}`);
 console.log(`  zoompan ${jPlain.jitter.toFixed(3)}, upscale-first zoompan ${jUp.jitter.toFixed(3)}`);
-console.log(`\npeak RSS, 6000×4000 (24 MP) → 1920×1080 standard: 2 s clip ${rss2.maxRssMB.toFixed(0)} MB (${rss2.seconds.toFixed(1)} s), 10 s clip ${rss10.maxRssMB.toFixed(0)} MB (${rss10.seconds.toFixed(1)} s)   (target < 600 MB, flat)`);
+console.log(
+  `\npeak RSS, 6000×4000 (24 MP) → 1920×1080 standard: 2 s clip ${rss2.maxRssMB.toFixed(0)} MB (${rss2.seconds.toFixed(1)} s), 10 s clip ${rss10.maxRssMB.toFixed(0)} MB (${rss10.seconds.toFixed(1)} s)   (target < 600 MB, flat)`,
+);
 console.log(`load average before ${loadBefore}, after ${loadAfter} (2 cores)`);
 // 6. parallax (issue 4): Arc Right over a layered 12 MP photo, with its own encode-alone ratio.
-await (await import("./parallax-case.js")).runParallaxCase(RUNS);
+await (await import('./parallax-case.js')).runParallaxCase(RUNS);
 await rm(dir, { recursive: true, force: true });

@@ -12,7 +12,16 @@ const workDir = await mkdtemp(join(tmpdir(), 'sm-rss-'));
 const t = performance.now();
 const engine = createLocalEngine({});
 await engine.render(
-  { taskId: 'b', model, motions: [{ name: 'Zoom In', strength: 1 }], prompt: '', enhancePrompt: false, seed: 1, duration, images: [image] },
+  {
+    taskId: 'b',
+    model,
+    motions: [{ name: 'Zoom In', strength: 1 }],
+    prompt: '',
+    enhancePrompt: false,
+    seed: 1,
+    duration,
+    images: [image],
+  },
   { workDir, signal: new AbortController().signal, onProgress: () => {} },
 );
 const seconds = (performance.now() - t) / 1000;

@@ -16,7 +16,10 @@ import { engineFacePoint, engineScene, loadPhoto } from './scene/engine-probe.js
 import { ensurePhotos, loadLabels, photoPath, type Box } from './scene/labels.js';
 import { maskBox } from './scene/measure.js';
 
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { engine: { type: 'boolean', default: false } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { engine: { type: 'boolean', default: false } },
+});
 const [out, ...names] = positionals;
 if (!out) throw new Error('usage: scene-overlay.ts OUT_DIR [--engine] [NAME...]');
 const labels = loadLabels().filter((l) => names.length === 0 || names.includes(l.name));

@@ -17,8 +17,20 @@ import { parseArgs } from 'node:util';
 import { defaultFfmpegPath } from '../src/engine/ffmpeg-path.js';
 import { createLocalEngine } from '../src/engine/index.js';
 import {
-  AIM_MOVES, checkAim, checkFaces, checkMove, checkScene, DEPTH_MOVES, DOLLY_ZOOMS, FLAT_MOVE, judgeMove, TARGETS,
-  type AimResult, type FaceResult, type MoveResult, type SceneResult,
+  AIM_MOVES,
+  checkAim,
+  checkFaces,
+  checkMove,
+  checkScene,
+  DEPTH_MOVES,
+  DOLLY_ZOOMS,
+  FLAT_MOVE,
+  judgeMove,
+  TARGETS,
+  type AimResult,
+  type FaceResult,
+  type MoveResult,
+  type SceneResult,
 } from './scene/checks.js';
 import { clipSize, loadPhoto } from './scene/engine-probe.js';
 import { DEFAULT_PHOTO_DIR, ensurePhotos, loadLabels, photoPath } from './scene/labels.js';
@@ -34,25 +46,35 @@ const { values } = parseArgs({
     aspect: { type: 'string' },
   },
 });
-const list = (v: string[] | undefined): string[] | undefined => v?.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+const list = (v: string[] | undefined): string[] | undefined =>
+  v
+    ?.flatMap((s) => s.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 const QUICK_PHOTOS = ['astronaut', 'camera', 'coffee', 'leuvenA'];
 const QUICK_MOVES = ['Arc Right', 'Dolly Zoom In'];
 const quick = values.quick;
 const LONG_SIDE = quick ? 384 : 480;
 const aspect = values.aspect?.split(':').map(Number);
-if (aspect && (aspect.length !== 2 || !aspect.every((n) => n > 0))) throw new Error(`--aspect wants W:H, got ${values.aspect}`);
+if (aspect && (aspect.length !== 2 || !aspect.every((n) => n > 0)))
+  throw new Error(`--aspect wants W:H, got ${values.aspect}`);
 const SECONDS = 2;
 const FPS = 12;
 
 const all = loadLabels();
 const wanted = list(values.photo) ?? (quick ? QUICK_PHOTOS : all.map((l) => l.name));
 const unknown = wanted.filter((n) => !all.some((l) => l.name === n));
-if (unknown.length) throw new Error(`unknown photo(s) ${unknown.join(', ')}; labelled: ${all.map((l) => l.name).join(', ')}`);
+if (unknown.length)
+  throw new Error(`unknown photo(s) ${unknown.join(', ')}; labelled: ${all.map((l) => l.name).join(', ')}`);
 const labels = all.filter((l) => wanted.includes(l.name));
 const motionFilter = list(values.motion);
-const depthMoves = (motionFilter ?? (quick ? QUICK_MOVES : [...DEPTH_MOVES])).filter((m) => !(m in AIM_MOVES) && m !== FLAT_MOVE);
-const aimMoves = (Object.keys(AIM_MOVES) as (keyof typeof AIM_MOVES)[]).filter((m) => !motionFilter || motionFilter.includes(m));
+const depthMoves = (motionFilter ?? (quick ? QUICK_MOVES : [...DEPTH_MOVES])).filter(
+  (m) => !(m in AIM_MOVES) && m !== FLAT_MOVE,
+);
+const aimMoves = (Object.keys(AIM_MOVES) as (keyof typeof AIM_MOVES)[]).filter(
+  (m) => !motionFilter || motionFilter.includes(m),
+);
 
 ensurePhotos(labels, values.dir);
 if (values.sheets) await mkdir(values.sheets, { recursive: true });
@@ -74,8 +96,14 @@ const reports: PhotoReport[] = [];
 const f1 = (x: number | undefined, d = 2): string => (x === undefined ? '–' : x.toFixed(d));
 const yn = (b: boolean | undefined): string => (b === undefined ? '–' : b ? 'yes' : 'NO');
 
-console.log(`scene benchmark: ${labels.length} photo(s), depth moves ${depthMoves.join(', ') || 'none'}; lite clips ${SECONDS} s at ${FPS} fps, long side ${LONG_SIDE}${values.aspect ? `, aspect ${values.aspect}` : ''}`);
-console.log(`load average at start ${loadavg().map((l) => l.toFixed(2)).join(' ')} (the machine is shared: times are indicative only)`);
+console.log(
+  `scene benchmark: ${labels.length} photo(s), depth moves ${depthMoves.join(', ') || 'none'}; lite clips ${SECONDS} s at ${FPS} fps, long side ${LONG_SIDE}${values.aspect ? `, aspect ${values.aspect}` : ''}`,
+);
+console.log(
+  `load average at start ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (the machine is shared: times are indicative only)`,
+);
 try {
   for (const label of labels) {
     const photo = await loadPhoto(photoPath(label, values.dir));
@@ -88,20 +116,47 @@ try {
       if (a) aims.push(a);
     }
     const moves: MoveResult[] = [];
-    const sheet = (m: string): string | undefined => values.sheets && join(values.sheets, `${label.name}-${m.replace(/\W+/g, '-').toLowerCase()}.png`);
-    const flat = depthMoves.length ? await checkMove(engine, label, photo, FLAT_MOVE, size, SECONDS, FPS, ffmpeg, tmp, sheet(FLAT_MOVE)) : undefined;
-    for (const m of depthMoves) moves.push(await checkMove(engine, label, photo, m, size, SECONDS, FPS, ffmpeg, tmp, sheet(m)));
-    const r: PhotoReport = { name: label.name, kind: label.kind, scene, aims, moves, ...(faces && { faces }), ...(flat && { flat }) };
+    const sheet = (m: string): string | undefined =>
+      values.sheets && join(values.sheets, `${label.name}-${m.replace(/\W+/g, '-').toLowerCase()}.png`);
+    const flat = depthMoves.length
+      ? await checkMove(engine, label, photo, FLAT_MOVE, size, SECONDS, FPS, ffmpeg, tmp, sheet(FLAT_MOVE))
+      : undefined;
+    for (const m of depthMoves)
+      moves.push(await checkMove(engine, label, photo, m, size, SECONDS, FPS, ffmpeg, tmp, sheet(m)));
+    const r: PhotoReport = {
+      name: label.name,
+      kind: label.kind,
+      scene,
+      aims,
+      moves,
+      ...(faces && { faces }),
+      ...(flat && { flat }),
+    };
     reports.push(r);
     console.log(`\n${label.name} (${label.kind}, ${photo.width}×${photo.height} → ${size.width}×${size.height})`);
-    console.log(`  scene: subject ${scene.subjectFound ? 'found' : 'none'}, ${scene.layers} layer(s); box IoU ${f1(scene.boxIoU)}, mask IoU ${f1(scene.maskIoU)}`);
-    if (faces) console.log(`  faces: face point ${faces.face ? faces.face.map((v) => v.toFixed(0)).join(',') : 'none'} hit ${yn(faces.faceHit)}; eyes point ${faces.eyes ? faces.eyes.map((v) => v.toFixed(0)).join(',') : 'none'} hit ${yn(faces.eyeHit)}`);
-    for (const a of aims) console.log(`  aim ${a.motion}: last frame at ${a.last.map((v) => v.toFixed(0)).join(',')} central half ${yn(a.inCentralHalf)}, in frame ${(a.inFrameShare * 100).toFixed(0)} % of the clip`);
-    if (flat) console.log(`  ${FLAT_MOVE} (2-D control): tracker floor ${f1(flat.parallaxPct)} %, frame 0 PSNR ${f1(flat.frame0.psnr, 1)} dB (p99.9 err ${flat.frame0.p999})`);
+    console.log(
+      `  scene: subject ${scene.subjectFound ? 'found' : 'none'}, ${scene.layers} layer(s); box IoU ${f1(scene.boxIoU)}, mask IoU ${f1(scene.maskIoU)}`,
+    );
+    if (faces)
+      console.log(
+        `  faces: face point ${faces.face ? faces.face.map((v) => v.toFixed(0)).join(',') : 'none'} hit ${yn(faces.faceHit)}; eyes point ${faces.eyes ? faces.eyes.map((v) => v.toFixed(0)).join(',') : 'none'} hit ${yn(faces.eyeHit)}`,
+      );
+    for (const a of aims)
+      console.log(
+        `  aim ${a.motion}: last frame at ${a.last.map((v) => v.toFixed(0)).join(',')} central half ${yn(a.inCentralHalf)}, in frame ${(a.inFrameShare * 100).toFixed(0)} % of the clip`,
+      );
+    if (flat)
+      console.log(
+        `  ${FLAT_MOVE} (2-D control): tracker floor ${f1(flat.parallaxPct)} %, frame 0 PSNR ${f1(flat.frame0.psnr, 1)} dB (p99.9 err ${flat.frame0.p999})`,
+      );
     for (const m of moves) {
       const j = judgeMove(m, flat?.frame0.psnr);
-      const dz = DOLLY_ZOOMS.has(m.motion) ? `, subject ×${f1(m.subjectScale, 3)} background ×${f1(m.backgroundScale, 3)} dolly ${yn(j.dolly)}` : '';
-      console.log(`  ${m.motion}: ${m.layers} layer(s), parallax ${f1(m.parallaxPct)} % ${yn(j.parallax)}${dz}; frame 0 PSNR ${f1(m.frame0.psnr, 1)} dB (p99.9 ${m.frame0.p999}) ${yn(j.frame0)}${m.note ? ` [${m.note}]` : ''}`);
+      const dz = DOLLY_ZOOMS.has(m.motion)
+        ? `, subject ×${f1(m.subjectScale, 3)} background ×${f1(m.backgroundScale, 3)} dolly ${yn(j.dolly)}`
+        : '';
+      console.log(
+        `  ${m.motion}: ${m.layers} layer(s), parallax ${f1(m.parallaxPct)} % ${yn(j.parallax)}${dz}; frame 0 PSNR ${f1(m.frame0.psnr, 1)} dB (p99.9 ${m.frame0.p999}) ${yn(j.frame0)}${m.note ? ` [${m.note}]` : ''}`,
+      );
     }
   }
 } finally {
@@ -119,20 +174,41 @@ console.log('| check | result | target |');
 console.log('|---|---|---|');
 console.log(`| subject found (labelled subjects) | ${rate(sceneRows.map((r) => r.scene.subjectFound))} | – |`);
 console.log(`| subject box IoU, mean | ${mean(sceneRows.map((r) => r.scene.boxIoU!))} | – |`);
-console.log(`| subject mask IoU, mean (${reports.filter((r) => r.scene.maskIoU !== undefined).length} outlined) | ${mean(reports.flatMap((r) => (r.scene.maskIoU === undefined ? [] : [r.scene.maskIoU])))} | – |`);
+console.log(
+  `| subject mask IoU, mean (${reports.filter((r) => r.scene.maskIoU !== undefined).length} outlined) | ${mean(reports.flatMap((r) => (r.scene.maskIoU === undefined ? [] : [r.scene.maskIoU])))} | – |`,
+);
 console.log(`| face point in a face box | ${rate(faceRows.map((r) => r.faces!.faceHit))} | all |`);
 console.log(`| eyes point on the eyes | ${rate(faceRows.map((r) => r.faces!.eyeHit))} | all |`);
-for (const m of aimMoves) console.log(`| ${m}: target in the last frame's central half | ${rate(reports.flatMap((r) => r.aims.filter((a) => a.motion === m).map((a) => a.inCentralHalf)))} | all |`);
+for (const m of aimMoves)
+  console.log(
+    `| ${m}: target in the last frame's central half | ${rate(reports.flatMap((r) => r.aims.filter((a) => a.motion === m).map((a) => a.inCentralHalf)))} | all |`,
+  );
 for (const m of depthMoves) {
-  const rs = reports.flatMap((r) => r.moves.filter((x) => x.motion === m).map((x) => ({ x, j: judgeMove(x, r.flat?.frame0.psnr) })));
+  const rs = reports.flatMap((r) =>
+    r.moves.filter((x) => x.motion === m).map((x) => ({ x, j: judgeMove(x, r.flat?.frame0.psnr) })),
+  );
   const px = rs.flatMap(({ x }) => (x.parallaxPct === undefined ? [] : [x.parallaxPct]));
   const unmeasured = rs.length - px.length;
-  console.log(`| ${m}: parallax ≥ ${TARGETS.parallaxPct} % of width | ${rate(rs.map(({ j }) => j.parallax!))} (median ${px.length ? [...px].sort((a, b) => a - b)[Math.floor(px.length / 2)]!.toFixed(2) : '–'} % of ${px.length} measured${unmeasured ? `; ${unmeasured} not measurable, counted as failing` : ''}) | all |`);
-  if (DOLLY_ZOOMS.has(m)) console.log(`| ${m}: subject ±${TARGETS.dollySubject * 100} %, background ≥ ${TARGETS.dollyBackground * 100} % | ${rate(rs.map(({ j }) => j.dolly!))} | all |`);
-  console.log(`| ${m}: frame 0 PSNR ≥ the 2-D move's − ${TARGETS.frame0PsnrSlackDb} dB | ${rate(rs.flatMap(({ j }) => (j.frame0 === undefined ? [] : [j.frame0])))} | all |`);
+  console.log(
+    `| ${m}: parallax ≥ ${TARGETS.parallaxPct} % of width | ${rate(rs.map(({ j }) => j.parallax!))} (median ${px.length ? [...px].sort((a, b) => a - b)[Math.floor(px.length / 2)]!.toFixed(2) : '–'} % of ${px.length} measured${unmeasured ? `; ${unmeasured} not measurable, counted as failing` : ''}) | all |`,
+  );
+  if (DOLLY_ZOOMS.has(m))
+    console.log(
+      `| ${m}: subject ±${TARGETS.dollySubject * 100} %, background ≥ ${TARGETS.dollyBackground * 100} % | ${rate(rs.map(({ j }) => j.dolly!))} | all |`,
+    );
+  console.log(
+    `| ${m}: frame 0 PSNR ≥ the 2-D move's − ${TARGETS.frame0PsnrSlackDb} dB | ${rate(rs.flatMap(({ j }) => (j.frame0 === undefined ? [] : [j.frame0])))} | all |`,
+  );
   console.log(`| ${m}: drawn with layers (not flat) | ${rate(rs.map(({ x }) => x.layers > 1))} | all |`);
 }
 const floor = reports.flatMap((r) => (r.flat?.parallaxPct === undefined ? [] : [r.flat.parallaxPct]));
-if (floor.length) console.log(`| ${FLAT_MOVE} (2-D): tracker noise floor, max | ${Math.max(...floor).toFixed(2)} % | ≪ ${TARGETS.parallaxPct} % |`);
-console.log(`\n${((performance.now() - started) / 1000).toFixed(0)} s; load average now ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+if (floor.length)
+  console.log(
+    `| ${FLAT_MOVE} (2-D): tracker noise floor, max | ${Math.max(...floor).toFixed(2)} % | ≪ ${TARGETS.parallaxPct} % |`,
+  );
+console.log(
+  `\n${((performance.now() - started) / 1000).toFixed(0)} s; load average now ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 if (values.json) await writeFile(values.json, JSON.stringify(reports, null, 2));

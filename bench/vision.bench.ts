@@ -29,7 +29,9 @@ async function photo12mp(): Promise<Buffer> {
   if (arg) return readFile(arg);
   const inset = '.cache/photos/astronaut.png';
   const base = sharp({ create: { width: 4000, height: 3000, channels: 3, background: { r: 90, g: 120, b: 80 } } });
-  const layers = existsSync(inset) ? [{ input: await sharp(inset).resize(1800, 1800).toBuffer(), left: 1100, top: 900 }] : [];
+  const layers = existsSync(inset)
+    ? [{ input: await sharp(inset).resize(1800, 1800).toBuffer(), left: 1100, top: 900 }]
+    : [];
   return base.composite(layers).jpeg({ quality: 90 }).toBuffer();
 }
 
@@ -66,15 +68,22 @@ for (let i = 0; i < 3; i++) {
   h.enable();
   const a = performance.now();
   const v = await seePicture(copy, 100_000_000, { faces: true, matte: true });
-  const thumb = await sharp(Buffer.from(pic.data), { raw: { width: pic.width, height: pic.height, channels: 3 } }).resize(256, 256, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
+  const thumb = await sharp(Buffer.from(pic.data), { raw: { width: pic.width, height: pic.height, channels: 3 } })
+    .resize(256, 256, { fit: 'inside' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   matteFromVision(v, thumb.data, thumb.info.width, thumb.info.height);
   looks.push(performance.now() - a);
   h.disable();
   if (i === 0) console.log(`saw: ${v.subject} ${v.label ?? ''} ${v.confidence}, ${v.faces.length} face(s)`);
 }
 looks.sort((x, y) => x - y);
-console.log(`scene look at a ${meta.width}×${meta.height} photo: median ${ms(looks[1]!)} (min ${ms(looks[0]!)}) = ${(looks[1]! / 500).toFixed(2)}× the 0.5 s budget`);
-console.log(`event loop blocked at most ${ms(h.max / 1e6)} at a stretch during the looks (mean delay ${ms(h.mean / 1e6)})`);
+console.log(
+  `scene look at a ${meta.width}×${meta.height} photo: median ${ms(looks[1]!)} (min ${ms(looks[0]!)}) = ${(looks[1]! / 500).toFixed(2)}× the 0.5 s budget`,
+);
+console.log(
+  `event loop blocked at most ${ms(h.max / 1e6)} at a stretch during the looks (mean delay ${ms(h.mean / 1e6)})`,
+);
 
 // The whole preparation of a 720p Arc Right (decode, look, layers) on the same photo, and the
 // same for a plain Tilt (no layers: decode and look only), each on a fresh Buffer.
@@ -83,7 +92,19 @@ for (const motion of ['Tilt Up', 'Arc Right']) {
   for (let i = 0; i < 2; i++) {
     const a = performance.now();
     await prepareRender(
-      { taskId: 'b', model: 'lite', motions: [{ name: motion, strength: 1 }], prompt: '', enhancePrompt: false, seed: 1, width: 1280, height: 720, duration: 5, fps: 24, images: [Buffer.from(image)] },
+      {
+        taskId: 'b',
+        model: 'lite',
+        motions: [{ name: motion, strength: 1 }],
+        prompt: '',
+        enhancePrompt: false,
+        seed: 1,
+        width: 1280,
+        height: 720,
+        duration: 5,
+        fps: 24,
+        images: [Buffer.from(image)],
+      },
       { maxImagePixels: 100_000_000 },
     );
     times.push(performance.now() - a);

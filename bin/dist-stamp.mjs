@@ -37,7 +37,11 @@ export function listInputs(root) {
 /** One hash over the inputs' names and contents. */
 export function hashInputs(root, files) {
   const h = createHash('sha256');
-  for (const f of files) h.update(f.path).update('\0').update(readFileSync(join(root, f.path))).update('\0');
+  for (const f of files)
+    h.update(f.path)
+      .update('\0')
+      .update(readFileSync(join(root, f.path)))
+      .update('\0');
   return h.digest('hex');
 }
 

@@ -46,4 +46,6 @@ copyAssets('src');
 cpSync(join(root, 'models'), join(dist, 'models'), { recursive: true });
 
 writeFileSync(join(root, STAMP), `${JSON.stringify(stamp, null, 1)}\n`);
-console.log(`build: dist/ compiled from ${stamp.files.length} files in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `build: dist/ compiled from ${stamp.files.length} files in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+);

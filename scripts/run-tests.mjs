@@ -7,7 +7,11 @@ import { join } from 'node:path';
 
 function find(dir, out = []) {
   let entries = [];
-  try { entries = readdirSync(dir); } catch { return out; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return out;
+  }
   for (const name of entries) {
     if (name === 'node_modules') continue;
     const path = join(dir, name);

@@ -32,7 +32,10 @@ for (const file of files) {
   const detections = await detectObjects(pic, 0.25);
   const W = pic.width;
   const H = pic.height;
-  const thumb = await sharp(Buffer.from(pic.data), { raw: { width: W, height: H, channels: 3 } }).resize(256, 256, { fit: 'inside' }).raw().toBuffer({ resolveWithObject: true });
+  const thumb = await sharp(Buffer.from(pic.data), { raw: { width: W, height: H, channels: 3 } })
+    .resize(256, 256, { fit: 'inside' })
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   const matte = matteFromVision(vision, thumb.data, thumb.info.width, thumb.info.height);
   const t3 = performance.now();
   const rgba = new Uint8ClampedArray(W * H * 4);
@@ -49,11 +52,17 @@ for (const file of files) {
   }
   const canvas = createCanvas(W, H);
   const g = canvas.getContext('2d');
-  const png = await sharp(Buffer.from(rgba.buffer), { raw: { width: W, height: H, channels: 4 } }).png().toBuffer();
+  const png = await sharp(Buffer.from(rgba.buffer), { raw: { width: W, height: H, channels: 4 } })
+    .png()
+    .toBuffer();
   g.drawImage(await loadImage(png), 0, 0);
   g.font = '22px sans-serif';
   for (const d of detections) {
-    const chosen = vision.label === d.label && vision.box && Math.abs(vision.box.x * W - d.box.x) < 1 && Math.abs(vision.box.y * H - d.box.y) < 1;
+    const chosen =
+      vision.label === d.label &&
+      vision.box &&
+      Math.abs(vision.box.x * W - d.box.x) < 1 &&
+      Math.abs(vision.box.y * H - d.box.y) < 1;
     g.strokeStyle = 'lime';
     g.lineWidth = chosen ? 7 : 2;
     g.strokeRect(d.box.x, d.box.y, d.box.w, d.box.h);

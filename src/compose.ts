@@ -66,7 +66,12 @@ export interface Base {
 }
 
 /** Stage 1: logger, data folder, adapters, engine and content classifier. */
-export async function openBase(config: Config, service: string, catalogue: MotionCatalogue, seams: Seams): Promise<Base> {
+export async function openBase(
+  config: Config,
+  service: string,
+  catalogue: MotionCatalogue,
+  seams: Seams,
+): Promise<Base> {
   const logger = seams.logger ?? createLogger({ level: config.logLevel, service });
   mkdirSync(config.dataDir, { recursive: true });
   const adapters = await createAdapters(config, {
@@ -90,7 +95,10 @@ export async function openBase(config: Config, service: string, catalogue: Motio
 export function createTaskRunner(
   config: Config,
   base: Base,
-  hooks: { onTerminal?: (task: Task) => void; onRenderFinished?: (outcome: RenderOutcome, seconds: number) => void } = {},
+  hooks: {
+    onTerminal?: (task: Task) => void;
+    onRenderFinished?: (outcome: RenderOutcome, seconds: number) => void;
+  } = {},
 ): TaskRunner {
   const { adapters, engine, logger, classifier } = base;
   return new TaskRunner({
@@ -111,7 +119,12 @@ export function createTaskRunner(
 }
 
 /** Starts a task runner: its loops, the content model when it will check tasks, and the queue reconciler. */
-export function startTaskRunner(config: Config, base: Base, pool: TaskRunner, options: { reconcileAtStart: boolean }): () => void {
+export function startTaskRunner(
+  config: Config,
+  base: Base,
+  pool: TaskRunner,
+  options: { reconcileAtStart: boolean },
+): () => void {
   const { logger } = base;
   pool.start();
   // A process that renders and checks every task loads the model now, not on the first task.
@@ -172,7 +185,11 @@ const PREVIEW_HEIGHT = 180;
  * one was fetched (npm run previews:photo), else from the sample scene; each picture has
  * its own cache folder.
  */
-export async function createMotionPreviews(config: Config, base: Base, catalogue: MotionCatalogue): Promise<MotionPreviews> {
+export async function createMotionPreviews(
+  config: Config,
+  base: Base,
+  catalogue: MotionCatalogue,
+): Promise<MotionPreviews> {
   const { engine, logger } = base;
   const picture = await loadPreviewPicture(config.dataDir);
   if (picture.reason) logger.info(`motion previews use the drawn sample scene: ${picture.reason}`);
@@ -192,7 +209,10 @@ export async function createMotionPreviews(config: Config, base: Base, catalogue
           ...(config.ffmpegPath && { ffmpegPath: config.ffmpegPath }),
         }),
       renderStill: async (outPath) => {
-        await sharp(picture.image).resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: 'cover' }).webp({ quality: 80 }).toFile(outPath);
+        await sharp(picture.image)
+          .resize(PREVIEW_WIDTH, PREVIEW_HEIGHT, { fit: 'cover' })
+          .webp({ quality: 80 })
+          .toFile(outPath);
       },
     },
     // Animated previews are drawn by the local engine; a motion relayed to the cloud gets the still.

@@ -158,7 +158,8 @@ const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'
 function choice<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name]?.trim().toLowerCase();
   if (raw === undefined || raw === '') return fallback;
-  if (!(allowed as readonly string[]).includes(raw)) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  if (!(allowed as readonly string[]).includes(raw))
+    throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return raw as T;
 }
 
@@ -193,10 +194,19 @@ function loadQueue(env: Env): QueueConfig {
   if (choice(env, 'QUEUE', ['embedded', 'bullmq'], 'embedded') === 'embedded') return { kind: 'embedded' };
   const name = env.QUEUE_NAME?.trim() || 'stillmotion-tasks';
   const prefix = env.QUEUE_PREFIX?.trim() || 'stillmotion';
-  for (const [setting, value] of [['QUEUE_NAME', name], ['QUEUE_PREFIX', prefix]] as const) {
-    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(value)) throw new ConfigError(`${setting} may only hold letters, digits, '_', '.', '-'`);
+  for (const [setting, value] of [
+    ['QUEUE_NAME', name],
+    ['QUEUE_PREFIX', prefix],
+  ] as const) {
+    if (!/^[A-Za-z0-9_.-]{1,100}$/.test(value))
+      throw new ConfigError(`${setting} may only hold letters, digits, '_', '.', '-'`);
   }
-  return { kind: 'bullmq', redisUrl: urlSetting(env, 'REDIS_URL', ['redis:', 'rediss:'], 'QUEUE=bullmq'), name, prefix };
+  return {
+    kind: 'bullmq',
+    redisUrl: urlSetting(env, 'REDIS_URL', ['redis:', 'rediss:'], 'QUEUE=bullmq'),
+    name,
+    prefix,
+  };
 }
 
 /** WORKERS is the short name of WORKER_CONCURRENCY; setting both to different values is an error. */
@@ -221,7 +231,8 @@ function loadHiggsfield(env: Env): HiggsfieldConfig | undefined {
   let keyId: string;
   let keySecret: string;
   if (combined) {
-    if (key || secret) throw new ConfigError('set either HF_CREDENTIALS (id:secret) or HF_API_KEY + HF_API_SECRET, not both');
+    if (key || secret)
+      throw new ConfigError('set either HF_CREDENTIALS (id:secret) or HF_API_KEY + HF_API_SECRET, not both');
     const colon = combined.indexOf(':');
     if (colon <= 0 || colon === combined.length - 1) throw new ConfigError('HF_CREDENTIALS must be KEY_ID:KEY_SECRET');
     keyId = combined.slice(0, colon);
@@ -231,10 +242,14 @@ function loadHiggsfield(env: Env): HiggsfieldConfig | undefined {
     keyId = key;
     keySecret = secret;
   } else {
-    if (env.HIGGSFIELD_BASE_URL?.trim()) throw new ConfigError('HIGGSFIELD_BASE_URL is set but no Higgsfield credentials are (HF_API_KEY + HF_API_SECRET or HF_CREDENTIALS)');
+    if (env.HIGGSFIELD_BASE_URL?.trim())
+      throw new ConfigError(
+        'HIGGSFIELD_BASE_URL is set but no Higgsfield credentials are (HF_API_KEY + HF_API_SECRET or HF_CREDENTIALS)',
+      );
     return undefined;
   }
-  if (/[\s]/.test(keyId) || /[\s]/.test(keySecret)) throw new ConfigError('Higgsfield credentials must not contain whitespace');
+  if (/[\s]/.test(keyId) || /[\s]/.test(keySecret))
+    throw new ConfigError('Higgsfield credentials must not contain whitespace');
   const rawBase = env.HIGGSFIELD_BASE_URL?.trim() || 'https://api.higgsfield.ai';
   let base: URL;
   try {
@@ -292,19 +307,23 @@ export function loadConfig(env: Env = process.env): Config {
 function loadMedia(env: Env): MediaConfig {
   if (choice(env, 'MEDIA', ['fs', 's3'], 'fs') === 'fs') {
     const urls = env.MEDIA_URLS?.trim().toLowerCase();
-    if (urls && urls !== 'proxy') throw new ConfigError(`MEDIA_URLS=${urls} needs MEDIA=s3 (files on disk are always served by stillmotion)`);
+    if (urls && urls !== 'proxy')
+      throw new ConfigError(`MEDIA_URLS=${urls} needs MEDIA=s3 (files on disk are always served by stillmotion)`);
     return { kind: 'fs' };
   }
   const bucket = env.S3_BUCKET?.trim();
   if (!bucket) throw new ConfigError('S3_BUCKET is required when MEDIA=s3');
   // S3's bucket naming rules (3–63 lower-case letters, digits, dots, hyphens).
-  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket)) throw new ConfigError(`S3_BUCKET is not a valid bucket name: "${bucket}"`);
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(bucket))
+    throw new ConfigError(`S3_BUCKET is not a valid bucket name: "${bucket}"`);
   let prefix = (env.S3_PREFIX ?? '').trim().replace(/^\/+/, '');
   if (prefix !== '' && !prefix.endsWith('/')) prefix += '/';
   if (prefix !== '' && !/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)+$/.test(prefix)) {
     throw new ConfigError('S3_PREFIX may hold only letters, digits, ".", "_", "-" and "/" between segments');
   }
-  const endpoint = env.S3_ENDPOINT?.trim() ? urlSetting(env, 'S3_ENDPOINT', ['http:', 'https:'], 'MEDIA=s3') : undefined;
+  const endpoint = env.S3_ENDPOINT?.trim()
+    ? urlSetting(env, 'S3_ENDPOINT', ['http:', 'https:'], 'MEDIA=s3')
+    : undefined;
   return {
     kind: 's3',
     bucket,
@@ -334,7 +353,9 @@ function relaySettings(env: Env): Pick<Config, 'higgsfield' | 'engineRouting' | 
   const higgsfield = loadHiggsfield(env);
   const engineRouting = choice(env, 'ENGINE_ROUTING', ['auto', 'local', 'higgsfield'] as const, 'auto');
   if (engineRouting === 'higgsfield' && !higgsfield) {
-    throw new ConfigError('ENGINE_ROUTING=higgsfield needs Higgsfield credentials (HF_API_KEY + HF_API_SECRET or HF_CREDENTIALS)');
+    throw new ConfigError(
+      'ENGINE_ROUTING=higgsfield needs Higgsfield credentials (HF_API_KEY + HF_API_SECRET or HF_CREDENTIALS)',
+    );
   }
   // The cloud caps concurrent requests per account at 4 (a 5th is refused with 400).
   return { higgsfield, engineRouting, relayConcurrency: int(env, 'RELAY_CONCURRENCY', 4, 0, 256) };

@@ -11,6 +11,9 @@ runEntry('stillmotion worker', async () => {
   const config = loadConfig();
   const worker = await buildWorker(config);
   worker.start();
-  worker.logger.info({ workers: config.workerConcurrency, queue: config.queue, pid: process.pid }, 'stillmotion worker ready');
+  worker.logger.info(
+    { workers: config.workerConcurrency, queue: config.queue, pid: process.pid },
+    'stillmotion worker ready',
+  );
   stopOnSignals(worker);
 });

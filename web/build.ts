@@ -25,7 +25,10 @@ export interface WebManifest {
 
 /** Newest modification time among the sources (index.html, this script, web/src/**). */
 async function newestSourceMtime(): Promise<number> {
-  let newest = Math.max((await stat(join(WEB_DIR, 'index.html'))).mtimeMs, (await stat(join(WEB_DIR, 'build.ts'))).mtimeMs);
+  let newest = Math.max(
+    (await stat(join(WEB_DIR, 'index.html'))).mtimeMs,
+    (await stat(join(WEB_DIR, 'build.ts'))).mtimeMs,
+  );
   for (const entry of await readdir(SRC_DIR, { recursive: true, withFileTypes: true })) {
     if (entry.isFile()) newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
   }

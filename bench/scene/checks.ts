@@ -9,8 +9,23 @@ import { clipJob, engineFacePoint, engineScene, planView, renderClip, type Photo
 import type { Box, PhotoLabel, Point } from './labels.js';
 import { writeSheet } from './sheet.js';
 import {
-  apply, boxCentre, boxIoU, compareFrames, frameSource, gridPoints, inBox, inCentralHalf, inPolygon, invert, maskBox, maskIoU,
-  measureParallax, rasterPolygon, tile, toGrey, type Affine2,
+  apply,
+  boxCentre,
+  boxIoU,
+  compareFrames,
+  frameSource,
+  gridPoints,
+  inBox,
+  inCentralHalf,
+  inPolygon,
+  invert,
+  maskBox,
+  maskIoU,
+  measureParallax,
+  rasterPolygon,
+  tile,
+  toGrey,
+  type Affine2,
 } from './measure.js';
 
 /** The issue's targets (#13, Proof). */
@@ -25,7 +40,16 @@ export const TARGETS = {
   frame0PsnrSlackDb: 1,
 } as const;
 
-export const DEPTH_MOVES = ['Arc Right', 'Dolly In', 'Dolly Right', '360 Orbit', 'Bullet Time', 'Crane Up', 'Dolly Zoom In', 'Dolly Zoom Out'] as const;
+export const DEPTH_MOVES = [
+  'Arc Right',
+  'Dolly In',
+  'Dolly Right',
+  '360 Orbit',
+  'Bullet Time',
+  'Crane Up',
+  'Dolly Zoom In',
+  'Dolly Zoom Out',
+] as const;
 export const DOLLY_ZOOMS = new Set(['Dolly Zoom In', 'Dolly Zoom Out']);
 /** The 2-D control: frame 0 and the tracker's noise floor on a flat move. */
 export const FLAT_MOVE = 'Zoom In';
@@ -48,11 +72,15 @@ export async function checkScene(label: PhotoLabel, photo: Photo): Promise<Scene
   const { data, width, height } = scene.mask;
   const box = maskBox(data, width, height, photo.width, photo.height);
   out.boxIoU = box ? boxIoU(box, label.subject.box) : 0;
-  if (label.subject.polygon) out.maskIoU = maskIoU(data, rasterPolygon(label.subject.polygon, photo.width, photo.height, width, height));
+  if (label.subject.polygon)
+    out.maskIoU = maskIoU(data, rasterPolygon(label.subject.polygon, photo.width, photo.height, width, height));
   return out;
 }
 
-const eyeCentre = (eyes: Point[]): Point => [eyes.reduce((s, e) => s + e[0], 0) / eyes.length, eyes.reduce((s, e) => s + e[1], 0) / eyes.length];
+const eyeCentre = (eyes: Point[]): Point => [
+  eyes.reduce((s, e) => s + e[0], 0) / eyes.length,
+  eyes.reduce((s, e) => s + e[1], 0) / eyes.length,
+];
 
 /** An eyes point is on the eyes when it is within a fifth of the face's height of their centre. */
 export function onEyes(p: Point, face: { box: Box; eyes: Point[] }): boolean {
@@ -94,7 +122,9 @@ export interface AimResult {
 /** The labelled point a move aims at: the (largest) face's eyes or mouth, or the subject's box centre. */
 function aimTarget(label: PhotoLabel, what: 'eyes' | 'mouth' | 'subject'): Point | undefined {
   if (what === 'subject') return label.subject && boxCentre(label.subject.box);
-  const face = [...label.faces].sort((a, b) => (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]) - (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]))[0];
+  const face = [...label.faces].sort(
+    (a, b) => (b.box[2] - b.box[0]) * (b.box[3] - b.box[1]) - (a.box[2] - a.box[0]) * (a.box[3] - a.box[1]),
+  )[0];
   if (!face) return undefined;
   return what === 'eyes' ? eyeCentre(face.eyes) : face.mouth;
 }
@@ -104,14 +134,26 @@ function aimTarget(label: PhotoLabel, what: 'eyes' | 'mouth' | 'subject'): Point
  * transform for each frame (the front layer's: what the picture shows there). With several
  * faces any face counts for the centre check (the engine picks one, the labels do not).
  */
-export async function checkAim(label: PhotoLabel, photo: Photo, motion: keyof typeof AIM_MOVES, size: { width: number; height: number }, seconds: number, fps: number): Promise<AimResult | undefined> {
+export async function checkAim(
+  label: PhotoLabel,
+  photo: Photo,
+  motion: keyof typeof AIM_MOVES,
+  size: { width: number; height: number },
+  seconds: number,
+  fps: number,
+): Promise<AimResult | undefined> {
   const what = AIM_MOVES[motion];
   const target = aimTarget(label, what);
   if (!target) return undefined;
   // A person is aimed at as a whole or at the face (a crash zoom into a portrait ends on the
   // face, which a tall figure's box centre, at the chest, is not): either counts.
-  const faceCentres = label.subject ? label.faces.map((f) => boxCentre(f.box)).filter((c) => inBox(label.subject!.box, c)) : [];
-  const alternatives = what === 'subject' ? [target, ...faceCentres] : label.faces.map((f) => (what === 'eyes' ? eyeCentre(f.eyes) : f.mouth));
+  const faceCentres = label.subject
+    ? label.faces.map((f) => boxCentre(f.box)).filter((c) => inBox(label.subject!.box, c))
+    : [];
+  const alternatives =
+    what === 'subject'
+      ? [target, ...faceCentres]
+      : label.faces.map((f) => (what === 'eyes' ? eyeCentre(f.eyes) : f.mouth));
   const view = await planView(clipJob(photo, motion, size, seconds, fps));
   const lastIndex = view.frames - 1;
   const m = view.front(lastIndex);
@@ -167,7 +209,18 @@ function nearRegion(label: PhotoLabel): ((p: Point) => boolean) | undefined {
  * and the labelled background (points tracked from frame 0 on), the two sides' scale
  * change, and frame 0 against the framed source.
  */
-export async function checkMove(engine: LocalEngine, label: PhotoLabel, photo: Photo, motion: string, size: { width: number; height: number }, seconds: number, fps: number, ffmpeg: string, tmp: string, sheetPath?: string): Promise<MoveResult> {
+export async function checkMove(
+  engine: LocalEngine,
+  label: PhotoLabel,
+  photo: Photo,
+  motion: string,
+  size: { width: number; height: number },
+  seconds: number,
+  fps: number,
+  ffmpeg: string,
+  tmp: string,
+  sheetPath?: string,
+): Promise<MoveResult> {
   const job = clipJob(photo, motion, size, seconds, fps);
   const [view, clip] = [await planView(job), await renderClip(engine, job, ffmpeg, tmp)];
   const { width: w, height: h } = clip;
@@ -182,24 +235,53 @@ export async function checkMove(engine: LocalEngine, label: PhotoLabel, photo: P
   const toPhoto = (p: Point): Point => apply(inv, p);
   const step = Math.max(2, Math.round(w / 160));
   const margin = 4;
-  const subjectPts = thin(gridPoints(w, h, step, margin, (p) => near(toPhoto(p)) && !label.background.some((b) => inBox(b, toPhoto(p)))));
-  const backgroundPts = thin(gridPoints(w, h, step, margin, (p) => label.background.some((b) => inBox(b, toPhoto(p))) && !near(toPhoto(p))));
-  if (sheetPath) await writeSheet(sheetPath, clip.frames, w, h, [0, Math.floor(clip.frames.length / 2), clip.frames.length - 1], { near: subjectPts, background: backgroundPts });
+  const subjectPts = thin(
+    gridPoints(w, h, step, margin, (p) => near(toPhoto(p)) && !label.background.some((b) => inBox(b, toPhoto(p)))),
+  );
+  const backgroundPts = thin(
+    gridPoints(w, h, step, margin, (p) => label.background.some((b) => inBox(b, toPhoto(p))) && !near(toPhoto(p))),
+  );
+  if (sheetPath)
+    await writeSheet(sheetPath, clip.frames, w, h, [0, Math.floor(clip.frames.length / 2), clip.frames.length - 1], {
+      near: subjectPts,
+      background: backgroundPts,
+    });
   const grey = clip.frames.map(toGrey);
   // The subject in tiles of about a sixth of the frame (at least 40 px): each is followed on its own.
-  const reading = measureParallax(grey, w, h, tile(subjectPts, Math.max(40, Math.round(Math.max(w, h) / 6))), backgroundPts);
-  if (!reading) return { ...result, note: `regions could not be followed (near ${subjectPts.length} px, background ${backgroundPts.length} px)` };
-  return { ...result, parallaxPct: reading.parallaxPct, subjectScale: reading.subjectScale, backgroundScale: reading.backgroundScale };
+  const reading = measureParallax(
+    grey,
+    w,
+    h,
+    tile(subjectPts, Math.max(40, Math.round(Math.max(w, h) / 6))),
+    backgroundPts,
+  );
+  if (!reading)
+    return {
+      ...result,
+      note: `regions could not be followed (near ${subjectPts.length} px, background ${backgroundPts.length} px)`,
+    };
+  return {
+    ...result,
+    parallaxPct: reading.parallaxPct,
+    subjectScale: reading.subjectScale,
+    backgroundScale: reading.backgroundScale,
+  };
 }
 
 /** Pass/fail of one move's reading against the targets (frame 0 needs the flat move's PSNR). */
-export function judgeMove(r: MoveResult, flatPsnr: number | undefined): { parallax?: boolean; dolly?: boolean; frame0?: boolean } {
+export function judgeMove(
+  r: MoveResult,
+  flatPsnr: number | undefined,
+): { parallax?: boolean; dolly?: boolean; frame0?: boolean } {
   const out: { parallax?: boolean; dolly?: boolean; frame0?: boolean } = {};
   if (r.parallaxPct !== undefined) out.parallax = r.parallaxPct >= TARGETS.parallaxPct;
   else out.parallax = false;
   if (DOLLY_ZOOMS.has(r.motion)) {
-    out.dolly = r.subjectScale !== undefined && r.backgroundScale !== undefined
-      && Math.abs(r.subjectScale - 1) <= TARGETS.dollySubject && Math.abs(r.backgroundScale - 1) >= TARGETS.dollyBackground;
+    out.dolly =
+      r.subjectScale !== undefined &&
+      r.backgroundScale !== undefined &&
+      Math.abs(r.subjectScale - 1) <= TARGETS.dollySubject &&
+      Math.abs(r.backgroundScale - 1) >= TARGETS.dollyBackground;
   }
   if (flatPsnr !== undefined) out.frame0 = r.frame0.psnr >= flatPsnr - TARGETS.frame0PsnrSlackDb;
   return out;

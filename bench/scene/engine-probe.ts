@@ -30,7 +30,12 @@ export interface Photo {
 
 export async function loadPhoto(path: string): Promise<Photo> {
   const bytes = await readFile(path);
-  const { data, info } = await sharp(bytes).rotate().toColourspace('srgb').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(bytes)
+    .rotate()
+    .toColourspace('srgb')
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
   return { bytes, width: info.width, height: info.height, rgb: new Uint8Array(data) };
 }
 
@@ -48,7 +53,12 @@ export interface EngineScene {
  */
 export async function engineScene(photo: Photo): Promise<EngineScene> {
   const info = await probeImage(photo.bytes, MAX_PIXELS, 'image[0]');
-  const source = await decodeSource(photo.bytes, info, { scale: 1, levelCount: 3, maxPixels: MAX_PIXELS, field: 'image[0]' });
+  const source = await decodeSource(photo.bytes, info, {
+    scale: 1,
+    levelCount: 3,
+    maxPixels: MAX_PIXELS,
+    field: 'image[0]',
+  });
   const scene = await estimateScene(source);
   const layers = scene.layout.depths.length;
   if (!scene.matte) return { subject: false, layers };
@@ -65,15 +75,36 @@ export async function engineFacePoint(photo: Photo, target: FaceTarget): Promise
 }
 
 /** Output size for a photo: its own aspect (or `aspect`, width / height) at `longSide` (even numbers). */
-export function clipSize(photo: Photo, longSide: number, aspect = photo.width / photo.height): { width: number; height: number } {
+export function clipSize(
+  photo: Photo,
+  longSide: number,
+  aspect = photo.width / photo.height,
+): { width: number; height: number } {
   const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
-  return aspect >= 1 ? { width: even(longSide), height: even(longSide / aspect) } : { width: even(longSide * aspect), height: even(longSide) };
+  return aspect >= 1
+    ? { width: even(longSide), height: even(longSide / aspect) }
+    : { width: even(longSide * aspect), height: even(longSide) };
 }
 
-export function clipJob(photo: Photo, motion: string, size: { width: number; height: number }, seconds: number, fps: number): RenderJob {
+export function clipJob(
+  photo: Photo,
+  motion: string,
+  size: { width: number; height: number },
+  seconds: number,
+  fps: number,
+): RenderJob {
   return {
-    taskId: 'scene-bench', model: 'lite', motions: [{ name: motion, strength: 1 }], prompt: '', enhancePrompt: false,
-    seed: 1, width: size.width, height: size.height, duration: seconds, fps, images: [photo.bytes],
+    taskId: 'scene-bench',
+    model: 'lite',
+    motions: [{ name: motion, strength: 1 }],
+    prompt: '',
+    enhancePrompt: false,
+    seed: 1,
+    width: size.width,
+    height: size.height,
+    duration: seconds,
+    fps,
+    images: [photo.bytes],
   };
 }
 
@@ -99,7 +130,13 @@ export async function planView(job: RenderJob): Promise<PlanView> {
     height: timing.height,
     frames: timing.frames,
     layers: first.filter((l) => l.source < (plan.sourceBase[1] ?? Infinity)).length,
-    front: (i) => mid(plan.frameAt(i).layers.filter((l) => l.source < (plan.sourceBase[1] ?? Infinity)).at(-1)!.samples),
+    front: (i) =>
+      mid(
+        plan
+          .frameAt(i)
+          .layers.filter((l) => l.source < (plan.sourceBase[1] ?? Infinity))
+          .at(-1)!.samples,
+      ),
     back: (i) => mid(plan.frameAt(i).layers[0]!.samples),
   };
 }
@@ -117,7 +154,9 @@ export async function renderClip(engine: LocalEngine, job: RenderJob, ffmpeg: st
   try {
     const out = await engine.render(job, { workDir, signal: new AbortController().signal, onProgress: () => {} });
     const { width, height } = out.resolved;
-    const r = spawnSync(ffmpeg, ['-v', 'error', '-i', out.raw, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], { maxBuffer: 1 << 30 });
+    const r = spawnSync(ffmpeg, ['-v', 'error', '-i', out.raw, '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'], {
+      maxBuffer: 1 << 30,
+    });
     if (r.status !== 0) throw new Error(`decoding ${out.raw} failed: ${r.stderr.toString().slice(-300)}`);
     const size = width * height * 3;
     const frames: Uint8Array[] = [];

@@ -40,7 +40,9 @@ const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
 /** Every labelled photo, in the file's order. */
 export function loadLabels(): PhotoLabel[] {
-  const raw = JSON.parse(readFileSync(join(repoRoot, 'bench/scene-labels.json'), 'utf8')) as { photos: Record<string, Omit<PhotoLabel, 'name'>> };
+  const raw = JSON.parse(readFileSync(join(repoRoot, 'bench/scene-labels.json'), 'utf8')) as {
+    photos: Record<string, Omit<PhotoLabel, 'name'>>;
+  };
   return Object.entries(raw.photos).map(([name, p]) => ({ name, ...p }));
 }
 
@@ -54,7 +56,10 @@ export const DEFAULT_PHOTO_DIR = join(repoRoot, '.cache/photos');
 export function ensurePhotos(labels: PhotoLabel[], dir = DEFAULT_PHOTO_DIR): void {
   if (labels.every((l) => existsSync(join(dir, l.file)))) return;
   const r = spawnSync('bash', [join(repoRoot, 'scripts/get-bench-photos.sh'), dir], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`fetching the benchmark photos failed (scripts/get-bench-photos.sh ${dir}, exit ${r.status}): ${(r.stderr || r.error?.message || '').trim()}`);
+  if (r.status !== 0)
+    throw new Error(
+      `fetching the benchmark photos failed (scripts/get-bench-photos.sh ${dir}, exit ${r.status}): ${(r.stderr || r.error?.message || '').trim()}`,
+    );
   const missing = labels.filter((l) => !existsSync(join(dir, l.file))).map((l) => l.file);
   if (missing.length > 0) throw new Error(`photos still missing after the fetch: ${missing.join(', ')}`);
 }

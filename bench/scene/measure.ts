@@ -45,7 +45,8 @@ export function inPolygon(poly: Point[], [x, y]: Point): boolean {
 export function rasterPolygon(poly: Point[], pw: number, ph: number, width: number, height: number): Uint8Array {
   const m = new Uint8Array(width * height);
   for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) m[y * width + x] = inPolygon(poly, [((x + 0.5) / width) * pw, ((y + 0.5) / height) * ph]) ? 1 : 0;
+    for (let x = 0; x < width; x++)
+      m[y * width + x] = inPolygon(poly, [((x + 0.5) / width) * pw, ((y + 0.5) / height) * ph]) ? 1 : 0;
   }
   return m;
 }
@@ -80,12 +81,14 @@ export function maskBox(m: Uint8Array, width: number, height: number, pw: number
 }
 
 /** Whether an output point lies in the frame's central half (the middle 50 % on each axis). */
-export const inCentralHalf = ([x, y]: Point, w: number, h: number): boolean => x >= w / 4 && x <= (3 * w) / 4 && y >= h / 4 && y <= (3 * h) / 4;
+export const inCentralHalf = ([x, y]: Point, w: number, h: number): boolean =>
+  x >= w / 4 && x <= (3 * w) / 4 && y >= h / 4 && y <= (3 * h) / 4;
 
 /** Tracking points on a grid inside `keep` (frame px), `step` apart, `margin` from the edges. */
 export function gridPoints(w: number, h: number, step: number, margin: number, keep: (p: Point) => boolean): Point[] {
   const out: Point[] = [];
-  for (let y = margin; y <= h - margin; y += step) for (let x = margin; x <= w - margin; x += step) if (keep([x, y])) out.push([x, y]);
+  for (let y = margin; y <= h - margin; y += step)
+    for (let x = margin; x <= w - margin; x += step) if (keep([x, y])) out.push([x, y]);
   return out;
 }
 
@@ -99,7 +102,10 @@ export interface Similarity2 {
 
 export const IDENTITY: Similarity2 = { ar: 1, ai: 0, br: 0, bi: 0 };
 export const simScale = (s: Similarity2): number => Math.hypot(s.ar, s.ai);
-export const simApply = (s: Similarity2, [x, y]: Point): Point => [s.ar * x - s.ai * y + s.br, s.ai * x + s.ar * y + s.bi];
+export const simApply = (s: Similarity2, [x, y]: Point): Point => [
+  s.ar * x - s.ai * y + s.br,
+  s.ai * x + s.ar * y + s.bi,
+];
 
 /** A grey frame smoothed by two 3×3 box passes (a wider basin for the registration), as floats. */
 export function smooth(f: Uint8Array, w: number, h: number): Float32Array {
@@ -147,7 +153,14 @@ function bilinear(f: Float32Array, w: number, x: number, y: number): number {
  * the fit and how many positions took part, or undefined when fewer than 50 did or the
  * fit leaves a median residual above MAX_MEDIAN_RESIDUAL.
  */
-export function registerRegion(f0: Float32Array, fk: Float32Array, w: number, h: number, points: Point[], init: Similarity2): { sim: Similarity2; used: number } | undefined {
+export function registerRegion(
+  f0: Float32Array,
+  fk: Float32Array,
+  w: number,
+  h: number,
+  points: Point[],
+  init: Similarity2,
+): { sim: Similarity2; used: number } | undefined {
   let s = { ...init };
   let used = 0;
   const tmpl = points.map(([x, y]) => f0[Math.round(y) * w + Math.round(x)]!);
@@ -230,11 +243,21 @@ function solve4(A: Float64Array, b: Float64Array): number[] | undefined {
  * registered directly against frame 0 (no drift), initialised from the previous frames'
  * motion extrapolated. Entries are undefined from the first frame the region is lost on.
  */
-export function regionMotion(frames: Float32Array[], w: number, h: number, points: Point[]): (Similarity2 | undefined)[] {
+export function regionMotion(
+  frames: Float32Array[],
+  w: number,
+  h: number,
+  points: Point[],
+): (Similarity2 | undefined)[] {
   const out: (Similarity2 | undefined)[] = [IDENTITY];
   const xs = points.map((p) => p[0]);
   const ys = points.map((p) => p[1]);
-  const extremes: Point[] = [[Math.min(...xs), Math.min(...ys)], [Math.max(...xs), Math.min(...ys)], [Math.min(...xs), Math.max(...ys)], [Math.max(...xs), Math.max(...ys)]];
+  const extremes: Point[] = [
+    [Math.min(...xs), Math.min(...ys)],
+    [Math.max(...xs), Math.min(...ys)],
+    [Math.min(...xs), Math.max(...ys)],
+    [Math.max(...xs), Math.max(...ys)],
+  ];
   let prev = IDENTITY;
   let prev2 = IDENTITY;
   for (let k = 1; k < frames.length; k++) {
@@ -242,16 +265,27 @@ export function regionMotion(frames: Float32Array[], w: number, h: number, point
       out.push(undefined);
       continue;
     }
-    const guess = { ar: 2 * prev.ar - prev2.ar, ai: 2 * prev.ai - prev2.ai, br: 2 * prev.br - prev2.br, bi: 2 * prev.bi - prev2.bi };
-    const fit = registerRegion(frames[0]!, frames[k]!, w, h, points, guess) ?? registerRegion(frames[0]!, frames[k]!, w, h, points, prev);
+    const guess = {
+      ar: 2 * prev.ar - prev2.ar,
+      ai: 2 * prev.ai - prev2.ai,
+      br: 2 * prev.br - prev2.br,
+      bi: 2 * prev.bi - prev2.bi,
+    };
+    const fit =
+      registerRegion(frames[0]!, frames[k]!, w, h, points, guess) ??
+      registerRegion(frames[0]!, frames[k]!, w, h, points, prev);
     // Camera moves are smooth: a fit that lands far from the extrapolation jumped (to the
     // next period of a wallpaper, across a motion-blurred frame), and the region is lost.
-    const jump = fit && Math.max(...extremes.map((p) => {
-      const [fx, fy] = simApply(fit.sim, p);
-      const [gx, gy] = simApply(guess, p);
-      const [px, py] = simApply(prev, p);
-      return Math.hypot(fx - gx, fy - gy) - 0.5 * Math.hypot(gx - px, gy - py);
-    }));
+    const jump =
+      fit &&
+      Math.max(
+        ...extremes.map((p) => {
+          const [fx, fy] = simApply(fit.sim, p);
+          const [gx, gy] = simApply(guess, p);
+          const [px, py] = simApply(prev, p);
+          return Math.hypot(fx - gx, fy - gy) - 0.5 * Math.hypot(gx - px, gy - py);
+        }),
+      );
     const ok = fit && jump! <= MAX_JUMP ? fit : undefined;
     out.push(ok?.sim);
     if (ok) [prev2, prev] = [prev, ok.sim];
@@ -308,7 +342,10 @@ function textured(f: Float32Array, w: number, h: number, pts: Point[]): boolean 
   return min >= MIN_GRADIENT ** 2;
 }
 
-const centroid = (pts: Point[]): Point => [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length];
+const centroid = (pts: Point[]): Point => [
+  pts.reduce((a, p) => a + p[0], 0) / pts.length,
+  pts.reduce((a, p) => a + p[1], 0) / pts.length,
+];
 
 /** The diagonal of positions' bounding box. */
 function spread(pts: Point[]): number {
@@ -352,13 +389,21 @@ export function tile(points: Point[], side: number, min = 60): Point[][] {
  * the last frame both were followed to (the dolly zoom check). Undefined when the
  * background or every tile is too small to register.
  */
-export function measureParallax(grey: Uint8Array[], w: number, h: number, subject: Point[][], background: Point[]): ParallaxReading | undefined {
+export function measureParallax(
+  grey: Uint8Array[],
+  w: number,
+  h: number,
+  subject: Point[][],
+  background: Point[],
+): ParallaxReading | undefined {
   const frames = grey.map((f) => smooth(f, w, h));
   // Flat stretches (sky, a dark coat) register anywhere with a small residual, and a tile
   // crossed by one straight edge slides along it: only tiles textured in every direction
   // take part, for the subject and for the background alike.
   const f0 = frames[0]!;
-  let bgPts = tile(background, tileSide(subject)).filter((t) => textured(f0, w, h, t)).flat();
+  let bgPts = tile(background, tileSide(subject))
+    .filter((t) => textured(f0, w, h, t))
+    .flat();
   const tilePts = subject.filter((t) => textured(f0, w, h, t));
   if (tilePts.length === 0 || bgPts.length < 50) return undefined;
   // A small textured patch (a door frame on a plain wall) fixes its own shift but not its
@@ -367,7 +412,11 @@ export function measureParallax(grey: Uint8Array[], w: number, h: number, subjec
   // is registered, its flat parts adding nothing to the fit but its edges holding it.
   const subjectCentre = centroid(tilePts.flat());
   const [bx, by] = centroid(bgPts);
-  if (spread(bgPts) < 0.5 * Math.hypot(bx - subjectCentre[0], by - subjectCentre[1]) && spread(background) > spread(bgPts)) bgPts = background;
+  if (
+    spread(bgPts) < 0.5 * Math.hypot(bx - subjectCentre[0], by - subjectCentre[1]) &&
+    spread(background) > spread(bgPts)
+  )
+    bgPts = background;
   const mb = regionMotion(frames, w, h, bgPts);
   const tiles = tilePts.map((pts) => ({
     centre: [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length] as Point,
@@ -390,13 +439,21 @@ export function measureParallax(grey: Uint8Array[], w: number, h: number, subjec
     last = { k, s: median(alive.map((t) => simScale(t.motion[k]!))), b: simScale(b) };
   }
   if (!last) return undefined;
-  return { parallaxPct: best.pct, frame: best.frame, lastFrame: last.k, subjectScale: last.s, backgroundScale: last.b, tiles: tiles.length };
+  return {
+    parallaxPct: best.pct,
+    frame: best.frame,
+    lastFrame: last.k,
+    subjectScale: last.s,
+    backgroundScale: last.b,
+    tiles: tiles.length,
+  };
 }
 
 /** RGB → grey (Rec. 601 luma), one byte a pixel. */
 export function toGrey(rgb: Uint8Array): Uint8Array {
   const out = new Uint8Array(rgb.length / 3);
-  for (let i = 0; i < out.length; i++) out[i] = Math.round(0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!);
+  for (let i = 0; i < out.length; i++)
+    out[i] = Math.round(0.299 * rgb[i * 3]! + 0.587 * rgb[i * 3 + 1]! + 0.114 * rgb[i * 3 + 2]!);
   return out;
 }
 

@@ -6,12 +6,20 @@
 import sharp from 'sharp';
 import type { Point } from './labels.js';
 
-export async function writeSheet(path: string, frames: Uint8Array[], w: number, h: number, pick: number[], marks: { near: Point[]; background: Point[] }): Promise<void> {
+export async function writeSheet(
+  path: string,
+  frames: Uint8Array[],
+  w: number,
+  h: number,
+  pick: number[],
+  marks: { near: Point[]; background: Point[] },
+): Promise<void> {
   const cols = pick.length;
   const out = Buffer.alloc(w * cols * h * 3);
   pick.forEach((k, c) => {
     const f = frames[Math.min(frames.length - 1, k)]!;
-    for (let y = 0; y < h; y++) Buffer.from(f.buffer, f.byteOffset + y * w * 3, w * 3).copy(out, (y * w * cols + c * w) * 3);
+    for (let y = 0; y < h; y++)
+      Buffer.from(f.buffer, f.byteOffset + y * w * 3, w * 3).copy(out, (y * w * cols + c * w) * 3);
   });
   const dot = ([x, y]: Point, rgb: [number, number, number]): void => {
     for (let j = -1; j <= 1; j++) {
@@ -29,5 +37,7 @@ export async function writeSheet(path: string, frames: Uint8Array[], w: number, 
   // Every 24th position: enough to see the regions without hiding the picture.
   marks.near.forEach((p, i) => i % 24 === 0 && dot(p, [255, 0, 0]));
   marks.background.forEach((p, i) => i % 24 === 0 && dot(p, [0, 120, 255]));
-  await sharp(out, { raw: { width: w * cols, height: h, channels: 3 } }).png().toFile(path);
+  await sharp(out, { raw: { width: w * cols, height: h, channels: 3 } })
+    .png()
+    .toFile(path);
 }

@@ -86,7 +86,9 @@ export function loadOrCreateKeys(dataDir: string, configured: Credentials[]): Ke
  * Reads credentials from any of the accepted forms: `Authorization: Bearer id:secret`,
  * `Authorization: Key id:secret`, or the `hf-api-key` + `hf-secret` header pair.
  */
-export function credentialsFromHeaders(headers: Record<string, string | string[] | undefined>): Credentials | undefined {
+export function credentialsFromHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Credentials | undefined {
   const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
   const authorization = first(headers.authorization)?.trim();
   if (authorization) {

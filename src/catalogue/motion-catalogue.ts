@@ -66,7 +66,8 @@ export class MotionCatalogue {
     for (const r of raw) {
       // Only ids read from the platform API's own listing; web ids (and ids seen only in
       // web clients) are not accepted by `POST /higgsfield-ai/dop/*`.
-      if (/platform API/i.test(r.source) && !this.platformIdBySlug.has(slugify(r.name))) this.platformIdBySlug.set(slugify(r.name), r.id);
+      if (/platform API/i.test(r.source) && !this.platformIdBySlug.has(slugify(r.name)))
+        this.platformIdBySlug.set(slugify(r.name), r.id);
     }
     motions.sort(compareListingOrder);
     this.motions = motions;

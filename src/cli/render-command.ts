@@ -82,7 +82,9 @@ export const renderCommand: Command = {
       const record = catalogue.resolve(m[1]!);
       if (!record) {
         const near = suggestMotions(catalogue, m[1]!);
-        const hint = near.length ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?` : ' (the catalogue is at GET /higgsfield/tpl/motions)';
+        const hint = near.length
+          ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?`
+          : ' (the catalogue is at GET /higgsfield/tpl/motions)';
         console.error(`error (unknown_motion): unknown motion "${m[1]}"${hint}`);
         await engine.close();
         return 2;
@@ -130,14 +132,16 @@ export const renderCommand: Command = {
       );
       if (r.enhancedPrompt) console.log(`prompt read as: ${r.enhancedPrompt}`);
       if (r.scene) console.log(`scene: ${describeScene(r.scene)}`);
-      if (r.transition) console.log(`transition: ${r.transition}${r.transitionChoice ? ` (${r.transitionChoice.because})` : ''}`);
+      if (r.transition)
+        console.log(`transition: ${r.transition}${r.transitionChoice ? ` (${r.transitionChoice.because})` : ''}`);
       for (const extra of [preview, poster]) if (extra) console.log(`also wrote ${extra}`);
       return 0;
     } catch (err) {
       bar.done();
       const fsError = err as NodeJS.ErrnoException;
       if (isAppError(err)) console.error(`error (${err.code}): ${err.message}`);
-      else if (fsError.code === 'ENOENT' && fsError.path) console.error(`error: cannot read ${fsError.path}: no such file`);
+      else if (fsError.code === 'ENOENT' && fsError.path)
+        console.error(`error: cannot read ${fsError.path}: no such file`);
       else console.error(err);
       return 1;
     } finally {
@@ -152,10 +156,13 @@ export const renderCommand: Command = {
 export function describeScene(scene: ResolvedScene): string {
   const pct = (v: number): string => `${Math.round(v * 100)}%`;
   const parts = [
-    scene.subject === 'none' ? 'no subject found' : `subject ${scene.label ?? scene.subject} (${scene.subject}, confidence ${scene.confidence.toFixed(2)})`,
+    scene.subject === 'none'
+      ? 'no subject found'
+      : `subject ${scene.label ?? scene.subject} (${scene.subject}, confidence ${scene.confidence.toFixed(2)})`,
   ];
   if (scene.faces !== undefined) parts.push(`${scene.faces} face${scene.faces === 1 ? '' : 's'}`);
-  if (scene.face) parts.push(`aimed at the face boxed at ${pct(scene.face.x)}, ${pct(scene.face.y)} (${scene.face.chosenBecause})`);
+  if (scene.face)
+    parts.push(`aimed at the face boxed at ${pct(scene.face.x)}, ${pct(scene.face.y)} (${scene.face.chosenBecause})`);
   if (scene.layers) parts.push(`depth layers: ${scene.layers.join(', ')}`);
   if (scene.method === 'heuristic') parts.push('vision models unavailable: colour estimates used');
   return parts.join('; ');

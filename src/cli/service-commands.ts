@@ -19,5 +19,11 @@ function entryPoint(summary: string, load: () => Promise<unknown>): Command {
   };
 }
 
-export const serveCommand = entryPoint('run the API server with embedded workers (same as npm start)', () => import('../main.js'));
-export const workerCommand = entryPoint('run a render worker without HTTP (same as npm run worker)', () => import('../worker-main.js'));
+export const serveCommand = entryPoint(
+  'run the API server with embedded workers (same as npm start)',
+  () => import('../main.js'),
+);
+export const workerCommand = entryPoint(
+  'run a render worker without HTTP (same as npm run worker)',
+  () => import('../worker-main.js'),
+);

@@ -56,7 +56,15 @@ export interface PathKeyframe {
 }
 
 export const PATH_EASINGS = [
-  'smooth', 'linear', 'easeInOutSine', 'easeInSine', 'easeOutSine', 'easeInOutCubic', 'easeInCubic', 'easeOutCubic', 'smootherstep',
+  'smooth',
+  'linear',
+  'easeInOutSine',
+  'easeInSine',
+  'easeOutSine',
+  'easeInOutCubic',
+  'easeInCubic',
+  'easeOutCubic',
+  'smootherstep',
 ] as const;
 export type PathEasing = (typeof PATH_EASINGS)[number];
 
@@ -107,7 +115,14 @@ export function hasCameraControl(c: CameraRequest | undefined): boolean {
  * the horizontal axis `pan` (+ = up) and the one about the vertical axis `tilt` (+ = right),
  * and its `zoom` widens the view when positive; a Kling client gets what it sends.
  */
-export function fromKlingConfig(config: { horizontal?: number; vertical?: number; pan?: number; tilt?: number; roll?: number; zoom?: number }): CameraAxes {
+export function fromKlingConfig(config: {
+  horizontal?: number;
+  vertical?: number;
+  pan?: number;
+  tilt?: number;
+  roll?: number;
+  zoom?: number;
+}): CameraAxes {
   const out: CameraAxes = {};
   if (config.horizontal !== undefined) out.horizontal = config.horizontal;
   if (config.vertical !== undefined) out.vertical = config.vertical;
@@ -122,13 +137,19 @@ export function fromKlingConfig(config: { horizontal?: number; vertical?: number
  * Checks what the schemas cannot: keyframe times strictly increasing, and (with `loop`)
  * a path that returns. `prefix` is how the dialect nests the fields (`params.` for v1).
  */
-export function checkCameraRequest(c: CameraRequest, prefix: string, fields: { camera: string } = { camera: 'camera' }): void {
+export function checkCameraRequest(
+  c: CameraRequest,
+  prefix: string,
+  fields: { camera: string } = { camera: 'camera' },
+): void {
   const at = (f: string): string => `${prefix}${f}`;
   if (c.camera) {
     for (const axis of CAMERA_AXES) {
       const v = c.camera[axis];
       if (v !== undefined && !(Number.isFinite(v) && v >= -10 && v <= 10)) {
-        throw new AppError('invalid_request', `${at(`${fields.camera}.${axis}`)}: must be a number from -10 to 10`, { field: at(`${fields.camera}.${axis}`) });
+        throw new AppError('invalid_request', `${at(`${fields.camera}.${axis}`)}: must be a number from -10 to 10`, {
+          field: at(`${fields.camera}.${axis}`),
+        });
       }
     }
   }
@@ -136,7 +157,9 @@ export function checkCameraRequest(c: CameraRequest, prefix: string, fields: { c
     for (const k of ['x', 'y'] as const) {
       const v = c.focus[k];
       if (!(Number.isFinite(v) && v >= 0 && v <= 1)) {
-        throw new AppError('invalid_request', `${at(`focus.${k}`)}: must be a number from 0 to 1`, { field: at(`focus.${k}`) });
+        throw new AppError('invalid_request', `${at(`focus.${k}`)}: must be a number from 0 to 1`, {
+          field: at(`focus.${k}`),
+        });
       }
     }
   }
@@ -150,17 +173,25 @@ export function checkCameraRequest(c: CameraRequest, prefix: string, fields: { c
   keys.forEach((k, i) => {
     const base = `camera_path.keyframes[${i}]`;
     if (!(Number.isFinite(k.t) && k.t >= 0 && k.t <= 1)) {
-      throw new AppError('invalid_request', `${at(`${base}.t`)}: must be a number from 0 to 1`, { field: at(`${base}.t`) });
-    }
-    if (i > 0 && !(k.t > keys[i - 1]!.t)) {
-      throw new AppError('invalid_request', `${at(`${base}.t`)}: must be greater than keyframes[${i - 1}].t (${keys[i - 1]!.t}); times go forward`, {
+      throw new AppError('invalid_request', `${at(`${base}.t`)}: must be a number from 0 to 1`, {
         field: at(`${base}.t`),
       });
+    }
+    if (i > 0 && !(k.t > keys[i - 1]!.t)) {
+      throw new AppError(
+        'invalid_request',
+        `${at(`${base}.t`)}: must be greater than keyframes[${i - 1}].t (${keys[i - 1]!.t}); times go forward`,
+        {
+          field: at(`${base}.t`),
+        },
+      );
     }
     for (const [name, [lo, hi]] of Object.entries(KEYFRAME_BOUNDS)) {
       const v = (k as unknown as Record<string, unknown>)[name];
       if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= lo && v <= hi)) {
-        throw new AppError('invalid_request', `${at(`${base}.${name}`)}: must be a number from ${lo} to ${hi}`, { field: at(`${base}.${name}`) });
+        throw new AppError('invalid_request', `${at(`${base}.${name}`)}: must be a number from ${lo} to ${hi}`, {
+          field: at(`${base}.${name}`),
+        });
       }
     }
   });
@@ -172,9 +203,13 @@ export function checkCameraRequest(c: CameraRequest, prefix: string, fields: { c
         const rest = name === 'zoom' ? 1 : name === 'shutter' ? 0.5 : 0;
         if (Math.abs((first[name] ?? rest) - (last[name] ?? rest)) > 1e-6) {
           const field = at(`camera_path.keyframes[${keys.length - 1}].${name}`);
-          throw new AppError('invalid_request', `${field}: with loop, the keyframe at t=1 is the first frame again and must equal keyframes[0].${name}`, {
-            field,
-          });
+          throw new AppError(
+            'invalid_request',
+            `${field}: with loop, the keyframe at t=1 is the first frame again and must equal keyframes[0].${name}`,
+            {
+              field,
+            },
+          );
         }
       }
     }

@@ -21,7 +21,9 @@ export function mediaPrefixesOf(task: Task): string[] {
     ...(task.results ? [task.results.raw.key, task.results.min.key, task.results.poster.key] : []),
   ];
   const prefixes = new Set(keys.map((key) => key.slice(0, key.lastIndexOf('/') + 1)));
-  return [...prefixes].filter((prefix) => prefix.length > 1 && !SHARED_PREFIXES.some((shared) => prefix.startsWith(shared)));
+  return [...prefixes].filter(
+    (prefix) => prefix.length > 1 && !SHARED_PREFIXES.some((shared) => prefix.startsWith(shared)),
+  );
 }
 
 /** Deletes up to `batch` expired tasks; returns how many went. */

@@ -3,7 +3,15 @@
  * local renderer or to the cloud by its motions, and says which queue lane (which slots)
  * the task waits in. Depends only on the Engine port, so the core stays adapter-free.
  */
-import type { Engine, EngineHealth, QueueLane, Renderability, RenderContext, RenderJob, RenderOutput } from './ports.js';
+import type {
+  Engine,
+  EngineHealth,
+  QueueLane,
+  Renderability,
+  RenderContext,
+  RenderJob,
+  RenderOutput,
+} from './ports.js';
 import type { CameraPathSpec } from './camera-request.js';
 import type { Task } from './task.js';
 
@@ -24,7 +32,8 @@ export class RoutingEngine implements Engine {
     this.#local = local;
     this.#cloud = cloud;
     this.#routing = routing;
-    this.name = routing === 'local' ? local.name : routing === 'higgsfield' ? cloud.name : `${local.name}+${cloud.name}`;
+    this.name =
+      routing === 'local' ? local.name : routing === 'higgsfield' ? cloud.name : `${local.name}+${cloud.name}`;
   }
 
   /** The engine a task with these motions goes to. */
@@ -48,9 +57,14 @@ export class RoutingEngine implements Engine {
 
   // Loops, preset paths and camera control belong to the engine the motion is routed to:
   // the cloud takes none of them, so a routed-away motion reports none.
-  canLoop(motionName: string, options?: { ownPath?: boolean }): { loopable: true } | { loopable: false; reason: string } {
+  canLoop(
+    motionName: string,
+    options?: { ownPath?: boolean },
+  ): { loopable: true } | { loopable: false; reason: string } {
     const engine = this.pick([motionName]);
-    return engine.canLoop?.(motionName, options) ?? { loopable: false, reason: `the ${engine.name} engine renders no loops` };
+    return (
+      engine.canLoop?.(motionName, options) ?? { loopable: false, reason: `the ${engine.name} engine renders no loops` }
+    );
   }
 
   presetPath(motionName: string): CameraPathSpec | undefined {

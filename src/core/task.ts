@@ -127,7 +127,11 @@ export interface NsfwRecord {
   flagged: boolean;
   /** The worst image's explicit score (porn + hentai), 0..1. */
   score: number;
-  images: { index: number; score: number; scores: { drawing: number; hentai: number; neutral: number; porn: number; sexy: number } }[];
+  images: {
+    index: number;
+    score: number;
+    scores: { drawing: number; hentai: number; neutral: number; porn: number; sexy: number };
+  }[];
 }
 
 /**

@@ -30,9 +30,31 @@ const rad = (d: number): number => (d * Math.PI) / 180;
 const deg = (r: number): number => (r * 180) / Math.PI;
 
 type Channel = 'x' | 'y' | 'z' | 'zoom' | 'roll' | 'pan' | 'tilt' | 'shutter' | 'blur' | 'fisheye' | 'focus_shift';
-const CHANNELS: readonly Channel[] = ['x', 'y', 'z', 'zoom', 'roll', 'pan', 'tilt', 'shutter', 'blur', 'fisheye', 'focus_shift'];
+const CHANNELS: readonly Channel[] = [
+  'x',
+  'y',
+  'z',
+  'zoom',
+  'roll',
+  'pan',
+  'tilt',
+  'shutter',
+  'blur',
+  'fisheye',
+  'focus_shift',
+];
 const REST: Readonly<Record<Channel, number>> = {
-  x: 0, y: 0, z: 0, zoom: 1, roll: 0, pan: 0, tilt: 0, shutter: 0.5, blur: 0, fisheye: 0, focus_shift: 0,
+  x: 0,
+  y: 0,
+  z: 0,
+  zoom: 1,
+  roll: 0,
+  pan: 0,
+  tilt: 0,
+  shutter: 0.5,
+  blur: 0,
+  fisheye: 0,
+  focus_shift: 0,
 };
 
 /** A keyframe's values as the camera pose they describe. `aspect` = output width / height. */
@@ -114,8 +136,10 @@ export function sampleKeyframes(spec: CameraPathSpec, loop: boolean): (u: number
   const times = keys.map((k) => k.t);
   const values = CHANNELS.map((c) => keys.map((k) => toCurve(c, k[c] ?? REST[c])));
   // Neighbours with wrap-around for a loop (times shifted by ±1).
-  const timeAt = (i: number): number => (loop ? times[((i % n) + n) % n]! + Math.floor(i / n) : times[Math.max(0, Math.min(n - 1, i))]!);
-  const valueAt = (ch: number, i: number): number => values[ch]![loop ? ((i % n) + n) % n : Math.max(0, Math.min(n - 1, i))]!;
+  const timeAt = (i: number): number =>
+    loop ? times[((i % n) + n) % n]! + Math.floor(i / n) : times[Math.max(0, Math.min(n - 1, i))]!;
+  const valueAt = (ch: number, i: number): number =>
+    values[ch]![loop ? ((i % n) + n) % n : Math.max(0, Math.min(n - 1, i))]!;
   const slope = (ch: number, i: number): number => {
     if (!loop && (i <= 0 || i >= n - 1)) return 0;
     const dt = timeAt(i + 1) - timeAt(i - 1);
@@ -194,7 +218,8 @@ export function buildControlledPath(options: {
   const presets = buildCameraPath({ ...options, ...(loop && { loop: { period } }) });
   if (!control || (!control.camera && !control.cameraPath)) return presets;
   const safeSpan = presets.span;
-  const timeOf = (seconds: number): number => (loop ? loopPhase(seconds, period) : Math.min(1, Math.max(0, seconds / safeSpan)));
+  const timeOf = (seconds: number): number =>
+    loop ? loopPhase(seconds, period) : Math.min(1, Math.max(0, seconds / safeSpan));
   const base = control.cameraPath && sampleKeyframes(control.cameraPath, loop);
   const axes = control.camera && sampleKeyframes(axesPath(control.camera), false);
   return {
@@ -218,7 +243,17 @@ const round = (v: number): number => Math.round(v * 1e6) / 1e6 + 0;
 
 /** How far a dropped keyframe may be from the straight line between its neighbours. */
 const TOLERANCE: Readonly<Record<Channel, number>> = {
-  x: 2e-5, y: 2e-5, z: 2e-5, zoom: 2e-5, roll: 1e-3, pan: 1e-3, tilt: 1e-3, shutter: 1e-4, blur: 1e-3, fisheye: 1e-5, focus_shift: 1e-4,
+  x: 2e-5,
+  y: 2e-5,
+  z: 2e-5,
+  zoom: 2e-5,
+  roll: 1e-3,
+  pan: 1e-3,
+  tilt: 1e-3,
+  shutter: 1e-4,
+  blur: 1e-3,
+  fisheye: 1e-5,
+  focus_shift: 1e-4,
 };
 
 /**
@@ -229,7 +264,10 @@ const TOLERANCE: Readonly<Record<Channel, number>> = {
  * same size, duration, fps and `loop`), it renders the same frames; sub-frame motion-blur
  * samples are then interpolated linearly between frames.
  */
-export function resolvePathSpec(path: CameraPath, options: { frames: number; fps: number; aspect: number; loop: boolean }): CameraPathSpec {
+export function resolvePathSpec(
+  path: CameraPath,
+  options: { frames: number; fps: number; aspect: number; loop: boolean },
+): CameraPathSpec {
   const { frames, fps, aspect, loop } = options;
   const count = Math.max(1, frames);
   const all: PathKeyframe[] = [];

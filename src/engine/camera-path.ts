@@ -139,7 +139,10 @@ function loopedPoses(motions: PathMotion[], envs: PartEnv[], period: number): (s
           return;
         }
         const base = osc.env;
-        const env: PartEnv = { ...base, noise: (channel, x) => wrappedNoise((y) => base.noise(channel, y), osc.cycles, u, x) };
+        const env: PartEnv = {
+          ...base,
+          noise: (channel, x) => wrappedNoise((y) => base.noise(channel, y), osc.cycles, u, x),
+        };
         addToPose(pose, part(u, env));
       });
     });
@@ -150,13 +153,20 @@ function loopedPoses(motions: PathMotion[], envs: PartEnv[], period: number): (s
 /** The pose of `b` seen relative to `a` (zoom ratio, offset, travel and angle differences). */
 export function relativePose(b: CameraPose, a: CameraPose): CameraPose {
   return {
-    ...b, x: b.x - a.x, y: b.y - a.y, zoom: b.zoom / a.zoom, roll: b.roll - a.roll,
-    tx: b.tx - a.tx, ty: b.ty - a.ty, tz: b.tz - a.tz,
+    ...b,
+    x: b.x - a.x,
+    y: b.y - a.y,
+    zoom: b.zoom / a.zoom,
+    roll: b.roll - a.roll,
+    tx: b.tx - a.tx,
+    ty: b.ty - a.ty,
+    tz: b.tz - a.tz,
   };
 }
 
 /** Whether any frame of the path moves the camera through the scene (a depth move). */
 export function pathTravels(path: CameraPath, frames: number): boolean {
-  for (let i = 0; i < Math.max(2, frames); i++) if (travels(path.poseAt((i / Math.max(1, frames - 1)) * path.span))) return true;
+  for (let i = 0; i < Math.max(2, frames); i++)
+    if (travels(path.poseAt((i / Math.max(1, frames - 1)) * path.span))) return true;
   return false;
 }

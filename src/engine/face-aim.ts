@@ -91,7 +91,12 @@ function mainSkinBlob(skin: Uint8Array, width: number, height: number, top: numb
   }
   if (best.size > 0) {
     // The erosion took a pixel off every side; the box gets it back.
-    const box = { x0: Math.max(0, best.minX - 1), x1: Math.min(width - 1, best.maxX + 1), y0: Math.max(0, best.minY - 1), y1: Math.min(height - 1, best.maxY + 1) };
+    const box = {
+      x0: Math.max(0, best.minX - 1),
+      x1: Math.min(width - 1, best.maxX + 1),
+      y0: Math.max(0, best.minY - 1),
+      y1: Math.min(height - 1, best.maxY + 1),
+    };
     return { cx: best.sx / best.size, cy: best.sy / best.size, faceHeight: box.y1 - box.y0 + 1, box };
   }
   let sx = 0;
@@ -148,7 +153,8 @@ export function estimateFacePoint(
   }
   const searched = (limit - top) * width;
   // Without a subject, skin over most of the picture is more likely sand or a warm sky.
-  const believable = n >= Math.max(4, searched * MIN_FACE_SHARE) && (matte !== undefined || n <= searched * MAX_UNMATTED_SHARE);
+  const believable =
+    n >= Math.max(4, searched * MIN_FACE_SHARE) && (matte !== undefined || n <= searched * MAX_UNMATTED_SHARE);
   if (!believable) {
     if (!matte) return undefined;
     // No skin: the head is the top of the subject; aim a little below its crown.
@@ -165,7 +171,9 @@ export function estimateFacePoint(
       }
     }
     // A head is about as tall as that band and a half.
-    return hw > 0 ? { x: (hx / hw + 0.5) / width, y: (hy / hw + 0.5) / height, height: (1.5 * (band - top)) / height } : undefined;
+    return hw > 0
+      ? { x: (hx / hw + 0.5) / width, y: (hy / hw + 0.5) / height, height: (1.5 * (band - top)) / height }
+      : undefined;
   }
   const { cx, cy, faceHeight, box } = mainSkinBlob(skin, width, height, top, limit);
   // Eyes and mouth are darker gaps inside the skin: the rows with the most of them in the
@@ -173,9 +181,11 @@ export function estimateFacePoint(
   // centroid sits about at the nose, a little lower when hair hides the forehead.
   const h = faceHeight;
   const feature =
-    box && target === 'eyes' ? featureRow(skin, width, box, box.y0, box.y0 + Math.round(0.6 * h))
-    : box && target === 'mouth' ? featureRow(skin, width, box, box.y0 + Math.round(0.55 * h), box.y1)
-    : undefined;
+    box && target === 'eyes'
+      ? featureRow(skin, width, box, box.y0, box.y0 + Math.round(0.6 * h))
+      : box && target === 'mouth'
+        ? featureRow(skin, width, box, box.y0 + Math.round(0.55 * h), box.y1)
+        : undefined;
   const offset = target === 'eyes' ? -0.1 : target === 'mouth' ? 0.05 : 0;
   const y = feature ?? cy + offset * h;
   return { x: (cx + 0.5) / width, y: (y + 0.5) / height, height: h / height };
@@ -188,7 +198,13 @@ export function estimateFacePoint(
  * count-weighted mean of the rows with at least half the top count; undefined when no row
  * has 2 such pixels.
  */
-function featureRow(skin: Uint8Array, width: number, box: { x0: number; x1: number; y0: number; y1: number }, from: number, to: number): number | undefined {
+function featureRow(
+  skin: Uint8Array,
+  width: number,
+  box: { x0: number; x1: number; y0: number; y1: number },
+  from: number,
+  to: number,
+): number | undefined {
   const bw = box.x1 - box.x0 + 1;
   const bh = box.y1 - box.y0 + 1;
   const open = new Uint8Array(bw * bh);
@@ -246,9 +262,11 @@ export function facePointFromVision(vision: SceneVision, target: FaceTarget): Fa
   if (face) {
     const [a, b] = face.eyes;
     const at =
-      target === 'eyes' ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }
-      : target === 'mouth' ? face.mouth
-      : { x: face.box.x + face.box.w / 2, y: face.box.y + face.box.h / 2 };
+      target === 'eyes'
+        ? { x: (a.x + b.x) / 2, y: (a.y + b.y) / 2 }
+        : target === 'mouth'
+          ? face.mouth
+          : { x: face.box.x + face.box.w / 2, y: face.box.y + face.box.h / 2 };
     return { x: at.x, y: at.y, height: face.box.h };
   }
   if (vision.subject === 'person' && vision.box) {
@@ -274,7 +292,11 @@ export async function findFace(image: Buffer, target: FaceTarget, maxPixels: num
 }
 
 /** The fallback when the vision runtime is unavailable: the skin-colour estimate. */
-export async function findFaceByColour(image: Buffer, target: FaceTarget, maxPixels: number): Promise<FacePoint | undefined> {
+export async function findFaceByColour(
+  image: Buffer,
+  target: FaceTarget,
+  maxPixels: number,
+): Promise<FacePoint | undefined> {
   const { data, info } = await sharp(image, { limitInputPixels: maxPixels })
     .rotate()
     .resize(FACE_THUMB_SIDE, FACE_THUMB_SIDE, { fit: 'inside' })
@@ -293,7 +315,11 @@ const CLOSE_UP_ZOOM = { min: 1.25, max: 8 };
  * frame heights, for a picture `imageWidth` × `imageHeight` covering a `outWidth` ×
  * `outHeight` frame.
  */
-export function closeUpZoom(faceHeight: number, fill: number, g: { imageWidth: number; imageHeight: number; outWidth: number; outHeight: number }): number {
+export function closeUpZoom(
+  faceHeight: number,
+  fill: number,
+  g: { imageWidth: number; imageHeight: number; outWidth: number; outHeight: number },
+): number {
   const cover = Math.max(g.outWidth / g.imageWidth, g.outHeight / g.imageHeight);
   // The share of the picture's height the frame shows at zoom 1.
   const visible = g.outHeight / (g.imageHeight * cover);

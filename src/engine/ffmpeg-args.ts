@@ -5,7 +5,11 @@
 import type { ModelTier } from '../core/task.js';
 
 /** x264 preset per tier: standard spends more encoder time for quality. */
-export const X264_PRESET: Readonly<Record<ModelTier, string>> = { lite: 'superfast', turbo: 'veryfast', standard: 'fast' };
+export const X264_PRESET: Readonly<Record<ModelTier, string>> = {
+  lite: 'superfast',
+  turbo: 'veryfast',
+  standard: 'fast',
+};
 const CRF: Readonly<Record<ModelTier, number>> = { lite: 24, turbo: 21, standard: 19 };
 
 export interface EncodeArgsOptions {
@@ -66,28 +70,95 @@ export function minPreviewSize(width: number, height: number): { width: number; 
  */
 export function buildEncodeArgs(o: EncodeArgsOptions): string[] {
   const args = [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', o.inputPixelFormat, '-s', `${o.width}x${o.height}`, '-r', String(o.fps),
-    '-i', 'pipe:0',
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    o.inputPixelFormat,
+    '-s',
+    `${o.width}x${o.height}`,
+    '-r',
+    String(o.fps),
+    '-i',
+    'pipe:0',
   ];
   const common = ['-an', '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-threads', String(o.threads)];
-  const loop = (crf: number): string[] => (o.loop && o.loop.frames > 1 ? ['-x264-params', loopX264Params(o.loop.frames, o.fps, crf)] : []);
-  const raw = ['-c:v', 'libx264', '-preset', X264_PRESET[o.tier], '-crf', String(CRF[o.tier]), ...loop(CRF[o.tier]), ...common, o.rawPath];
+  const loop = (crf: number): string[] =>
+    o.loop && o.loop.frames > 1 ? ['-x264-params', loopX264Params(o.loop.frames, o.fps, crf)] : [];
+  const raw = [
+    '-c:v',
+    'libx264',
+    '-preset',
+    X264_PRESET[o.tier],
+    '-crf',
+    String(CRF[o.tier]),
+    ...loop(CRF[o.tier]),
+    ...common,
+    o.rawPath,
+  ];
   if (!o.min) return [...args, '-map', '0:v', ...raw];
-  args.push('-filter_complex', `[0:v]format=yuv420p,split=2[raw][min];[min]scale=${o.min.width}:${o.min.height}:flags=bilinear[small]`);
+  args.push(
+    '-filter_complex',
+    `[0:v]format=yuv420p,split=2[raw][min];[min]scale=${o.min.width}:${o.min.height}:flags=bilinear[small]`,
+  );
   args.push('-map', '[raw]', ...raw);
   args.push(
-    '-map', '[small]', '-c:v', 'libx264', '-preset', 'superfast', '-crf', '28', ...loop(28), '-maxrate', '700k', '-bufsize', '1400k',
-    ...common, o.min.path,
+    '-map',
+    '[small]',
+    '-c:v',
+    'libx264',
+    '-preset',
+    'superfast',
+    '-crf',
+    '28',
+    ...loop(28),
+    '-maxrate',
+    '700k',
+    '-bufsize',
+    '1400k',
+    ...common,
+    o.min.path,
   );
   return args;
 }
 
 /** Raw frames from stdin → an animated WebP (catalogue previews). */
-export function buildWebpArgs(o: { width: number; height: number; fps: number; outPath: string; quality?: number }): string[] {
+export function buildWebpArgs(o: {
+  width: number;
+  height: number;
+  fps: number;
+  outPath: string;
+  quality?: number;
+}): string[] {
   return [
-    '-hide_banner', '-nostdin', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', 'rgba', '-s', `${o.width}x${o.height}`, '-r', String(o.fps), '-i', 'pipe:0',
-    '-an', '-c:v', 'libwebp_anim', '-lossless', '0', '-quality', String(o.quality ?? 60), '-loop', '0', o.outPath,
+    '-hide_banner',
+    '-nostdin',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgba',
+    '-s',
+    `${o.width}x${o.height}`,
+    '-r',
+    String(o.fps),
+    '-i',
+    'pipe:0',
+    '-an',
+    '-c:v',
+    'libwebp_anim',
+    '-lossless',
+    '0',
+    '-quality',
+    String(o.quality ?? 60),
+    '-loop',
+    '0',
+    o.outPath,
   ];
 }

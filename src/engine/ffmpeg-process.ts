@@ -64,13 +64,19 @@ export class FfmpegProcess {
   private failure(message: string): AppError {
     const tail = this.stderrTail.trim().split('\n').slice(-8).join('\n');
     const s = this.state;
-    const how = s.kind === 'failed' ? s.error.message : s.kind === 'exited' ? `exit code ${s.code}${s.signal ? `, signal ${s.signal}` : ''}` : 'running';
+    const how =
+      s.kind === 'failed'
+        ? s.error.message
+        : s.kind === 'exited'
+          ? `exit code ${s.code}${s.signal ? `, signal ${s.signal}` : ''}`
+          : 'running';
     return new AppError('render_failed', `${message} (ffmpeg ${how})${tail ? `: ${tail}` : ''}`);
   }
 
   /** Writes one chunk; resolves once ffmpeg has taken it (after `drain` when the pipe is full). */
   write(chunk: Uint8Array): Promise<void> {
-    if (this.state.kind !== 'running') return Promise.reject(this.failure('ffmpeg stopped before all frames were written'));
+    if (this.state.kind !== 'running')
+      return Promise.reject(this.failure('ffmpeg stopped before all frames were written'));
     return new Promise((resolve, reject) => {
       this.pending.add(reject);
       const done = (): void => {

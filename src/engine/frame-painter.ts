@@ -128,7 +128,14 @@ export class FramePainter {
   }
 
   /** Draws one transform of a source; `alpha` is the running-average weight of the sample. */
-  private drawSample(ctx: SKRSContext2D, src: PaintSource, m: Affine, alpha: number, rows?: [number, number], part?: 'fine' | 'coarse'): void {
+  private drawSample(
+    ctx: SKRSContext2D,
+    src: PaintSource,
+    m: Affine,
+    alpha: number,
+    rows?: [number, number],
+    part?: 'fine' | 'coarse',
+  ): void {
     const lod = lodOf(src, m);
     const last = src.levels.length - 1;
     const draw = (level: number, a: number): void => {
@@ -169,7 +176,8 @@ export class FramePainter {
    * level's, and the two composites blended, as the flat picture's two levels would be.
    */
   private paintRest(layers: FrameLayer[]): void {
-    for (const layer of layers) this.drawSample(this.ctx, this.sources[layer.source]!, layer.samples[0]!, 1, layer.rows, 'fine');
+    for (const layer of layers)
+      this.drawSample(this.ctx, this.sources[layer.source]!, layer.samples[0]!, 1, layer.rows, 'fine');
     const first = layers[0]!;
     const src = this.sources[first.source]!;
     const lod = lodOf(src, first.samples[0]!);
@@ -178,7 +186,8 @@ export class FramePainter {
     const s = this.scratchCtx();
     s.setTransform(1, 0, 0, 1, 0, 0);
     s.clearRect(0, 0, this.width, this.height);
-    for (const layer of layers) this.drawSample(s, this.sources[layer.source]!, layer.samples[0]!, 1, layer.rows, 'coarse');
+    for (const layer of layers)
+      this.drawSample(s, this.sources[layer.source]!, layer.samples[0]!, 1, layer.rows, 'coarse');
     this.ctx.setTransform(1, 0, 0, 1, 0, 0);
     this.ctx.globalAlpha = frac;
     this.ctx.drawImage(this.scratch!.canvas, 0, 0);
@@ -193,16 +202,18 @@ export class FramePainter {
     ctx.fillRect(0, 0, this.width, this.height);
     const layers = frame.layers;
     if (frame.rest) this.paintRest(layers);
-    else for (let i = 0; i < layers.length; ) {
-      let j = i + 1;
-      while (j < layers.length && layers[j]!.join) j++;
-      this.drawGroup(layers.slice(i, j));
-      i = j;
-    }
+    else
+      for (let i = 0; i < layers.length; ) {
+        let j = i + 1;
+        while (j < layers.length && layers[j]!.join) j++;
+        this.drawGroup(layers.slice(i, j));
+        i = j;
+      }
     if (frame.smear) this.smear(frame.smear);
     if (frame.blur > 0.25) this.defocus(frame.blur, frame.focus);
     // A look (looks/) draws over the finished frame, then may edit its read-back pixels.
-    if (frame.look) (this.looks ??= new LookPainter(this.out, this.ctx, this.width, this.height, this.sources[0])).draw(frame.look);
+    if (frame.look)
+      (this.looks ??= new LookPainter(this.out, this.ctx, this.width, this.height, this.sources[0])).draw(frame.look);
     const pixels = this.out.data();
     if (frame.look) this.looks!.pixels(pixels, frame.look);
     if (frame.fisheye > 0.001) this.barrel(pixels, target, frame.fisheye);
@@ -237,9 +248,10 @@ export class FramePainter {
   private applyMask(s: SKRSContext2D, mask: LayerMask): void {
     s.setTransform(1, 0, 0, 1, 0, 0);
     s.globalAlpha = 1;
-    const g = mask.kind === 'linear'
-      ? s.createLinearGradient(mask.from[0], mask.from[1], mask.to[0], mask.to[1])
-      : s.createRadialGradient(mask.centre[0], mask.centre[1], mask.r0, mask.centre[0], mask.centre[1], mask.r1);
+    const g =
+      mask.kind === 'linear'
+        ? s.createLinearGradient(mask.from[0], mask.from[1], mask.to[0], mask.to[1])
+        : s.createRadialGradient(mask.centre[0], mask.centre[1], mask.r0, mask.centre[0], mask.centre[1], mask.r1);
     const [a0, a1] = mask.kind === 'linear' ? [0, 1] : mask.inverted ? [0, 1] : [1, 0];
     g.addColorStop(0, `rgba(0,0,0,${a0})`);
     g.addColorStop(1, `rgba(0,0,0,${a1})`);
@@ -301,7 +313,8 @@ export class FramePainter {
     const norm = 1 / (cx * cx + cy * cy);
     if (!this.radius2) {
       this.radius2 = new Float32Array(w * h);
-      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) this.radius2[y * w + x] = ((x - cx) ** 2 + (y - cy) ** 2) * norm;
+      for (let y = 0; y < h; y++)
+        for (let x = 0; x < w; x++) this.radius2[y * w + x] = ((x - cx) ** 2 + (y - cy) ** 2) * norm;
     }
     const r2 = this.radius2;
     const inv = 1 / (1 + k);

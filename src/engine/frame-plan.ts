@@ -6,15 +6,27 @@
 import type { CameraPose } from './camera-pose.js';
 import { relativePose, type CameraPath } from './camera-path.js';
 import {
-  affineScale, applyAffine, invertAffine, maxOffsets, poseTransform, requiredZoom,
-  type Affine, type FrameGeometry,
+  affineScale,
+  applyAffine,
+  invertAffine,
+  maxOffsets,
+  poseTransform,
+  requiredZoom,
+  type Affine,
+  type FrameGeometry,
 } from './framing.js';
 import { multiplyAffine } from './looks/affine.js';
 import { planLook, type FrameLook } from './looks/index.js';
 import { blurSampling } from './motion-blur.js';
 import { layerPose, PLANE_DEPTH, SUBJECT_DEPTH } from './scene/layer-projection.js';
 import { groundBandAffine, groundBandRows, groundDepthAt, type GroundPlane } from './scene/ground-plane.js';
-import { planTransition, type MatchOutcome, type SubjectMatch, type Transition, type TransitionKind } from './two-image-transition.js';
+import {
+  planTransition,
+  type MatchOutcome,
+  type SubjectMatch,
+  type Transition,
+  type TransitionKind,
+} from './two-image-transition.js';
 
 export interface FrameLayer {
   /** Index of the source picture: the layers of image[0]'s scene, then image[1]'s. */
@@ -84,7 +96,13 @@ export interface RenderPlan {
 function displacement(a: Affine, b: Affine, w: number, h: number): number {
   const inv = invertAffine(a);
   let max = 0;
-  for (const [x, y] of [[0, 0], [w, 0], [0, h], [w, h], [w / 2, h / 2]] as const) {
+  for (const [x, y] of [
+    [0, 0],
+    [w, 0],
+    [0, h],
+    [w, h],
+    [w / 2, h / 2],
+  ] as const) {
     const [px, py] = applyAffine(inv, x, y);
     const [qx, qy] = applyAffine(b, px, py);
     max = Math.max(max, Math.hypot(qx - x, qy - y));
@@ -150,13 +168,19 @@ export function buildRenderPlan(options: {
   const restPose = layerPose(anchor, SUBJECT_DEPTH);
   const fromRest = (p: CameraPose): CameraPose => ({
     ...p,
-    tx: p.tx - anchor.tx, ty: p.ty - anchor.ty, tz: p.tz - anchor.tz,
-    x: p.x + restPose.x - anchor.x, y: p.y + restPose.y - anchor.y, zoom: (p.zoom * restPose.zoom) / anchor.zoom,
+    tx: p.tx - anchor.tx,
+    ty: p.ty - anchor.ty,
+    tz: p.tz - anchor.tz,
+    x: p.x + restPose.x - anchor.x,
+    y: p.y + restPose.y - anchor.y,
+    zoom: (p.zoom * restPose.zoom) / anchor.zoom,
   });
   const depthsOf = scenes.map(probeDepths);
 
   /** Offsets and cover correction of each picture over the frame times (and shutter edges) for a way of placing the camera. */
-  const coverFor = (at: (l: number, s: number) => CameraPose): { offsets: { mx: number; my: number }[]; zoom: number[] } => {
+  const coverFor = (
+    at: (l: number, s: number) => CameraPose,
+  ): { offsets: { mx: number; my: number }[]; zoom: number[] } => {
     const probe: CameraPose[][] = geometries.map(() => []);
     for (let i = 0; i < frames; i++) {
       const s = timeOf(i);
@@ -169,7 +193,10 @@ export function buildRenderPlan(options: {
       }
     }
     const offsets = geometries.map((g, l) => maxOffsets(g, probe[l]!));
-    return { offsets, zoom: geometries.map((g, l) => Math.max(...probe[l]!.map((p) => requiredZoom(g, p, offsets[l]!)))) };
+    return {
+      offsets,
+      zoom: geometries.map((g, l) => Math.max(...probe[l]!.map((p) => requiredZoom(g, p, offsets[l]!)))),
+    };
   };
   /** The camera relative to picture `l` at time `s` (with two images, to its own end of the clip). */
   const designed = (l: number, s: number): CameraPose => {
@@ -227,7 +254,10 @@ export function buildRenderPlan(options: {
         const ya = rows[b]!;
         const yb = rows[b + 1]!;
         layers.push({
-          source: base, alpha: 1, join: true, rows: [ya, yb],
+          source: base,
+          alpha: 1,
+          join: true,
+          rows: [ya, yb],
           samples: ats.map((at) => groundBandAffine((row) => at(rowDepth(row)), ya, yb, g.outWidth, g.outHeight)),
         });
       }
@@ -242,11 +272,20 @@ export function buildRenderPlan(options: {
 
   const transition: Transition | undefined = twoImages
     ? planTransition({
-      span: path.span, fps, width: g0.outWidth, height: g0.outHeight, focus: [g0.focusX, g0.focusY],
-      farPose: (s) => layerPose(sceneAt(0, s), scenes[0]!.depths[0]!), main: (l, s) => depthAffine(l, s)(scenes[l]!.depths.at(-1)!),
-      layers: reach, pictures: [0, 1].map((l) => ({ width: geometries[l]!.imageWidth, height: geometries[l]!.imageHeight })) as [{ width: number; height: number }, { width: number; height: number }],
-      ...(options.match && { match: options.match }),
-    })
+        span: path.span,
+        fps,
+        width: g0.outWidth,
+        height: g0.outHeight,
+        focus: [g0.focusX, g0.focusY],
+        farPose: (s) => layerPose(sceneAt(0, s), scenes[0]!.depths[0]!),
+        main: (l, s) => depthAffine(l, s)(scenes[l]!.depths.at(-1)!),
+        layers: reach,
+        pictures: [0, 1].map((l) => ({ width: geometries[l]!.imageWidth, height: geometries[l]!.imageHeight })) as [
+          { width: number; height: number },
+          { width: number; height: number },
+        ],
+        ...(options.match && { match: options.match }),
+      })
     : undefined;
 
   const frameAt = (index: number): FrameInstructions => {
@@ -282,7 +321,10 @@ export function buildRenderPlan(options: {
       if (!transition) return layers;
       const perTime = times.map((t) => shift(l, t));
       if (perTime.every((m) => !m)) return layers;
-      return layers.map((layer) => ({ ...layer, samples: layer.samples.map((a, k) => (perTime[k] ? multiplyAffine(perTime[k]!, a) : a)) }));
+      return layers.map((layer) => ({
+        ...layer,
+        samples: layer.samples.map((a, k) => (perTime[k] ? multiplyAffine(perTime[k]!, a) : a)),
+      }));
     };
     let layers: FrameLayer[];
     if (stage.show.length === 1) {
@@ -294,17 +336,29 @@ export function buildRenderPlan(options: {
       layers = [...pictureLayers(lower), { ...top[0]!, join: false, mask: stage.mask }, ...top.slice(1)];
     }
     // At rest: one picture shown, with several layers all under one transform.
-    const rest = n === 1 && stage.show.length === 1 && layers.length > 1 && layers.every((l) => sameAffine(l.samples[0]!, layers[0]!.samples[0]!));
+    const rest =
+      n === 1 &&
+      stage.show.length === 1 &&
+      layers.length > 1 &&
+      layers.every((l) => sameAffine(l.samples[0]!, layers[0]!.samples[0]!));
     const nearest = depthAffine(0, s)(scenes[0]!.depths.at(-1)!);
     const [fx, fy] = applyAffine(nearest, g0.focusX, g0.focusY);
-    const [ox, oy] = Math.hypot(g0.outWidth - 2 * fx, g0.outHeight - 2 * fy) > g0.outWidth * 0.3
-      ? [g0.outWidth - fx, g0.outHeight - fy]
-      : [fx, g0.outHeight * 0.15];
+    const [ox, oy] =
+      Math.hypot(g0.outWidth - 2 * fx, g0.outHeight - 2 * fy) > g0.outWidth * 0.3
+        ? [g0.outWidth - fx, g0.outHeight - fy]
+        : [fx, g0.outHeight * 0.15];
     const k = pose.focusShift;
-    const planned = path.look && planLook(path.look, {
-      index, time: s, fps, span: path.span, width: g0.outWidth, height: g0.outHeight,
-      anchorAt: (t) => transforms(0, t)[0]!,
-    });
+    const planned =
+      path.look &&
+      planLook(path.look, {
+        index,
+        time: s,
+        fps,
+        span: path.span,
+        width: g0.outWidth,
+        height: g0.outHeight,
+        anchorAt: (t) => transforms(0, t)[0]!,
+      });
     // A look may move the whole picture (film weave, a jolt): after every layer's transform.
     const warp = planned?.warp;
     if (warp) layers = layers.map((l) => ({ ...l, samples: l.samples.map((m) => multiplyAffine(warp, m)) }));
@@ -334,5 +388,13 @@ export function buildRenderPlan(options: {
     }
     return { min, max };
   });
-  return { frames, fps, frameAt, scaleRange, sourceBase, ...(transition && { transition: transition.kind }), ...(transition?.match && { match: transition.match }) };
+  return {
+    frames,
+    fps,
+    frameAt,
+    scaleRange,
+    sourceBase,
+    ...(transition && { transition: transition.kind }),
+    ...(transition?.match && { match: transition.match }),
+  };
 }

@@ -105,7 +105,10 @@ function workerSource(o: FrameSourceOptions): FrameSource {
   const window = workers.length * SLOTS_PER_WORKER;
   // Round-robin: frame i goes to worker i mod n, slot (i div n) mod 2. With at most
   // `window` consecutive frames in flight, no slot is ever used by two frames at once.
-  const place = (i: number): { w: number; slot: number } => ({ w: i % workers.length, slot: Math.floor(i / workers.length) % SLOTS_PER_WORKER });
+  const place = (i: number): { w: number; slot: number } => ({
+    w: i % workers.length,
+    slot: Math.floor(i / workers.length) % SLOTS_PER_WORKER,
+  });
   const dispatch = (i: number): Promise<void> =>
     new Promise((resolve, reject) => {
       if (closed) return reject(new Error('the frame source is closed'));

@@ -60,7 +60,11 @@ if (parentPort) {
       port.postMessage({ type: 'done', index: msg.index } satisfies FrameWorkerReply);
       gc?.({ type: 'minor' });
     } catch (err) {
-      port.postMessage({ type: 'error', index: msg.index, message: err instanceof Error ? err.message : String(err) } satisfies FrameWorkerReply);
+      port.postMessage({
+        type: 'error',
+        index: msg.index,
+        message: err instanceof Error ? err.message : String(err),
+      } satisfies FrameWorkerReply);
     }
   };
   // In arrival order, one request per event-loop turn (see above).

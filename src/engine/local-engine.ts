@@ -69,7 +69,12 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
   const resolved = (): ResolvedEngineOptions => {
     // Started lazily: an engine that never renders never starts a thread.
     if (renderThreads > 0) pool ??= new FrameWorkerPool(renderThreads);
-    return { ffmpegPath: options.ffmpegPath, renderThreads, maxImagePixels: options.maxImagePixels ?? 50_000_000, pool };
+    return {
+      ffmpegPath: options.ffmpegPath,
+      renderThreads,
+      maxImagePixels: options.maxImagePixels ?? 50_000_000,
+      pool,
+    };
   };
   return {
     name: 'local',
@@ -94,7 +99,11 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
       startedBefore += p?.started ?? 0;
       await p?.close();
     },
-    workerStats: () => ({ started: startedBefore + (pool?.started ?? 0), alive: pool?.liveCount ?? 0, idle: pool?.idleCount ?? 0 }),
+    workerStats: () => ({
+      started: startedBefore + (pool?.started ?? 0),
+      alive: pool?.liveCount ?? 0,
+      idle: pool?.idleCount ?? 0,
+    }),
   };
 }
 
@@ -108,9 +117,13 @@ async function renderJob(
     const r = localRenderability(m.name);
     if (!r.renderable) {
       const engines = r.engines.length ? ` (use the ${r.engines.join(' or ')} engine)` : '';
-      throw new AppError('motion_not_renderable', `motion "${m.name}" cannot be rendered by the local engine: ${r.reason}${engines}`, {
-        field: job.motions.length > 1 ? `motion_id[${i}]` : 'motion_id',
-      });
+      throw new AppError(
+        'motion_not_renderable',
+        `motion "${m.name}" cannot be rendered by the local engine: ${r.reason}${engines}`,
+        {
+          field: job.motions.length > 1 ? `motion_id[${i}]` : 'motion_id',
+        },
+      );
     }
   }
   const ffmpegPath = o.ffmpegPath ?? (await defaultFfmpegPath());
@@ -182,7 +195,12 @@ async function renderJob(
   return { resolved: prepared.resolved };
 }
 
-function encodeArgs(job: RenderJob, timing: { width: number; height: number; fps: number; frames: number }, raw: string, min: string | undefined): string[] {
+function encodeArgs(
+  job: RenderJob,
+  timing: { width: number; height: number; fps: number; frames: number },
+  raw: string,
+  min: string | undefined,
+): string[] {
   return buildEncodeArgs({
     width: timing.width,
     height: timing.height,

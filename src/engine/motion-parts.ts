@@ -92,11 +92,23 @@ export function shake(spec: ShakeSpec): MotionPart {
  * A periodic sway (sinusoid in seconds) on x, y and roll, and on the camera's position
  * with `tx`/`ty` (a head or a drone swaying through the scene).
  */
-export function sway(spec: { x?: number; y?: number; roll?: number; tx?: number; ty?: number; hz: number; phase?: number }): MotionPart {
+export function sway(spec: {
+  x?: number;
+  y?: number;
+  roll?: number;
+  tx?: number;
+  ty?: number;
+  hz: number;
+  phase?: number;
+}): MotionPart {
   return oscillating((t, env) => {
     const w = Math.sin(2 * Math.PI * (t * env.duration * spec.hz * env.speed + (spec.phase ?? 0)));
     const a = env.amount;
-    const out: Partial<CameraPose> = { x: (spec.x ?? 0) * a * w, y: (spec.y ?? 0) * a * w, roll: (spec.roll ?? 0) * a * w * env.flip };
+    const out: Partial<CameraPose> = {
+      x: (spec.x ?? 0) * a * w,
+      y: (spec.y ?? 0) * a * w,
+      roll: (spec.roll ?? 0) * a * w * env.flip,
+    };
     if (spec.tx) out.tx = spec.tx * a * w * env.flip;
     if (spec.ty) out.ty = spec.ty * a * w;
     return out;
@@ -122,7 +134,11 @@ export function orbit(radius: number, turns: number, tiltRoll = 0.03): MotionPar
   return (t, env) => {
     const p = 2 * Math.PI * turns * smootherstep(t) * env.speed;
     const a = env.amount * env.flip;
-    return { x: radius * a * Math.sin(p), y: radius * 0.25 * env.amount * (1 - Math.cos(p)) - radius * 0.125 * env.amount, roll: tiltRoll * a * Math.sin(p) };
+    return {
+      x: radius * a * Math.sin(p),
+      y: radius * 0.25 * env.amount * (1 - Math.cos(p)) - radius * 0.125 * env.amount,
+      roll: tiltRoll * a * Math.sin(p),
+    };
   };
 }
 

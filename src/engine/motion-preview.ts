@@ -32,7 +32,9 @@ export interface MotionPreviewOptions {
 export async function renderMotionPreview(options: MotionPreviewOptions): Promise<void> {
   const r = localRenderability(options.motionName);
   if (!r.renderable) {
-    throw new AppError('motion_not_renderable', `motion "${options.motionName}" has no local preview: ${r.reason}`, { field: 'motion_id' });
+    throw new AppError('motion_not_renderable', `motion "${options.motionName}" has no local preview: ${r.reason}`, {
+      field: 'motion_id',
+    });
   }
   const width = options.width ?? 320;
   const prepared = await prepareRender(
@@ -60,7 +62,12 @@ export async function renderMotionPreview(options: MotionPreviewOptions): Promis
     // Tiny frames: drawing in-process beats starting workers.
     threads: 0,
     ffmpegPath: options.ffmpegPath ?? (await defaultFfmpegPath()),
-    ffmpegArgs: buildWebpArgs({ width: timing.width, height: timing.height, fps: timing.fps, outPath: options.outPath }),
+    ffmpegArgs: buildWebpArgs({
+      width: timing.width,
+      height: timing.height,
+      fps: timing.fps,
+      outPath: options.outPath,
+    }),
     outputs: [options.outPath],
     signal: options.signal ?? new AbortController().signal,
     posterFrame: -1,

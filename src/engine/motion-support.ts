@@ -29,7 +29,11 @@ export function localRenderability(motionName: string): Renderability {
             reason: `"${record.name}" is a generative effect; the local engine only moves a camera over the picture and cannot render it honestly`,
             engines: EFFECT_ENGINES,
           }
-        : { renderable: false, reason: `the local engine has no definition for "${motionName}"`, engines: record ? EFFECT_ENGINES : [] };
+        : {
+            renderable: false,
+            reason: `the local engine has no definition for "${motionName}"`,
+            engines: record ? EFFECT_ENGINES : [],
+          };
   }
   cache.set(key, result);
   return result;

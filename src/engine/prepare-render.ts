@@ -36,7 +36,6 @@ async function horizonOf(source: DecodedSource, matte?: SubjectMatte): Promise<H
   return estimateHorizon(t.data, t.width, t.height, fits ? matte.alpha : undefined, feet);
 }
 
-
 /**
  * Most sub-frame samples per frame for motion blur, per tier (how many a frame gets follows
  * its speed, see motion-blur.ts; only the fastest frames of the fastest moves reach these).
@@ -62,7 +61,8 @@ export async function prepareRender(
   job: RenderJob,
   options: { maxImagePixels: number; onTiming?: (timing: RenderTiming) => void },
 ): Promise<PreparedRender> {
-  if (job.images.length === 0) throw new AppError('image_invalid', 'image[0]: a start image is required', { field: 'image[0]' });
+  if (job.images.length === 0)
+    throw new AppError('image_invalid', 'image[0]: a start image is required', { field: 'image[0]' });
   const images = job.images.slice(0, 2);
   const infos = await Promise.all(images.map((img, i) => probeImage(img, options.maxImagePixels, `image[${i}]`)));
   const size = resolveSize(job.model, infos[0]!, { width: job.width, height: job.height });
@@ -80,7 +80,8 @@ export async function prepareRender(
   });
   const definitions = job.motions.map((m) => {
     const definition = findMotionDefinition(m.name);
-    if (!definition) throw new AppError('motion_not_renderable', `motion "${m.name}" has no local definition`, { field: 'motion_id' });
+    if (!definition)
+      throw new AppError('motion_not_renderable', `motion "${m.name}" has no local definition`, { field: 'motion_id' });
     return definition;
   });
   // Face moves look for the face first: its size sets the close-up's zoom, and the zoom
@@ -93,34 +94,57 @@ export async function prepareRender(
   // The looks run in the vision thread while this one decodes; only a face move waits for
   // its look first (the face's size sets the zoom, which sets the decode's resolution).
   const looking: Promise<(SceneVision | undefined)[]> = Promise.all(
-    images.map((img, i) => seePicture(img, options.maxImagePixels, { faces: i === 0 && aim !== undefined }).catch(() => undefined)),
+    images.map((img, i) =>
+      seePicture(img, options.maxImagePixels, { faces: i === 0 && aim !== undefined }).catch(() => undefined),
+    ),
   );
   const firstLook = aim ? (await looking)[0] : undefined;
-  const face: FacePoint | undefined = !aim ? undefined
-    : firstLook ? facePointFromVision(firstLook, aim)
-    : await findFaceByColour(images[0]!, aim, options.maxImagePixels).catch(() => undefined);
+  const face: FacePoint | undefined = !aim
+    ? undefined
+    : firstLook
+      ? facePointFromVision(firstLook, aim)
+      : await findFaceByColour(images[0]!, aim, options.maxImagePixels).catch(() => undefined);
   const motions: PathMotion[] = definitions.map((definition, i) => {
     const closeUp = face && definition.closeUp;
-    const fitted = closeUp ? { ...definition, parts: closeUp.push(closeUpZoom(face.height, closeUp.fill, geometry(0))) } : definition;
+    const fitted = closeUp
+      ? { ...definition, parts: closeUp.push(closeUpZoom(face.height, closeUp.fill, geometry(0))) }
+      : definition;
     return { definition: fitted, strength: job.motions[i]!.strength };
   });
   const aspect = timing.width / timing.height;
   const path = buildControlledPath({
-    motions, modifiers, seed: job.seed, span: (timing.frames - 1) / timing.fps, fps: timing.fps, aspect,
+    motions,
+    modifiers,
+    seed: job.seed,
+    span: (timing.frames - 1) / timing.fps,
+    fps: timing.fps,
+    aspect,
     ...(job.camera && { control: job.camera }),
   });
   // Depth moves render each picture as layers (scene/): sized for a subject and a
   // background until the scene is known.
   const depth = pathTravels(path, timing.frames);
   const planFor = (geometries: FrameGeometry[], scenes?: SceneLayout[], match?: SubjectMatch): RenderPlan =>
-    buildRenderPlan({ path, frames: timing.frames, fps: timing.fps, geometries, maxSamples: MAX_BLUR_SAMPLES[job.model], ...(scenes && { scenes }), ...(match && { match }) });
+    buildRenderPlan({
+      path,
+      frames: timing.frames,
+      fps: timing.fps,
+      geometries,
+      maxSamples: MAX_BLUR_SAMPLES[job.model],
+      ...(scenes && { scenes }),
+      ...(match && { match }),
+    });
   // Two pictures with a subject each are matched on them (a match cut), when the looks are sure.
   const matching = images.length > 1 ? looking.then((looks) => chooseMatch(looks, infos)) : undefined;
   const match = matching && (await matching).match;
   // The scales a move needs do not depend on where the centre of interest is, so the
   // pictures are decoded once, for a plan aimed at the centre, and the saliency estimate
   // reads the decoded pixels (no second decode).
-  const { scaleRange } = planFor(infos.map((_, i) => geometry(i)), depth ? images.map(() => PRESUMED_LAYOUT) : undefined, match);
+  const { scaleRange } = planFor(
+    infos.map((_, i) => geometry(i)),
+    depth ? images.map(() => PRESUMED_LAYOUT) : undefined,
+    match,
+  );
   const sources = await Promise.all(
     images.map((img, i) => {
       const info = infos[i]!;
@@ -137,7 +161,8 @@ export async function prepareRender(
   const scenes = depth
     ? await Promise.all(
         sources.map(async (s, i) => {
-          const look = looks[i] && (await seePicture(images[i]!, options.maxImagePixels, { matte: true }).catch(() => undefined));
+          const look =
+            looks[i] && (await seePicture(images[i]!, options.maxImagePixels, { matte: true }).catch(() => undefined));
           return estimateScene(s, look ?? undefined);
         }),
       )
@@ -146,13 +171,15 @@ export async function prepareRender(
   // the detector trusts nothing (a landscape still has a centre of interest).
   // (The saliency thumbnail is made only for those: a resize of the decoded picture; nor is
   // the box of an unsure "person" with no face trusted: a baboon's face.)
-  const focus = await Promise.all(sources.map(async (s, i) => {
-    const look = looks[i];
-    const aimed = look && !doubtfulPerson(look) ? look.aim : undefined;
-    if (aimed) return aimed;
-    const t = await saliencyThumbnail(s);
-    return estimateSaliency(t.data, t.width, t.height);
-  }));
+  const focus = await Promise.all(
+    sources.map(async (s, i) => {
+      const look = looks[i];
+      const aimed = look && !doubtfulPerson(look) ? look.aim : undefined;
+      if (aimed) return aimed;
+      const t = await saliencyThumbnail(s);
+      return estimateSaliency(t.data, t.width, t.height);
+    }),
+  );
   // Face moves aim the first picture at the face when one was found.
   if (face) focus[0] = face;
   // A focus point the client chose is where the move aims, over the face and the estimate
@@ -160,12 +187,20 @@ export async function prepareRender(
   const userFocus = job.camera?.focus;
   if (userFocus) focus[0] = { x: userFocus.x, y: userFocus.y };
   // Depth: the subject (when one separates), the ground below the horizon, the far background.
-  const depths = scenes && await Promise.all(sources.map(async (s, i) => {
-    const matte = scenes[i]!.matte;
-    const horizon = await horizonOf(s, matte);
-    return sceneDepth({ ...(matte && { matte }), horizon, focusRow: focus[i]!.y });
-  }));
-  const plan = planFor(focus.map((f, i) => geometry(i, f)), depths?.map((d) => d.layout), match);
+  const depths =
+    scenes &&
+    (await Promise.all(
+      sources.map(async (s, i) => {
+        const matte = scenes[i]!.matte;
+        const horizon = await horizonOf(s, matte);
+        return sceneDepth({ ...(matte && { matte }), horizon, focusRow: focus[i]!.y });
+      }),
+    ));
+  const plan = planFor(
+    focus.map((f, i) => geometry(i, f)),
+    depths?.map((d) => d.layout),
+    match,
+  );
   const layers = scenes ? await buildSceneSources(sources, scenes) : sources;
 
   const names = job.motions.map((m) => m.name);
@@ -179,16 +214,29 @@ export async function prepareRender(
     ...(job.enhancePrompt
       ? {
           enhancedPrompt: describeModifiers(names, modifiers),
-          modifiers: { speed: modifiers.speed, intensity: modifiers.intensity, ...(modifiers.direction ? { direction: modifiers.direction } : {}) },
+          modifiers: {
+            speed: modifiers.speed,
+            intensity: modifiers.intensity,
+            ...(modifiers.direction ? { direction: modifiers.direction } : {}),
+          },
         }
       : {}),
-    cameraPath: resolvePathSpec(path, { frames: timing.frames, fps: timing.fps, aspect, loop: job.camera?.loop === true }),
+    cameraPath: resolvePathSpec(path, {
+      frames: timing.frames,
+      fps: timing.fps,
+      aspect,
+      loop: job.camera?.loop === true,
+    }),
     focus: { x: round6(focus[0]!.x), y: round6(focus[0]!.y) },
     ...(job.camera?.loop && { loop: true }),
     ...(plan.transition && { transition: plan.transition }),
     ...(matching && {
       transitionChoice: plan.match?.made
-        ? { because: plan.match.because, ...(plan.match.zoom && { zoom: plan.match.zoom }), ...(plan.match.wipe && { wipe: plan.match.wipe }) }
+        ? {
+            because: plan.match.because,
+            ...(plan.match.zoom && { zoom: plan.match.zoom }),
+            ...(plan.match.wipe && { wipe: plan.match.wipe }),
+          }
         : { because: `no match cut: ${plan.match?.because ?? (await matching).because}` },
     }),
   };

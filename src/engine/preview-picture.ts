@@ -31,14 +31,20 @@ export async function loadPreviewPicture(dataDir: string): Promise<PreviewPictur
     const image = await readFile(path);
     const meta = await sharp(image).metadata();
     if (!meta.width || !meta.height) throw new Error('no size');
-    return { id: 'photo-coffee', image, source: `${path} (scikit-image "coffee", CC0, Rachel Michetti; Debian python3-skimage)` };
+    return {
+      id: 'photo-coffee',
+      image,
+      source: `${path} (scikit-image "coffee", CC0, Rachel Michetti; Debian python3-skimage)`,
+    };
   } catch (err) {
     const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
     return {
       id: 'sample-scene',
       image: await makeSampleImage(),
       source: 'the drawn sample scene',
-      reason: missing ? `no photograph at ${path} (run npm run previews:photo)` : `${path} does not decode: ${(err as Error).message}`,
+      reason: missing
+        ? `no photograph at ${path} (run npm run previews:photo)`
+        : `${path} does not decode: ${(err as Error).message}`,
     };
   }
 }

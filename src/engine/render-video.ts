@@ -45,7 +45,12 @@ export async function renderVideo(o: VideoRenderOptions): Promise<void> {
     throw canceled();
   }
   const source = createFrameSource({
-    plan: o.plan, sources: o.sources, width: o.width, height: o.height, threads: o.threads, ...(o.lease && { lease: o.lease }),
+    plan: o.plan,
+    sources: o.sources,
+    width: o.width,
+    height: o.height,
+    threads: o.threads,
+    ...(o.lease && { lease: o.lease }),
   });
   const ffmpeg = o.ffmpeg ?? FfmpegProcess.start(o.ffmpegPath, o.ffmpegArgs);
   const onAbort = (): void => {
@@ -67,7 +72,9 @@ export async function renderVideo(o: VideoRenderOptions): Promise<void> {
     await Promise.all(o.outputs.map((p) => rm(p, { force: true })));
     if (o.signal.aborted) throw canceled();
     if (isAppError(err)) throw err;
-    throw new AppError('render_failed', `rendering failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+    throw new AppError('render_failed', `rendering failed: ${err instanceof Error ? err.message : String(err)}`, {
+      cause: err,
+    });
   } finally {
     o.signal.removeEventListener('abort', onAbort);
     await source.close();

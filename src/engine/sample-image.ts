@@ -44,7 +44,8 @@ function drawSample(): Buffer {
     ctx.beginPath();
     ctx.moveTo(0, H);
     const base = H * (0.5 + layer * 0.09);
-    for (let x = 0; x <= W; x += 20) ctx.lineTo(x, base - 60 * Math.sin(x / (180 + layer * 90) + layer * 2) - 25 * Math.sin(x / 53 + layer));
+    for (let x = 0; x <= W; x += 20)
+      ctx.lineTo(x, base - 60 * Math.sin(x / (180 + layer * 90) + layer * 2) - 25 * Math.sin(x / 53 + layer));
     ctx.lineTo(W, H);
     ctx.fill();
   });
@@ -75,7 +76,12 @@ function drawSample(): Buffer {
   return canvas.encodeSync('jpeg', 90);
 }
 
-function drawFigure(ctx: ReturnType<ReturnType<typeof createCanvas>['getContext']>, cx: number, cy: number, size: number): void {
+function drawFigure(
+  ctx: ReturnType<ReturnType<typeof createCanvas>['getContext']>,
+  cx: number,
+  cy: number,
+  size: number,
+): void {
   // Body: a red coat.
   ctx.fillStyle = '#c2272d';
   ctx.beginPath();

@@ -151,9 +151,11 @@ export function chooseMatch(
   const [a, b] = looks;
   if (!a || !b) return { because: 'the vision models did not look at both pictures' };
   const which = (l: MatchLook, i: number): string | undefined =>
-    l.subject === 'none' || !l.box ? `image[${i}] has no subject the detector trusts`
-    : l.confidence < MATCH_CONFIDENCE ? `image[${i}]'s ${l.label ?? l.subject} scores ${l.confidence.toFixed(2)} (a match needs ${MATCH_CONFIDENCE})`
-    : undefined;
+    l.subject === 'none' || !l.box
+      ? `image[${i}] has no subject the detector trusts`
+      : l.confidence < MATCH_CONFIDENCE
+        ? `image[${i}]'s ${l.label ?? l.subject} scores ${l.confidence.toFixed(2)} (a match needs ${MATCH_CONFIDENCE})`
+        : undefined;
   const missing = which(a, 0) ?? which(b, 1);
   if (missing) return { because: missing };
   const face = (l: MatchLook) => {
@@ -172,15 +174,28 @@ export function chooseMatch(
   const boxes = faces ? [fa, fb] : [aimed(a), aimed(b)];
   for (const [i, box] of boxes.entries()) {
     const area = box.w * box.h;
-    if (area > MATCH_MAX_AREA) return { because: `image[${i}]'s ${looks[i]!.label ?? 'subject'} fills ${Math.round(100 * area)} % of it (no place to match)` };
-    if (area < MATCH_MIN_AREA) return { because: `image[${i}]'s ${faces ? 'face' : looks[i]!.label ?? 'subject'} is too small to match` };
+    if (area > MATCH_MAX_AREA)
+      return {
+        because: `image[${i}]'s ${looks[i]!.label ?? 'subject'} fills ${Math.round(100 * area)} % of it (no place to match)`,
+      };
+    if (area < MATCH_MIN_AREA)
+      return { because: `image[${i}]'s ${faces ? 'face' : (looks[i]!.label ?? 'subject')} is too small to match` };
   }
   const px = (box: NormBox, i: number): PictureBox => ({
-    x: box.x * sizes[i]!.width, y: box.y * sizes[i]!.height, w: box.w * sizes[i]!.width, h: box.h * sizes[i]!.height,
+    x: box.x * sizes[i]!.width,
+    y: box.y * sizes[i]!.height,
+    w: box.w * sizes[i]!.width,
+    h: box.h * sizes[i]!.height,
   });
   return {
-    match: { boxes: [px(boxes[0]!, 0), px(boxes[1]!, 1)], on: faces ? 'faces' : 'subjects', labels: [a.label ?? a.subject, b.label ?? b.subject] },
-    because: faces ? 'both pictures are of people with a face found' : `both pictures have a subject (${a.label}, ${b.label})`,
+    match: {
+      boxes: [px(boxes[0]!, 0), px(boxes[1]!, 1)],
+      on: faces ? 'faces' : 'subjects',
+      labels: [a.label ?? a.subject, b.label ?? b.subject],
+    },
+    because: faces
+      ? 'both pictures are of people with a face found'
+      : `both pictures have a subject (${a.label}, ${b.label})`,
   };
 }
 
@@ -287,9 +302,23 @@ export function planTransition(o: {
  * disc (`inward`), or the first closes into a shrinking one over the second. The edge is
  * feathered by IRIS_FEATHER of the reach plus its travel over a half-frame shutter.
  */
-function irisStage(W: number, H: number, fps: number, span: number, [u0, u1]: [number, number], inward: boolean): (s: number, c: [number, number]) => TransitionStage {
+function irisStage(
+  W: number,
+  H: number,
+  fps: number,
+  span: number,
+  [u0, u1]: [number, number],
+  inward: boolean,
+): (s: number, c: [number, number]) => TransitionStage {
   const cornerReach = (c: [number, number]): number =>
-    Math.max(...[[0, 0], [W, 0], [0, H], [W, H]].map(([x, y]) => Math.hypot(x! - c[0], y! - c[1])));
+    Math.max(
+      ...[
+        [0, 0],
+        [W, 0],
+        [0, H],
+        [W, H],
+      ].map(([x, y]) => Math.hypot(x! - c[0], y! - c[1])),
+    );
   return (s, c) => {
     const x = (s / span - u0) / (u1 - u0);
     const p = smootherstep(x);
@@ -316,11 +345,7 @@ function irisStage(W: number, H: number, fps: number, span: number, [u0, u1]: [n
  * ALIGN[0] of the clip to the middle, the second leaves it from the middle to ALIGN[1],
  * so the first and last frames are untouched.
  */
-function planMatch(
-  o: Parameters<typeof planTransition>[0],
-  wipe: WipeKind,
-  e: [number, number],
-): Transition | string {
+function planMatch(o: Parameters<typeof planTransition>[0], wipe: WipeKind, e: [number, number]): Transition | string {
   const { span, width: W, height: H } = o;
   const mid = span / 2;
   const boxes = o.match!.boxes;
@@ -376,7 +401,12 @@ function planMatch(
           const inv = invertAffine(drawn);
           // A twentieth of an output pixel short of an edge is no edge one can see.
           const tol = 0.05 / affineScale(drawn);
-          for (const [x, y] of [[0, 0], [W, 0], [0, H], [W, H]] as const) {
+          for (const [x, y] of [
+            [0, 0],
+            [W, 0],
+            [0, H],
+            [W, H],
+          ] as const) {
             const [qx, qy] = applyAffine(inv, x, y);
             if (qx < -tol || qy < -tol || qx > pw + tol || qy > ph + tol) return 'edge';
           }
@@ -401,12 +431,21 @@ function planMatch(
         const first = onScreen(0, s);
         // The lined-up map sends the subject from b to c + δ at size u⁻¹ times its own.
         const u = l === 0 ? at[0].size / size : here.size / (k0 * first.size);
-        const delta: [number, number] = l === 0 ? [0, 0] : [k0 * (first.b[0] - at[0].b[0]), k0 * (first.b[1] - at[0].b[1])];
+        const delta: [number, number] =
+          l === 0 ? [0, 0] : [k0 * (first.b[0] - at[0].b[0]), k0 * (first.b[1] - at[0].b[1])];
         const { width: pw, height: ph } = o.pictures[l]!;
         for (const layer of o.layers(l, s)) {
           const inv = invertAffine(layer);
-          const rows: [number, number][] = [[inv[0], inv[2]], [inv[1], inv[3]]];
-          for (const [x, y] of [[0, 0], [W, 0], [0, H], [W, H]] as const) {
+          const rows: [number, number][] = [
+            [inv[0], inv[2]],
+            [inv[1], inv[3]],
+          ];
+          for (const [x, y] of [
+            [0, 0],
+            [W, 0],
+            [0, H],
+            [W, H],
+          ] as const) {
             // The corner, back in picture px: K − u·L·c, with K = L·(u·(q − δ) + b) + e.
             const p = applyAffine(inv, u * (x - delta[0]) + here.b[0], u * (y - delta[1]) + here.b[1]);
             rows.forEach((r, j) => {
@@ -426,7 +465,8 @@ function planMatch(
         const y: [number, number] = [c[0] + inc[k]![0], c[1] + inc[k]![1]];
         const over = h.n[0] * y[0] + h.n[1] * y[1] - h.d;
         const nn = h.n[0] * h.n[0] + h.n[1] * h.n[1];
-        const next: [number, number] = over > 0 && nn > 0 ? [y[0] - (over * h.n[0]) / nn, y[1] - (over * h.n[1]) / nn] : y;
+        const next: [number, number] =
+          over > 0 && nn > 0 ? [y[0] - (over * h.n[0]) / nn, y[1] - (over * h.n[1]) / nn] : y;
         inc[k] = [y[0] - next[0], y[1] - next[1]];
         c = next;
       });
@@ -453,7 +493,10 @@ function planMatch(
   if (!c) {
     const ratio = Math.max(at[0].size, at[1].size) / Math.min(at[0].size, at[1].size);
     return `the subjects differ ${ratio.toFixed(1)}× in size on screen: lining them up would ${
-      soft ? `blow a picture up past ${MAX_UPSAMPLE} px per pixel` : `zoom a picture more than ${MAX_MATCH_ZOOM}× or show its edge`}`;
+      soft
+        ? `blow a picture up past ${MAX_UPSAMPLE} px per pixel`
+        : `zoom a picture more than ${MAX_MATCH_ZOOM}× or show its edge`
+    }`;
   }
   const centre = c;
   // A move out that would have to push into the first picture to match the second's larger
@@ -462,7 +505,8 @@ function planMatch(
     return `image[1]'s subject is ${(size / at[0].size).toFixed(1)}× image[0]'s on screen: matching it would push into image[0] on a move out`;
   }
   const zoom = [0, 1].map((l) => Math.round((1 / target(l, mid, size, centre).u) * 100) / 100) as [number, number];
-  const shift = (l: number, s: number): Affine | undefined => (shown(l, s) ? shiftOf(target(l, s, size, centre), weight(l, s)) : undefined);
+  const shift = (l: number, s: number): Affine | undefined =>
+    shown(l, s) ? shiftOf(target(l, s, size, centre), weight(l, s)) : undefined;
   const match: MatchOutcome = {
     made: true,
     because: `${o.match!.labels[0]} and ${o.match!.labels[1]} lined up on their ${o.match!.on}, handed over by ${wipe === 'whip' ? 'a wipe' : `an ${wipe}`}`,
@@ -474,7 +518,8 @@ function planMatch(
     const L = Math.abs(e[0]) * W + Math.abs(e[1]) * H;
     const progress = (s: number): number => smootherstep((s / span - w0) / (w1 - w0));
     return {
-      kind: 'match-cut', match,
+      kind: 'match-cut',
+      match,
       stage(s) {
         const p = progress(s);
         if (p <= 0) return { show: [0] };

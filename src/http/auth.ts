@@ -36,7 +36,8 @@ export class VerifiedKeyCache {
     const presented = Buffer.from(secret);
     const hit = this.entries.get(id);
     const t = this.now();
-    if (hit && hit.until > t && hit.secret.length === presented.length && timingSafeEqual(hit.secret, presented)) return hit.owner;
+    if (hit && hit.until > t && hit.secret.length === presented.length && timingSafeEqual(hit.secret, presented))
+      return hit.owner;
     const owner = this.ring.verify(id, secret);
     if (owner) {
       this.entries.delete(id);

@@ -7,13 +7,20 @@
  */
 import { Type, type Static } from 'typebox';
 import {
-  CAMERA_AXES, fromKlingConfig, KEYFRAME_BOUNDS, MAX_KEYFRAMES, PATH_EASINGS,
-  type CameraAxes, type CameraRequest, type PathKeyframe,
+  CAMERA_AXES,
+  fromKlingConfig,
+  KEYFRAME_BOUNDS,
+  MAX_KEYFRAMES,
+  PATH_EASINGS,
+  type CameraAxes,
+  type CameraRequest,
+  type PathKeyframe,
 } from '../core/camera-request.js';
 import { AppError } from '../core/errors.js';
 
 const AXIS_DOC: Record<(typeof CAMERA_AXES)[number], string> = {
-  horizontal: 'Camera travel sideways, + = right: 1 unit = 2 % of the frame width at the subject (nearer things move more).',
+  horizontal:
+    'Camera travel sideways, + = right: 1 unit = 2 % of the frame width at the subject (nearer things move more).',
   vertical: 'Camera travel, + = up: 1 unit = 2 % of the frame height at the subject.',
   pan: 'Turn, + = right: 1 unit = 1° (50° horizontal field of view: the picture slides 1.07·W·tan 1° ≈ 1.9 % of the width).',
   tilt: 'Turn, + = up: 1 unit = 1°.',
@@ -25,7 +32,10 @@ const axis = (name: (typeof CAMERA_AXES)[number], doc = AXIS_DOC[name]) =>
   Type.Optional(Type.Number({ minimum: -10, maximum: 10, description: doc }));
 
 export const CameraAxesSchema = Type.Object(
-  Object.fromEntries(CAMERA_AXES.map((a) => [a, axis(a)])) as Record<(typeof CAMERA_AXES)[number], ReturnType<typeof axis>>,
+  Object.fromEntries(CAMERA_AXES.map((a) => [a, axis(a)])) as Record<
+    (typeof CAMERA_AXES)[number],
+    ReturnType<typeof axis>
+  >,
   {
     additionalProperties: false,
     description:
@@ -45,13 +55,23 @@ const KLING_DOC: Record<(typeof CAMERA_AXES)[number], string> = {
 
 export const KlingCameraControlSchema = Type.Object(
   {
-    type: Type.Unsafe<'simple'>({ type: 'string', enum: ['simple'], description: 'Only "simple" (the six-axis config) is rendered.' }),
+    type: Type.Unsafe<'simple'>({
+      type: 'string',
+      enum: ['simple'],
+      description: 'Only "simple" (the six-axis config) is rendered.',
+    }),
     config: Type.Object(
-      Object.fromEntries(CAMERA_AXES.map((a) => [a, axis(a, KLING_DOC[a])])) as Record<(typeof CAMERA_AXES)[number], ReturnType<typeof axis>>,
+      Object.fromEntries(CAMERA_AXES.map((a) => [a, axis(a, KLING_DOC[a])])) as Record<
+        (typeof CAMERA_AXES)[number],
+        ReturnType<typeof axis>
+      >,
       { additionalProperties: false },
     ),
   },
-  { additionalProperties: false, description: "Extension: Kling's own camera_control object, the same move as `camera` in Kling's axis naming." },
+  {
+    additionalProperties: false,
+    description: "Extension: Kling's own camera_control object, the same move as `camera` in Kling's axis naming.",
+  },
 );
 
 const KEYFRAME_DOC: Record<keyof typeof KEYFRAME_BOUNDS, string> = {
@@ -68,13 +88,21 @@ const KEYFRAME_DOC: Record<keyof typeof KEYFRAME_BOUNDS, string> = {
   focus_shift: 'Rack focus: 0 = on the focus point, 1 = on the opposite region.',
 };
 
-const boundedNumber = (minimum: number, maximum: number, description: string) => Type.Optional(Type.Number({ minimum, maximum, description }));
+const boundedNumber = (minimum: number, maximum: number, description: string) =>
+  Type.Optional(Type.Number({ minimum, maximum, description }));
 
 export const KeyframeSchema = Type.Object(
   {
-    t: Type.Number({ minimum: 0, maximum: 1, description: 'Normalised time: 0 = first frame, 1 = last (with loop: the first frame again).' }),
+    t: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      description: 'Normalised time: 0 = first frame, 1 = last (with loop: the first frame again).',
+    }),
     ...(Object.fromEntries(
-      Object.entries(KEYFRAME_BOUNDS).map(([k, [lo, hi]]) => [k, boundedNumber(lo, hi, KEYFRAME_DOC[k as keyof typeof KEYFRAME_DOC])]),
+      Object.entries(KEYFRAME_BOUNDS).map(([k, [lo, hi]]) => [
+        k,
+        boundedNumber(lo, hi, KEYFRAME_DOC[k as keyof typeof KEYFRAME_DOC]),
+      ]),
     ) as Record<keyof typeof KEYFRAME_BOUNDS, ReturnType<typeof boundedNumber>>),
   },
   { additionalProperties: false },
@@ -91,14 +119,15 @@ export const CameraPathSchema = Type.Object(
       Type.Unsafe<(typeof PATH_EASINGS)[number]>({
         type: 'string',
         enum: [...PATH_EASINGS],
-        description: 'smooth (default): a curve through every keyframe with continuous velocity; the others ease each segment.',
+        description:
+          'smooth (default): a curve through every keyframe with continuous velocity; the others ease each segment.',
       }),
     ),
   },
   {
     additionalProperties: false,
     description:
-      'Extension: the whole camera move as keyframes (replaces the preset\'s movement; `camera` still adds on top). ' +
+      "Extension: the whole camera move as keyframes (replaces the preset's movement; `camera` still adds on top). " +
       "The task's params.camera_path records the resolved path in this format.",
   },
 );
@@ -108,11 +137,15 @@ export const FocusSchema = Type.Object(
     x: Type.Number({ minimum: 0, maximum: 1, description: '0 = left edge of the picture, 1 = right edge.' }),
     y: Type.Number({ minimum: 0, maximum: 1, description: '0 = top edge, 1 = bottom edge.' }),
   },
-  { additionalProperties: false, description: 'Extension: the point every move aims at (instead of the estimated centre of interest or face).' },
+  {
+    additionalProperties: false,
+    description: 'Extension: the point every move aims at (instead of the estimated centre of interest or face).',
+  },
 );
 
 export const LoopSchema = Type.Boolean({
-  description: 'Extension: the last frame flows into the first (one image only; some presets refuse, see README "Camera control").',
+  description:
+    'Extension: the last frame flows into the first (one image only; some presets refuse, see README "Camera control").',
 });
 
 /** The camera-control fields, to spread into a dialect's body schema. */
@@ -136,12 +169,19 @@ export function cameraRequestOf(
   prefix: string,
 ): { camera?: CameraRequest; cameraFields?: { prefix: string; camera: string } } {
   if (b.camera && b.camera_control) {
-    throw new AppError('invalid_request', `${prefix}camera_control: send camera or camera_control, not both`, { field: `${prefix}camera_control` });
+    throw new AppError('invalid_request', `${prefix}camera_control: send camera or camera_control, not both`, {
+      field: `${prefix}camera_control`,
+    });
   }
   const axes: CameraAxes | undefined = b.camera ?? (b.camera_control && fromKlingConfig(b.camera_control.config));
   const request: CameraRequest = {
     ...(axes && { camera: axes }),
-    ...(b.camera_path && { cameraPath: { keyframes: b.camera_path.keyframes as PathKeyframe[], ...(b.camera_path.easing && { easing: b.camera_path.easing }) } }),
+    ...(b.camera_path && {
+      cameraPath: {
+        keyframes: b.camera_path.keyframes as PathKeyframe[],
+        ...(b.camera_path.easing && { easing: b.camera_path.easing }),
+      },
+    }),
     ...(b.focus && { focus: { x: b.focus.x, y: b.focus.y } }),
     ...(b.loop !== undefined && { loop: b.loop }),
   };

@@ -29,7 +29,10 @@ export interface MediaRouteOptions {
 const KEY_PATTERN = /^(inputs|results|uploads)\/[0-9a-f]{32}\/[A-Za-z0-9._-]{1,64}$/;
 
 /** Parses a single `bytes=` range; undefined for none/multi (serve whole), null for unsatisfiable. */
-export function parseRange(header: string | undefined, size: number): { start: number; end: number } | undefined | null {
+export function parseRange(
+  header: string | undefined,
+  size: number,
+): { start: number; end: number } | undefined | null {
   if (!header) return undefined;
   const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
   if (!match) return undefined; // multi-range or garbage: RFC 9110 lets us ignore it
@@ -126,7 +129,14 @@ async function sendStored(
       .header('Cache-Control', `private, max-age=${Math.max(0, Math.floor(ttl / 2))}`)
       .send();
   }
-  return sendRanged(request, reply, info.bytes, info.contentType, (range) => ctx.media.createReadStream(key, range), cacheControl);
+  return sendRanged(
+    request,
+    reply,
+    info.bytes,
+    info.contentType,
+    (range) => ctx.media.createReadStream(key, range),
+    cacheControl,
+  );
 }
 
 export async function mediaRoutes(app: FastifyInstance, ctx: MediaRouteOptions): Promise<void> {

@@ -77,7 +77,8 @@ export class MotionPreviews {
    */
   async stored(slug: string): Promise<StoredPreview | undefined> {
     const motion = slug === '_still' ? undefined : this.catalogue.resolve(slug);
-    if (slug !== '_still' && (!motion || motion.slug !== slug || !this.engine.canRender(motion.name).renderable)) return undefined;
+    if (slug !== '_still' && (!motion || motion.slug !== slug || !this.engine.canRender(motion.name).renderable))
+      return undefined;
     const key = this.keyOf(slug);
     const info = await this.media.stat(key);
     if (info) return { key, ...info };

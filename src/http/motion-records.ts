@@ -38,6 +38,12 @@ export function presentMotionDetail(motion: CatalogueMotion, ctx: MotionRecordSo
   const record = presentMotion(motion, ctx, base);
   const path = record.renderable ? ctx.engine.presetPath?.(motion.name) : undefined;
   if (!path) return record;
-  const loop = ctx.engine.canLoop?.(motion.name) ?? { loopable: false as const, reason: 'this engine renders no loops' };
-  return { ...record, params: { camera_path: path, loop: loop.loopable, ...(!loop.loopable && { loop_refused: loop.reason }) } };
+  const loop = ctx.engine.canLoop?.(motion.name) ?? {
+    loopable: false as const,
+    reason: 'this engine renders no loops',
+  };
+  return {
+    ...record,
+    params: { camera_path: path, loop: loop.loopable, ...(!loop.loopable && { loop_refused: loop.reason }) },
+  };
 }

@@ -30,6 +30,9 @@ export function withoutConditionals(schema: unknown): unknown {
 }
 
 /** @fastify/swagger's `transform`: each route's schemas as the document shows them. */
-export function openApiView({ schema, url }: { schema: FastifySchema; url: string }): { schema: FastifySchema; url: string } {
+export function openApiView({ schema, url }: { schema: FastifySchema; url: string }): {
+  schema: FastifySchema;
+  url: string;
+} {
   return { url, schema: withoutConditionals(schema) as FastifySchema };
 }

@@ -7,7 +7,13 @@
  */
 import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
 
-const DISCONNECTS = new Set(['ECONNRESET', 'EPIPE', 'ECONNABORTED', 'ERR_STREAM_PREMATURE_CLOSE', 'ERR_STREAM_DESTROYED']);
+const DISCONNECTS = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_STREAM_DESTROYED',
+]);
 
 /** Whether `error` is the client hanging up (not a fault of ours). */
 export function isClientDisconnect(error: unknown): boolean {

@@ -55,7 +55,9 @@ export function defaultConnector(timeoutMs: number): Connector {
 export function buildGuardedConnector(options: GuardedConnectorOptions): Connector {
   return (connectOptions, callback) => {
     const port = Number(connectOptions.port) || (connectOptions.protocol === 'https:' ? 443 : 80);
-    const host = connectOptions.hostname.startsWith('[') ? connectOptions.hostname.slice(1, -1) : connectOptions.hostname;
+    const host = connectOptions.hostname.startsWith('[')
+      ? connectOptions.hostname.slice(1, -1)
+      : connectOptions.hostname;
     if (isIP(host) !== 0) {
       const refusal = options.check(host, port);
       if (refusal !== undefined) callback(refusal, null);
@@ -63,7 +65,13 @@ export function buildGuardedConnector(options: GuardedConnectorOptions): Connect
       return;
     }
     resolveChecked(options, host, port).then(
-      (addresses) => connectInTurn(options.connect, { ...connectOptions, servername: connectOptions.servername ?? host }, addresses, callback),
+      (addresses) =>
+        connectInTurn(
+          options.connect,
+          { ...connectOptions, servername: connectOptions.servername ?? host },
+          addresses,
+          callback,
+        ),
       (error: Error) => callback(error, null),
     );
   };

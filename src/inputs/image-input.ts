@@ -7,7 +7,7 @@ import { AppError } from '../core/errors.js';
 
 export type ImageInput =
   | { kind: 'url'; url: URL }
-  | { kind: 'bytes'; body: Buffer; /** The media type a data URI declared; not trusted. */ declaredType?: string };
+  | { kind: 'bytes'; body: Buffer /** The media type a data URI declared; not trusted. */; declaredType?: string };
 
 const EXPECTED = 'expected an http(s) URL, a data:image/...;base64, URI or base64 image data';
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
@@ -43,11 +43,18 @@ function parseDataUri(value: string, field: string): ImageInput {
   const comma = value.indexOf(',');
   if (comma < 0) throw invalid(field, 'the data URI has no "," before its data');
   // data:[<media type>][;param=value]*[;base64],<data>
-  const [mediaType = '', ...params] = value.slice('data:'.length, comma).split(';').map((part) => part.trim().toLowerCase());
+  const [mediaType = '', ...params] = value
+    .slice('data:'.length, comma)
+    .split(';')
+    .map((part) => part.trim().toLowerCase());
   if (!/^image\/[a-z0-9.+-]+$/.test(mediaType)) {
-    throw invalid(field, `data URIs must be data:image/...;base64, (got ${mediaType === '' ? 'no media type' : JSON.stringify(mediaType)})`);
+    throw invalid(
+      field,
+      `data URIs must be data:image/...;base64, (got ${mediaType === '' ? 'no media type' : JSON.stringify(mediaType)})`,
+    );
   }
-  if (params[params.length - 1] !== 'base64') throw invalid(field, 'data URIs must be base64-encoded (data:image/...;base64,...)');
+  if (params[params.length - 1] !== 'base64')
+    throw invalid(field, 'data URIs must be base64-encoded (data:image/...;base64,...)');
   return { kind: 'bytes', body: decodeBase64(value.slice(comma + 1), field, 'the data URI'), declaredType: mediaType };
 }
 

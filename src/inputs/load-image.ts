@@ -94,7 +94,10 @@ export function createImageLoader(options: ImageLoaderOptions): LoadImage {
 async function firstFrameOnly(image: LoadedImage, field: string, maxPixels: number): Promise<LoadedImage> {
   let body: Buffer;
   try {
-    body = await sharp(image.body, { pages: 1, limitInputPixels: maxPixels, failOn: 'error' }).autoOrient().png().toBuffer();
+    body = await sharp(image.body, { pages: 1, limitInputPixels: maxPixels, failOn: 'error' })
+      .autoOrient()
+      .png()
+      .toBuffer();
   } catch (error) {
     throw new AppError('image_invalid', `${field}: the first frame could not be decoded`, { field, cause: error });
   }

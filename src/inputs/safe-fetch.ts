@@ -18,7 +18,13 @@ import { Agent, request } from 'undici';
 import { AppError, isAppError } from '../core/errors.js';
 import { isBlockedAddress } from './address-policy.js';
 import { formatBytes } from './format-bytes.js';
-import { buildGuardedConnector, defaultConnector, systemLookup, type Connector, type HostLookup } from './guarded-connector.js';
+import {
+  buildGuardedConnector,
+  defaultConnector,
+  systemLookup,
+  type Connector,
+  type HostLookup,
+} from './guarded-connector.js';
 
 export interface SafeFetcherOptions {
   /** Lift the private/loopback address block (ALLOW_PRIVATE_URLS). Schemes, caps and timeouts stay. */
@@ -79,7 +85,8 @@ interface Settings extends SafeFetcherOptions {
 }
 
 async function fetchChain(settings: Settings, input: string | URL, field: string): Promise<FetchedBytes> {
-  const isAllowed = settings.isAllowedAddress ?? ((address: string) => settings.allowPrivate || !isBlockedAddress(address));
+  const isAllowed =
+    settings.isAllowedAddress ?? ((address: string) => settings.allowPrivate || !isBlockedAddress(address));
   // The first refusal is remembered here, whatever undici wraps it in on the way out.
   let refusal: AppError | undefined;
   const check = (address: string, port: number): AppError | undefined => {
@@ -103,12 +110,18 @@ async function fetchChain(settings: Settings, input: string | URL, field: string
     for (let redirects = 0; ; redirects += 1) {
       const early = checkHost(url, settings, check, field);
       if (early !== undefined) throw early;
-      const response = await request(url, { dispatcher: agent, method: 'GET', headers: HEADERS, signal: controller.signal });
+      const response = await request(url, {
+        dispatcher: agent,
+        method: 'GET',
+        headers: HEADERS,
+        signal: controller.signal,
+      });
       const { statusCode, headers } = response;
       if (REDIRECTS.has(statusCode)) {
         discard(response);
         const location = headerValue(headers.location);
-        if (location === undefined) throw fetchFailed(field, `the image URL answered HTTP ${statusCode} without a Location`);
+        if (location === undefined)
+          throw fetchFailed(field, `the image URL answered HTTP ${statusCode} without a Location`);
         if (redirects >= settings.maxRedirects) {
           throw fetchFailed(field, `the image URL redirected more than ${settings.maxRedirects} times`);
         }
@@ -169,7 +182,11 @@ function checkHost(url: URL, settings: Settings, check: (a: string, p: number) =
   return undefined;
 }
 
-async function readCapped(response: Awaited<ReturnType<typeof request>>, maxBytes: number, field: string): Promise<Buffer> {
+async function readCapped(
+  response: Awaited<ReturnType<typeof request>>,
+  maxBytes: number,
+  field: string,
+): Promise<Buffer> {
   const declared = Number(headerValue(response.headers['content-length']));
   if (Number.isFinite(declared) && declared > maxBytes) {
     discard(response);
@@ -211,7 +228,8 @@ function toAppError(error: unknown, { refusal, timedOut, settings, field }: Fail
   if (refusal !== undefined) return refusal;
   if (timedOut) return fetchFailed(field, `fetching the image URL took longer than ${settings.timeoutMs} ms`, error);
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return fetchFailed(field, 'the image URL host could not be resolved', error);
+  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return fetchFailed(field, 'the image URL host could not be resolved', error);
   if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') {
     return fetchFailed(field, `fetching the image URL took longer than ${settings.timeoutMs} ms`, error);
   }
@@ -228,5 +246,7 @@ function fetchFailed(field: string, message: string, cause?: unknown): AppError 
 }
 
 function tooLarge(field: string, maxBytes: number): AppError {
-  return new AppError('image_too_large', `${field}: the image is larger than the ${formatBytes(maxBytes)} limit`, { field });
+  return new AppError('image_too_large', `${field}: the image is larger than the ${formatBytes(maxBytes)} limit`, {
+    field,
+  });
 }

@@ -19,9 +19,15 @@ export function uploadAwareLoader(
   return async (value, field, ownerKeyId) => {
     const upload = /^https?:\/\//i.test(value) ? uploads.matchPublicUrl(value, ownerKeyId) : undefined;
     if (!upload) return remote(value, field);
-    if (!upload.owned) throw new AppError('image_fetch_failed', `${field}: this upload belongs to another API key`, { field });
+    if (!upload.owned)
+      throw new AppError('image_fetch_failed', `${field}: this upload belongs to another API key`, { field });
     const stat = await media.stat(upload.key);
-    if (!stat) throw new AppError('image_fetch_failed', `${field}: nothing was uploaded to this URL yet (PUT the bytes to upload_url first)`, { field });
+    if (!stat)
+      throw new AppError(
+        'image_fetch_failed',
+        `${field}: nothing was uploaded to this URL yet (PUT the bytes to upload_url first)`,
+        { field },
+      );
     const body = await media.read(upload.key);
     const probe = await probeImage(body, field, limits);
     return { body, contentType: probe.contentType, width: probe.width, height: probe.height, sourceUrl: value };

@@ -54,7 +54,13 @@ export class UploadTokens {
   }
 
   /** Checks a PUT URL's signature and expiry. */
-  verifyPut(key: string, expires: number, contentType: string, signature: string, now: number): 'ok' | 'expired' | 'invalid' {
+  verifyPut(
+    key: string,
+    expires: number,
+    contentType: string,
+    signature: string,
+    now: number,
+  ): 'ok' | 'expired' | 'invalid' {
     const expected = Buffer.from(this.sign(key, expires, contentType));
     const given = Buffer.from(signature);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return 'invalid';

@@ -39,7 +39,10 @@ const NMS_IOU = 0.3;
 
 function anchors(): Point[] {
   const out: Point[] = [];
-  for (const [stride, count] of [[16, 2], [32, 6]] as const) {
+  for (const [stride, count] of [
+    [16, 2],
+    [32, 6],
+  ] as const) {
     const cells = INPUT / stride;
     for (let gy = 0; gy < cells; gy++) {
       for (let gx = 0; gx < cells; gx++) {
@@ -54,9 +57,15 @@ function anchors(): Point[] {
  * Faces in the whole picture (unless `whole` is false: the regions are known to hold every
  * face that matters) and in each of `regions`, merged, best first.
  */
-export async function detectFaces(picture: RgbPicture, regions: Box[] = [], minScore = MIN_FACE_SCORE, whole = true): Promise<Face[]> {
+export async function detectFaces(
+  picture: RgbPicture,
+  regions: Box[] = [],
+  minScore = MIN_FACE_SCORE,
+  whole = true,
+): Promise<Face[]> {
   const all: Face[] = [];
-  const searched = whole || regions.length === 0 ? [{ x: 0, y: 0, w: picture.width, h: picture.height }, ...regions] : regions;
+  const searched =
+    whole || regions.length === 0 ? [{ x: 0, y: 0, w: picture.width, h: picture.height }, ...regions] : regions;
   for (const region of searched) all.push(...(await detectIn(picture, region, minScore)));
   const sorted = all.sort((a, b) => b.score - a.score);
   const kept: Face[] = [];
@@ -74,7 +83,8 @@ async function detectIn(picture: RgbPicture, region: Box, minScore: number): Pro
   x.dispose();
   try {
     // Four outputs: scores and boxes of the 512 stride-16 anchors and of the 384 stride-32 ones.
-    const pick = (cells: number, depth: number): Float32Array => outputs.find((t) => t.shape[1] === cells && t.shape[2] === depth)!.dataSync() as Float32Array;
+    const pick = (cells: number, depth: number): Float32Array =>
+      outputs.find((t) => t.shape[1] === cells && t.shape[2] === depth)!.dataSync() as Float32Array;
     const scores = [pick(512, 1), pick(384, 1)];
     const boxes = [pick(512, 16), pick(384, 16)];
     const faces: Face[] = [];

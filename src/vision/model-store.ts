@@ -49,10 +49,16 @@ async function load(name: ModelName, edit?: GraphEdit): Promise<GraphModel> {
   const json = JSON.parse(await readFile(`${MODELS_DIR}${name}.json`, 'utf8')) as GraphJson;
   edit?.(json);
   const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
-  const buffers = await Promise.all(json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(`${MODELS_DIR}${p}`)));
+  const buffers = await Promise.all(
+    json.weightsManifest.flatMap((g) => g.paths).map((p) => readFile(`${MODELS_DIR}${p}`)),
+  );
   const all = Buffer.concat(buffers);
   // A Buffer this large owns its ArrayBuffer whole (no pool slice), so no copy is needed.
-  const weightData = (all.byteOffset === 0 && all.byteLength === all.buffer.byteLength ? all.buffer : all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)) as ArrayBuffer;
+  const weightData = (
+    all.byteOffset === 0 && all.byteLength === all.buffer.byteLength
+      ? all.buffer
+      : all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength)
+  ) as ArrayBuffer;
   const signature = json.signature ?? json.userDefinedMetadata?.signature;
   const artifacts: import('@tensorflow/tfjs').io.ModelArtifacts = {
     modelTopology: json.modelTopology,

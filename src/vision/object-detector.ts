@@ -19,14 +19,86 @@ import { boxToPicture, fittedInput, iou, letterbox, type Box, type RgbPicture } 
 import { tfReady } from './tf-runtime.js';
 
 export const COCO_LABELS = [
-  'person', 'bicycle', 'car', 'motorcycle', 'airplane', 'bus', 'train', 'truck', 'boat', 'traffic light',
-  'fire hydrant', 'stop sign', 'parking meter', 'bench', 'bird', 'cat', 'dog', 'horse', 'sheep', 'cow',
-  'elephant', 'bear', 'zebra', 'giraffe', 'backpack', 'umbrella', 'handbag', 'tie', 'suitcase', 'frisbee',
-  'skis', 'snowboard', 'sports ball', 'kite', 'baseball bat', 'baseball glove', 'skateboard', 'surfboard', 'tennis racket', 'bottle',
-  'wine glass', 'cup', 'fork', 'knife', 'spoon', 'bowl', 'banana', 'apple', 'sandwich', 'orange',
-  'broccoli', 'carrot', 'hot dog', 'pizza', 'donut', 'cake', 'chair', 'couch', 'potted plant', 'bed',
-  'dining table', 'toilet', 'tv', 'laptop', 'mouse', 'remote', 'keyboard', 'cell phone', 'microwave', 'oven',
-  'toaster', 'sink', 'refrigerator', 'book', 'clock', 'vase', 'scissors', 'teddy bear', 'hair drier', 'toothbrush',
+  'person',
+  'bicycle',
+  'car',
+  'motorcycle',
+  'airplane',
+  'bus',
+  'train',
+  'truck',
+  'boat',
+  'traffic light',
+  'fire hydrant',
+  'stop sign',
+  'parking meter',
+  'bench',
+  'bird',
+  'cat',
+  'dog',
+  'horse',
+  'sheep',
+  'cow',
+  'elephant',
+  'bear',
+  'zebra',
+  'giraffe',
+  'backpack',
+  'umbrella',
+  'handbag',
+  'tie',
+  'suitcase',
+  'frisbee',
+  'skis',
+  'snowboard',
+  'sports ball',
+  'kite',
+  'baseball bat',
+  'baseball glove',
+  'skateboard',
+  'surfboard',
+  'tennis racket',
+  'bottle',
+  'wine glass',
+  'cup',
+  'fork',
+  'knife',
+  'spoon',
+  'bowl',
+  'banana',
+  'apple',
+  'sandwich',
+  'orange',
+  'broccoli',
+  'carrot',
+  'hot dog',
+  'pizza',
+  'donut',
+  'cake',
+  'chair',
+  'couch',
+  'potted plant',
+  'bed',
+  'dining table',
+  'toilet',
+  'tv',
+  'laptop',
+  'mouse',
+  'remote',
+  'keyboard',
+  'cell phone',
+  'microwave',
+  'oven',
+  'toaster',
+  'sink',
+  'refrigerator',
+  'book',
+  'clock',
+  'vase',
+  'scissors',
+  'teddy bear',
+  'hair drier',
+  'toothbrush',
 ] as const;
 
 export interface Detection {
@@ -48,7 +120,12 @@ export const INPUT_LONG = 320;
 const STEP = 32;
 const BINS = 11;
 /** The graph's resize-size constants, by their 416² value → the stride of the size they stand for. */
-const RESIZES: Record<string, number> = { 'PartitionedCall/Cast_1': 16, 'PartitionedCall/Cast_3': 8, 'PartitionedCall/Cast_5': 16, 'PartitionedCall/Cast_7': 32 };
+const RESIZES: Record<string, number> = {
+  'PartitionedCall/Cast_1': 16,
+  'PartitionedCall/Cast_3': 8,
+  'PartitionedCall/Cast_5': 16,
+  'PartitionedCall/Cast_7': 32,
+};
 /** Detections below this score are dropped (NanoDet's own demo uses 0.35; a little lower keeps small kites). */
 export const MIN_DETECTION_SCORE = 0.3;
 const NMS_IOU = 0.5;
@@ -65,9 +142,13 @@ const STD_BGR = [57.375, 57.12, 58.395];
 export function openInputSize(json: GraphJson): void {
   for (const node of json.modelTopology.node) {
     if (node.name === 'input_1') {
-      node.attr = { ...node.attr, shape: { shape: { dim: [{ size: '1' }, { size: '3' }, { size: '-1' }, { size: '-1' }] } } };
+      node.attr = {
+        ...node.attr,
+        shape: { shape: { dim: [{ size: '1' }, { size: '3' }, { size: '-1' }, { size: '-1' }] } },
+      };
     } else if (node.name in RESIZES) {
-      if (node.op !== 'Const') throw new Error(`nanodet: ${node.name} is a ${node.op}, not the resize size this code expects`);
+      if (node.op !== 'Const')
+        throw new Error(`nanodet: ${node.name} is a ${node.op}, not the resize size this code expects`);
       node.op = 'Placeholder';
       node.attr = { dtype: { type: 'DT_INT32' }, shape: { shape: { dim: [{ size: '2' }] } } };
     }
@@ -77,7 +158,11 @@ export function openInputSize(json: GraphJson): void {
 }
 
 /** Detected objects in `picture`, best first; `long` is the input's long side (a multiple of 32). */
-export async function detectObjects(picture: RgbPicture, minScore = MIN_DETECTION_SCORE, long = INPUT_LONG): Promise<Detection[]> {
+export async function detectObjects(
+  picture: RgbPicture,
+  minScore = MIN_DETECTION_SCORE,
+  long = INPUT_LONG,
+): Promise<Detection[]> {
   const tf = await tfReady();
   const model = await graphModel('nanodet', openInputSize);
   const whole = { x: 0, y: 0, w: picture.width, h: picture.height };
@@ -90,7 +175,8 @@ export async function detectObjects(picture: RgbPicture, minScore = MIN_DETECTIO
     return tf.transpose(norm, [0, 3, 1, 2]);
   });
   input.dispose();
-  for (const [name, stride] of Object.entries(RESIZES)) feeds[name] = tf.tensor1d([size.height / stride, size.width / stride], 'int32');
+  for (const [name, stride] of Object.entries(RESIZES))
+    feeds[name] = tf.tensor1d([size.height / stride, size.width / stride], 'int32');
   const outputs = model.execute(feeds) as Tensor[];
   for (const t of Object.values(feeds)) t.dispose();
   const found: Detection[] = [];
@@ -120,7 +206,11 @@ export async function detectObjects(picture: RgbPicture, minScore = MIN_DETECTIO
         const v0 = Math.max(0, cy - d[1]!);
         const u1 = Math.min(size.width, cx + d[2]!);
         const v1 = Math.min(size.height, cy + d[3]!);
-        found.push({ label: COCO_LABELS[cls]!, score: best, box: clip(boxToPicture(map, u0, v0, u1 - u0, v1 - v0), picture) });
+        found.push({
+          label: COCO_LABELS[cls]!,
+          score: best,
+          box: clip(boxToPicture(map, u0, v0, u1 - u0, v1 - v0), picture),
+        });
       }
     }
   } finally {

@@ -22,7 +22,10 @@ export interface PersonMask {
 }
 
 /** Segments the people in `region` (the whole picture by default). */
-export async function segmentPeople(picture: RgbPicture, region: Box = { x: 0, y: 0, w: picture.width, h: picture.height }): Promise<PersonMask> {
+export async function segmentPeople(
+  picture: RgbPicture,
+  region: Box = { x: 0, y: 0, w: picture.width, h: picture.height },
+): Promise<PersonMask> {
   const tf = await tfReady();
   const model = await graphModel('selfie');
   const { input, map } = letterbox(tf, picture, region, INPUT);

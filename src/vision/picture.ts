@@ -58,7 +58,12 @@ export function fittedInput(region: Box, long: number, step: number): { width: n
  * input (centred, the margins black), as a float tensor [1, height, width, 3] of 0..255,
  * and the mapping back.
  */
-export function letterbox(tf: Tf, picture: RgbPicture, region: Box, size: number | { width: number; height: number }): { input: Tensor4D; map: Letterbox } {
+export function letterbox(
+  tf: Tf,
+  picture: RgbPicture,
+  region: Box,
+  size: number | { width: number; height: number },
+): { input: Tensor4D; map: Letterbox } {
   const { width: W, height: H } = typeof size === 'number' ? { width: size, height: size } : size;
   const { rx, ry, rw, rh } = cropOf(picture, region);
   const scale = Math.max(rw / W, rh / H); // picture px per model px
@@ -70,7 +75,10 @@ export function letterbox(tf: Tf, picture: RgbPicture, region: Box, size: number
   // float copy of the crop) for a 416² or 256² input cost ~10–20 MB of wasm heap and a few
   // tens of ms per model run; the heap never shrinks, so it stayed in the process.
   const data = resizeBilinear(picture, rx, ry, rw, rh, w, h, { width: W, height: H }, padX, padY);
-  return { input: tf.tensor4d(data, [1, H, W, 3]), map: { x0: rx - padX * scale, y0: ry - padY * scale, scale, width: W, height: H } };
+  return {
+    input: tf.tensor4d(data, [1, H, W, 3]),
+    map: { x0: rx - padX * scale, y0: ry - padY * scale, scale, width: W, height: H },
+  };
 }
 
 /**
@@ -79,7 +87,18 @@ export function letterbox(tf: Tf, picture: RgbPicture, region: Box, size: number
  * `resizeBilinear(crop, [h, w], alignCorners = false, halfPixelCenters = true)`, so the models
  * see the pixels they saw when the resize ran in tfjs.
  */
-export function resizeBilinear(picture: RgbPicture, rx: number, ry: number, rw: number, rh: number, w: number, h: number, size: { width: number; height: number }, padX: number, padY: number): Float32Array {
+export function resizeBilinear(
+  picture: RgbPicture,
+  rx: number,
+  ry: number,
+  rw: number,
+  rh: number,
+  w: number,
+  h: number,
+  size: { width: number; height: number },
+  padX: number,
+  padY: number,
+): Float32Array {
   const src = picture.data;
   const stride = picture.width * 3;
   const out = new Float32Array(size.width * size.height * 3);

@@ -88,17 +88,30 @@ export async function seeScene(picture: RgbPicture, options: SeeOptions = {}): P
     .filter((p) => p.box.w * p.box.h < 0.6 * W * H)
     .map((p) => ({ x: p.box.x, y: p.box.y, w: p.box.w, h: Math.min(p.box.h, 1.1 * p.box.w) }));
   const inPerson = (f: Face): boolean =>
-    people.some((p) => f.box.x + f.box.w / 2 > p.box.x && f.box.x + f.box.w / 2 < p.box.x + p.box.w && f.box.y + f.box.h / 2 > p.box.y && f.box.y + f.box.h / 2 < p.box.y + p.box.h);
+    people.some(
+      (p) =>
+        f.box.x + f.box.w / 2 > p.box.x &&
+        f.box.x + f.box.w / 2 < p.box.x + p.box.w &&
+        f.box.y + f.box.h / 2 > p.box.y &&
+        f.box.y + f.box.h / 2 < p.box.y + p.box.h,
+    );
   // With every person the detector found searched in its head region, the whole picture's
   // pass (a BlazeFace run, ~50 ms) would only add faces outside them, which must be very sure
   // to count; it runs when there is no person, a person too large for a head region, or
   // more people than are searched.
-  const everyHead = heads.length > 0 && heads.length === detections.filter((d) => d.label === 'person' && d.score >= SUBJECT_SCORE).length;
-  const found: Face[] = (people.length > 0 || options.faces ? await detectFaces(picture, heads, undefined, !everyHead) : []).filter((f) => f.score >= LONE_FACE_SCORE || inPerson(f));
+  const everyHead =
+    heads.length > 0 &&
+    heads.length === detections.filter((d) => d.label === 'person' && d.score >= SUBJECT_SCORE).length;
+  const found: Face[] = (
+    people.length > 0 || options.faces ? await detectFaces(picture, heads, undefined, !everyHead) : []
+  ).filter((f) => f.score >= LONE_FACE_SCORE || inPerson(f));
   const faces: SeenFace[] = found.map((f) => ({
     box: norm(f.box),
     score: f.score,
-    eyes: [{ x: f.eyes[0].x / W, y: f.eyes[0].y / H }, { x: f.eyes[1].x / W, y: f.eyes[1].y / H }],
+    eyes: [
+      { x: f.eyes[0].x / W, y: f.eyes[0].y / H },
+      { x: f.eyes[1].x / W, y: f.eyes[1].y / H },
+    ],
     mouth: { x: f.mouth.x / W, y: f.mouth.y / H },
   }));
   const face = chooseFace(faces, W / H);
@@ -111,10 +124,14 @@ export async function seeScene(picture: RgbPicture, options: SeeOptions = {}): P
   const chosen = face && faces[face.index];
   const inSubject = chosen && centreIn(chosen.box, out.box);
   out.aim =
-    out.subject === 'person' && inSubject ? { x: chosen.box.x + chosen.box.w / 2, y: chosen.box.y + chosen.box.h / 2 }
-    : out.subject === 'person' ? { x: out.box.x + out.box.w / 2, y: out.box.y + 0.3 * out.box.h }
-    : { x: out.box.x + out.box.w / 2, y: out.box.y + out.box.h / 2 };
-  out.people = detections.filter((d) => d.label === 'person' && d.score >= SUBJECT_SCORE && touches(d.box, subject.box)).map((d) => norm(d.box));
+    out.subject === 'person' && inSubject
+      ? { x: chosen.box.x + chosen.box.w / 2, y: chosen.box.y + chosen.box.h / 2 }
+      : out.subject === 'person'
+        ? { x: out.box.x + out.box.w / 2, y: out.box.y + 0.3 * out.box.h }
+        : { x: out.box.x + out.box.w / 2, y: out.box.y + out.box.h / 2 };
+  out.people = detections
+    .filter((d) => d.label === 'person' && d.score >= SUBJECT_SCORE && touches(d.box, subject.box))
+    .map((d) => norm(d.box));
   if (options.matte) await segmentSubject(picture, out);
   return out;
 }
@@ -158,7 +175,8 @@ export function chooseFace(faces: SeenFace[], aspect: number): SceneVision['face
   if (faces.length === 0) return undefined;
   if (faces.length === 1) return { index: 0, reason: 'only face' };
   const area = (f: SeenFace): number => f.box.w * f.box.h * aspect;
-  const rank = (f: SeenFace): number => area(f) * (0.5 + 0.5 * centrality(f.box.x + f.box.w / 2, f.box.y + f.box.h / 2));
+  const rank = (f: SeenFace): number =>
+    area(f) * (0.5 + 0.5 * centrality(f.box.x + f.box.w / 2, f.box.y + f.box.h / 2));
   let best = 0;
   let largest = 0;
   faces.forEach((f, i) => {

@@ -14,7 +14,10 @@ import { seeSceneOffThread, segmentSubjectOffThread } from './vision-thread.js';
 /** Long side of the picture the models look at. */
 export const ANALYSIS_SIDE = 1024;
 
-const seen = new WeakMap<Buffer, { faces: boolean; look: Promise<{ picture: RgbPicture; vision: SceneVision }>; matted?: Promise<SceneVision> }>();
+const seen = new WeakMap<
+  Buffer,
+  { faces: boolean; look: Promise<{ picture: RgbPicture; vision: SceneVision }>; matted?: Promise<SceneVision> }
+>();
 
 /** Decodes `image` (EXIF-rotated, sRGB) to packed RGB at ≤ ANALYSIS_SIDE on the long side. */
 export async function analysisPicture(image: Buffer, maxPixels: number): Promise<RgbPicture> {
@@ -37,7 +40,10 @@ export async function seePicture(image: Buffer, maxPixels: number, options: SeeO
   let hit = seen.get(image);
   if (!hit || (options.faces && !hit.faces)) {
     const faces = Boolean(options.faces);
-    const look = analysisPicture(image, maxPixels).then(async (picture) => ({ picture, vision: await seeSceneOffThread(picture, { faces }) }));
+    const look = analysisPicture(image, maxPixels).then(async (picture) => ({
+      picture,
+      vision: await seeSceneOffThread(picture, { faces }),
+    }));
     hit = { faces, look };
     seen.set(image, hit);
     look.catch(() => seen.delete(image));

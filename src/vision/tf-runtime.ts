@@ -20,7 +20,9 @@ import path from 'node:path';
  * thread that imports it and never used by a graph model (the 24 MP render's peak with the
  * vision thread: 618–653 MB with the bundle, 583–596 MB without).
  */
-type Tf = typeof import('@tensorflow/tfjs-core') & { loadGraphModel: typeof import('@tensorflow/tfjs-converter').loadGraphModel };
+type Tf = typeof import('@tensorflow/tfjs-core') & {
+  loadGraphModel: typeof import('@tensorflow/tfjs-converter').loadGraphModel;
+};
 
 let ready: Promise<Tf> | undefined;
 

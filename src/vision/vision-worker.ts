@@ -17,6 +17,10 @@ parentPort!.on('message', (req: VisionRequest) => {
   const work = req.op === 'see' ? seeScene(req.picture, req.options) : segmentSubject(req.picture, req.vision);
   work.then(
     (vision) => parentPort!.postMessage({ id: req.id, vision } satisfies VisionReply),
-    (error: unknown) => parentPort!.postMessage({ id: req.id, error: error instanceof Error ? error.message : String(error) } satisfies VisionReply),
+    (error: unknown) =>
+      parentPort!.postMessage({
+        id: req.id,
+        error: error instanceof Error ? error.message : String(error),
+      } satisfies VisionReply),
   );
 });

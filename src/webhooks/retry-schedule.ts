@@ -23,7 +23,12 @@ export const DEFAULT_RETRY_SCHEDULE: RetrySchedule = {
  * The time of the next attempt after `attempts` failed ones, or undefined to give up.
  * @param armedAt when the task became terminal (the window's start)
  */
-export function nextAttemptAt(schedule: RetrySchedule, armedAt: number, attempts: number, now: number): number | undefined {
+export function nextAttemptAt(
+  schedule: RetrySchedule,
+  armedAt: number,
+  attempts: number,
+  now: number,
+): number | undefined {
   const deadline = armedAt + schedule.windowMs;
   if (now >= deadline || schedule.delaysMs.length === 0) return undefined;
   const index = Math.min(Math.max(attempts, 1), schedule.delaysMs.length) - 1;

@@ -181,7 +181,12 @@ export class WebhookDispatcher {
     }
   }
 
-  private async recordFailure(claim: WebhookClaim, at: number, error: string, status: number | undefined): Promise<void> {
+  private async recordFailure(
+    claim: WebhookClaim,
+    at: number,
+    error: string,
+    status: number | undefined,
+  ): Promise<void> {
     const { delivery } = claim;
     const retryAt = nextAttemptAt(this.retry, delivery.armedAt ?? delivery.createdAt, delivery.attempts, at);
     await this.deps.outbox.recordFailure(claim, {

@@ -12,7 +12,13 @@
 import { Agent, request } from 'undici';
 import { isAppError } from '../core/errors.js';
 import { isBlockedAddress } from '../inputs/address-policy.js';
-import { buildGuardedConnector, defaultConnector, systemLookup, type Connector, type HostLookup } from '../inputs/guarded-connector.js';
+import {
+  buildGuardedConnector,
+  defaultConnector,
+  systemLookup,
+  type Connector,
+  type HostLookup,
+} from '../inputs/guarded-connector.js';
 import { checkWebhookUrl } from './webhook-url.js';
 
 export interface SendResult {
@@ -49,7 +55,9 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       check: (address) =>
         options.allowPrivate || !isBlockedAddress(address)
           ? undefined
-          : Object.assign(new Error(`the webhook URL resolves to a non-public address (${address})`), { code: 'EBLOCKED' }),
+          : Object.assign(new Error(`the webhook URL resolves to a non-public address (${address})`), {
+              code: 'EBLOCKED',
+            }),
       lookup: options.lookup ?? systemLookup,
       connect: options.connect ?? defaultConnector(timeoutMs),
     }),
@@ -78,7 +86,11 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
       if (status >= 200 && status <= 299) return { ok: true, status };
       if (status >= 300 && status <= 399) {
         const location = response.headers.location;
-        return { ok: false, status, error: `HTTP ${status}: redirects are not followed${location ? ` (to ${String(location).slice(0, 200)})` : ''}` };
+        return {
+          ok: false,
+          status,
+          error: `HTTP ${status}: redirects are not followed${location ? ` (to ${String(location).slice(0, 200)})` : ''}`,
+        };
       }
       return { ok: false, status, error: `HTTP ${status}` };
     } catch (error) {
@@ -91,7 +103,12 @@ export function createWebhookSender(options: WebhookSenderOptions): WebhookSende
 
 function describe(error: unknown, timeoutMs: number): string {
   const e = error as { name?: string; code?: string; message?: string; cause?: { code?: string; message?: string } };
-  if (e.name === 'TimeoutError' || e.code === 'UND_ERR_HEADERS_TIMEOUT' || e.code === 'UND_ERR_BODY_TIMEOUT' || e.code === 'UND_ERR_CONNECT_TIMEOUT') {
+  if (
+    e.name === 'TimeoutError' ||
+    e.code === 'UND_ERR_HEADERS_TIMEOUT' ||
+    e.code === 'UND_ERR_BODY_TIMEOUT' ||
+    e.code === 'UND_ERR_CONNECT_TIMEOUT'
+  ) {
     return `no answer within ${timeoutMs} ms`;
   }
   const code = e.code ?? e.cause?.code;

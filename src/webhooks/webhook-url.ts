@@ -16,7 +16,11 @@ export function checkWebhookUrl(raw: string, field: string, allowPrivate: boolea
     throw new AppError('invalid_request', `${field}: not a valid URL`, { field });
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new AppError('invalid_request', `${field}: only http and https webhook URLs are allowed, not ${url.protocol}`, { field });
+    throw new AppError(
+      'invalid_request',
+      `${field}: only http and https webhook URLs are allowed, not ${url.protocol}`,
+      { field },
+    );
   }
   if (url.username !== '' || url.password !== '') {
     throw new AppError('invalid_request', `${field}: webhook URLs with credentials are not allowed`, { field });
@@ -24,7 +28,9 @@ export function checkWebhookUrl(raw: string, field: string, allowPrivate: boolea
   if (allowPrivate) return url;
   const host = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
   if (isIP(host) !== 0 && isBlockedAddress(host)) {
-    throw new AppError('invalid_request', `${field}: the webhook URL points to a non-public address (${host})`, { field });
+    throw new AppError('invalid_request', `${field}: the webhook URL points to a non-public address (${host})`, {
+      field,
+    });
   }
   const name = host.replace(/\.$/, '').toLowerCase();
   if (name === 'localhost' || name.endsWith('.localhost')) {

@@ -17,7 +17,9 @@ import { join } from 'node:path';
 
 const skipReason = await redisSkipReason();
 
-async function openQueue(options: Partial<BullmqTaskQueueOptions> = {}): Promise<{ queue: BullmqTaskQueue; cleanup(): Promise<void> }> {
+async function openQueue(
+  options: Partial<BullmqTaskQueueOptions> = {},
+): Promise<{ queue: BullmqTaskQueue; cleanup(): Promise<void> }> {
   const queue = await BullmqTaskQueue.open({
     redisUrl: TEST_REDIS_URL,
     queueName: uniqueName('q'),
@@ -68,7 +70,7 @@ describe('BullMQ queue on the real clock', { skip: skipReason ?? false }, () => 
     assert.equal(await queue.extend(dead, 30_000), false, 'the dead lease cannot be extended');
     await queue.complete(dead);
     await queue.release(dead, 0);
-    assert.equal(await queue.extend(next!, 30_000), true, 'nor can it complete or release the new holder\'s claim');
+    assert.equal(await queue.extend(next!, 30_000), true, "nor can it complete or release the new holder's claim");
     await queue.complete(next!);
     assert.equal(await queue.depth(), 0);
   });
@@ -118,7 +120,7 @@ describe('BullMQ queue on the real clock', { skip: skipReason ?? false }, () => 
     assert.equal(await queue.extend(lease, 30_000), true);
   });
 
-  test('two nodes on one queue: each task is claimed once, and one node\'s enqueue wakes the other\'s waiting worker', async (t) => {
+  test("two nodes on one queue: each task is claimed once, and one node's enqueue wakes the other's waiting worker", async (t) => {
     const shared = { queueName: uniqueName('q'), prefix: uniqueName('smtest') };
     const a = await openQueue(shared);
     const b = await openQueue(shared);
@@ -142,7 +144,9 @@ describe('BullMQ queue on the real clock', { skip: skipReason ?? false }, () => 
     assert.deepEqual([...claimed].sort(), [...ids].sort(), 'every task once, across both nodes');
   });
 
-  test('while Redis is down, claim and extend refuse at once (no hang), and work again once it is back', { skip: redisServerMissing() ?? false }, async (t) => {
+  test('while Redis is down, claim and extend refuse at once (no hang), and work again once it is back', {
+    skip: redisServerMissing() ?? false,
+  }, async (t) => {
     const dir = await mkdtemp(join(tmpdir(), 'stillmotion-redis-'));
     t.after(() => rm(dir, { recursive: true, force: true }));
     const port = await freePort();
@@ -161,7 +165,11 @@ describe('BullMQ queue on the real clock', { skip: skipReason ?? false }, () => 
     const unavailable = (error: unknown) => isAppError(error) && error.code === 'service_unavailable';
     const started = Date.now();
     await assert.rejects(queue.claim('w2', 30_000), unavailable);
-    await assert.rejects(queue.extend(lease, 30_000), unavailable, 'a heartbeat during the outage is "try again", not "lost"');
+    await assert.rejects(
+      queue.extend(lease, 30_000),
+      unavailable,
+      'a heartbeat during the outage is "try again", not "lost"',
+    );
     await assert.rejects(queue.depth(), 'the API side fails fast too');
     assert.ok(Date.now() - started < 2_000, 'refused at once');
 

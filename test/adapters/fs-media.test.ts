@@ -13,7 +13,10 @@ import { FsMediaStore } from '../../src/adapters/fs/fs-media-store.js';
 import { isAppError } from '../../src/core/errors.js';
 import { HOSTILE_KEYS, runMediaStoreCases } from '../cases/media-store.case.js';
 
-async function tempDir(prefix = 'stillmotion-fs-', parent = tmpdir()): Promise<{ dir: string; remove(): Promise<void> }> {
+async function tempDir(
+  prefix = 'stillmotion-fs-',
+  parent = tmpdir(),
+): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(parent, prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
@@ -76,7 +79,11 @@ describe('FsMediaStore on disk', () => {
     const source = join(shm.dir, 'raw.mp4');
     await writeFile(source, data);
     const media = new FsMediaStore(join(dir, 'media'));
-    assert.deepEqual(await media.putFile('tok/raw.mp4', source, 'video/mp4'), { key: 'tok/raw.mp4', contentType: 'video/mp4', bytes: 50_000 });
+    assert.deepEqual(await media.putFile('tok/raw.mp4', source, 'video/mp4'), {
+      key: 'tok/raw.mp4',
+      contentType: 'video/mp4',
+      bytes: 50_000,
+    });
     assert.deepEqual(await media.read('tok/raw.mp4'), data);
     assert.equal(existsSync(source), false, 'the source is gone, as after a rename');
     assert.deepEqual(await listFiles(join(dir, 'media')), ['tok/.raw.mp4.meta.json', 'tok/raw.mp4']);

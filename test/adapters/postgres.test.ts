@@ -14,7 +14,14 @@ import { WEBHOOK_OUTBOX_CASES, runWebhookOutboxCases } from '../cases/webhook-ou
 import { PgWebhookOutbox } from '../../src/adapters/postgres/pg-webhook-outbox.js';
 import { makeTask } from '../cases/task-fixture.js';
 import { startCuttableProxy } from '../support/tcp-proxy.js';
-import { TEST_DATABASE_URL, dropSchema, pgAdmin, postgresSkipReason, skipAll, uniqueName } from '../support/services.js';
+import {
+  TEST_DATABASE_URL,
+  dropSchema,
+  pgAdmin,
+  postgresSkipReason,
+  skipAll,
+  uniqueName,
+} from '../support/services.js';
 
 const skipReason = await postgresSkipReason();
 
@@ -68,8 +75,13 @@ describe('PostgreSQL schema migrations', { skip: skipReason ?? false }, () => {
     t.after(() => dropSchema(schema));
     const pools = await Promise.all(Array.from({ length: 6 }, () => openPgPool(TEST_DATABASE_URL, { schema, max: 1 })));
     t.after(() => Promise.all(pools.map((pool) => pool.end())));
-    const rows = await pgAdmin<{ version: number }>(`SELECT version FROM "${schema}".schema_migrations ORDER BY version`);
-    assert.deepEqual(rows.map((r) => r.version), PG_MIGRATIONS.map((m) => m.version));
+    const rows = await pgAdmin<{ version: number }>(
+      `SELECT version FROM "${schema}".schema_migrations ORDER BY version`,
+    );
+    assert.deepEqual(
+      rows.map((r) => r.version),
+      PG_MIGRATIONS.map((m) => m.version),
+    );
     assert.deepEqual(await applyPgMigrations(pools[0]!, { schema }), [], 'nothing left to apply');
   });
 
@@ -78,9 +90,14 @@ describe('PostgreSQL schema migrations', { skip: skipReason ?? false }, () => {
     t.after(() => dropSchema(schema));
     const pool = await openPgPool(TEST_DATABASE_URL, { schema, max: 1 });
     t.after(() => pool.end());
-    const broken = [...PG_MIGRATIONS, { version: PG_MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE ok (x int); CREATE TABLE ok (x int);' }];
+    const broken = [
+      ...PG_MIGRATIONS,
+      { version: PG_MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE ok (x int); CREATE TABLE ok (x int);' },
+    ];
     await assert.rejects(applyPgMigrations(pool, { schema, migrations: broken }), /already exists/);
-    const ok = await pgAdmin(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'ok'`, [schema]);
+    const ok = await pgAdmin(`SELECT 1 FROM information_schema.tables WHERE table_schema = $1 AND table_name = 'ok'`, [
+      schema,
+    ]);
     assert.equal(ok.length, 0);
     const [max] = await pgAdmin<{ v: number }>(`SELECT MAX(version) AS v FROM "${schema}".schema_migrations`);
     assert.equal(max?.v, PG_MIGRATIONS.length);
@@ -109,7 +126,8 @@ describe('PostgreSQL outages', { skip: skipReason ?? false }, () => {
     await store.insert(task);
 
     proxy.cut();
-    const unavailable = (error: unknown) => isAppError(error) && error.code === 'service_unavailable' && error.status === 503;
+    const unavailable = (error: unknown) =>
+      isAppError(error) && error.code === 'service_unavailable' && error.status === 503;
     await assert.rejects(store.get(task.id), unavailable, 'a query on a dropped connection');
     await assert.rejects(store.ping(), unavailable, 'a new connection while the server is unreachable');
     await assert.rejects(store.insert(makeTask()), unavailable);
@@ -118,7 +136,7 @@ describe('PostgreSQL outages', { skip: skipReason ?? false }, () => {
     assert.equal((await store.get(task.id))?.id, task.id, 'the next query after the outage works');
   });
 
-  test('pg_terminate_backend of the pool\'s connections costs at most the query in flight', async (t) => {
+  test("pg_terminate_backend of the pool's connections costs at most the query in flight", async (t) => {
     const schema = uniqueName('sm_test');
     t.after(() => dropSchema(schema));
     const applicationName = uniqueName('sm_term');
@@ -127,7 +145,9 @@ describe('PostgreSQL outages', { skip: skipReason ?? false }, () => {
     const store = new PgTaskStore(pool);
     const task = makeTask();
     await store.insert(task);
-    const killed = await pgAdmin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [applicationName]);
+    const killed = await pgAdmin('SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1', [
+      applicationName,
+    ]);
     assert.ok(killed.length >= 1, 'the pool had a connection to terminate');
     // The idle client died under the pool; it notices, drops it and connects afresh.
     let read;

@@ -40,7 +40,8 @@ runQueueLaneCases(
   async () => {
     const name = uniqueName('q');
     const prefix = uniqueName('smtest');
-    const open = (queueName: string) => BullmqTaskQueue.open({ redisUrl: TEST_REDIS_URL, queueName, prefix, lockDurationMs: 30_000 });
+    const open = (queueName: string) =>
+      BullmqTaskQueue.open({ redisUrl: TEST_REDIS_URL, queueName, prefix, lockDurationMs: 30_000 });
     const render = await open(name);
     const relay = await open(`${name}-relay`);
     const queue = new LanedTaskQueue({ render, relay });

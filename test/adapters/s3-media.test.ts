@@ -72,7 +72,8 @@ describe('S3MediaStore on an S3 protocol server', () => {
     // A range that spans the boundary between the first two parts.
     const start = 5 * 1024 * 1024 - 10;
     const chunks: Buffer[] = [];
-    for await (const chunk of media.createReadStream('results/tok/raw.mp4', { start, end: start + 19 })) chunks.push(chunk as Buffer);
+    for await (const chunk of media.createReadStream('results/tok/raw.mp4', { start, end: start + 19 }))
+      chunks.push(chunk as Buffer);
     assert.ok(Buffer.concat(chunks).equals(data.subarray(start, start + 20)));
   });
 
@@ -98,12 +99,22 @@ describe('S3MediaStore on an S3 protocol server', () => {
   test('a store that cannot be reached fails every call as service_unavailable, and works again once back', async (t) => {
     const proxy = await startCuttableProxy(new URL(s3.endpoint));
     t.after(() => proxy.close());
-    const media = storeFor({ endpoint: proxy.url.replace(/\/$/, ''), client: { credentials: s3.credentials, maxAttempts: 1 } });
+    const media = storeFor({
+      endpoint: proxy.url.replace(/\/$/, ''),
+      client: { credentials: s3.credentials, maxAttempts: 1 },
+    });
     t.after(() => media.close());
     await media.putBuffer('inputs/tok/0.jpg', Buffer.from('jpeg'), 'image/jpeg');
     proxy.cut();
-    await assert.rejects(media.putBuffer('inputs/tok/1.jpg', Buffer.from('x'), 'image/jpeg'), isCode('service_unavailable'));
-    await assert.rejects(media.stat('inputs/tok/0.jpg'), isCode('service_unavailable'), 'stat does not pretend the key is absent');
+    await assert.rejects(
+      media.putBuffer('inputs/tok/1.jpg', Buffer.from('x'), 'image/jpeg'),
+      isCode('service_unavailable'),
+    );
+    await assert.rejects(
+      media.stat('inputs/tok/0.jpg'),
+      isCode('service_unavailable'),
+      'stat does not pretend the key is absent',
+    );
     await assert.rejects(media.read('inputs/tok/0.jpg'), isCode('service_unavailable'));
     await assert.rejects(async () => {
       for await (const _chunk of media.createReadStream('inputs/tok/0.jpg'));

@@ -68,7 +68,10 @@ describe('SQLite database', () => {
     const file = join(dir, 'x.db');
     const first = openSqliteDatabase(file);
     const versions = first.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-    assert.deepEqual(versions, MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(
+      versions,
+      MIGRATIONS.map((m) => m.version),
+    );
     first.prepare("INSERT INTO queue_jobs (task_id, ready_at) VALUES ('t', 0)").run();
     first.close();
     const second = openSqliteDatabase(file);
@@ -83,7 +86,10 @@ describe('SQLite database', () => {
     t.after(remove);
     const db = openSqliteDatabase(join(dir, 'x.db'));
     t.after(() => db.close());
-    const broken = [...MIGRATIONS, { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE ok (x); CREATE TABLE ok (x);' }];
+    const broken = [
+      ...MIGRATIONS,
+      { version: MIGRATIONS.length + 1, name: 'broken', sql: 'CREATE TABLE ok (x); CREATE TABLE ok (x);' },
+    ];
     assert.throws(() => applyMigrations(db, broken), /already exists/);
     assert.equal(db.prepare("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ok'").pluck().get(), 0);
     assert.equal(db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get(), MIGRATIONS.length);
@@ -129,7 +135,10 @@ describe('SQLite embedded mode across a crash', () => {
     const db = openSqliteDatabase(file);
     t.after(() => db.close());
     const versions = db.prepare('SELECT version FROM schema_migrations ORDER BY version').pluck().all();
-    assert.deepEqual(versions, MIGRATIONS.map((m) => m.version));
+    assert.deepEqual(
+      versions,
+      MIGRATIONS.map((m) => m.version),
+    );
   });
 
   test('a task is on disk once insert resolves, even if the process is killed right after', async (t) => {

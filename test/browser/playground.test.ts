@@ -37,7 +37,9 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = '.test-artifacts';
-const skip = existsSync(CHROMIUM) ? false : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) to run the browser tests`;
 
 describe('playground page in chromium', { skip, timeout: 300_000 }, () => {
   let server: TestServer;
@@ -100,7 +102,12 @@ describe('playground page in chromium', { skip, timeout: 300_000 }, () => {
     assert.ok((await cards.count()) >= 4);
     await until(
       'the previews to load',
-      () => cards.locator('img').evaluateAll((imgs) => imgs.every((img) => (img as ImageLike).complete && (img as ImageLike).naturalWidth > 0)),
+      () =>
+        cards
+          .locator('img')
+          .evaluateAll((imgs) =>
+            imgs.every((img) => (img as ImageLike).complete && (img as ImageLike).naturalWidth > 0),
+          ),
       120_000,
     );
     await page.locator('.gallery').screenshot({ path: join(ARTIFACTS, 'playground-gallery.png') });
@@ -114,7 +121,9 @@ describe('playground page in chromium', { skip, timeout: 300_000 }, () => {
   });
 
   test('an API error is shown next to the field it names', async () => {
-    await page.locator('#image-0').setInputFiles({ name: 'test.png', mimeType: 'image/png', buffer: await makeTestPng(320, 180) });
+    await page
+      .locator('#image-0')
+      .setInputFiles({ name: 'test.png', mimeType: 'image/png', buffer: await makeTestPng(320, 180) });
     await page.locator('.slot[data-slot="0"] .thumb').waitFor();
     await page.getByLabel('Search').fill('dolly in');
     await page.locator('.motion-card[data-name="Dolly In"]').click();
@@ -175,15 +184,26 @@ describe('playground page in chromium', { skip, timeout: 300_000 }, () => {
   test('tweak loads a past task back into the form', async () => {
     await page.getByLabel('Prompt').fill('something else');
     await page.locator('input[name=model][value=standard]').check();
-    await page.locator('.history-item').first().getByRole('button', { name: /^Tweak/ }).click();
-    await until('the prompt to come back', async () => (await page.locator('#prompt').inputValue()) === 'slowly push in');
+    await page
+      .locator('.history-item')
+      .first()
+      .getByRole('button', { name: /^Tweak/ })
+      .click();
+    await until(
+      'the prompt to come back',
+      async () => (await page.locator('#prompt').inputValue()) === 'slowly push in',
+    );
     assert.ok(await page.locator('input[name=model][value=lite]').isChecked());
     assert.equal(await page.locator('#width').inputValue(), '320');
     assert.ok(await page.locator('.motion-card[data-name="Dolly In"] input').isChecked());
   });
 
   test('re-run makes the same task again, and it joins the history', async () => {
-    await page.locator('.history-item').first().getByRole('button', { name: /^Re-run/ }).click();
+    await page
+      .locator('.history-item')
+      .first()
+      .getByRole('button', { name: /^Re-run/ })
+      .click();
     await page.locator('.history-item').nth(1).waitFor();
     await until('the re-run to finish', async () => (await page.locator('#status').textContent()) === 'Done.', 120_000);
     await page.locator('.history-item').first().locator('.badge.completed').waitFor({ timeout: 10_000 });
@@ -201,7 +221,11 @@ describe('playground page in chromium', { skip, timeout: 300_000 }, () => {
       page.locator(`#cam-${axis}`).evaluate((el, v) => {
         const input = el as unknown as { value: string; dispatchEvent(e: unknown): boolean };
         input.value = String(v);
-        input.dispatchEvent(new (globalThis as unknown as { Event: new (t: string, o: object) => unknown }).Event('input', { bubbles: true }));
+        input.dispatchEvent(
+          new (globalThis as unknown as { Event: new (t: string, o: object) => unknown }).Event('input', {
+            bubbles: true,
+          }),
+        );
       }, value);
     await setSlider('pan', 6);
     await setSlider('zoom', 4);
@@ -222,15 +246,21 @@ describe('playground page in chromium', { skip, timeout: 300_000 }, () => {
     await panel.screenshot({ path: join(ARTIFACTS, 'playground-camera.png') });
 
     const latest = async (): Promise<{ status: string; params: any }> => {
-      const res = await fetch(`${server.baseUrl}/higgsfield/tasks?limit=1`, { headers: { authorization: `Bearer ${KEY_A}` } });
+      const res = await fetch(`${server.baseUrl}/higgsfield/tasks?limit=1`, {
+        headers: { authorization: `Bearer ${KEY_A}` },
+      });
       return ((await res.json()) as { tasks: { status: string; params: any }[] }).tasks[0]!;
     };
     const before = await latest();
     await page.getByRole('button', { name: 'Generate' }).click();
-    await until('the camera task to be made and finish', async () => {
-      const t = await latest();
-      return t.params.loop === true && t.status === 'completed' && t !== before;
-    }, 120_000);
+    await until(
+      'the camera task to be made and finish',
+      async () => {
+        const t = await latest();
+        return t.params.loop === true && t.status === 'completed' && t !== before;
+      },
+      120_000,
+    );
     const { params } = await latest();
     assert.equal(params.motions[0].name, 'Dolly In', 'the sliders went on top of the chosen motion');
     assert.deepEqual(params.focus, { x: focus[0], y: focus[1] });
@@ -247,7 +277,9 @@ describe('playground page in chromium', { skip, timeout: 300_000 }, () => {
     // The key was kept: the gallery loads without typing it again, and the secret is not shown.
     await page.locator('.motion-card').first().waitFor();
     assert.equal(await page.locator('#key-status').textContent(), 'Key key-a saved in this browser');
-    const overflow = await page.locator('html').evaluate((html) => (html as unknown as { scrollWidth: number }).scrollWidth - 390);
+    const overflow = await page
+      .locator('html')
+      .evaluate((html) => (html as unknown as { scrollWidth: number }).scrollWidth - 390);
     assert.ok(overflow <= 0, `the page is ${overflow}px wider than the screen`);
     await page.mouse.wheel(0, -100_000);
     await page.screenshot({ path: join(ARTIFACTS, 'playground-phone.png') });

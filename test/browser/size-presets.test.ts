@@ -12,10 +12,15 @@ const tiers = ['lite', 'turbo', 'standard'] as const;
 
 test('Auto: the expected size is the size the engine renders for that picture', () => {
   fc.assert(
-    fc.property(fc.constantFrom(...tiers), fc.integer({ min: 16, max: 8000 }), fc.integer({ min: 16, max: 8000 }), (tier, width, height) => {
-      const image = { width, height };
-      assert.deepEqual(expectedSize('auto', tier, { width: 0, height: 0 }, image), resolveSize(tier, image, {}));
-    }),
+    fc.property(
+      fc.constantFrom(...tiers),
+      fc.integer({ min: 16, max: 8000 }),
+      fc.integer({ min: 16, max: 8000 }),
+      (tier, width, height) => {
+        const image = { width, height };
+        assert.deepEqual(expectedSize('auto', tier, { width: 0, height: 0 }, image), resolveSize(tier, image, {}));
+      },
+    ),
   );
 });
 

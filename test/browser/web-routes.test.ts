@@ -21,9 +21,16 @@ test('GET / serves the page, revalidated by ETag, with a self-only CSP', async (
   assert.equal(res.statusCode, 200);
   assert.equal(res.headers['content-type'], 'text/html; charset=utf-8');
   assert.equal(res.headers['cache-control'], 'no-cache');
-  assert.match(String(res.headers['content-security-policy']), /default-src 'none'; script-src 'self'; style-src 'self'/);
+  assert.match(
+    String(res.headers['content-security-policy']),
+    /default-src 'none'; script-src 'self'; style-src 'self'/,
+  );
   assert.match(res.body, /<title>stillmotion playground<\/title>/);
-  assert.doesNotMatch(res.body, /\{\{|https?:\/\/(?!www\.w3\.org)/, 'placeholders filled, no external URL (an SVG namespace is not a request)');
+  assert.doesNotMatch(
+    res.body,
+    /\{\{|https?:\/\/(?!www\.w3\.org)/,
+    'placeholders filled, no external URL (an SVG namespace is not a request)',
+  );
 
   const again = await app.inject({ url: '/', headers: { 'if-none-match': String(res.headers.etag) } });
   assert.equal(again.statusCode, 304);

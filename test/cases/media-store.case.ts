@@ -150,7 +150,11 @@ export const MEDIA_STORE_CASES: Record<string, (context: CaseContext) => Promise
     await writeFile(source, 'x');
     for (const key of HOSTILE_KEYS) {
       const label = JSON.stringify(key);
-      await assertRefused(() => media.putBuffer(key, Buffer.from('x'), 'text/plain'), 'invalid_request', `putBuffer ${label}`);
+      await assertRefused(
+        () => media.putBuffer(key, Buffer.from('x'), 'text/plain'),
+        'invalid_request',
+        `putBuffer ${label}`,
+      );
       await assertRefused(() => media.putFile(key, source, 'text/plain'), 'invalid_request', `putFile ${label}`);
       await assertRefused(() => media.stat(key), 'invalid_request', `stat ${label}`);
       await assertRefused(() => media.read(key), 'invalid_request', `read ${label}`);

@@ -20,7 +20,11 @@ export const QUEUE_LANE_CASES: Record<string, (fixture: LanedQueueFixture) => Pr
     const relay = await queue.claim('w-relay', LEASE, 'relay');
     assert.equal(relay?.taskId, 'cloud-1');
     assert.equal(relay?.lane, 'relay');
-    assert.equal(await queue.claim('w-relay', LEASE, 'relay'), undefined, 'the relay lane never hands out a local render');
+    assert.equal(
+      await queue.claim('w-relay', LEASE, 'relay'),
+      undefined,
+      'the relay lane never hands out a local render',
+    );
     const render = await queue.claim('w-render', LEASE);
     assert.equal(render?.taskId, 'local-1');
     assert.equal(await queue.claim('w-render', LEASE), undefined, 'the render lane never hands out a relayed task');
@@ -59,6 +63,10 @@ export const QUEUE_LANE_CASES: Record<string, (fixture: LanedQueueFixture) => Pr
   },
 };
 
-export function runQueueLaneCases(name: string, make: () => Promise<LanedQueueFixture>, options: { skip?: SkipList } = {}): void {
+export function runQueueLaneCases(
+  name: string,
+  make: () => Promise<LanedQueueFixture>,
+  options: { skip?: SkipList } = {},
+): void {
   runCases(`queue lanes: ${name}`, QUEUE_LANE_CASES, make, options.skip);
 }

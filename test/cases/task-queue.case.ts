@@ -47,7 +47,8 @@ async function settlesPromptly(wait: Promise<void>): Promise<Outcome> {
 
 async function claimAll(queue: TaskQueue, worker: string): Promise<Lease[]> {
   const leases: Lease[] = [];
-  for (let lease = await queue.claim(worker, LEASE); lease; lease = await queue.claim(worker, LEASE)) leases.push(lease);
+  for (let lease = await queue.claim(worker, LEASE); lease; lease = await queue.claim(worker, LEASE))
+    leases.push(lease);
   return leases;
 }
 
@@ -84,7 +85,10 @@ export const TASK_QUEUE_CASES: Record<string, (context: CaseContext) => Promise<
 
   async 'tasks are claimed in the order they were enqueued'({ queue }) {
     for (const id of ['a', 'b', 'c', 'd']) await queue.enqueue(id);
-    assert.deepEqual((await claimAll(queue, 'w1')).map((l) => l.taskId), ['a', 'b', 'c', 'd']);
+    assert.deepEqual(
+      (await claimAll(queue, 'w1')).map((l) => l.taskId),
+      ['a', 'b', 'c', 'd'],
+    );
   },
 
   async 'a claim is exclusive: racing workers never share a task'({ queue }) {
@@ -93,7 +97,10 @@ export const TASK_QUEUE_CASES: Record<string, (context: CaseContext) => Promise<
     assert.equal(one.filter(Boolean).length, 1, 'two workers, one task: one lease');
     for (const id of ['a', 'b', 'c', 'd', 'e']) await queue.enqueue(id);
     const many = await Promise.all(Array.from({ length: 20 }, (_, i) => queue.claim(`w${i}`, LEASE)));
-    const ids = many.filter((l): l is Lease => l !== undefined).map((l) => l.taskId).sort();
+    const ids = many
+      .filter((l): l is Lease => l !== undefined)
+      .map((l) => l.taskId)
+      .sort();
     assert.deepEqual(ids, ['a', 'b', 'c', 'd', 'e'], 'twenty workers, five tasks: each task exactly once');
   },
 
@@ -129,7 +136,7 @@ export const TASK_QUEUE_CASES: Record<string, (context: CaseContext) => Promise<
     assert.equal(await queue.extend(fresh, LEASE), true);
   },
 
-  async 'a worker that lost its lease cannot complete or release the new holder\'s claim'({ queue, clock }) {
+  async "a worker that lost its lease cannot complete or release the new holder's claim"({ queue, clock }) {
     await queue.enqueue('t1');
     const old = (await queue.claim('slow', LEASE))!;
     clock.advance(LEASE + 1);
@@ -186,7 +193,10 @@ export const TASK_QUEUE_CASES: Record<string, (context: CaseContext) => Promise<
     await queue.remove('canceled');
     await queue.remove('never-enqueued');
     assert.equal(await queue.depth(), 1);
-    assert.deepEqual((await claimAll(queue, 'w1')).map((l) => l.taskId), ['kept']);
+    assert.deepEqual(
+      (await claimAll(queue, 'w1')).map((l) => l.taskId),
+      ['kept'],
+    );
   },
 
   async 'remove of a held task makes its holder lose the lease'({ queue }) {

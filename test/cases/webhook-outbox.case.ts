@@ -28,14 +28,26 @@ type Case = (fixture: WebhookOutboxFixture) => Promise<void>;
 
 async function registerArmed(outbox: WebhookOutbox, taskId: string, at = T0): Promise<string> {
   const id = randomUUID();
-  await outbox.register({ id, taskId, url: `https://hooks.example.com/${taskId}`, createdAt: at, checkAt: at + 60_000 });
+  await outbox.register({
+    id,
+    taskId,
+    url: `https://hooks.example.com/${taskId}`,
+    createdAt: at,
+    checkAt: at + 60_000,
+  });
   assert.equal(await outbox.arm(taskId, at), true);
   return id;
 }
 
 export const WEBHOOK_OUTBOX_CASES: Record<string, Case> = {
   async 'register stores a waiting delivery that reads back field for field'({ outbox }) {
-    await outbox.register({ id: 'd1', taskId: 't1', url: 'https://hooks.example.com/x?a=1&b=2', createdAt: T0, checkAt: T0 + 5000 });
+    await outbox.register({
+      id: 'd1',
+      taskId: 't1',
+      url: 'https://hooks.example.com/x?a=1&b=2',
+      createdAt: T0,
+      checkAt: T0 + 5000,
+    });
     assert.deepEqual(await outbox.getByTask('t1'), {
       id: 'd1',
       taskId: 't1',
@@ -69,17 +81,49 @@ export const WEBHOOK_OUTBOX_CASES: Record<string, Case> = {
     assert.equal(await outbox.arm('unknown', T0), false);
   },
 
-  async 'listWaiting returns waiting deliveries whose check is due, oldest check first; deferCheck moves it'({ outbox }) {
-    await outbox.register({ id: 'late', taskId: 't-late', url: 'https://a.example/', createdAt: T0, checkAt: T0 + 2000 });
-    await outbox.register({ id: 'early', taskId: 't-early', url: 'https://a.example/', createdAt: T0, checkAt: T0 + 1000 });
-    await outbox.register({ id: 'future', taskId: 't-future', url: 'https://a.example/', createdAt: T0, checkAt: T0 + 9000 });
+  async 'listWaiting returns waiting deliveries whose check is due, oldest check first; deferCheck moves it'({
+    outbox,
+  }) {
+    await outbox.register({
+      id: 'late',
+      taskId: 't-late',
+      url: 'https://a.example/',
+      createdAt: T0,
+      checkAt: T0 + 2000,
+    });
+    await outbox.register({
+      id: 'early',
+      taskId: 't-early',
+      url: 'https://a.example/',
+      createdAt: T0,
+      checkAt: T0 + 1000,
+    });
+    await outbox.register({
+      id: 'future',
+      taskId: 't-future',
+      url: 'https://a.example/',
+      createdAt: T0,
+      checkAt: T0 + 9000,
+    });
     await outbox.register({ id: 'armed', taskId: 't-armed', url: 'https://a.example/', createdAt: T0, checkAt: T0 });
     await outbox.arm('t-armed', T0);
-    assert.deepEqual((await outbox.listWaiting(T0 + 5000, 10)).map((d) => d.id), ['early', 'late']);
-    assert.deepEqual((await outbox.listWaiting(T0 + 5000, 1)).map((d) => d.id), ['early']);
+    assert.deepEqual(
+      (await outbox.listWaiting(T0 + 5000, 10)).map((d) => d.id),
+      ['early', 'late'],
+    );
+    assert.deepEqual(
+      (await outbox.listWaiting(T0 + 5000, 1)).map((d) => d.id),
+      ['early'],
+    );
     await outbox.deferCheck('early', T0 + 8000);
-    assert.deepEqual((await outbox.listWaiting(T0 + 5000, 10)).map((d) => d.id), ['late']);
-    assert.deepEqual((await outbox.listWaiting(T0 + 9000, 10)).map((d) => d.id), ['late', 'early', 'future']);
+    assert.deepEqual(
+      (await outbox.listWaiting(T0 + 5000, 10)).map((d) => d.id),
+      ['late'],
+    );
+    assert.deepEqual(
+      (await outbox.listWaiting(T0 + 9000, 10)).map((d) => d.id),
+      ['late', 'early', 'future'],
+    );
   },
 
   async 'claim hands out due pending deliveries only, oldest due first, up to the limit'({ outbox }) {
@@ -88,9 +132,15 @@ export const WEBHOOK_OUTBOX_CASES: Record<string, Case> = {
     await registerArmed(outbox, 't1', T0 + 1);
     await registerArmed(outbox, 't-future', T0 + 50_000);
     const claims = await outbox.claim(T0 + 10, LEASE, 1);
-    assert.deepEqual(claims.map((c) => c.delivery.taskId), ['t1']);
+    assert.deepEqual(
+      claims.map((c) => c.delivery.taskId),
+      ['t1'],
+    );
     assert.equal(claims[0]!.delivery.attempts, 1, 'a claim counts as an attempt started');
-    assert.deepEqual((await outbox.claim(T0 + 10, LEASE, 10)).map((c) => c.delivery.taskId), ['t2']);
+    assert.deepEqual(
+      (await outbox.claim(T0 + 10, LEASE, 10)).map((c) => c.delivery.taskId),
+      ['t2'],
+    );
     assert.deepEqual(await outbox.claim(T0 + 10, LEASE, 10), [], 'nothing else is due');
   },
 
@@ -103,7 +153,11 @@ export const WEBHOOK_OUTBOX_CASES: Record<string, Case> = {
     assert.equal(second?.delivery.id, first.delivery.id);
     assert.equal(second?.delivery.attempts, 2);
     assert.notEqual(second?.token, first.token);
-    assert.equal(await outbox.recordSuccess(first, { at: T0 + LEASE + 1, status: 200 }), false, 'the expired claim is stale');
+    assert.equal(
+      await outbox.recordSuccess(first, { at: T0 + LEASE + 1, status: 200 }),
+      false,
+      'the expired claim is stale',
+    );
     assert.equal((await outbox.getByTask('t1'))?.state, 'pending');
     assert.equal(await outbox.recordSuccess(second!, { at: T0 + LEASE + 2, status: 204 }), true);
   },
@@ -160,7 +214,8 @@ export const WEBHOOK_OUTBOX_CASES: Record<string, Case> = {
     const claims = await outbox.claim(T0 + 20_000, LEASE, 10);
     for (const claim of claims) {
       if (claim.delivery.taskId === 'failed-old') await outbox.recordFailure(claim, { error: 'x' });
-      else if (claim.delivery.taskId !== 'pending-old') await outbox.recordSuccess(claim, { at: T0 + 20_000, status: 200 });
+      else if (claim.delivery.taskId !== 'pending-old')
+        await outbox.recordSuccess(claim, { at: T0 + 20_000, status: 200 });
     }
     assert.equal(await outbox.prune(T0 + 5000), 2);
     assert.equal(await outbox.getByTask('done-old'), undefined);

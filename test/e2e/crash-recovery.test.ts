@@ -24,7 +24,16 @@ describe('crash recovery', () => {
       // Long enough that it is still rendering when the process dies.
       const submit = await postJson(
         `${first.baseUrl}/higgsfield/generate`,
-        { model: 'standard', motion_id: 'Crash Zoom In', prompt: '', image: [image], width: 640, height: 360, duration: 10, fps: 30 },
+        {
+          model: 'standard',
+          motion_id: 'Crash Zoom In',
+          prompt: '',
+          image: [image],
+          width: 640,
+          height: 360,
+          duration: 10,
+          fps: 30,
+        },
         bearer(KEY_A),
       );
       assert.equal(submit.status, 200, JSON.stringify(submit.body));
@@ -47,11 +56,19 @@ describe('crash recovery', () => {
       assert.equal(done.jobs[0].status, 'completed', JSON.stringify(done));
       const raw = await fetch(done.jobs[0].results.raw.url);
       assert.equal(raw.status, 200);
-      assert.equal(Buffer.from(await raw.arrayBuffer()).subarray(4, 8).toString('latin1'), 'ftyp');
+      assert.equal(
+        Buffer.from(await raw.arrayBuffer())
+          .subarray(4, 8)
+          .toString('latin1'),
+        'ftyp',
+      );
     } finally {
       await second.stop();
     }
     // The killed render's scratch folder is gone too (cleaned on the retry path or ignored).
-    assert.deepEqual(readdirSync(join(dataDir, 'tmp')).filter((name) => name.startsWith(id!)), []);
+    assert.deepEqual(
+      readdirSync(join(dataDir, 'tmp')).filter((name) => name.startsWith(id!)),
+      [],
+    );
   });
 });

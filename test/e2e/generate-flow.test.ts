@@ -5,7 +5,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { makeTestDataUri } from '../support/images.js';
-import { KEY_A, KEY_B, bearer, getJson, postJson, startTestServer, waitForTask, type TestServer } from '../support/in-process.js';
+import {
+  KEY_A,
+  KEY_B,
+  bearer,
+  getJson,
+  postJson,
+  startTestServer,
+  waitForTask,
+  type TestServer,
+} from '../support/in-process.js';
 
 describe('generate → feed → download', () => {
   let server: TestServer;
@@ -19,7 +28,16 @@ describe('generate → feed → download', () => {
   it('renders a real MP4 that the owner can download, with Range support', async () => {
     const submit = await postJson(
       `${server.baseUrl}/higgsfield/generate`,
-      { model: 'lite', motion_id: 'Dolly In', prompt: 'slow push in', image: [image], width: 160, height: 90, duration: 2, fps: 12 },
+      {
+        model: 'lite',
+        motion_id: 'Dolly In',
+        prompt: 'slow push in',
+        image: [image],
+        width: 160,
+        height: 90,
+        duration: 2,
+        fps: 12,
+      },
       bearer(KEY_A),
     );
     assert.equal(submit.status, 200, JSON.stringify(submit.body));
@@ -43,7 +61,10 @@ describe('generate → feed → download', () => {
     assert.equal(done.params.height, 90);
     // What the engine understood is on the task, so a depth move never degrades unseen.
     assert.ok(['person', 'object', 'none'].includes(done.params.scene?.subject), JSON.stringify(done.params.scene));
-    assert.ok(Array.isArray(done.params.scene.layers) && done.params.scene.layers.length >= 2, 'the depth layers drawn');
+    assert.ok(
+      Array.isArray(done.params.scene.layers) && done.params.scene.layers.length >= 2,
+      'the depth layers drawn',
+    );
     assert.equal(typeof done.params.scene.depth?.ground?.horizon_from, 'string', 'snake_case on the wire');
     assert.equal(done.params.input_image.type, 'media_input');
 
@@ -69,7 +90,12 @@ describe('generate → feed → download', () => {
 
     const min = await fetch(done.jobs[0].results.min.url);
     assert.equal(min.headers.get('content-type'), 'video/mp4');
-    assert.equal(Buffer.from(await min.arrayBuffer()).subarray(4, 8).toString('latin1'), 'ftyp');
+    assert.equal(
+      Buffer.from(await min.arrayBuffer())
+        .subarray(4, 8)
+        .toString('latin1'),
+      'ftyp',
+    );
     const poster = await fetch(done.jobs[0].results.poster.url);
     assert.match(poster.headers.get('content-type') ?? '', /^image\//);
     await poster.arrayBuffer();
@@ -94,7 +120,11 @@ describe('generate → feed → download', () => {
     assert.equal(anonymous.status, 401);
     const wrong = await getJson(`${server.baseUrl}/higgsfield/feed/${submit.body.id}`, bearer('key-a:not-the-secret'));
     assert.equal(wrong.status, 401);
-    const viaPost = await postJson(`${server.baseUrl}/higgsfield/feed/${submit.body.id}`, { task_id: submit.body.id }, bearer(KEY_A));
+    const viaPost = await postJson(
+      `${server.baseUrl}/higgsfield/feed/${submit.body.id}`,
+      { task_id: submit.body.id },
+      bearer(KEY_A),
+    );
     assert.equal(viaPost.status, 200);
     assert.equal(viaPost.body.id, submit.body.id);
     const platformForm = await getJson(`${server.baseUrl}/higgsfield/feed/${submit.body.id}`, {
@@ -106,11 +136,26 @@ describe('generate → feed → download', () => {
   });
 
   it('renders the same request to the same video (seeded)', async () => {
-    const body = { model: 'lite', motion_id: 'Handheld', prompt: '', seed: 4242, image: [image], width: 96, height: 64, duration: 2, fps: 12 };
+    const body = {
+      model: 'lite',
+      motion_id: 'Handheld',
+      prompt: '',
+      seed: 4242,
+      image: [image],
+      width: 96,
+      height: 64,
+      duration: 2,
+      fps: 12,
+    };
     const a = await postJson(`${server.baseUrl}/higgsfield/generate`, body, bearer(KEY_A));
     const b = await postJson(`${server.baseUrl}/higgsfield/generate`, body, bearer(KEY_A));
-    const [da, db] = [await waitForTask(server.baseUrl, a.body.id, KEY_A), await waitForTask(server.baseUrl, b.body.id, KEY_A)];
-    const [va, vb] = await Promise.all([da, db].map(async (d) => Buffer.from(await (await fetch(d.jobs[0].results.raw.url)).arrayBuffer())));
+    const [da, db] = [
+      await waitForTask(server.baseUrl, a.body.id, KEY_A),
+      await waitForTask(server.baseUrl, b.body.id, KEY_A),
+    ];
+    const [va, vb] = await Promise.all(
+      [da, db].map(async (d) => Buffer.from(await (await fetch(d.jobs[0].results.raw.url)).arrayBuffer())),
+    );
     assert.ok(va!.equals(vb!), 'same seed, same bytes');
   });
 });

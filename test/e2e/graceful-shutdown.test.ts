@@ -21,7 +21,16 @@ describe('graceful shutdown', () => {
     const image = await makeTestDataUri(320, 180);
     const submit = await postJson(
       `${first.baseUrl}/higgsfield/generate`,
-      { model: 'turbo', motion_id: 'Zoom In', prompt: '', image: [image], width: 320, height: 180, duration: 4, fps: 24 },
+      {
+        model: 'turbo',
+        motion_id: 'Zoom In',
+        prompt: '',
+        image: [image],
+        width: 320,
+        height: 180,
+        duration: 4,
+        fps: 24,
+      },
       bearer(KEY_A),
     );
     assert.equal(submit.status, 200, JSON.stringify(submit.body));

@@ -38,7 +38,11 @@ function standInEngine() {
     canRender: () => ({ renderable: true }),
     async render(job, context) {
       rendered.add(job.taskId);
-      const files = { raw: join(context.workDir, 'raw.mp4'), min: join(context.workDir, 'min.mp4'), poster: join(context.workDir, 'poster.jpg') };
+      const files = {
+        raw: join(context.workDir, 'raw.mp4'),
+        min: join(context.workDir, 'min.mp4'),
+        poster: join(context.workDir, 'poster.jpg'),
+      };
       await writeFile(files.raw, Buffer.from('video'));
       await writeFile(files.min, Buffer.from('video'));
       await writeFile(files.poster, await makeTestPng(16, 16));
@@ -73,7 +77,10 @@ describe('check_nsfw with NSFW_CHECK=off (the default)', () => {
   before(async () => {
     receiver = await startReceiver();
     fake = standInEngine();
-    server = await startTestServer({ ALLOW_PRIVATE_URLS: 'true' }, { app: { engine: fake.engine, nsfwClassifier: stubClassifier, webhooks: FAST_WEBHOOKS } });
+    server = await startTestServer(
+      { ALLOW_PRIVATE_URLS: 'true' },
+      { app: { engine: fake.engine, nsfwClassifier: stubClassifier, webhooks: FAST_WEBHOOKS } },
+    );
   });
   after(async () => {
     await server?.close();
@@ -88,7 +95,11 @@ describe('check_nsfw with NSFW_CHECK=off (the default)', () => {
       const input = await inputUrlOf(server.baseUrl, id!);
       const done = await waitIn(dialect, server.baseUrl, id!);
       assert.equal(done.status, 'nsfw');
-      assert.match(done.error ?? '', /judged explicit: porn 0\.91, hentai 0\.03 \(score 0\.94 ≥ threshold 0\.8\)/, `${dialect} shows the scores`);
+      assert.match(
+        done.error ?? '',
+        /judged explicit: porn 0\.91, hentai 0\.03 \(score 0\.94 ≥ threshold 0\.8\)/,
+        `${dialect} shows the scores`,
+      );
       assert.equal(fake.rendered.has(id!), false, 'never rendered');
       assert.equal((await fetch(input, { headers: AUTH })).status, 404, 'the input was deleted');
       const [delivery] = await receiver.waitFor(1, { prefix: `/hook/${dialect}` });
@@ -99,7 +110,11 @@ describe('check_nsfw with NSFW_CHECK=off (the default)', () => {
       const checked = await submitIn(dialect, server.baseUrl, neutral, { check_nsfw: true });
       const unchecked = await submitIn(dialect, server.baseUrl, explicit);
       assert.equal((await waitIn(dialect, server.baseUrl, checked.id!)).status, 'completed');
-      assert.equal((await waitIn(dialect, server.baseUrl, unchecked.id!)).status, 'completed', 'off means no check unless asked');
+      assert.equal(
+        (await waitIn(dialect, server.baseUrl, unchecked.id!)).status,
+        'completed',
+        'off means no check unless asked',
+      );
     });
   }
 
@@ -109,7 +124,11 @@ describe('check_nsfw with NSFW_CHECK=off (the default)', () => {
     const { body } = await getJson(`${server.baseUrl}/higgsfield/feed/${id}`, AUTH);
     assert.equal(body.error.code, 'nsfw');
     assert.deepEqual(
-      { flagged: body.error.detail.nsfw.flagged, score: body.error.detail.nsfw.score, porn: body.error.detail.nsfw.images[0].scores.porn },
+      {
+        flagged: body.error.detail.nsfw.flagged,
+        score: body.error.detail.nsfw.score,
+        porn: body.error.detail.nsfw.images[0].scores.porn,
+      },
       { flagged: true, score: 0.94, porn: 0.91 },
     );
     assert.equal(body.params.check_nsfw, true);
@@ -126,8 +145,14 @@ describe('NSFW_CHECK=block and NSFW_CHECK=flag', () => {
   let block: TestServer;
   let flag: TestServer;
   before(async () => {
-    block = await startTestServer({ NSFW_CHECK: 'block' }, { app: { engine: standInEngine().engine, nsfwClassifier: stubClassifier } });
-    flag = await startTestServer({ NSFW_CHECK: 'flag' }, { app: { engine: standInEngine().engine, nsfwClassifier: stubClassifier } });
+    block = await startTestServer(
+      { NSFW_CHECK: 'block' },
+      { app: { engine: standInEngine().engine, nsfwClassifier: stubClassifier } },
+    );
+    flag = await startTestServer(
+      { NSFW_CHECK: 'flag' },
+      { app: { engine: standInEngine().engine, nsfwClassifier: stubClassifier } },
+    );
   });
   after(async () => {
     await block?.close();
@@ -150,7 +175,10 @@ describe('NSFW_CHECK=block and NSFW_CHECK=flag', () => {
     const skipped = await submitIn('v1', flag.baseUrl, explicit, { check_nsfw: false });
     const done = await waitIn('v1', flag.baseUrl, flagged.id!);
     assert.equal(done.status, 'completed');
-    assert.deepEqual({ mode: done.body.input_params.nsfw_check.mode, flagged: done.body.input_params.nsfw_check.flagged }, { mode: 'flag', flagged: true });
+    assert.deepEqual(
+      { mode: done.body.input_params.nsfw_check.mode, flagged: done.body.input_params.nsfw_check.flagged },
+      { mode: 'flag', flagged: true },
+    );
     const feed = await getJson(`${flag.baseUrl}/higgsfield/feed/${flagged.id}`, AUTH);
     assert.equal(feed.body.params.nsfw_check.score, 0.94);
     const other = await waitIn('v1', flag.baseUrl, skipped.id!);
@@ -163,7 +191,10 @@ describe('the real model decides', () => {
   let server: TestServer;
   before(async () => {
     // Any picture has some porn + hentai probability above 1e-6, so the real scores block it.
-    server = await startTestServer({ NSFW_CHECK: 'block', NSFW_THRESHOLD: '0.000001' }, { app: { engine: standInEngine().engine } });
+    server = await startTestServer(
+      { NSFW_CHECK: 'block', NSFW_THRESHOLD: '0.000001' },
+      { app: { engine: standInEngine().engine } },
+    );
   });
   after(() => server?.close());
 

@@ -39,7 +39,11 @@ function standInEngine(onRendered: (taskId: string) => void = () => undefined) {
     canRender: () => ({ renderable: true }),
     async render(job, context) {
       renders.push(job.taskId);
-      const files = { raw: join(context.workDir, 'raw.mp4'), min: join(context.workDir, 'min.mp4'), poster: join(context.workDir, 'poster.jpg') };
+      const files = {
+        raw: join(context.workDir, 'raw.mp4'),
+        min: join(context.workDir, 'min.mp4'),
+        poster: join(context.workDir, 'poster.jpg'),
+      };
       await writeFile(files.raw, VIDEO);
       await writeFile(files.min, Buffer.from('small'));
       await writeFile(files.poster, await makeTestPng(32, 32));
@@ -74,7 +78,14 @@ const s3Env = (prefix: string, extra: Record<string, string> = {}) => ({
 
 /** The bucket as seen directly (not through the proxy). */
 const bucket = (prefix: string) =>
-  new S3MediaStore({ bucket: s3.bucket, prefix, endpoint: s3.endpoint, forcePathStyle: true, region: 'us-east-1', client: { credentials: s3.credentials } });
+  new S3MediaStore({
+    bucket: s3.bucket,
+    prefix,
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    client: { credentials: s3.credentials },
+  });
 
 describe('MEDIA=s3, MEDIA_URLS=proxy', () => {
   let server: TestServer;
@@ -98,14 +109,21 @@ describe('MEDIA=s3, MEDIA_URLS=proxy', () => {
         assert.equal(done.status, 'completed', dialect);
         const url = new URL(done.videoUrl!);
         const key = url.pathname.replace(/^\/media\//, '');
-        assert.deepEqual(await direct.stat(key), { bytes: VIDEO.length, contentType: 'video/mp4' }, `${dialect}: the result is an object in the bucket`);
+        assert.deepEqual(
+          await direct.stat(key),
+          { bytes: VIDEO.length, contentType: 'video/mp4' },
+          `${dialect}: the result is an object in the bucket`,
+        );
         const whole = await fetch(url, { headers: AUTH });
         assert.equal(whole.status, 200);
         assert.ok(Buffer.from(await whole.arrayBuffer()).equals(VIDEO), `${dialect}: the whole video`);
         const part = await fetch(url, { headers: { ...AUTH, range: 'bytes=8388600-8388615' } });
         assert.equal(part.status, 206);
         assert.equal(part.headers.get('content-range'), `bytes 8388600-8388615/${VIDEO.length}`);
-        assert.ok(Buffer.from(await part.arrayBuffer()).equals(VIDEO.subarray(8388600, 8388616)), `${dialect}: a range across the first part's end`);
+        assert.ok(
+          Buffer.from(await part.arrayBuffer()).equals(VIDEO.subarray(8388600, 8388616)),
+          `${dialect}: a range across the first part's end`,
+        );
       }
       const feed = await getJson(`${server.baseUrl}/higgsfield/tasks?limit=1`, AUTH);
       const input = new URL(feed.body.tasks[0].params.input_image.url);
@@ -118,9 +136,17 @@ describe('MEDIA=s3, MEDIA_URLS=proxy', () => {
   });
 
   test('an upload from /files/generate-upload-url lands in the bucket and works as an input', async () => {
-    const slot = await postJson(`${server.baseUrl}/files/generate-upload-url`, { content_type: 'image/png' }, { ...AUTH, 'content-type': 'application/json' });
+    const slot = await postJson(
+      `${server.baseUrl}/files/generate-upload-url`,
+      { content_type: 'image/png' },
+      { ...AUTH, 'content-type': 'application/json' },
+    );
     assert.equal(slot.status, 200);
-    const put = await fetch(slot.body.upload_url, { method: 'PUT', headers: slot.body.upload_headers, body: await makeTestPng(48, 48) });
+    const put = await fetch(slot.body.upload_url, {
+      method: 'PUT',
+      headers: slot.body.upload_headers,
+      body: await makeTestPng(48, 48),
+    });
     assert.equal(put.status, 200);
     const key = new URL(slot.body.public_url).pathname.replace(/^\/media\//, '');
     const direct = bucket('proxy-mode/');
@@ -144,7 +170,11 @@ describe('MEDIA=s3, MEDIA_URLS=proxy', () => {
     const body = Buffer.from(await whole.arrayBuffer());
     const direct = bucket('proxy-mode/');
     try {
-      assert.deepEqual(await direct.stat(key), { bytes: body.length, contentType: 'image/webp' }, 'the preview was put into the bucket');
+      assert.deepEqual(
+        await direct.stat(key),
+        { bytes: body.length, contentType: 'image/webp' },
+        'the preview was put into the bucket',
+      );
       assert.ok((await direct.read(key)).equals(body), 'the route serves the object');
       // Replace the object behind the server's back: what the route serves must follow the
       // bucket, not the node's local render cache.
@@ -164,7 +194,9 @@ describe('MEDIA=s3, MEDIA_URLS=proxy', () => {
   });
 
   test('a preview another node already put into the bucket is served without rendering it here', async () => {
-    const [motion] = (await getJson(`${server.baseUrl}/higgsfield/tpl/motions?size=1`, AUTH)).body as Array<{ media: { url: string; type: string } }>;
+    const [motion] = (await getJson(`${server.baseUrl}/higgsfield/tpl/motions?size=1`, AUTH)).body as Array<{
+      media: { url: string; type: string };
+    }>;
     assert.equal(motion!.media.type, 'animated');
     const slugFile = new URL(motion!.media.url).pathname.split('/').pop()!;
     const { id: pictureId } = await loadPreviewPicture(server.dataDir);
@@ -179,7 +211,11 @@ describe('MEDIA=s3, MEDIA_URLS=proxy', () => {
     const res = await fetch(motion!.media.url);
     assert.equal(res.status, 200);
     assert.ok(Buffer.from(await res.arrayBuffer()).equals(elsewhere));
-    assert.equal(existsSync(join(server.dataDir, 'previews', pictureId, slugFile)), false, 'nothing was rendered locally');
+    assert.equal(
+      existsSync(join(server.dataDir, 'previews', pictureId, slugFile)),
+      false,
+      'nothing was rendered locally',
+    );
   });
 
   test('a store that is down: every dialect answers 503 and stores no task; media GETs are 503', async (t) => {
@@ -225,7 +261,9 @@ describe('MEDIA=s3, MEDIA_URLS=proxy', () => {
 describe('MEDIA=s3, MEDIA_URLS=presigned', () => {
   let server: TestServer;
   before(async () => {
-    server = await startTestServer(s3Env('presigned-mode/', { MEDIA_URLS: 'presigned' }), { app: { engine: standInEngine().engine } });
+    server = await startTestServer(s3Env('presigned-mode/', { MEDIA_URLS: 'presigned' }), {
+      app: { engine: standInEngine().engine },
+    });
   });
   after(() => server?.close());
 

@@ -22,7 +22,15 @@ import { loopMoves } from '../../src/engine/local-engine.js';
 import type { RenderJob } from '../../src/core/ports.js';
 import { createLocalEngine } from '../../src/engine/index.js';
 import sharp from 'sharp';
-import { chainedSimilarity, frameSimilarity, decodeGrey, makeTexture, meanAbsDiff, type GreyVideo, type Similarity } from './helpers.js';
+import {
+  chainedSimilarity,
+  frameSimilarity,
+  decodeGrey,
+  makeTexture,
+  meanAbsDiff,
+  type GreyVideo,
+  type Similarity,
+} from './helpers.js';
 
 const W = 320;
 const H = 180;
@@ -33,7 +41,10 @@ const measured: string[] = [];
 /** `rel`: allowed relative error; `abs`: allowed absolute error (px measurements: 0.6 px). */
 const within = (value: number, expected: number, rel: number, what: string, abs = 0): void => {
   measured.push(`${what}: measured ${value.toFixed(3)}, documented ${expected.toFixed(3)}`);
-  assert.ok(Math.abs(value - expected) <= Math.abs(expected) * rel + abs, `${what}: measured ${value.toFixed(3)}, documented ${expected.toFixed(3)}`);
+  assert.ok(
+    Math.abs(value - expected) <= Math.abs(expected) * rel + abs,
+    `${what}: measured ${value.toFixed(3)}, documented ${expected.toFixed(3)}`,
+  );
 };
 const PX = 0.6;
 
@@ -64,12 +75,14 @@ function findInPicture(frame: Uint8Array, pic: Uint8Array, pw: number, ph: numbe
   };
   let best = { z: 1, dx: 0, c: Infinity };
   const search = (zs: number[], dxs: number[]): void => {
-    for (const z of zs) for (const dx of dxs) {
-      const c = cost(z, dx);
-      if (c < best.c) best = { z, dx, c };
-    }
+    for (const z of zs)
+      for (const dx of dxs) {
+        const c = cost(z, dx);
+        if (c < best.c) best = { z, dx, c };
+      }
   };
-  const range = (from: number, to: number, step: number): number[] => Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step);
+  const range = (from: number, to: number, step: number): number[] =>
+    Array.from({ length: Math.round((to - from) / step) + 1 }, (_, i) => from + i * step);
   search(range(0.9, 1.8, 0.01), range(-130, 130, 1));
   const coarse = best;
   search(range(coarse.z - 0.01, coarse.z + 0.01, 0.0005), range(coarse.dx - 1, coarse.dx + 1, 0.05));
@@ -147,9 +160,13 @@ function denseSimilarity(frameA: Uint8Array, frameB: Uint8Array, w: number, h: n
   const b = gaussian(frameB, w, h, 2);
   const margin = 12;
   const pts: [number, number, number][] = [];
-  for (let y = margin; y < h - margin; y += 2) for (let x = margin; x < w - margin; x += 2) pts.push([x - w / 2, y - h / 2, a[y * w + x]!]);
+  for (let y = margin; y < h - margin; y += 2)
+    for (let x = margin; x < w - margin; x += 2) pts.push([x - w / 2, y - h / 2, a[y * w + x]!]);
   // p = [a', b', tx, ty]: T(X, Y) = ((1 + a')X − b'Y + tx, b'X + (1 + a')Y + ty).
-  const map = (p: number[], X: number, Y: number): [number, number] => [(1 + p[0]!) * X - p[1]! * Y + p[2]! + w / 2, p[1]! * X + (1 + p[0]!) * Y + p[3]! + h / 2];
+  const map = (p: number[], X: number, Y: number): [number, number] => [
+    (1 + p[0]!) * X - p[1]! * Y + p[2]! + w / 2,
+    p[1]! * X + (1 + p[0]!) * Y + p[3]! + h / 2,
+  ];
   const cost = (p: number[]): number => {
     let sum = 0;
     for (const [X, Y, va] of pts) {
@@ -226,8 +243,18 @@ describe('camera control, measured from frames', () => {
     await mkdir(workDir);
     const out = await engine.render(
       {
-        taskId: 't', model: 'turbo', motions: [{ name: options.motion ?? 'Static', strength: 1 }], prompt: '', enhancePrompt: false, seed: 3,
-        width: W, height: H, duration: options.duration ?? 2, fps: options.fps ?? 12, images: [image], camera,
+        taskId: 't',
+        model: 'turbo',
+        motions: [{ name: options.motion ?? 'Static', strength: 1 }],
+        prompt: '',
+        enhancePrompt: false,
+        seed: 3,
+        width: W,
+        height: H,
+        duration: options.duration ?? 2,
+        fps: options.fps ?? 12,
+        images: [image],
+        camera,
       },
       { workDir, signal: new AbortController().signal, onProgress: () => {} },
     );
@@ -263,7 +290,8 @@ describe('camera control, measured from frames', () => {
   const rowOf = (f: Uint8Array): number => {
     const cost = (oy: number): number => {
       let s = 0;
-      for (let y = 10; y < H - 10; y += 2) for (let x = 10; x < W - 10; x += 2) s += (f[y * W + x]! - tallGrey[(y + oy) * W + x]!) ** 2;
+      for (let y = 10; y < H - 10; y += 2)
+        for (let x = 10; x < W - 10; x += 2) s += (f[y * W + x]! - tallGrey[(y + oy) * W + x]!) ** 2;
       return s;
     };
     const costs = Array.from({ length: 300 - H + 1 }, (_, oy) => cost(oy));
@@ -283,9 +311,21 @@ describe('camera control, measured from frames', () => {
   });
 
   it('zoom +10 magnifies ×1.05^10; zoom −10 shrinks by the same factor', async () => {
-    const zoomOf = (v: GreyVideo) => findInPicture(v.frames[v.frames.length - 1]!, wideGrey, 480, 180).zoom / findInPicture(v.frames[0]!, wideGrey, 480, 180).zoom;
-    within(zoomOf((await render(wide, { camera: { zoom: 10 }, focus: CENTRE })).video), 1.05 ** 10, 0.01, 'zoom in (last / first frame)');
-    within(zoomOf((await render(wide, { camera: { zoom: -10 }, focus: CENTRE })).video), 1.05 ** -10, 0.01, 'zoom out (last / first frame)');
+    const zoomOf = (v: GreyVideo) =>
+      findInPicture(v.frames[v.frames.length - 1]!, wideGrey, 480, 180).zoom /
+      findInPicture(v.frames[0]!, wideGrey, 480, 180).zoom;
+    within(
+      zoomOf((await render(wide, { camera: { zoom: 10 }, focus: CENTRE })).video),
+      1.05 ** 10,
+      0.01,
+      'zoom in (last / first frame)',
+    );
+    within(
+      zoomOf((await render(wide, { camera: { zoom: -10 }, focus: CENTRE })).video),
+      1.05 ** -10,
+      0.01,
+      'zoom out (last / first frame)',
+    );
   });
 
   // With no subject, the scene's depths are scaled so the centre of interest (here the
@@ -306,7 +346,10 @@ describe('camera control, measured from frames', () => {
 
   it('the axes add on top of a preset (Zoom In + pan)', async () => {
     const { video } = await render(wide, { camera: { pan: 6 }, focus: CENTRE }, { motion: 'Zoom In' });
-    const [a, b] = [findInPicture(video.frames[0]!, wideGrey, 480, 180), findInPicture(video.frames[video.frames.length - 1]!, wideGrey, 480, 180)];
+    const [a, b] = [
+      findInPicture(video.frames[0]!, wideGrey, 480, 180),
+      findInPicture(video.frames[video.frames.length - 1]!, wideGrey, 480, 180),
+    ];
     within(b.zoom / a.zoom, 1.45, 0.01, 'the preset still zooms ×1.45');
     // The view centre travelled f·2·tan 3° frame widths across the picture (picture px at zoom 1).
     within(b.dx - a.dx, FOCAL * W * 2 * tan(3), 0.03, 'and the pan turns the view right (picture px)', PX);
@@ -315,13 +358,24 @@ describe('camera control, measured from frames', () => {
   it('focus: a zoom converges on the chosen point (the view leans to it as far as the picture allows)', async () => {
     const focus = { x: 0.25, y: 0.5 };
     const { video } = await render(wide, { focus }, { motion: 'Zoom In' });
-    const [a, b] = [findInPicture(video.frames[0]!, wideGrey, 480, 180), findInPicture(video.frames[video.frames.length - 1]!, wideGrey, 480, 180)];
+    const [a, b] = [
+      findInPicture(video.frames[0]!, wideGrey, 480, 180),
+      findInPicture(video.frames[video.frames.length - 1]!, wideGrey, 480, 180),
+    ];
     const target = (focus.x - 0.5) * 480;
     // Where the point sits in the frame, from the frame's centre (frame px).
     const offCentre = (m: { zoom: number; dx: number }): number => (target - m.dx) * m.zoom;
-    measured.push(`focus at x=0.25: view centre ${a.dx.toFixed(1)} → ${b.dx.toFixed(1)} picture px; point ${offCentre(a).toFixed(1)} → ${offCentre(b).toFixed(1)} px from the frame centre`);
-    assert.ok(b.dx < a.dx && a.dx < -40, `the view leans left toward the point and further as it zooms (${a.dx.toFixed(1)} → ${b.dx.toFixed(1)})`);
-    assert.ok(Math.abs(offCentre(b)) < 0.1 * W, `the point ends near the frame centre (${offCentre(b).toFixed(1)} px off)`);
+    measured.push(
+      `focus at x=0.25: view centre ${a.dx.toFixed(1)} → ${b.dx.toFixed(1)} picture px; point ${offCentre(a).toFixed(1)} → ${offCentre(b).toFixed(1)} px from the frame centre`,
+    );
+    assert.ok(
+      b.dx < a.dx && a.dx < -40,
+      `the view leans left toward the point and further as it zooms (${a.dx.toFixed(1)} → ${b.dx.toFixed(1)})`,
+    );
+    assert.ok(
+      Math.abs(offCentre(b)) < 0.1 * W,
+      `the point ends near the frame centre (${offCentre(b).toFixed(1)} px off)`,
+    );
   });
 
   it('a keyframed path is where its keyframes say at their times', async () => {
@@ -353,17 +407,31 @@ describe('camera control, measured from frames', () => {
     ['Handheld', {}, 'Handheld'],
     ['Dolly In', {}, 'Dolly In'],
     ['the six axes', { camera: { pan: 8, zoom: 5, roll: 3 } }, 'Static'],
-    ['a keyframed path', { cameraPath: { keyframes: [{ t: 0 }, { t: 0.4, pan: 5, zoom: 1.2 }, { t: 0.8, pan: -3, tilt: 2 }] } }, 'Static'],
+    [
+      'a keyframed path',
+      { cameraPath: { keyframes: [{ t: 0 }, { t: 0.4, pan: 5, zoom: 1.2 }, { t: 0.8, pan: -3, tilt: 2 }] } },
+      'Static',
+    ],
   ] as [string, CameraRequest, string][]) {
     it(`loop (${name}): the last→first frame difference is no larger than the neighbouring pairs'`, async () => {
       const looped = seamCheck((await render(wide, { ...camera, loop: true }, { motion })).video);
-      measured.push(`loop ${name}: last→first ${looped.seam.toFixed(3)}, largest neighbouring pair ${looped.largest.toFixed(3)}, mean pair ${looped.mean.toFixed(3)}`);
-      assert.ok(looped.seam <= looped.largest, `seam ${looped.seam.toFixed(2)} vs largest pair ${looped.largest.toFixed(2)} (mean ${looped.mean.toFixed(2)})`);
+      measured.push(
+        `loop ${name}: last→first ${looped.seam.toFixed(3)}, largest neighbouring pair ${looped.largest.toFixed(3)}, mean pair ${looped.mean.toFixed(3)}`,
+      );
+      assert.ok(
+        looped.seam <= looped.largest,
+        `seam ${looped.seam.toFixed(2)} vs largest pair ${looped.largest.toFixed(2)} (mean ${looped.mean.toFixed(2)})`,
+      );
       if (name === 'Handheld') {
         // Without loop the same move has a seam (so the check above can fail).
         const open = seamCheck((await render(wide, camera, { motion })).video);
-        measured.push(`open ${name}: last→first ${open.seam.toFixed(3)}, largest neighbouring pair ${open.largest.toFixed(3)}`);
-        assert.ok(open.seam > open.largest, `open clip seam ${open.seam.toFixed(2)} vs largest pair ${open.largest.toFixed(2)}`);
+        measured.push(
+          `open ${name}: last→first ${open.seam.toFixed(3)}, largest neighbouring pair ${open.largest.toFixed(3)}`,
+        );
+        assert.ok(
+          open.seam > open.largest,
+          `open clip seam ${open.seam.toFixed(2)} vs largest pair ${open.largest.toFixed(2)}`,
+        );
       }
     });
   }
@@ -380,8 +448,16 @@ describe('camera control, measured from frames', () => {
     // Between keyframes the motion blur's sub-frame samples follow the path's spline rather
     // than the preset's own curve, which the tracker reads as up to ~0.25 px and 0.25 % in scale.)
     for (let i = 0; i < first.video.frames.length; i++) {
-      const m = frameSimilarity({ width: W, height: H, frames: [first.video.frames[i]!, again.video.frames[i]!] }, 0, 1, 3);
-      assert.ok(Math.hypot(m.tx, m.ty) < 0.3 && Math.abs(m.scale - 1) < 3e-3 && Math.abs(m.angle) < 1e-3, `frame ${i}: ${JSON.stringify(m)}`);
+      const m = frameSimilarity(
+        { width: W, height: H, frames: [first.video.frames[i]!, again.video.frames[i]!] },
+        0,
+        1,
+        3,
+      );
+      assert.ok(
+        Math.hypot(m.tx, m.ty) < 0.3 && Math.abs(m.scale - 1) < 3e-3 && Math.abs(m.angle) < 1e-3,
+        `frame ${i}: ${JSON.stringify(m)}`,
+      );
     }
     replayed = first;
   });
@@ -405,7 +481,10 @@ describe('camera control, measured from frames', () => {
   it('a recorded path rolled 0.5° further renders 0.5° apart', async () => {
     const first = replayed ?? (await render(wide, { camera: { zoom: 4, pan: -5 } }, { motion: 'Dutch Angle' }));
     const recorded = first.out.resolved.cameraPath!;
-    const other = await render(wide, { cameraPath: { ...recorded, keyframes: recorded.keyframes.map((k) => ({ ...k, roll: (k.roll ?? 0) + 0.5 })) }, focus: first.out.resolved.focus! });
+    const other = await render(wide, {
+      cameraPath: { ...recorded, keyframes: recorded.keyframes.map((k) => ({ ...k, roll: (k.roll ?? 0) + 0.5 })) },
+      focus: first.out.resolved.focus!,
+    });
     const last = other.video.frames.length - 1;
     for (const i of [0, Math.round(last / 2), last]) {
       const off = denseSimilarity(first.video.frames[i]!, other.video.frames[i]!, W, H);
@@ -416,17 +495,36 @@ describe('camera control, measured from frames', () => {
 
 describe('loop encoding', () => {
   it('codes both ends of a loop finer: the intra frame, and the last half second ramped to its quantiser', () => {
-    const base = { width: 512, height: 480, fps: 24, tier: 'lite', inputPixelFormat: 'rgba', rawPath: '/w/raw.mp4', min: { path: '/w/min.mp4', width: 512, height: 480 }, threads: 0 } as const;
+    const base = {
+      width: 512,
+      height: 480,
+      fps: 24,
+      tier: 'lite',
+      inputPixelFormat: 'rgba',
+      rawPath: '/w/raw.mp4',
+      min: { path: '/w/min.mp4', width: 512, height: 480 },
+      threads: 0,
+    } as const;
     const looped = buildEncodeArgs({ ...base, loop: { frames: 120 } });
     assert.equal(looped.filter((a) => a === '-x264-params').length, 2, 'the raw clip and the preview');
     assert.ok(!buildEncodeArgs(base).includes('-x264-params'), 'only loops');
     const params = loopX264Params(120, 24, 24);
     assert.match(params, /^mbtree=0:ipratio=3:zones=/);
-    const zones = params.split('zones=')[1]!.split('/').map((z) => z.split(',').map((v) => Number(v.replace('q=', ''))));
-    assert.deepEqual(zones.map((z) => z[0]), Array.from({ length: 12 }, (_, i) => 108 + i), 'one zone a frame over the last half second');
+    const zones = params
+      .split('zones=')[1]!
+      .split('/')
+      .map((z) => z.split(',').map((v) => Number(v.replace('q=', ''))));
+    assert.deepEqual(
+      zones.map((z) => z[0]),
+      Array.from({ length: 12 }, (_, i) => 108 + i),
+      'one zone a frame over the last half second',
+    );
     const qs = zones.map((z) => z[2]!);
     assert.equal(qs.at(-1), 14, 'the last frame at CRF − 10, about the intra frame');
-    assert.ok(qs.every((q, i) => i === 0 || (q <= qs[i - 1]! && qs[i - 1]! - q <= 2)), `ramped, no big step: ${qs.join(' ')}`);
+    assert.ok(
+      qs.every((q, i) => i === 0 || (q <= qs[i - 1]! && qs[i - 1]! - q <= 2)),
+      `ramped, no big step: ${qs.join(' ')}`,
+    );
   });
 
   it('codes a looped still picture as a plain clip, which already has no seam', () => {
@@ -443,7 +541,10 @@ describe('loop encoding', () => {
 // lite, 2.50 against 1.81 on turbo (the path's own seam, encoded losslessly, 1.15; see
 // ffmpeg-args.ts `loopX264Params`).
 const FRUITS = 'fruits.jpg';
-const fruitsSkip = !existsSync(join(DEFAULT_PHOTO_DIR, FRUITS)) && !aptAvailable() ? `${FRUITS} is not in ${DEFAULT_PHOTO_DIR} and this machine has no apt-get/dpkg to fetch it from Debian` : false;
+const fruitsSkip =
+  !existsSync(join(DEFAULT_PHOTO_DIR, FRUITS)) && !aptAvailable()
+    ? `${FRUITS} is not in ${DEFAULT_PHOTO_DIR} and this machine has no apt-get/dpkg to fetch it from Debian`
+    : false;
 
 describe('a seamless loop on a real photo', { skip: fruitsSkip }, () => {
   const engine = createLocalEngine({ renderThreads: 0 });
@@ -463,8 +564,18 @@ describe('a seamless loop on a real photo', { skip: fruitsSkip }, () => {
       await mkdir(workDir);
       const out = await engine.render(
         {
-          taskId: 't', model, motions: [{ name: 'Handheld', strength: 1 }], prompt: '', enhancePrompt: false, seed: 4,
-          width: 512, height: 480, duration: 5, fps: 24, images: [await readFile(join(DEFAULT_PHOTO_DIR, FRUITS))], camera: { loop: true },
+          taskId: 't',
+          model,
+          motions: [{ name: 'Handheld', strength: 1 }],
+          prompt: '',
+          enhancePrompt: false,
+          seed: 4,
+          width: 512,
+          height: 480,
+          duration: 5,
+          fps: 24,
+          images: [await readFile(join(DEFAULT_PHOTO_DIR, FRUITS))],
+          camera: { loop: true },
         },
         { workDir, signal: new AbortController().signal, onProgress: () => {} },
       );
@@ -473,7 +584,9 @@ describe('a seamless loop on a real photo', { skip: fruitsSkip }, () => {
       const pairs = v.frames.slice(1).map((f, i) => meanAbsDiff(v.frames[i]!, f));
       const seam = meanAbsDiff(v.frames.at(-1)!, v.frames[0]!);
       const largest = Math.max(...pairs);
-      console.log(`fruits.jpg Handheld loop (${model} 512×480, 120 frames): last→first ${seam.toFixed(3)}, largest neighbouring pair ${largest.toFixed(3)}, pairs at the seam ${pairs.at(-1)!.toFixed(3)} / ${pairs[0]!.toFixed(3)}`);
+      console.log(
+        `fruits.jpg Handheld loop (${model} 512×480, 120 frames): last→first ${seam.toFixed(3)}, largest neighbouring pair ${largest.toFixed(3)}, pairs at the seam ${pairs.at(-1)!.toFixed(3)} / ${pairs[0]!.toFixed(3)}`,
+      );
       assert.ok(seam <= largest, `seam ${seam.toFixed(2)} vs largest pair ${largest.toFixed(2)}`);
     });
   }

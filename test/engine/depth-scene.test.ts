@@ -44,10 +44,16 @@ async function cupPicture(w: number, h: number): Promise<{ png: Buffer; disc: { 
       // Rim: near-white with a lilac-free neutral; inside the rim a darker coffee.
       const inner = Math.min(1, Math.max(0, disc.r * 0.8 + 0.5 - d));
       const cup = [248 * (1 - inner) + 60 * inner, 246 * (1 - inner) + 35 * inner, 240 * (1 - inner) + 20 * inner];
-      for (let c = 0; c < 3; c++) px[(y * w + x) * 3 + c] = Math.round(Math.min(255, Math.max(0, cup[c]! * a + table[c]! * (1 - a))));
+      for (let c = 0; c < 3; c++)
+        px[(y * w + x) * 3 + c] = Math.round(Math.min(255, Math.max(0, cup[c]! * a + table[c]! * (1 - a))));
     }
   }
-  return { png: await sharp(px, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer(), disc };
+  return {
+    png: await sharp(px, { raw: { width: w, height: h, channels: 3 } })
+      .png()
+      .toBuffer(),
+    disc,
+  };
 }
 
 /** PSNR (dB) and the share of channel values off by more than 8 levels. */
@@ -67,7 +73,10 @@ function compare(a: Uint8Array, b: Uint8Array): { psnr: number; off: number } {
 }
 
 describe('depth: at rest the layered picture is the picture', () => {
-  for (const [iw, ih, ow, oh, what] of [[640, 360, 480, 270, 'level 0'], [1280, 720, 320, 180, 'coarser mip levels']] as const) {
+  for (const [iw, ih, ow, oh, what] of [
+    [640, 360, 480, 270, 'level 0'],
+    [1280, 720, 320, 180, 'coarser mip levels'],
+  ] as const) {
     it(`frame 0 of a depth move equals frame 0 of the same framing drawn flat (${what})`, async () => {
       const { png, disc } = await cupPicture(iw, ih);
       const info = await probeImage(png, 50_000_000, 'image');
@@ -85,17 +94,36 @@ describe('depth: at rest the layered picture is the picture', () => {
       const matte = { width: tw, height: th, alpha };
       const layered = await buildLayers(await decode(), matte);
       const flat = await decode();
-      const { layout } = sceneDepth({ matte, horizon: { row: PRIOR_HORIZON, source: 'prior', strength: 0 }, focusRow: 0.5 });
+      const { layout } = sceneDepth({
+        matte,
+        horizon: { row: PRIOR_HORIZON, source: 'prior', strength: 0 },
+        focusRow: 0.5,
+      });
       for (const name of ['360 Orbit', 'Dolly Zoom In']) {
-        const path = buildCameraPath({ motions: [{ definition: findMotionDefinition(name)!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 2 });
+        const path = buildCameraPath({
+          motions: [{ definition: findMotionDefinition(name)!, strength: 1 }],
+          modifiers: DEFAULT_MODIFIERS,
+          seed: 1,
+          span: 2,
+        });
         const g = { imageWidth: iw, imageHeight: ih, outWidth: ow, outHeight: oh, focusX: disc.x, focusY: disc.y };
-        const frame = buildRenderPlan({ path, frames: 25, fps: 12, maxSamples: 1, geometries: [g], scenes: [layout] }).frameAt(0);
+        const frame = buildRenderPlan({
+          path,
+          frames: 25,
+          fps: 12,
+          maxSamples: 1,
+          geometries: [g],
+          scenes: [layout],
+        }).frameAt(0);
         assert.ok(frame.layers.length >= 3, `${name}: far background, ground and subject are drawn`);
         const a = new Uint8Array(ow * oh * 4);
         const b = new Uint8Array(a.length);
         new FramePainter(layered, ow, oh).paint(frame, a);
         // The same framing as a 2-D move: the picture itself under the far layer's transform.
-        new FramePainter([flat], ow, oh).paint({ ...frame, layers: [{ source: 0, alpha: 1, samples: frame.layers[0]!.samples }] }, b);
+        new FramePainter([flat], ow, oh).paint(
+          { ...frame, layers: [{ source: 0, alpha: 1, samples: frame.layers[0]!.samples }] },
+          b,
+        );
         const { psnr, off } = compare(a, b);
         // Before the matting was solved per level with the plate moved where F clamps:
         // 32 dB and 1–5 % of values off by > 8 (a bright fringe inside the rim).
@@ -113,7 +141,12 @@ describe('depth: the ground recedes', () => {
     const g = { imageWidth: 1280, imageHeight: 720, outWidth: 640, outHeight: 360, focusX: 640, focusY: 400 };
     const scene = { depths: [2], ground: { horizon: 0.4, near: 0.62 } };
     const landing = (name: string, x: number, y: number) => {
-      const path = buildCameraPath({ motions: [{ definition: findMotionDefinition(name)!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 2 });
+      const path = buildCameraPath({
+        motions: [{ definition: findMotionDefinition(name)!, strength: 1 }],
+        modifiers: DEFAULT_MODIFIERS,
+        seed: 1,
+        span: 2,
+      });
       const plan = buildRenderPlan({ path, frames: 25, fps: 12, maxSamples: 1, geometries: [g], scenes: [scene] });
       const at = (i: number): [number, number] => {
         const band = plan.frameAt(i).layers.find((l) => l.rows && l.rows[0] <= y && y < l.rows[1])!;
@@ -125,20 +158,38 @@ describe('depth: the ground recedes', () => {
     };
     const jibFar = landing('Jib Up', 640, 330);
     const jibNear = landing('Jib Up', 640, 700);
-    assert.ok(Math.abs(jibNear[1]) > 2 * Math.abs(jibFar[1]), `Jib Up: near ground moved ${jibNear[1].toFixed(1)} px, far ${jibFar[1].toFixed(1)} px`);
+    assert.ok(
+      Math.abs(jibNear[1]) > 2 * Math.abs(jibFar[1]),
+      `Jib Up: near ground moved ${jibNear[1].toFixed(1)} px, far ${jibFar[1].toFixed(1)} px`,
+    );
     const spread = (y: number): number => landing('Dolly In', 1100, y)[0] - landing('Dolly In', 180, y)[0];
-    assert.ok(spread(700) > 1.5 * spread(330), `Dolly In: a near row spread by ${spread(700).toFixed(1)} px, a far row by ${spread(330).toFixed(1)} px`);
+    assert.ok(
+      spread(700) > 1.5 * spread(330),
+      `Dolly In: a near row spread by ${spread(700).toFixed(1)} px, a far row by ${spread(330).toFixed(1)} px`,
+    );
   });
 
   it('records the layers and depths it used', async () => {
     const job: RenderJob = {
-      taskId: 't', model: 'lite', motions: [{ name: 'Dolly Zoom In', strength: 1 }], prompt: '', enhancePrompt: false, seed: 1,
-      width: 128, height: 72, duration: 1, fps: 8, images: [await makeTexture(4, 320, 180)],
+      taskId: 't',
+      model: 'lite',
+      motions: [{ name: 'Dolly Zoom In', strength: 1 }],
+      prompt: '',
+      enhancePrompt: false,
+      seed: 1,
+      width: 128,
+      height: 72,
+      duration: 1,
+      fps: 8,
+      images: [await makeTexture(4, 320, 180)],
     };
     const { resolved } = await prepareRender(job, { maxImagePixels: 50_000_000 });
     assert.deepEqual(resolved.scene?.layers, ['far background', 'ground']);
     const depth = resolved.scene!.depth!;
-    assert.ok(depth.ground.near < 1 && depth.far > depth.ground.near, `ground from ${depth.ground.near} to ${depth.far}`);
+    assert.ok(
+      depth.ground.near < 1 && depth.far > depth.ground.near,
+      `ground from ${depth.ground.near} to ${depth.far}`,
+    );
   });
 });
 
@@ -154,7 +205,20 @@ describe('depth: two pictures hand over without a double exposure', () => {
     const workDir = join(root, String(n++));
     await mkdir(workDir);
     const out = await engine.render(
-      { taskId: 't', model: 'turbo', motions: [], prompt: '', enhancePrompt: false, seed: 3, width: W, height: H, duration: 2, fps: 12, images: [], ...job },
+      {
+        taskId: 't',
+        model: 'turbo',
+        motions: [],
+        prompt: '',
+        enhancePrompt: false,
+        seed: 3,
+        width: W,
+        height: H,
+        duration: 2,
+        fps: 12,
+        images: [],
+        ...job,
+      },
       { workDir, signal: new AbortController().signal, onProgress: () => {} },
     );
     return decodeRgb(out.raw);
@@ -164,10 +228,15 @@ describe('depth: two pictures hand over without a double exposure', () => {
     // Two pictures told apart by colour: a red texture (128..255 red, little green) and a
     // green one; a pixel with both red and green over 30 is a mix of the two.
     const tinted = async (seed: number, w: number, h: number, channel: 0 | 1): Promise<Buffer> => {
-      const grey = await sharp(await makeTexture(seed, w, h)).greyscale().raw().toBuffer();
+      const grey = await sharp(await makeTexture(seed, w, h))
+        .greyscale()
+        .raw()
+        .toBuffer();
       const rgb = Buffer.alloc(w * h * 3, 10);
       for (let i = 0; i < w * h; i++) rgb[i * 3 + channel] = 128 + (grey[i]! >> 1);
-      return sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+      return sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+        .png()
+        .toBuffer();
     };
     red = await tinted(21, 480, 270, 0);
     green = await tinted(22, 360, 270, 1);
@@ -206,7 +275,10 @@ describe('depth: two pictures hand over without a double exposure', () => {
       // pixel-frames; from its curve, smootherstep over 0.2–0.8 of the clip, and these colours).
       assert.ok(longest <= 5, `${name}: a place is a mix of both pictures for ${longest} of ${last + 1} frames`);
       assert.ok(share < 0.06, `${name}: ${(100 * share).toFixed(1)} % of pixel-frames are mixed`);
-      assert.ok(Math.max(...worstFrame) < 0.5, `${name}: ${(100 * Math.max(...worstFrame)).toFixed(0)} % of one frame is mixed`);
+      assert.ok(
+        Math.max(...worstFrame) < 0.5,
+        `${name}: ${(100 * Math.max(...worstFrame)).toFixed(0)} % of one frame is mixed`,
+      );
     });
   }
 });

@@ -37,7 +37,10 @@ describe('face aim', () => {
     const eyes = estimateFacePoint(rgb, 192, 144, matte, 'eyes')!;
     const mouth = estimateFacePoint(rgb, 192, 144, matte, 'mouth')!;
     // Within a head radius of the head's centre (the subject's middle is far lower).
-    assert.ok(Math.abs(face.x * 192 - head.x) < head.r && Math.abs(face.y * 144 - head.y) < head.r, JSON.stringify(face));
+    assert.ok(
+      Math.abs(face.x * 192 - head.x) < head.r && Math.abs(face.y * 144 - head.y) < head.r,
+      JSON.stringify(face),
+    );
     assert.ok(eyes.y < face.y && face.y < mouth.y, JSON.stringify({ eyes, face, mouth }));
   });
 
@@ -48,7 +51,9 @@ describe('face aim', () => {
       for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) rgb.set(c, (y * 192 + x) * 3);
     };
     // Hair over the top third of the head (as on the sample figure), two eyes, a mouth.
-    for (let y = head.y - head.r; y < head.y - 10; y++) for (let x = 0; x < 192; x++) if ((x - head.x) ** 2 + (y - head.y) ** 2 <= head.r ** 2) rgb.set([60, 35, 20], (y * 192 + x) * 3);
+    for (let y = head.y - head.r; y < head.y - 10; y++)
+      for (let x = 0; x < 192; x++)
+        if ((x - head.x) ** 2 + (y - head.y) ** 2 <= head.r ** 2) rgb.set([60, 35, 20], (y * 192 + x) * 3);
     const eyeY = head.y - 3;
     paint(head.x - 10, head.x - 7, eyeY - 1, eyeY + 1, [250, 250, 250]);
     paint(head.x + 7, head.x + 10, eyeY - 1, eyeY + 1, [250, 250, 250]);
@@ -56,8 +61,14 @@ describe('face aim', () => {
     paint(head.x - 6, head.x + 6, mouthY, mouthY + 1, [140, 40, 40]);
     const eyes = estimateFacePoint(rgb, 192, 144, matte, 'eyes')!;
     const mouth = estimateFacePoint(rgb, 192, 144, matte, 'mouth')!;
-    assert.ok(Math.abs(eyes.y * 144 - 0.5 - eyeY) <= 1.5, `eyes at row ${(eyes.y * 144 - 0.5).toFixed(1)}, drawn at ${eyeY}`);
-    assert.ok(Math.abs(mouth.y * 144 - 0.5 - (mouthY + 0.5)) <= 1.5, `mouth at row ${(mouth.y * 144 - 0.5).toFixed(1)}, drawn at ${mouthY}`);
+    assert.ok(
+      Math.abs(eyes.y * 144 - 0.5 - eyeY) <= 1.5,
+      `eyes at row ${(eyes.y * 144 - 0.5).toFixed(1)}, drawn at ${eyeY}`,
+    );
+    assert.ok(
+      Math.abs(mouth.y * 144 - 0.5 - (mouthY + 0.5)) <= 1.5,
+      `mouth at row ${(mouth.y * 144 - 0.5).toFixed(1)}, drawn at ${mouthY}`,
+    );
   });
 
   it('measures the face’s height, and a smaller face needs a closer push', () => {
@@ -104,12 +115,26 @@ describe('face aim', () => {
       // in a wide shot is found and aimed at: test/engine/vision.test.ts.)
       const head = { x: 820, y: 230, r: 30 };
       const { rgb } = portrait(1200, 600, head);
-      const image = await sharp(rgb, { raw: { width: 1200, height: 600, channels: 3 } }).png().toBuffer();
+      const image = await sharp(rgb, { raw: { width: 1200, height: 600, channels: 3 } })
+        .png()
+        .toBuffer();
       const engine = createLocalEngine({ renderThreads: 0 });
       const workDir = join(root, 'eyes');
       await mkdir(workDir);
       const out = await engine.render(
-        { taskId: 't', model: 'lite', motions: [{ name: 'Eyes In', strength: 1 }], prompt: '', enhancePrompt: false, seed: 1, width: 160, height: 90, duration: 1, fps: 8, images: [image] },
+        {
+          taskId: 't',
+          model: 'lite',
+          motions: [{ name: 'Eyes In', strength: 1 }],
+          prompt: '',
+          enhancePrompt: false,
+          seed: 1,
+          width: 160,
+          height: 90,
+          duration: 1,
+          fps: 8,
+          images: [image],
+        },
         { workDir, signal: new AbortController().signal, onProgress: () => {} },
       );
       const video = await decodeFrames(out.raw, 'rgb24');
@@ -126,8 +151,17 @@ describe('face aim', () => {
       await mkdir(workDir);
       const out = await engine.render(
         {
-          taskId: 't', model: 'lite', motions: [{ name: 'Earth Zoom Out', strength: 1 }], prompt: '', enhancePrompt: false,
-          seed: 1, width: 320, height: 180, duration: 2, fps: 12, images: [sample],
+          taskId: 't',
+          model: 'lite',
+          motions: [{ name: 'Earth Zoom Out', strength: 1 }],
+          prompt: '',
+          enhancePrompt: false,
+          seed: 1,
+          width: 320,
+          height: 180,
+          duration: 2,
+          fps: 12,
+          images: [sample],
         },
         { workDir, signal: new AbortController().signal, onProgress: () => {} },
       );

@@ -7,17 +7,30 @@ import { spawn } from 'node:child_process';
 import sharp from 'sharp';
 import { mulberry32 } from '../../src/engine/prng.js';
 
-export const ffmpegPath: string = ((await import('@ffmpeg-installer/ffmpeg')) as { default: { path: string } }).default.path;
+export const ffmpegPath: string = ((await import('@ffmpeg-installer/ffmpeg')) as { default: { path: string } }).default
+  .path;
 
 /** A seeded, smooth random texture (distinct patches everywhere) as a PNG. */
-export async function makeTexture(seed: number, width = 640, height = 360, tint: [number, number, number] = [1, 1, 1]): Promise<Buffer> {
+export async function makeTexture(
+  seed: number,
+  width = 640,
+  height = 360,
+  tint: [number, number, number] = [1, 1, 1],
+): Promise<Buffer> {
   const rand = mulberry32(seed);
   const grey = Buffer.alloc(width * height);
   for (let i = 0; i < grey.length; i++) grey[i] = Math.floor(rand() * 256);
-  const blurred = await sharp(grey, { raw: { width, height, channels: 1 } }).blur(4).normalise().raw().toBuffer();
+  const blurred = await sharp(grey, { raw: { width, height, channels: 1 } })
+    .blur(4)
+    .normalise()
+    .raw()
+    .toBuffer();
   const rgb = Buffer.alloc(width * height * 3);
-  for (let i = 0; i < width * height; i++) for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.min(255, blurred[i]! * tint[c]!);
-  return sharp(rgb, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  for (let i = 0; i < width * height; i++)
+    for (let c = 0; c < 3; c++) rgb[i * 3 + c] = Math.min(255, blurred[i]! * tint[c]!);
+  return sharp(rgb, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 export interface GreyVideo {
@@ -33,7 +46,9 @@ export interface GreyVideo {
 export function decodeFrames(path: string, pixFmt: 'gray' | 'rgb24'): Promise<GreyVideo> {
   const channels = pixFmt === 'gray' ? 1 : 3;
   return new Promise((resolve, reject) => {
-    const p = spawn(ffmpegPath, ['-hide_banner', '-i', path, '-f', 'rawvideo', '-pix_fmt', pixFmt, '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(ffmpegPath, ['-hide_banner', '-i', path, '-f', 'rawvideo', '-pix_fmt', pixFmt, '-'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const chunks: Buffer[] = [];
     let err = '';
     p.stdout.on('data', (c: Buffer) => chunks.push(c));
@@ -66,7 +81,16 @@ export interface Similarity {
 }
 
 /** Finds where a patch of `a` around (x, y) went in `b` (sub-pixel), or undefined. */
-function matchPatch(a: Uint8Array, b: Uint8Array, w: number, h: number, x: number, y: number, r: number, search: number): [number, number] | undefined {
+function matchPatch(
+  a: Uint8Array,
+  b: Uint8Array,
+  w: number,
+  h: number,
+  x: number,
+  y: number,
+  r: number,
+  search: number,
+): [number, number] | undefined {
   let best = Infinity;
   let bx = 0;
   let by = 0;
@@ -134,7 +158,12 @@ export function frameSimilarity(v: GreyVideo, from: number, to: number, search =
   }
   const ar = re / den;
   const ai = im / den;
-  return { scale: Math.hypot(ar, ai), angle: Math.atan2(ai, ar), tx: nx - (ar * mx - ai * my), ty: ny - (ai * mx + ar * my) };
+  return {
+    scale: Math.hypot(ar, ai),
+    angle: Math.atan2(ai, ar),
+    tx: nx - (ar * mx - ai * my),
+    ty: ny - (ai * mx + ar * my),
+  };
 }
 
 /** Composes frame-to-frame similarities from `from` to `to` (robust to large total moves). */
@@ -164,6 +193,10 @@ export function meanAbsDiff(a: Uint8Array, b: Uint8Array): number {
 export function sharpness(v: GreyVideo, index: number): number {
   const f = v.frames[index]!;
   let s = 0;
-  for (let y = 1; y < v.height - 1; y++) for (let x = 1; x < v.width - 1; x++) s += Math.abs(f[y * v.width + x + 1]! - f[y * v.width + x - 1]!) + Math.abs(f[(y + 1) * v.width + x]! - f[(y - 1) * v.width + x]!);
+  for (let y = 1; y < v.height - 1; y++)
+    for (let x = 1; x < v.width - 1; x++)
+      s +=
+        Math.abs(f[y * v.width + x + 1]! - f[y * v.width + x - 1]!) +
+        Math.abs(f[(y + 1) * v.width + x]! - f[(y - 1) * v.width + x]!);
   return s / (v.width * v.height);
 }

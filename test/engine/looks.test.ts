@@ -57,7 +57,8 @@ const highPass = (a: Float32Array): Float32Array => {
     for (let x = 0; x < W; x++) {
       let s = 0;
       let n = 0;
-      for (let j = Math.max(0, y - r); j <= Math.min(H - 1, y + r); j += 2) for (let i = Math.max(0, x - r); i <= Math.min(W - 1, x + r); i += 2) (s += a[j * W + i]!), n++;
+      for (let j = Math.max(0, y - r); j <= Math.min(H - 1, y + r); j += 2)
+        for (let i = Math.max(0, x - r); i <= Math.min(W - 1, x + r); i += 2) (s += a[j * W + i]!), n++;
       out[y * W + x] = a[y * W + x]! - s / n;
     }
   }
@@ -69,17 +70,33 @@ describe('effect looks (rendered and measured)', () => {
   let image: Buffer;
   let root: string;
   let n = 0;
-  const render = async (name: string, options: { seed?: number; fps?: number; duration?: number } = {}): Promise<GreyVideo> => {
+  const render = async (
+    name: string,
+    options: { seed?: number; fps?: number; duration?: number } = {},
+  ): Promise<GreyVideo> => {
     const workDir = join(root, String(n++));
     await mkdir(workDir);
     const out = await engine.render(
-      { taskId: 't', model: 'turbo', motions: [{ name, strength: 1 }], prompt: '', enhancePrompt: false, seed: options.seed ?? 3, width: W, height: H, duration: options.duration ?? 2, fps: options.fps ?? 12, images: [image] },
+      {
+        taskId: 't',
+        model: 'turbo',
+        motions: [{ name, strength: 1 }],
+        prompt: '',
+        enhancePrompt: false,
+        seed: options.seed ?? 3,
+        width: W,
+        height: H,
+        duration: options.duration ?? 2,
+        fps: options.fps ?? 12,
+        images: [image],
+      },
       { workDir, signal: new AbortController().signal, onProgress: () => {} },
     );
     return decodeFrames(out.raw, 'rgb24');
   };
   /** The same camera move without the look. */
-  const plain = (name: string, options: { seed?: number; fps?: number; duration?: number } = {}) => render(lookCameraOf(name)!, options);
+  const plain = (name: string, options: { seed?: number; fps?: number; duration?: number } = {}) =>
+    render(lookCameraOf(name)!, options);
 
   let texture: Buffer;
   before(async () => {
@@ -100,7 +117,9 @@ describe('effect looks (rendered and measured)', () => {
     // Sharp vertical bars: strong edges for the colour misregistration to show on.
     const bars = Buffer.alloc(640 * 360 * 3);
     for (let p = 0; p < 640 * 360; p++) bars.fill(Math.floor((p % 640) / 24) % 2 ? 220 : 40, p * 3, p * 3 + 3);
-    image = await sharp(bars, { raw: { width: 640, height: 360, channels: 3 } }).png().toBuffer();
+    image = await sharp(bars, { raw: { width: 640, height: 360, channels: 3 } })
+      .png()
+      .toBuffer();
     /**
      * How far red sits right of blue, px: each channel's difference from green against
      * green's horizontal gradient (to first order, a channel shifted right by d differs from
@@ -126,7 +145,8 @@ describe('effect looks (rendered and measured)', () => {
       const l = luma(v, i);
       let even = 0;
       let odd = 0;
-      for (let y = 0; y < v.height - 6; y++) for (let x = 0; x < v.width; x++) (y % 2 ? (odd += l[y * v.width + x]!) : (even += l[y * v.width + x]!));
+      for (let y = 0; y < v.height - 6; y++)
+        for (let x = 0; x < v.width; x++) y % 2 ? (odd += l[y * v.width + x]!) : (even += l[y * v.width + x]!);
       return Math.abs(even - odd) / (even + odd);
     };
     const vhs = await render('VHS');
@@ -143,15 +163,26 @@ describe('effect looks (rendered and measured)', () => {
     const cam = await plain('Super 8MM');
     const falloff = (v: GreyVideo, i: number): number => {
       const c = 24;
-      const corners = [[0, 0], [W - c, 0], [0, H - c], [W - c, H - c]].map(([x, y]) => regionMean(v, i, x!, y!, x! + c, y! + c));
+      const corners = [
+        [0, 0],
+        [W - c, 0],
+        [0, H - c],
+        [W - c, H - c],
+      ].map(([x, y]) => regionMean(v, i, x!, y!, x! + c, y! + c));
       return mean(corners) / regionMean(v, i, W / 2 - 2 * c, H / 2 - c, W / 2 + 2 * c, H / 2 + c);
     };
     const flicker = (v: GreyVideo): number => {
       const means = v.frames.map((_, i) => mean(luma(v, i)));
       return mean(means.slice(1).map((m, i) => Math.abs(m - means[i]!)));
     };
-    assert.ok(falloff(film, 8) < falloff(cam, 8) - 0.12, `corner/centre ${falloff(film, 8).toFixed(2)} vs plain ${falloff(cam, 8).toFixed(2)}`);
-    assert.ok(flicker(film) > 2 * flicker(cam) + 1, `frame-to-frame brightness change ${flicker(film).toFixed(2)} vs plain ${flicker(cam).toFixed(2)}`);
+    assert.ok(
+      falloff(film, 8) < falloff(cam, 8) - 0.12,
+      `corner/centre ${falloff(film, 8).toFixed(2)} vs plain ${falloff(cam, 8).toFixed(2)}`,
+    );
+    assert.ok(
+      flicker(film) > 2 * flicker(cam) + 1,
+      `frame-to-frame brightness change ${flicker(film).toFixed(2)} vs plain ${flicker(cam).toFixed(2)}`,
+    );
   });
 
   it('Paparazzi: flash frames jump well above their neighbours and decay after', async () => {
@@ -161,9 +192,15 @@ describe('effect looks (rendered and measured)', () => {
     const pops = means.map((m, i) => i).filter((i) => i > 0 && means[i]! > means[i - 1]! + 20);
     assert.ok(pops.length >= 2 && pops.length <= means.length / 3, `flash frames at ${pops.join(', ')}`);
     for (const i of pops.filter((k) => k + 1 < means.length && !pops.includes(k + 1))) {
-      assert.ok(means[i + 1]! < means[i]!, `frame ${i + 1} (${means[i + 1]!.toFixed(0)}) decays from the flash (${means[i]!.toFixed(0)})`);
+      assert.ok(
+        means[i + 1]! < means[i]!,
+        `frame ${i + 1} (${means[i + 1]!.toFixed(0)}) decays from the flash (${means[i]!.toFixed(0)})`,
+      );
     }
-    assert.ok(Math.max(...means) > quiet + 40, `brightest ${Math.max(...means).toFixed(0)} vs quiet ${quiet.toFixed(0)}`);
+    assert.ok(
+      Math.max(...means) > quiet + 40,
+      `brightest ${Math.max(...means).toFixed(0)} vs quiet ${quiet.toFixed(0)}`,
+    );
   });
 
   it('Lens Flare: adds light (never darkens), brightest near its source, which moves with the camera', async () => {
@@ -178,7 +215,8 @@ describe('effect looks (rendered and measured)', () => {
       for (let y = 8; y < H - 8; y += 4) {
         for (let x = 8; x < W - 8; x += 4) {
           let s = 0;
-          for (let j = -4; j < 4; j++) for (let i2 = -4; i2 < 4; i2++) s += a[(y + j) * W + x + i2]! - b[(y + j) * W + x + i2]!;
+          for (let j = -4; j < 4; j++)
+            for (let i2 = -4; i2 < 4; i2++) s += a[(y + j) * W + x + i2]! - b[(y + j) * W + x + i2]!;
           if (s / 64 > best.added) best = { x, y, added: s / 64, darker: 0 };
         }
       }
@@ -188,7 +226,10 @@ describe('effect looks (rendered and measured)', () => {
     const last = peak(flare.frames.length - 1);
     assert.ok(first.added > 60, `added light at the source ${first.added.toFixed(0)}`);
     assert.ok(first.darker < 0.5 && last.darker < 0.5, 'a flare only adds light');
-    assert.ok(Math.hypot(first.x - last.x, first.y - last.y) >= 4, `source moved from ${first.x},${first.y} to ${last.x},${last.y}`);
+    assert.ok(
+      Math.hypot(first.x - last.x, first.y - last.y) >= 4,
+      `source moved from ${first.x},${first.y} to ${last.x},${last.y}`,
+    );
   });
 
   it('Dirty Lens: spots stay put in the frame while the picture moves behind them', async () => {
@@ -204,14 +245,23 @@ describe('effect looks (rendered and measured)', () => {
     };
     const a0 = added(0);
     const a1 = added(last);
-    assert.ok(meanAbsDiff(luma(cam, 0).map(Math.round) as unknown as Uint8Array, luma(cam, last).map(Math.round) as unknown as Uint8Array) > 3, 'the picture moves');
+    assert.ok(
+      meanAbsDiff(
+        luma(cam, 0).map(Math.round) as unknown as Uint8Array,
+        luma(cam, last).map(Math.round) as unknown as Uint8Array,
+      ) > 3,
+      'the picture moves',
+    );
     assert.ok(mean(a0) > 1.5, `dirt adds light ${mean(a0).toFixed(2)}`);
     // The dirt is where it was (though the light through it changes with the picture); the
     // picture itself is not.
     // High-passed: the light through the dirt varies smoothly, the spots do not.
     const fixed = corr(a0, a1);
     const picture = corr(highPass(luma(cam, 0)), highPass(luma(cam, last)));
-    assert.ok(fixed > 0.35 && fixed > picture + 0.2, `added light correlation first/last ${fixed.toFixed(2)}, picture's ${picture.toFixed(2)}`);
+    assert.ok(
+      fixed > 0.35 && fixed > picture + 0.2,
+      `added light correlation first/last ${fixed.toFixed(2)}, picture's ${picture.toFixed(2)}`,
+    );
   });
 
   it('Datamosh: blocks show an earlier moment of the move rather than the present one', async () => {
@@ -228,7 +278,8 @@ describe('effect looks (rendered and measured)', () => {
         for (let x = 0; x + block <= W; x += block) {
           const err = (ref: Float32Array): number => {
             let s = 0;
-            for (let j = 0; j < block; j++) for (let k = 0; k < block; k++) s += Math.abs(m[(y + j) * W + x + k]! - ref[(y + j) * W + x + k]!);
+            for (let j = 0; j < block; j++)
+              for (let k = 0; k < block; k++) s += Math.abs(m[(y + j) * W + x + k]! - ref[(y + j) * W + x + k]!);
             return s / (block * block);
           };
           const errNow = err(now);
@@ -246,8 +297,14 @@ describe('effect looks (rendered and measured)', () => {
     const a = await render('Datamosh', { seed: 5, duration: 3 });
     const b = await render('Datamosh', { seed: 5, duration: 3 });
     const c = await render('Datamosh', { seed: 6, duration: 3 });
-    assert.ok(a.frames.every((f, i) => meanAbsDiff(f, b.frames[i]!) === 0), 'same seed, same frames');
-    assert.ok(a.frames.some((f, i) => meanAbsDiff(f, c.frames[i]!) > 2), 'another seed, other frames');
+    assert.ok(
+      a.frames.every((f, i) => meanAbsDiff(f, b.frames[i]!) === 0),
+      'same seed, same frames',
+    );
+    assert.ok(
+      a.frames.some((f, i) => meanAbsDiff(f, c.frames[i]!) > 2),
+      'another seed, other frames',
+    );
   });
 });
 

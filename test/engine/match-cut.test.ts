@@ -27,18 +27,42 @@ const FRAMES = 25;
 const G0: FrameGeometry = { imageWidth: 600, imageHeight: 600, outWidth: OW, outHeight: OH, focusX: 220, focusY: 200 };
 const G1: FrameGeometry = { imageWidth: 480, imageHeight: 640, outWidth: OW, outHeight: OH, focusX: 280, focusY: 300 };
 const MATCH: SubjectMatch = {
-  boxes: [{ x: 180, y: 150, w: 80, h: 90 }, { x: 220, y: 230, w: 130, h: 150 }],
+  boxes: [
+    { x: 180, y: 150, w: 80, h: 90 },
+    { x: 220, y: 230, w: 130, h: 150 },
+  ],
   on: 'faces',
   labels: ['person', 'person'],
 };
 
-const planFor = (name: string, match?: SubjectMatch, scenes = [{ depths: [BACKGROUND_DEPTH] }, { depths: [BACKGROUND_DEPTH] }]): RenderPlan => {
-  const path = buildCameraPath({ motions: [{ definition: findMotionDefinition(name)!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 2 });
-  return buildRenderPlan({ path, frames: FRAMES, fps: 12, maxSamples: 1, geometries: [G0, G1], scenes, ...(match && { match }) });
+const planFor = (
+  name: string,
+  match?: SubjectMatch,
+  scenes = [{ depths: [BACKGROUND_DEPTH] }, { depths: [BACKGROUND_DEPTH] }],
+): RenderPlan => {
+  const path = buildCameraPath({
+    motions: [{ definition: findMotionDefinition(name)!, strength: 1 }],
+    modifiers: DEFAULT_MODIFIERS,
+    seed: 1,
+    span: 2,
+  });
+  return buildRenderPlan({
+    path,
+    frames: FRAMES,
+    fps: 12,
+    maxSamples: 1,
+    geometries: [G0, G1],
+    scenes,
+    ...(match && { match }),
+  });
 };
 
 /** Where picture `l`'s matched box lands in a frame: its centre and √(w·h), from the layer drawing it. */
-const boxOnScreen = (plan: RenderPlan, index: number, l: number): { x: number; y: number; size: number } | undefined => {
+const boxOnScreen = (
+  plan: RenderPlan,
+  index: number,
+  l: number,
+): { x: number; y: number; size: number } | undefined => {
   const layer = plan.frameAt(index).layers.find((ly) => ly.source === plan.sourceBase[l]);
   if (!layer) return undefined;
   const m = layer.samples[0]!;
@@ -62,15 +86,24 @@ describe('match cut: the plan', () => {
       for (const i of both) {
         const a = boxOnScreen(plan, i, 0)!;
         const b = boxOnScreen(plan, i, 1)!;
-        assert.ok(Math.hypot(a.x - b.x, a.y - b.y) < 0.01 * OW, `${name} frame ${i}: subjects ${a.x.toFixed(1)},${a.y.toFixed(1)} vs ${b.x.toFixed(1)},${b.y.toFixed(1)}`);
-        assert.ok(Math.abs(a.size / b.size - 1) < 0.02, `${name} frame ${i}: sizes ${a.size.toFixed(1)} vs ${b.size.toFixed(1)}`);
+        assert.ok(
+          Math.hypot(a.x - b.x, a.y - b.y) < 0.01 * OW,
+          `${name} frame ${i}: subjects ${a.x.toFixed(1)},${a.y.toFixed(1)} vs ${b.x.toFixed(1)},${b.y.toFixed(1)}`,
+        );
+        assert.ok(
+          Math.abs(a.size / b.size - 1) < 0.02,
+          `${name} frame ${i}: sizes ${a.size.toFixed(1)} vs ${b.size.toFixed(1)}`,
+        );
       }
       // Unmatched, the same move leaves the subjects well apart (so the check above can fail).
       const plain = planFor(name);
       const mid = both[0]!;
       const pa = boxOnScreen(plain, mid, 0) ?? boxOnScreen(plain, mid, 1)!;
       const b1 = boxOnScreen(plain, FRAMES - 1, 1)!;
-      assert.ok(Math.hypot(pa.x - b1.x, pa.y - b1.y) > 0.05 * OW || Math.abs(pa.size / b1.size - 1) > 0.2, `${name}: the unmatched subjects already coincide`);
+      assert.ok(
+        Math.hypot(pa.x - b1.x, pa.y - b1.y) > 0.05 * OW || Math.abs(pa.size / b1.size - 1) > 0.2,
+        `${name}: the unmatched subjects already coincide`,
+      );
     }
   });
 
@@ -97,9 +130,17 @@ describe('match cut: the plan', () => {
           for (const m of layer.samples) {
             const inv = invertAffine(m);
             const tol = 0.06 / affineScale(m); // a twentieth of an output pixel
-            for (const [x, y] of [[0, 0], [OW, 0], [0, OH], [OW, OH]] as const) {
+            for (const [x, y] of [
+              [0, 0],
+              [OW, 0],
+              [0, OH],
+              [OW, OH],
+            ] as const) {
               const [px, py] = applyAffine(inv, x, y);
-              assert.ok(px > -tol && py > -tol && px < g.imageWidth + tol && py < g.imageHeight + tol, `${name} frame ${i}: corner ${x},${y} outside its picture (${px.toFixed(2)}, ${py.toFixed(2)})`);
+              assert.ok(
+                px > -tol && py > -tol && px < g.imageWidth + tol && py < g.imageHeight + tol,
+                `${name} frame ${i}: corner ${x},${y} outside its picture (${px.toFixed(2)}, ${py.toFixed(2)})`,
+              );
             }
           }
         }
@@ -114,7 +155,13 @@ describe('match cut: the plan', () => {
     assert.equal(plan.match?.made, false);
     assert.match(plan.match!.because, /move out/);
     // The other way round (the second subject smaller) a move out can match.
-    const swapped: SubjectMatch = { ...MATCH, boxes: [{ x: 200, y: 200, w: 200, h: 220 }, { x: 240, y: 260, w: 60, h: 70 }] };
+    const swapped: SubjectMatch = {
+      ...MATCH,
+      boxes: [
+        { x: 200, y: 200, w: 200, h: 220 },
+        { x: 240, y: 260, w: 60, h: 70 },
+      ],
+    };
     assert.equal(planFor('Dolly Out', swapped).transition, 'match-cut');
   });
 });
@@ -124,10 +171,37 @@ describe('match cut: what it refuses', () => {
     // The same faces in pictures a fifth the size (120 px wide): at 480×270 image[0] is drawn
     // at 4 output px per px already, and the ~2× lean would take it to ~8 (over 3, and over
     // 1.5× its own framing); at 160×90 it stays under 3.
-    const small = (g: FrameGeometry): FrameGeometry => ({ ...g, imageWidth: g.imageWidth / 5, imageHeight: g.imageHeight / 5, focusX: g.focusX / 5, focusY: g.focusY / 5 });
-    const path = buildCameraPath({ motions: [{ definition: findMotionDefinition('Dolly In')!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 2 });
-    const fifth: SubjectMatch = { ...MATCH, boxes: [MATCH.boxes[0], MATCH.boxes[1]].map((b) => ({ x: b.x / 5, y: b.y / 5, w: b.w / 5, h: b.h / 5 })) as SubjectMatch['boxes'] };
-    const at = (w: number, h: number) => buildRenderPlan({ path, frames: FRAMES, fps: 12, maxSamples: 1, geometries: [G0, G1].map((g) => ({ ...small(g), outWidth: w, outHeight: h })), match: fifth });
+    const small = (g: FrameGeometry): FrameGeometry => ({
+      ...g,
+      imageWidth: g.imageWidth / 5,
+      imageHeight: g.imageHeight / 5,
+      focusX: g.focusX / 5,
+      focusY: g.focusY / 5,
+    });
+    const path = buildCameraPath({
+      motions: [{ definition: findMotionDefinition('Dolly In')!, strength: 1 }],
+      modifiers: DEFAULT_MODIFIERS,
+      seed: 1,
+      span: 2,
+    });
+    const fifth: SubjectMatch = {
+      ...MATCH,
+      boxes: [MATCH.boxes[0], MATCH.boxes[1]].map((b) => ({
+        x: b.x / 5,
+        y: b.y / 5,
+        w: b.w / 5,
+        h: b.h / 5,
+      })) as SubjectMatch['boxes'],
+    };
+    const at = (w: number, h: number) =>
+      buildRenderPlan({
+        path,
+        frames: FRAMES,
+        fps: 12,
+        maxSamples: 1,
+        geometries: [G0, G1].map((g) => ({ ...small(g), outWidth: w, outHeight: h })),
+        match: fifth,
+      });
     assert.equal(at(OW, OH).transition, 'match-cut', 'at 160×90 the small pictures are drawn below 1 px per px');
     const big = at(480, 270);
     assert.equal(big.transition, 'iris-in');
@@ -137,25 +211,53 @@ describe('match cut: what it refuses', () => {
 
 describe('match cut: when', () => {
   const person = (confidence: number, face?: { x: number; y: number; w: number; h: number }): MatchLook => ({
-    subject: 'person', label: 'person', confidence, box: { x: 0.1, y: 0.1, w: 0.6, h: 0.9 },
-    faces: face ? [{ box: face, score: 0.9 }] : [], ...(face && { face: { index: 0 } }),
+    subject: 'person',
+    label: 'person',
+    confidence,
+    box: { x: 0.1, y: 0.1, w: 0.6, h: 0.9 },
+    faces: face ? [{ box: face, score: 0.9 }] : [],
+    ...(face && { face: { index: 0 } }),
   });
-  const sizes = [{ width: 1000, height: 800 }, { width: 500, height: 400 }];
+  const sizes = [
+    { width: 1000, height: 800 },
+    { width: 500, height: 400 },
+  ];
 
-  it('matches two people on their faces, in each picture\'s px', () => {
-    const { match } = chooseMatch([person(0.8, { x: 0.4, y: 0.2, w: 0.1, h: 0.12 }), person(0.7, { x: 0.3, y: 0.3, w: 0.2, h: 0.25 })], sizes);
+  it("matches two people on their faces, in each picture's px", () => {
+    const { match } = chooseMatch(
+      [person(0.8, { x: 0.4, y: 0.2, w: 0.1, h: 0.12 }), person(0.7, { x: 0.3, y: 0.3, w: 0.2, h: 0.25 })],
+      sizes,
+    );
     assert.equal(match?.on, 'faces');
     assert.deepEqual(match?.boxes[1], { x: 150, y: 120, w: 100, h: 100 });
   });
 
   it('matches on the subject boxes when a face is missing, and says why it will not match', () => {
-    const cup: MatchLook = { subject: 'object', label: 'cup', confidence: 0.8, box: { x: 0.3, y: 0.2, w: 0.3, h: 0.4 }, faces: [] };
-    const mixed = chooseMatch([{ ...person(0.8, { x: 0.4, y: 0.2, w: 0.1, h: 0.12 }), aim: { x: 0.45, y: 0.26 } }, cup], sizes).match;
+    const cup: MatchLook = {
+      subject: 'object',
+      label: 'cup',
+      confidence: 0.8,
+      box: { x: 0.3, y: 0.2, w: 0.3, h: 0.4 },
+      faces: [],
+    };
+    const mixed = chooseMatch(
+      [{ ...person(0.8, { x: 0.4, y: 0.2, w: 0.1, h: 0.12 }), aim: { x: 0.45, y: 0.26 } }, cup],
+      sizes,
+    ).match;
     assert.equal(mixed?.on, 'subjects');
     // The person's box is centred on where it aims (its face), the cup's stays where it is.
-    assert.deepEqual(mixed?.boxes.map((b) => [b.x + b.w / 2, b.y + b.h / 2].map(Math.round)), [[450, 208], [225, 160]]);
+    assert.deepEqual(
+      mixed?.boxes.map((b) => [b.x + b.w / 2, b.y + b.h / 2].map(Math.round)),
+      [
+        [450, 208],
+        [225, 160],
+      ],
+    );
     assert.match(chooseMatch([person(0.8), { ...cup, confidence: 0.28 }], sizes).because, /scores 0.28/);
-    assert.match(chooseMatch([person(0.8), { subject: 'none', confidence: 0, faces: [] }], sizes).because, /image\[1\] has no subject/);
+    assert.match(
+      chooseMatch([person(0.8), { subject: 'none', confidence: 0, faces: [] }], sizes).because,
+      /image\[1\] has no subject/,
+    );
     assert.match(chooseMatch([{ ...cup, box: { x: 0, y: 0, w: 1, h: 0.98 } }, cup], sizes).because, /fills 98 %/);
     assert.match(chooseMatch([undefined, cup], sizes).because, /did not look/);
   });
@@ -166,16 +268,26 @@ describe('match cut: painted', () => {
   before(async () => {
     // A red picture and a green one: a pixel with both red and green over 30 mixes them.
     const tinted = async (seed: number, w: number, h: number, channel: 0 | 1): Promise<Buffer> => {
-      const grey = await sharp(await makeTexture(seed, w, h)).greyscale().raw().toBuffer();
+      const grey = await sharp(await makeTexture(seed, w, h))
+        .greyscale()
+        .raw()
+        .toBuffer();
       const rgb = Buffer.alloc(w * h * 3, 10);
       for (let i = 0; i < w * h; i++) rgb[i * 3 + channel] = 128 + (grey[i]! >> 1);
-      return sharp(rgb, { raw: { width: w, height: h, channels: 3 } }).png().toBuffer();
+      return sharp(rgb, { raw: { width: w, height: h, channels: 3 } })
+        .png()
+        .toBuffer();
     };
-    const pngs = [await tinted(31, G0.imageWidth, G0.imageHeight, 0), await tinted(32, G1.imageWidth, G1.imageHeight, 1)];
-    sources = await Promise.all(pngs.map(async (png) => {
-      const info = await probeImage(png, 50_000_000, 'image');
-      return decodeSource(png, info, { scale: 1, levelCount: 5, maxPixels: 50_000_000, field: 'image' });
-    }));
+    const pngs = [
+      await tinted(31, G0.imageWidth, G0.imageHeight, 0),
+      await tinted(32, G1.imageWidth, G1.imageHeight, 1),
+    ];
+    sources = await Promise.all(
+      pngs.map(async (png) => {
+        const info = await probeImage(png, 50_000_000, 'image');
+        return decodeSource(png, info, { scale: 1, levelCount: 5, maxPixels: 50_000_000, field: 'image' });
+      }),
+    );
   });
 
   const paint = (plan: RenderPlan): Uint8Array[] => {
@@ -199,7 +311,12 @@ describe('match cut: painted', () => {
       assert.equal(plan.transition, 'match-cut');
       const v = paint(plan);
       // The framed stills: one picture each, not moving.
-      const stillPath = buildCameraPath({ motions: [{ definition: findMotionDefinition('Static')!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 2 });
+      const stillPath = buildCameraPath({
+        motions: [{ definition: findMotionDefinition('Static')!, strength: 1 }],
+        modifiers: DEFAULT_MODIFIERS,
+        seed: 1,
+        span: 2,
+      });
       const still = (g: FrameGeometry, l: number): Uint8Array => {
         const p = buildRenderPlan({ path: stillPath, frames: 2, fps: 12, maxSamples: 1, geometries: [g] });
         const px = new Uint8Array(OW * OH * 4);

@@ -9,7 +9,8 @@ import type { RenderJob } from '../../src/core/ports.js';
 
 describe('motion-blur sampling', () => {
   it('draws one sample while the picture travels less than the start threshold', () => {
-    for (const travel of [0, 0.5, 1.8, BLUR_START_PX]) assert.deepEqual(blurSampling(travel, 24), { count: 1, smear: 0 });
+    for (const travel of [0, 0.5, 1.8, BLUR_START_PX])
+      assert.deepEqual(blurSampling(travel, 24), { count: 1, smear: 0 });
     assert.deepEqual(blurSampling(40, 1), { count: 1, smear: 0 });
   });
 
@@ -32,18 +33,34 @@ describe('motion-blur sampling', () => {
   });
 
   const job = (name: string): RenderJob => ({
-    taskId: 't', model: 'turbo', motions: [{ name, strength: 1 }], prompt: '', enhancePrompt: false,
-    seed: 1, width: 1280, height: 720, duration: 5, fps: 24, images: [],
+    taskId: 't',
+    model: 'turbo',
+    motions: [{ name, strength: 1 }],
+    prompt: '',
+    enhancePrompt: false,
+    seed: 1,
+    width: 1280,
+    height: 720,
+    duration: 5,
+    fps: 24,
+    images: [],
   });
   // A picture whose centre of interest is its centre: the zoom is then a pure zoom (an
   // off-centre subject adds a lean, which is travel of its own).
   const centred = (): Promise<Buffer> =>
     sharp({ create: { width: 1600, height: 900, channels: 3, background: { r: 60, g: 90, b: 120 } } })
-      .composite([{ input: Buffer.from('<svg width="1600" height="900"><circle cx="800" cy="450" r="120" fill="#e0c040"/></svg>') }])
+      .composite([
+        {
+          input: Buffer.from('<svg width="1600" height="900"><circle cx="800" cy="450" r="120" fill="#e0c040"/></svg>'),
+        },
+      ])
       .jpeg()
       .toBuffer();
   const counts = async (name: string, image?: Buffer): Promise<number[]> => {
-    const { plan } = await prepareRender({ ...job(name), images: [image ?? (await makeSampleImage())] }, { maxImagePixels: 50_000_000 });
+    const { plan } = await prepareRender(
+      { ...job(name), images: [image ?? (await makeSampleImage())] },
+      { maxImagePixels: 50_000_000 },
+    );
     return Array.from({ length: plan.frames }, (_, i) => plan.frameAt(i).layers[0]!.samples.length);
   };
 

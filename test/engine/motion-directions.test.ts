@@ -18,27 +18,42 @@ const first = 0;
 const last = (v: GreyVideo): number => v.frames.length - 1;
 const motionOf = (v: GreyVideo, from = first, to = last(v)) => chainedSimilarity(v, from, to);
 
-const zoomIn = (min = 1.08): Check => (v) => assert.ok(motionOf(v).scale > min, `scale ${motionOf(v).scale.toFixed(3)} should be > ${min}`);
-const zoomOut = (max = 0.92): Check => (v) => assert.ok(motionOf(v).scale < max, `scale ${motionOf(v).scale.toFixed(3)} should be < ${max}`);
+const zoomIn =
+  (min = 1.08): Check =>
+  (v) =>
+    assert.ok(motionOf(v).scale > min, `scale ${motionOf(v).scale.toFixed(3)} should be > ${min}`);
+const zoomOut =
+  (max = 0.92): Check =>
+  (v) =>
+    assert.ok(motionOf(v).scale < max, `scale ${motionOf(v).scale.toFixed(3)} should be < ${max}`);
 /** Content moves right (camera went left): tx > 0, and vice versa. */
-const contentX = (sign: 1 | -1, min = 4): Check => (v) => {
-  const m = motionOf(v);
-  assert.ok(sign * m.tx > min, `content x shift ${m.tx.toFixed(1)} px should have sign ${sign}`);
-};
-const contentY = (sign: 1 | -1, min = 4): Check => (v) => {
-  const m = motionOf(v);
-  assert.ok(sign * m.ty > min, `content y shift ${m.ty.toFixed(1)} px should have sign ${sign}`);
-};
-const rolls = (sign: 1 | -1, minDeg = 3): Check => (v) => {
-  const deg = (motionOf(v).angle * 180) / Math.PI;
-  assert.ok(sign * deg > minDeg, `roll ${deg.toFixed(2)}° should have sign ${sign}`);
-};
+const contentX =
+  (sign: 1 | -1, min = 4): Check =>
+  (v) => {
+    const m = motionOf(v);
+    assert.ok(sign * m.tx > min, `content x shift ${m.tx.toFixed(1)} px should have sign ${sign}`);
+  };
+const contentY =
+  (sign: 1 | -1, min = 4): Check =>
+  (v) => {
+    const m = motionOf(v);
+    assert.ok(sign * m.ty > min, `content y shift ${m.ty.toFixed(1)} px should have sign ${sign}`);
+  };
+const rolls =
+  (sign: 1 | -1, minDeg = 3): Check =>
+  (v) => {
+    const deg = (motionOf(v).angle * 180) / Math.PI;
+    assert.ok(sign * deg > minDeg, `roll ${deg.toFixed(2)}° should have sign ${sign}`);
+  };
 /** The camera moves: the picture drifts away from its first framing. */
 const moves: Check = (v) => {
   const drift = Math.max(...v.frames.map((f) => meanAbsDiff(v.frames[0]!, f)));
   assert.ok(drift > 2, `largest difference from the first frame is only ${drift.toFixed(2)}`);
 };
-const all = (...checks: Check[]): Check => (v, c) => checks.forEach((ch) => ch(v, c));
+const all =
+  (...checks: Check[]): Check =>
+  (v, c) =>
+    checks.forEach((ch) => ch(v, c));
 /**
  * Arcs and orbits circle the subject and keep it framed; a texture has no subject, so the
  * camera circles its centre of interest (depth 1, on the ground plane): the far rows behind
@@ -53,45 +68,73 @@ const orbitsRight: Check = (v) => {
 };
 const blurrierThanStatic: Check = (v, c) => {
   const s = sharpness(v, Math.round(v.frames.length / 2));
-  assert.ok(s < c.staticSharpness * 0.9, `mid-clip sharpness ${s.toFixed(2)} vs static ${c.staticSharpness.toFixed(2)}`);
+  assert.ok(
+    s < c.staticSharpness * 0.9,
+    `mid-clip sharpness ${s.toFixed(2)} vs static ${c.staticSharpness.toFixed(2)}`,
+  );
 };
 
 /** What each motion must do, measured from frames. Every renderable camera motion needs one. */
 const EXPECT: Record<string, Check> = {
   Static: (v) => v.frames.forEach((f) => assert.ok(meanAbsDiff(v.frames[0]!, f) < 0.5)),
   General: all(zoomIn(1.02), moves),
-  'Zoom In': zoomIn(1.3), 'Zoom Out': zoomOut(0.77),
-  'Crash Zoom In': zoomIn(2), 'Crash Zoom Out': zoomOut(0.5),
+  'Zoom In': zoomIn(1.3),
+  'Zoom Out': zoomOut(0.77),
+  'Crash Zoom In': zoomIn(2),
+  'Crash Zoom Out': zoomOut(0.5),
   'YoYo Zoom': (v) => {
     const peak = motionOf(v, 0, Math.round(v.frames.length / 4));
     assert.ok(peak.scale > 1.2, `yo-yo peak ${peak.scale.toFixed(2)}`);
     assert.ok(Math.abs(motionOf(v, 0, Math.round(v.frames.length / 2)).scale - 1) < 0.08, 'comes back out');
   },
-  'Dolly In': zoomIn(1.2), 'Dolly Out': zoomOut(0.83),
-  'Super Dolly In': zoomIn(1.8), 'Super Dolly Out': zoomOut(0.55),
+  'Dolly In': zoomIn(1.2),
+  'Dolly Out': zoomOut(0.83),
+  'Super Dolly In': zoomIn(1.8),
+  'Super Dolly Out': zoomOut(0.55),
   'Double Dolly': zoomIn(1.1),
-  'Tilt up': contentY(1), 'Tilt Down': contentY(-1),
-  'Dolly Left': contentX(1), 'Dolly Right': contentX(-1),
+  'Tilt up': contentY(1),
+  'Tilt Down': contentY(-1),
+  'Dolly Left': contentX(1),
+  'Dolly Right': contentX(-1),
   'Whip Pan': contentX(-1, 20),
-  Handheld: moves, Wiggle: all(moves, zoomIn(1.05)),
-  'Dutch Angle': rolls(1, 6), Incline: rolls(1, 10), Overhead: rolls(1, 6),
-  Snorricam: moves, 'Head Tracking': moves, 'Buckle Up': moves, 'Object POV': moves,
+  Handheld: moves,
+  Wiggle: all(moves, zoomIn(1.05)),
+  'Dutch Angle': rolls(1, 6),
+  Incline: rolls(1, 10),
+  Overhead: rolls(1, 6),
+  Snorricam: moves,
+  'Head Tracking': moves,
+  'Buckle Up': moves,
+  'Object POV': moves,
   'Low Shutter': all(zoomIn(1.04), blurrierThanStatic),
   Fisheye: all(zoomIn(1.04)),
   'Focus Change': blurrierThanStatic,
-  'Eyes In': zoomIn(1.6), 'Mouth In': zoomIn(1.5),
+  'Eyes In': zoomIn(1.6),
+  'Mouth In': zoomIn(1.5),
   'Earth Zoom Out': zoomOut(0.3),
   Hyperlapse: zoomIn(1.3),
-  'Crane Up': all(contentY(1), zoomOut(0.95)), 'Crane Down': all(contentY(-1), zoomIn(1.05)),
+  'Crane Up': all(contentY(1), zoomOut(0.95)),
+  'Crane Down': all(contentY(-1), zoomIn(1.05)),
   'Crane Over The Head': all(contentY(1), zoomIn(1.1)),
-  'Jib Up': contentY(1, 2), 'Jib Down': contentY(-1, 2),
-  'Arc Left': all(contentX(-1), rolls(-1, 1)), 'Arc Right': all(contentX(1), rolls(1, 1)),
-  '360 Orbit': orbitsRight, 'Lazy Susan': orbitsRight, '3D Rotation': orbitsRight, 'Bullet Time': orbitsRight,
-  'Action Run': all(moves, zoomIn(1.08)), 'Downhill POV': zoomIn(1.3),
-  'Car Chasing': contentX(-1, 10), 'Car Grip': contentX(-1, 6),
-  'FPV Drone': zoomIn(1.4), Flying: zoomIn(1.2), Glam: zoomIn(1.05),
-  'Rap Flex': zoomIn(1.2), 'Robo Arm': all(contentX(-1), zoomIn(1.15), rolls(1, 2)),
-  'Through Object In': zoomIn(1.8), 'Through Object Out': zoomOut(0.55),
+  'Jib Up': contentY(1, 2),
+  'Jib Down': contentY(-1, 2),
+  'Arc Left': all(contentX(-1), rolls(-1, 1)),
+  'Arc Right': all(contentX(1), rolls(1, 1)),
+  '360 Orbit': orbitsRight,
+  'Lazy Susan': orbitsRight,
+  '3D Rotation': orbitsRight,
+  'Bullet Time': orbitsRight,
+  'Action Run': all(moves, zoomIn(1.08)),
+  'Downhill POV': zoomIn(1.3),
+  'Car Chasing': contentX(-1, 10),
+  'Car Grip': contentX(-1, 6),
+  'FPV Drone': zoomIn(1.4),
+  Flying: zoomIn(1.2),
+  Glam: zoomIn(1.05),
+  'Rap Flex': zoomIn(1.2),
+  'Robo Arm': all(contentX(-1), zoomIn(1.15), rolls(1, 2)),
+  'Through Object In': zoomIn(1.8),
+  'Through Object Out': zoomOut(0.55),
   // A texture is one plane behind the subject's distance: it shrinks (in) or grows (out)
   // while a subject would keep its size (see parallax.test.ts).
   'Dolly Zoom In': (v) => {
@@ -125,7 +168,19 @@ describe('every camera motion moves the named way (measured from frames)', () =>
     const { mkdir } = await import('node:fs/promises');
     await mkdir(workDir);
     const out = await engine.render(
-      { taskId: 't', model: 'turbo', motions: [{ name, strength: 1 }], prompt, enhancePrompt: prompt !== '', seed: 3, width: 160, height: 90, duration: 2, fps: FAST.has(name) ? 24 : 12, images: [image] },
+      {
+        taskId: 't',
+        model: 'turbo',
+        motions: [{ name, strength: 1 }],
+        prompt,
+        enhancePrompt: prompt !== '',
+        seed: 3,
+        width: 160,
+        height: 90,
+        duration: 2,
+        fps: FAST.has(name) ? 24 : 12,
+        images: [image],
+      },
       { workDir, signal: new AbortController().signal, onProgress: () => {} },
     );
     return decodeGrey(out.raw);
@@ -141,7 +196,10 @@ describe('every camera motion moves the named way (measured from frames)', () =>
   it('has an expectation for every renderable camera motion of the catalogue', () => {
     const missing = names.filter((name) => engine.canRender(name).renderable && !EXPECT[name]);
     assert.deepEqual(missing, []);
-    assert.ok(names.every((name) => engine.canRender(name).renderable), 'every camera motion is renderable');
+    assert.ok(
+      names.every((name) => engine.canRender(name).renderable),
+      'every camera motion is renderable',
+    );
   });
 
   for (const [name, check] of Object.entries(EXPECT)) {

@@ -24,7 +24,10 @@ export async function makeParallaxScene(width = 480, height = 270, variant = 0):
   const tintBack: [number, number, number] = variant ? [0.75, 0.8, 0.35] : [0.35, 0.6, 1];
   const tintFront: [number, number, number] = variant ? [0.25, 0.35, 1] : [1, 0.3, 0.2];
   const raw = async (seed: number, tint: [number, number, number]) =>
-    sharp(await makeTexture(seed, width, height, tint)).removeAlpha().raw().toBuffer();
+    sharp(await makeTexture(seed, width, height, tint))
+      .removeAlpha()
+      .raw()
+      .toBuffer();
   const back = await raw(31 + variant * 7, tintBack);
   const front = await raw(47 + variant * 7, tintFront);
   const out = Buffer.alloc(width * height * 3);
@@ -39,7 +42,9 @@ export async function makeParallaxScene(width = 480, height = 270, variant = 0):
       for (let c = 0; c < 3; c++) out[i + c] = Math.round(front[i + c]! * a + back[i + c]! * (1 - a));
     }
   }
-  return sharp(out, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(out, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 /** Decodes a video to RGB frames. */
@@ -86,7 +91,16 @@ function grey(v: RgbVideo, index: number): Float32Array {
 }
 
 /** Where the patch of `a` at (x, y) went in `b`, within ±search px (sub-pixel), or undefined. */
-function match(a: Float32Array, b: Float32Array, w: number, h: number, x: number, y: number, r: number, search: number): [number, number] | undefined {
+function match(
+  a: Float32Array,
+  b: Float32Array,
+  w: number,
+  h: number,
+  x: number,
+  y: number,
+  r: number,
+  search: number,
+): [number, number] | undefined {
   const cost = new Map<number, number>();
   let best = Infinity;
   let bx = 0;
@@ -128,7 +142,8 @@ function backgroundStep(v: RgbVideo, from: number): { scale: number; tx: number;
   const near = (x: number, y: number): boolean => {
     const m = 12;
     for (let yy = Math.max(0, y - m); yy < Math.min(h, y + m); yy += 2) {
-      for (let xx = Math.max(0, x - m); xx < Math.min(w, x + m); xx += 2) if (fg[0]![yy * w + xx] || fg[1]![yy * w + xx]) return true;
+      for (let xx = Math.max(0, x - m); xx < Math.min(w, x + m); xx += 2)
+        if (fg[0]![yy * w + xx] || fg[1]![yy * w + xx]) return true;
     }
     return false;
   };
@@ -191,7 +206,8 @@ export function blockDiffRgb(a: Uint8Array, b: Uint8Array, width: number, height
     for (let bx = 0; bx + k <= width; bx += k) {
       for (let c = 0; c < 3; c++) {
         let d = 0;
-        for (let y = by; y < by + k; y++) for (let x = bx; x < bx + k; x++) d += a[(y * width + x) * 3 + c]! - b[(y * width + x) * 3 + c]!;
+        for (let y = by; y < by + k; y++)
+          for (let x = bx; x < bx + k; x++) d += a[(y * width + x) * 3 + c]! - b[(y * width + x) * 3 + c]!;
         s += Math.abs(d) / (k * k);
         n++;
       }

@@ -22,7 +22,13 @@ import { DEFAULT_MODIFIERS, parsePromptModifiers } from '../../src/engine/prompt
 import { BACKGROUND_DEPTH, SUBJECT_DEPTH } from '../../src/engine/scene/layer-projection.js';
 import { sceneFromPixels } from '../../src/engine/scene/scene-sources.js';
 import {
-  backgroundMotion, blockDiffRgb, decodeRgb, foreground, makeParallaxScene, meanAbsDiffRgb, type RgbVideo,
+  backgroundMotion,
+  blockDiffRgb,
+  decodeRgb,
+  foreground,
+  makeParallaxScene,
+  meanAbsDiffRgb,
+  type RgbVideo,
 } from './parallax-helpers.js';
 import sharp from 'sharp';
 
@@ -32,7 +38,15 @@ const FPS = 12;
 
 /** Every single motion whose camera travels through the scene (renders with layers). */
 const DEPTH_MOVES = definedMotionNames().filter((name) =>
-  pathTravels(buildCameraPath({ motions: [{ definition: findMotionDefinition(name)!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 2 }), 25),
+  pathTravels(
+    buildCameraPath({
+      motions: [{ definition: findMotionDefinition(name)!, strength: 1 }],
+      modifiers: DEFAULT_MODIFIERS,
+      seed: 1,
+      span: 2,
+    }),
+    25,
+  ),
 );
 
 interface Measured {
@@ -48,53 +62,80 @@ const last = (v: RgbVideo): number => v.frames.length - 1;
 const f = (n: number): string => n.toFixed(2);
 
 /** Travel across: both layers move against the camera, the near one more. */
-const slides = (axis: 'x' | 'y', sign: 1 | -1): Check => ({ fg, bg }) => {
-  const a = axis === 'x' ? fg.dx : fg.dy;
-  const b = axis === 'x' ? bg.tx : bg.ty;
-  assert.ok(sign * b > 1, `background ${axis} shift ${f(b)} should have sign ${sign}`);
-  assert.ok(sign * a > 1.6 * sign * b, `foreground ${axis} shift ${f(a)} should exceed 1.6 × background ${f(b)}`);
-};
+const slides =
+  (axis: 'x' | 'y', sign: 1 | -1): Check =>
+  ({ fg, bg }) => {
+    const a = axis === 'x' ? fg.dx : fg.dy;
+    const b = axis === 'x' ? bg.tx : bg.ty;
+    assert.ok(sign * b > 1, `background ${axis} shift ${f(b)} should have sign ${sign}`);
+    assert.ok(sign * a > 1.6 * sign * b, `foreground ${axis} shift ${f(a)} should exceed 1.6 × background ${f(b)}`);
+  };
 /** Around the subject: it holds while the background sweeps the way the camera goes. */
-const circles = (sign: 1 | -1): Check => ({ fg, bg }) => {
-  assert.ok(sign * bg.tx > 3, `background shift ${f(bg.tx)} should have sign ${sign}`);
-  assert.ok(Math.abs(fg.dx) < 0.35 * Math.abs(bg.tx), `foreground shift ${f(fg.dx)} should be small next to ${f(bg.tx)}`);
-};
+const circles =
+  (sign: 1 | -1): Check =>
+  ({ fg, bg }) => {
+    assert.ok(sign * bg.tx > 3, `background shift ${f(bg.tx)} should have sign ${sign}`);
+    assert.ok(
+      Math.abs(fg.dx) < 0.35 * Math.abs(bg.tx),
+      `foreground shift ${f(fg.dx)} should be small next to ${f(bg.tx)}`,
+    );
+  };
 /** Forward: the near layer grows more than the far one (backward: shrinks more). */
-const pushes = (sign: 1 | -1): Check => ({ fg, bg }) => {
-  const lf = Math.log(fg.scale);
-  const lb = Math.log(bg.scale);
-  assert.ok(sign * lb > 0.01, `background scale ${f(bg.scale)} should go ${sign > 0 ? 'up' : 'down'}`);
-  assert.ok(sign * lf > 1.25 * sign * lb, `foreground scale ${f(fg.scale)} should change more than background ${f(bg.scale)}`);
-};
+const pushes =
+  (sign: 1 | -1): Check =>
+  ({ fg, bg }) => {
+    const lf = Math.log(fg.scale);
+    const lb = Math.log(bg.scale);
+    assert.ok(sign * lb > 0.01, `background scale ${f(bg.scale)} should go ${sign > 0 ? 'up' : 'down'}`);
+    assert.ok(
+      sign * lf > 1.25 * sign * lb,
+      `foreground scale ${f(fg.scale)} should change more than background ${f(bg.scale)}`,
+    );
+  };
 /** Subject size within 4 % on every frame; the background scale goes the named way. */
-const dollyZoom = (sign: 1 | -1): Check => ({ v, bg }) => {
-  const s0 = foreground(v, 0).size;
-  for (let i = 1; i < v.frames.length; i++) {
-    const s = foreground(v, i).size / s0;
-    assert.ok(Math.abs(s - 1) < 0.04, `frame ${i}: subject size ratio ${f(s)}`);
-  }
-  assert.ok(sign * Math.log(bg.scale) > Math.log(1.1), `background scale ${f(bg.scale)}`);
-};
+const dollyZoom =
+  (sign: 1 | -1): Check =>
+  ({ v, bg }) => {
+    const s0 = foreground(v, 0).size;
+    for (let i = 1; i < v.frames.length; i++) {
+      const s = foreground(v, i).size / s0;
+      assert.ok(Math.abs(s - 1) < 0.04, `frame ${i}: subject size ratio ${f(s)}`);
+    }
+    assert.ok(sign * Math.log(bg.scale) > Math.log(1.1), `background scale ${f(bg.scale)}`);
+  };
 
 /** Moves with a clear single direction, measured over the whole clip (or its first part). */
 const EXPECT: Record<string, { check: Check; upTo?: number; byWidth?: boolean }> = {
-  'Dolly Left': { check: slides('x', 1) }, 'Dolly Right': { check: slides('x', -1) },
-  'Car Grip': { check: slides('x', -1) }, 'Robo Arm': { check: slides('x', -1) },
-  'Jib Up': { check: slides('y', 1) }, 'Jib Down': { check: slides('y', -1) },
-  'Crane Up': { check: slides('y', 1) }, 'Crane Down': { check: slides('y', -1) },
-  'Arc Left': { check: circles(-1) }, 'Arc Right': { check: circles(1) },
-  '360 Orbit': { check: circles(1), upTo: 0.25 }, 'Lazy Susan': { check: circles(1), upTo: 0.25 },
-  '3D Rotation': { check: circles(1), upTo: 0.25 }, 'Bullet Time': { check: circles(1), upTo: 0.25 },
-  'Dolly In': { check: pushes(1) }, 'Dolly Out': { check: pushes(-1) },
+  'Dolly Left': { check: slides('x', 1) },
+  'Dolly Right': { check: slides('x', -1) },
+  'Car Grip': { check: slides('x', -1) },
+  'Robo Arm': { check: slides('x', -1) },
+  'Jib Up': { check: slides('y', 1) },
+  'Jib Down': { check: slides('y', -1) },
+  'Crane Up': { check: slides('y', 1) },
+  'Crane Down': { check: slides('y', -1) },
+  'Arc Left': { check: circles(-1) },
+  'Arc Right': { check: circles(1) },
+  '360 Orbit': { check: circles(1), upTo: 0.25 },
+  'Lazy Susan': { check: circles(1), upTo: 0.25 },
+  '3D Rotation': { check: circles(1), upTo: 0.25 },
+  'Bullet Time': { check: circles(1), upTo: 0.25 },
+  'Dolly In': { check: pushes(1) },
+  'Dolly Out': { check: pushes(-1) },
   // Later in a super dolly in the subject outgrows the frame.
-  'Super Dolly In': { check: pushes(1), upTo: 0.6 }, 'Super Dolly Out': { check: pushes(-1) },
-  'Through Object In': { check: pushes(1) }, 'Through Object Out': { check: pushes(-1) },
-  'Double Dolly': { check: pushes(1) }, 'FPV Drone': { check: pushes(1) }, Flying: { check: pushes(1) },
+  'Super Dolly In': { check: pushes(1), upTo: 0.6 },
+  'Super Dolly Out': { check: pushes(-1) },
+  'Through Object In': { check: pushes(1) },
+  'Through Object Out': { check: pushes(-1) },
+  'Double Dolly': { check: pushes(1) },
+  'FPV Drone': { check: pushes(1) },
+  Flying: { check: pushes(1) },
   Overhead: { check: pushes(1) },
   // From about 0.7 of a crane over the head the subject's lower edge leaves the frame, so its
   // size is read from its width (its area lagged the projection: 1.12 against 1.20 at 0.75).
   'Crane Over The Head': { check: pushes(1), upTo: 0.75, byWidth: true },
-  'Dolly Zoom In': { check: dollyZoom(-1) }, 'Dolly Zoom Out': { check: dollyZoom(1) },
+  'Dolly Zoom In': { check: dollyZoom(-1) },
+  'Dolly Zoom Out': { check: dollyZoom(1) },
 };
 
 describe('parallax: near layers move more than far ones (measured from frames)', () => {
@@ -106,7 +147,20 @@ describe('parallax: near layers move more than far ones (measured from frames)',
     const workDir = join(root, String(n++));
     await mkdir(workDir);
     const out = await engine.render(
-      { taskId: 't', model: 'turbo', motions: [], prompt: '', enhancePrompt: false, seed: 3, width: W, height: H, duration: 2, fps: FPS, images: [scene], ...job },
+      {
+        taskId: 't',
+        model: 'turbo',
+        motions: [],
+        prompt: '',
+        enhancePrompt: false,
+        seed: 3,
+        width: W,
+        height: H,
+        duration: 2,
+        fps: FPS,
+        images: [scene],
+        ...job,
+      },
       { workDir, signal: new AbortController().signal, onProgress: () => {} },
     );
     return decodeRgb(out.raw);
@@ -126,7 +180,9 @@ describe('parallax: near layers move more than far ones (measured from frames)',
     let outside = 0;
     for (let y = 0; y < matte.height; y++) {
       for (let x = 0; x < matte.width; x++) {
-        const d = Math.hypot((x + 0.5) / matte.width - 0.5, ((y + 0.5) / matte.height - 0.56) * (matte.height / matte.width)) * matte.width;
+        const d =
+          Math.hypot((x + 0.5) / matte.width - 0.5, ((y + 0.5) / matte.height - 0.56) * (matte.height / matte.width)) *
+          matte.width;
         const a = matte.alpha[y * matte.width + x]!;
         if (d < 0.24 * matte.height - 2) inside += 1 - a;
         else if (d > 0.24 * matte.height + 3) outside += a;
@@ -137,7 +193,10 @@ describe('parallax: near layers move more than far ones (measured from frames)',
   });
 
   it('has an expectation for every depth move', () => {
-    assert.deepEqual(DEPTH_MOVES.filter((m) => !EXPECT[m] && !['Head Tracking', 'Buckle Up'].includes(m)), []);
+    assert.deepEqual(
+      DEPTH_MOVES.filter((m) => !EXPECT[m] && !['Head Tracking', 'Buckle Up'].includes(m)),
+      [],
+    );
   });
 
   for (const [name, { check, upTo, byWidth }] of Object.entries(EXPECT)) {
@@ -196,7 +255,12 @@ describe('parallax: near layers move more than far ones (measured from frames)',
 
 describe('parallax: two pictures hand over with the move', () => {
   const planFor = (name: string) => {
-    const path = buildCameraPath({ motions: [{ definition: findMotionDefinition(name)!, strength: 1 }], modifiers: DEFAULT_MODIFIERS, seed: 1, span: 4 });
+    const path = buildCameraPath({
+      motions: [{ definition: findMotionDefinition(name)!, strength: 1 }],
+      modifiers: DEFAULT_MODIFIERS,
+      seed: 1,
+      span: 4,
+    });
     const g = { imageWidth: 1600, imageHeight: 900, outWidth: 1280, outHeight: 720, focusX: 800, focusY: 450 };
     const scene = { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH], ground: { horizon: 0.45, near: 0.8 } };
     return buildRenderPlan({ path, frames: 49, fps: 12, maxSamples: 1, geometries: [g, g], scenes: [scene, scene] });
@@ -205,10 +269,20 @@ describe('parallax: two pictures hand over with the move', () => {
   it('pushes through image[0] on a move in, backs out of it on a move out, whips sideways on arcs, orbits and cranes', () => {
     // (Replaces the depth-aware cross-fade, whose partial alpha left a ghost of one
     // picture's subject over the other: see depth-scene.test.ts for the measurement.)
-    const kinds = Object.fromEntries(['Dolly In', 'Zoom In', 'Dolly Out', 'Arc Right', '360 Orbit', 'Crane Up', 'Dolly Left'].map((n) => [n, planFor(n).transition]));
+    const kinds = Object.fromEntries(
+      ['Dolly In', 'Zoom In', 'Dolly Out', 'Arc Right', '360 Orbit', 'Crane Up', 'Dolly Left'].map((n) => [
+        n,
+        planFor(n).transition,
+      ]),
+    );
     assert.deepEqual(kinds, {
-      'Dolly In': 'iris-in', 'Zoom In': 'iris-in', 'Dolly Out': 'iris-out',
-      'Arc Right': 'whip', '360 Orbit': 'whip', 'Crane Up': 'whip', 'Dolly Left': 'whip',
+      'Dolly In': 'iris-in',
+      'Zoom In': 'iris-in',
+      'Dolly Out': 'iris-out',
+      'Arc Right': 'whip',
+      '360 Orbit': 'whip',
+      'Crane Up': 'whip',
+      'Dolly Left': 'whip',
     });
     // Going in, image[0] swells past the lens while image[1] opens in a disc.
     const plan = planFor('Dolly In');
@@ -218,7 +292,11 @@ describe('parallax: two pictures hand over with the move', () => {
     assert.ok(masked!.source >= plan.sourceBase[1]!, 'the disc holds image[1]');
     const subject0 = frame.layers.find((l) => l.source === 1)!;
     const still = planFor('Dolly In');
-    assert.ok(affineScale(subject0.samples[0]!) > 1.1 * affineScale(still.frameAt(0).layers.find((l) => l.source === 1)!.samples[0]!), 'image[0] swells');
+    assert.ok(
+      affineScale(subject0.samples[0]!) >
+        1.1 * affineScale(still.frameAt(0).layers.find((l) => l.source === 1)!.samples[0]!),
+      'image[0] swells',
+    );
   });
 });
 
@@ -227,10 +305,21 @@ describe('parallax: no holes, ever', () => {
     const scene = await makeParallaxScene();
     const second = await makeParallaxScene(300, 400, 1);
     for (const images of [[scene], [scene, second]]) {
-      for (const name of images.length === 1 ? DEPTH_MOVES : ['Dolly In', 'Arc Right', 'Dolly Zoom In', 'Crane Up', 'Through Object Out']) {
+      for (const name of images.length === 1
+        ? DEPTH_MOVES
+        : ['Dolly In', 'Arc Right', 'Dolly Zoom In', 'Crane Up', 'Through Object Out']) {
         const job: RenderJob = {
-          taskId: 't', model: 'lite', motions: [{ name, strength: 1 }], prompt: 'dramatic', enhancePrompt: true, seed: 5,
-          width: 128, height: 72, duration: 1, fps: 8, images,
+          taskId: 't',
+          model: 'lite',
+          motions: [{ name, strength: 1 }],
+          prompt: 'dramatic',
+          enhancePrompt: true,
+          seed: 5,
+          width: 128,
+          height: 72,
+          duration: 1,
+          fps: 8,
+          images,
         };
         const { plan, sources, timing } = await prepareRender(job, { maxImagePixels: 50_000_000 });
         assert.equal(sources.length, plan.sourceBase.at(-1)! + 2, `${name}: a subject and a background per picture`);
@@ -239,7 +328,8 @@ describe('parallax: no holes, ever', () => {
         for (let i = 0; i < plan.frames; i++) {
           painter.paint(plan.frameAt(i), px);
           for (let p = 0; p < px.length; p += 4) {
-            if (px[p]! > 200 && px[p + 1]! < 60 && px[p + 2]! > 200) assert.fail(`${name} (${images.length} pictures) frame ${i}: hole at pixel ${p / 4}`);
+            if (px[p]! > 200 && px[p + 1]! < 60 && px[p + 2]! > 200)
+              assert.fail(`${name} (${images.length} pictures) frame ${i}: hole at pixel ${p / 4}`);
           }
         }
       }
@@ -247,18 +337,44 @@ describe('parallax: no holes, ever', () => {
   });
 
   it('every layer covers the frame by itself, for every depth move, aspect and seed', () => {
-    for (const [iw, ih] of [[4000, 3000], [1000, 1600], [1920, 1080]] as const) {
+    for (const [iw, ih] of [
+      [4000, 3000],
+      [1000, 1600],
+      [1920, 1080],
+    ] as const) {
       for (const name of DEPTH_MOVES) {
-        const path = buildCameraPath({ motions: [{ definition: findMotionDefinition(name)!, strength: 1 }], modifiers: parsePromptModifiers('dramatic fast'), seed: 9, span: 4 });
-        const geometries = [{ imageWidth: iw, imageHeight: ih, outWidth: 1280, outHeight: 720, focusX: iw * 0.8, focusY: ih * 0.3 }];
-        const plan = buildRenderPlan({ path, frames: 49, fps: 12, maxSamples: 8, geometries, scenes: [{ depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }] });
+        const path = buildCameraPath({
+          motions: [{ definition: findMotionDefinition(name)!, strength: 1 }],
+          modifiers: parsePromptModifiers('dramatic fast'),
+          seed: 9,
+          span: 4,
+        });
+        const geometries = [
+          { imageWidth: iw, imageHeight: ih, outWidth: 1280, outHeight: 720, focusX: iw * 0.8, focusY: ih * 0.3 },
+        ];
+        const plan = buildRenderPlan({
+          path,
+          frames: 49,
+          fps: 12,
+          maxSamples: 8,
+          geometries,
+          scenes: [{ depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }],
+        });
         for (let i = 0; i < plan.frames; i++) {
           for (const layer of plan.frameAt(i).layers) {
             for (const m of layer.samples) {
               const inv = invertAffine(m);
-              for (const [x, y] of [[0, 0], [1280, 0], [0, 720], [1280, 720]] as const) {
+              for (const [x, y] of [
+                [0, 0],
+                [1280, 0],
+                [0, 720],
+                [1280, 720],
+              ] as const) {
                 const [px, py] = applyAffine(inv, x, y);
-                assert.ok(px >= -0.5 && py >= -0.5 && px <= iw + 0.5 && py <= ih + 0.5, `${name} ${iw}x${ih} frame ${i} layer ${layer.source}: corner at ${px.toFixed(1)},${py.toFixed(1)}`);
+                assert.ok(
+                  px >= -0.5 && py >= -0.5 && px <= iw + 0.5 && py <= ih + 0.5,
+                  `${name} ${iw}x${ih} frame ${i} layer ${layer.source}: corner at ${px.toFixed(1)},${py.toFixed(1)}`,
+                );
               }
             }
           }
@@ -271,15 +387,28 @@ describe('parallax: no holes, ever', () => {
     // A wide move from a picture decoded well above the output: the coarser mip levels are
     // drawn too, so a bounds rectangle scaled wrongly to a level would cut the subject.
     const job: RenderJob = {
-      taskId: 't', model: 'lite', motions: [{ name: 'Super Dolly Out', strength: 1 }], prompt: 'dramatic', enhancePrompt: true, seed: 2,
-      width: 128, height: 72, duration: 1, fps: 8, images: [await makeParallaxScene(1200, 800)],
+      taskId: 't',
+      model: 'lite',
+      motions: [{ name: 'Super Dolly Out', strength: 1 }],
+      prompt: 'dramatic',
+      enhancePrompt: true,
+      seed: 2,
+      width: 128,
+      height: 72,
+      duration: 1,
+      fps: 8,
+      images: [await makeParallaxScene(1200, 800)],
     };
     const { plan, sources, timing } = await prepareRender(job, { maxImagePixels: 50_000_000 });
     const subject = sources.find((s) => s.bounds)!;
     assert.ok(subject, 'the subject layer carries its bounds');
     assert.ok(subject.levels.length > 1, 'several mip levels are drawn');
     const bounded = new FramePainter(sources, timing.width, timing.height);
-    const whole = new FramePainter(sources.map(({ bounds: _, ...s }) => s), timing.width, timing.height);
+    const whole = new FramePainter(
+      sources.map(({ bounds: _, ...s }) => s),
+      timing.width,
+      timing.height,
+    );
     const a = new Uint8Array(timing.width * timing.height * 4);
     const b = new Uint8Array(a.length);
     for (let i = 0; i < plan.frames; i++) {
@@ -291,8 +420,17 @@ describe('parallax: no holes, ever', () => {
 
   it('paints the same layered frames for the same seed', async () => {
     const job: RenderJob = {
-      taskId: 't', model: 'lite', motions: [{ name: 'Buckle Up', strength: 1 }], prompt: '', enhancePrompt: false, seed: 8,
-      width: 160, height: 90, duration: 1, fps: 12, images: [await makeParallaxScene()],
+      taskId: 't',
+      model: 'lite',
+      motions: [{ name: 'Buckle Up', strength: 1 }],
+      prompt: '',
+      enhancePrompt: false,
+      seed: 8,
+      width: 160,
+      height: 90,
+      duration: 1,
+      fps: 12,
+      images: [await makeParallaxScene()],
     };
     const paintAll = async (): Promise<Buffer> => {
       const { plan, sources, timing } = await prepareRender(job, { maxImagePixels: 50_000_000 });

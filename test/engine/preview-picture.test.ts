@@ -50,12 +50,19 @@ describe('preview picture', () => {
 
   it('renders a preview from the picture it is given', async () => {
     // A flat grey picture: every preview frame is that grey, unlike the colourful sample scene.
-    const grey = await sharp({ create: { width: 160, height: 90, channels: 3, background: { r: 128, g: 128, b: 128 } } }).png().toBuffer();
+    const grey = await sharp({
+      create: { width: 160, height: 90, channels: 3, background: { r: 128, g: 128, b: 128 } },
+    })
+      .png()
+      .toBuffer();
     const outPath = join(root, 'grey.webp');
     await renderMotionPreview({ motionName: 'Zoom In', outPath, image: grey, width: 96, height: 54, duration: 0.5 });
     const stats = await sharp(outPath).stats();
     for (const c of stats.channels.slice(0, 3)) {
-      assert.ok(Math.abs(c.mean - 128) < 4 && c.stdev < 4, `channel mean ${c.mean.toFixed(1)}, stdev ${c.stdev.toFixed(1)}`);
+      assert.ok(
+        Math.abs(c.mean - 128) < 4 && c.stdev < 4,
+        `channel mean ${c.mean.toFixed(1)}, stdev ${c.stdev.toFixed(1)}`,
+      );
     }
   });
 });

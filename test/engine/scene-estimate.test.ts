@@ -18,11 +18,16 @@ const H = 108;
  * the whole width at head height, textured green ground, and a figure (skin-coloured head
  * much like the band, red body) standing in it.
  */
-function bandScene(): { rgb: Uint8Array; figure: (x: number, y: number) => boolean; band: (x: number, y: number) => boolean } {
+function bandScene(): {
+  rgb: Uint8Array;
+  figure: (x: number, y: number) => boolean;
+  band: (x: number, y: number) => boolean;
+} {
   const rand = mulberry32(7);
   const rgb = new Uint8Array(W * H * 3);
   const head = { x: 110, y: 46, r: 8 };
-  const figure = (x: number, y: number): boolean => Math.hypot(x - head.x, y - head.y) <= head.r || (y >= 53 && y <= 96 && Math.abs(x - head.x) <= 4 + (y - 53) * 0.25);
+  const figure = (x: number, y: number): boolean =>
+    Math.hypot(x - head.x, y - head.y) <= head.r || (y >= 53 && y <= 96 && Math.abs(x - head.x) <= 4 + (y - 53) * 0.25);
   const band = (_x: number, y: number): boolean => y >= 40 && y < 52;
   for (let y = 0; y < H; y++) {
     for (let x = 0; x < W; x++) {
@@ -35,7 +40,10 @@ function bandScene(): { rgb: Uint8Array; figure: (x: number, y: number) => boole
         c = [g * 0.6, g + 30, g * 0.4];
       }
       if (figure(x, y)) c = Math.hypot(x - head.x, y - head.y) <= head.r ? [241, 199, 161] : [194, 39, 45];
-      rgb.set(c.map((v) => Math.round(v)), (y * W + x) * 3);
+      rgb.set(
+        c.map((v) => Math.round(v)),
+        (y * W + x) * 3,
+      );
     }
   }
   return { rgb, figure, band };
@@ -74,7 +82,11 @@ describe('scene estimate: subject matte', () => {
         texture.set([g, g * 0.9, g * 0.7], (y * W + x) * 3);
       }
     }
-    for (const [name, px] of [['flat', flat], ['gradient', gradient], ['texture', texture]] as const) {
+    for (const [name, px] of [
+      ['flat', flat],
+      ['gradient', gradient],
+      ['texture', texture],
+    ] as const) {
       const r = analyseSubject(px, W, H);
       assert.equal(r.matte, undefined, `${name}: ${r.verdict}`);
     }
@@ -104,11 +116,12 @@ describe('scene estimate: fill behind the subject', () => {
           if (!!hole[y * w + x] !== inHole) continue;
           let m = 0;
           let m2 = 0;
-          for (let dy = -1; dy <= 1; dy++) for (let dx = -1; dx <= 1; dx++) {
-            const v = rgba[((y + dy) * w + x + dx) * 4 + 1]!;
-            m += v;
-            m2 += v * v;
-          }
+          for (let dy = -1; dy <= 1; dy++)
+            for (let dx = -1; dx <= 1; dx++) {
+              const v = rgba[((y + dy) * w + x + dx) * 4 + 1]!;
+              m += v;
+              m2 += v * v;
+            }
           sum += m2 / 9 - (m / 9) ** 2;
           n++;
         }

@@ -105,7 +105,8 @@ describe('scene layers: the subject layer', () => {
         const o = (y * W + x) * 4;
         const a = px[o + 3]! / 255;
         // The part of the strip the rough matte covered (away from the disc's own edge).
-        if (inStrip(x, y) && x > STRIP.x1 - 16 && discDistance(x, y) > 2) [stripAlpha, stripN] = [stripAlpha + a, stripN + 1];
+        if (inStrip(x, y) && x > STRIP.x1 - 16 && discDistance(x, y) > 2)
+          [stripAlpha, stripN] = [stripAlpha + a, stripN + 1];
         if (discDistance(x, y) < -2) [discAlpha, discN] = [discAlpha + a, discN + 1];
         if (a > 0.5 && px[o]! > 200 && px[o + 1]! > 140 && px[o + 2]! > 80) orange++;
       }
@@ -197,10 +198,15 @@ describe('scene layers: the fill behind the subject', () => {
     assert.ok(r < 0.3, `the fill mirrors its neighbour (correlation ${r.toFixed(2)})`);
     // The dark bar does not reappear inside the hole past its first stretch.
     let dark = 0;
-    for (let y = box.y0; y < box.y1; y++) for (let x = box.x0 + 20; x < box.x1; x++) if (luma(rgba, y * w + x) < 60) dark++;
+    for (let y = box.y0; y < box.y1; y++)
+      for (let x = box.x0 + 20; x < box.x1; x++) if (luma(rgba, y * w + x) < 60) dark++;
     assert.equal(dark, 0, `${dark} bar-dark pixels deep in the fill`);
     for (let i = 0; i < w * h; i++) {
-      if (hole[i]) assert.ok(!(rgba[i * 4] === 255 && rgba[i * 4 + 1] === 0 && rgba[i * 4 + 2] === 255), `hole pixel ${i} left unfilled`);
+      if (hole[i])
+        assert.ok(
+          !(rgba[i * 4] === 255 && rgba[i * 4 + 1] === 0 && rgba[i * 4 + 2] === 255),
+          `hole pixel ${i} left unfilled`,
+        );
       else assert.equal(rgba[i * 4 + 1], before[i * 4 + 1]);
     }
   });
@@ -245,7 +251,10 @@ describe('scene layers: the fill behind the subject', () => {
       for (let x = 0; x < w; x++) {
         const bar = Math.abs(x - (box.x0 - 12) - 0.3 * (y - h / 2)) < 9 && x < box.x0;
         const g = 120 + blades[x]! + 16 * (rand() - 0.5);
-        rgba.set(bar ? [30, 45, 30, 255] : [Math.round(g * 0.6), Math.round(g), Math.round(g * 0.5), 255], (y * w + x) * 4);
+        rgba.set(
+          bar ? [30, 45, 30, 255] : [Math.round(g * 0.6), Math.round(g), Math.round(g * 0.5), 255],
+          (y * w + x) * 4,
+        );
       }
     }
     const hole = new Uint8Array(w * h);
@@ -265,7 +274,8 @@ describe('scene layers: the fill behind the subject', () => {
     };
     const darkDeep = (px: Uint8Array): number => {
       let n = 0;
-      for (let y = box.y0; y < box.y1; y++) for (let x = box.x0 + 24; x < box.x1; x++) if (luma(px, y * w + x) < 60) n++;
+      for (let y = box.y0; y < box.y1; y++)
+        for (let x = box.x0 + 24; x < box.x1; x++) if (luma(px, y * w + x) < 60) n++;
       return n;
     };
     await fillPlate(rgba, w, h, hole, box);
@@ -273,7 +283,10 @@ describe('scene layers: the fill behind the subject', () => {
     mirrorEdges(rgba, w, h, hole, box);
     const outside = grain(rgba, box.x1, box.x1 + 30);
     const inside = grain(rgba, box.x1 - 31, box.x1 - 1);
-    assert.ok(inside > 0.8 * outside, `grain inside the hole's side ${inside.toFixed(1)} against ${outside.toFixed(1)} beside it`);
+    assert.ok(
+      inside > 0.8 * outside,
+      `grain inside the hole's side ${inside.toFixed(1)} against ${outside.toFixed(1)} beside it`,
+    );
     assert.equal(darkDeep(rgba), 0, 'the bar beside the hole reappears inside it');
     for (let i = 0; i < w * h; i++) if (!hole[i]) assert.equal(rgba[i * 4 + 1], smooth[i * 4 + 1]);
   });

@@ -28,7 +28,9 @@ function has(cmd: string): boolean {
 const cached = (): boolean => NAMES.every((n) => existsSync(join(PHOTO_DIR, n)));
 
 export const photosSkip: string | false =
-  cached() || (has('apt-get') && has('dpkg')) ? false : `no photos in ${PHOTO_DIR} and no apt-get/dpkg to fetch python3-skimage`;
+  cached() || (has('apt-get') && has('dpkg'))
+    ? false
+    : `no photos in ${PHOTO_DIR} and no apt-get/dpkg to fetch python3-skimage`;
 
 function find(dir: string, name: string): string | undefined {
   for (const e of readdirSync(dir)) {

@@ -61,12 +61,21 @@ describe('vision models', () => {
     const px = (await input.data()) as Float32Array;
     input.dispose();
     let [u0, v0, u1, v1] = [256, 256, -1, -1];
-    for (let v = 0; v < 256; v++) for (let u = 0; u < 256; u++) if (px[(v * 256 + u) * 3]! > 128) [u0, v0, u1, v1] = [Math.min(u0, u), Math.min(v0, v), Math.max(u1, u), Math.max(v1, v)];
+    for (let v = 0; v < 256; v++)
+      for (let u = 0; u < 256; u++)
+        if (px[(v * 256 + u) * 3]! > 128)
+          [u0, v0, u1, v1] = [Math.min(u0, u), Math.min(v0, v), Math.max(u1, u), Math.max(v1, v)];
     const back = boxToPicture(map, u0, v0, u1 - u0 + 1, v1 - v0 + 1);
-    for (const [got, want] of [[back.x, 400], [back.y, 50], [back.w, 100], [back.h, 100]] as const) assert.ok(Math.abs(got - want) < 3, `${JSON.stringify(back)}`);
+    for (const [got, want] of [
+      [back.x, 400],
+      [back.y, 50],
+      [back.w, 100],
+      [back.h, 100],
+    ] as const)
+      assert.ok(Math.abs(got - want) < 3, `${JSON.stringify(back)}`);
   });
 
-  it('fits a region into an input of multiples of 32 at the square letterbox\'s scale', () => {
+  it("fits a region into an input of multiples of 32 at the square letterbox's scale", () => {
     assert.deepEqual(fittedInput({ x: 0, y: 0, w: 1024, h: 768 }, 320, 32), { width: 320, height: 256 });
     assert.deepEqual(fittedInput({ x: 0, y: 0, w: 768, h: 1024 }, 416, 32), { width: 320, height: 416 });
     assert.deepEqual(fittedInput({ x: 0, y: 0, w: 1000, h: 1000 }, 320, 32), { width: 320, height: 320 });
@@ -74,7 +83,12 @@ describe('vision models', () => {
   });
 
   it('reads the picture upright: an EXIF-rotated JPEG is analysed as it is shown', async () => {
-    const jpeg = await sharp(Buffer.from(flat(300, 100, [90, 90, 90]).data), { raw: { width: 300, height: 100, channels: 3 } }).jpeg().withMetadata({ orientation: 6 }).toBuffer();
+    const jpeg = await sharp(Buffer.from(flat(300, 100, [90, 90, 90]).data), {
+      raw: { width: 300, height: 100, channels: 3 },
+    })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
     const p = await analysisPicture(jpeg, MAX);
     assert.deepEqual([p.width, p.height], [100, 300]);
   });
@@ -92,9 +106,16 @@ describe('vision on real photographs', { skip: photosSkip }, () => {
     assert.ok(face.eyes[0].x < face.eyes[1].x);
     // The segmentation covers her suit's middle and not the top-right corner's backdrop.
     const m = seen.personMask!;
-    const at = (x: number, y: number): number => m.alpha[Math.floor(((y * p.height - m.region.y) / m.region.h) * m.height) * m.width + Math.floor(((x * p.width - m.region.x) / m.region.w) * m.width)] ?? 0;
+    const at = (x: number, y: number): number =>
+      m.alpha[
+        Math.floor(((y * p.height - m.region.y) / m.region.h) * m.height) * m.width +
+          Math.floor(((x * p.width - m.region.x) / m.region.w) * m.width)
+      ] ?? 0;
     assert.ok(at(0.25, 0.65) > 0.5, 'suit is person');
-    assert.ok(seen.personMask!.region.x + seen.personMask!.region.w < 0.95 * p.width || at(0.97, 0.05) < 0.5, 'backdrop is not');
+    assert.ok(
+      seen.personMask!.region.x + seen.personMask!.region.w < 0.95 * p.width || at(0.97, 0.05) < 0.5,
+      'backdrop is not',
+    );
   });
 
   it('finds the face in the grey cameraman photo', async () => {
@@ -114,7 +135,8 @@ describe('vision on real photographs', { skip: photosSkip }, () => {
     const p = await rgbOf(photo('camera.png'));
     const pad = p.width / 4;
     const wide = flat(p.width + 2 * pad, p.height, [128, 128, 128]);
-    for (let y = 0; y < p.height; y++) wide.data.set(p.data.subarray(y * p.width * 3, (y + 1) * p.width * 3), (y * wide.width + pad) * 3);
+    for (let y = 0; y < p.height; y++)
+      wide.data.set(p.data.subarray(y * p.width * 3, (y + 1) * p.width * 3), (y * wide.width + pad) * 3);
     const person = async (pic: RgbPicture, long: number, dx = 0) => {
       const d = (await detectObjects(pic, 0.3, long)).find((x) => x.label === 'person');
       assert.ok(d, `a person at ${long}`);
@@ -122,9 +144,16 @@ describe('vision on real photographs', { skip: photosSkip }, () => {
       return { ...d.box, x: d.box.x - dx };
     };
     const square = await person(p, 416);
-    for (const [pic, long, dx] of [[p, 320, 0], [wide, 320, pad], [wide, 416, pad]] as const) {
+    for (const [pic, long, dx] of [
+      [p, 320, 0],
+      [wide, 320, pad],
+      [wide, 416, pad],
+    ] as const) {
       const b = await person(pic, long, dx);
-      assert.ok(iou(square, b) > 0.8, `${long} on ${pic.width}×${pic.height}: ${JSON.stringify(b)} vs ${JSON.stringify(square)}`);
+      assert.ok(
+        iou(square, b) > 0.8,
+        `${long} on ${pic.width}×${pic.height}: ${JSON.stringify(b)} vs ${JSON.stringify(square)}`,
+      );
     }
   });
 
@@ -150,7 +179,10 @@ describe('vision on real photographs', { skip: photosSkip }, () => {
     // The astronaut's eyes sit ~22 % down and ~37 % across her photo (see the test above).
     const ex = (eyes.x * W - 1500) / 240;
     const ey = (eyes.y * H - 700) / 240;
-    assert.ok(ex > 0.25 && ex < 0.5 && ey > 0.12 && ey < 0.3, `eyes at ${ex.toFixed(2)}, ${ey.toFixed(2)} of the inset`);
+    assert.ok(
+      ex > 0.25 && ex < 0.5 && ey > 0.12 && ey < 0.3,
+      `eyes at ${ex.toFixed(2)}, ${ey.toFixed(2)} of the inset`,
+    );
     assert.ok(eyes.height * H < 80, 'a small face');
   });
 });

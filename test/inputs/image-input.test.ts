@@ -24,7 +24,11 @@ describe('parseImageInput', () => {
   const b64 = bytes.toString('base64');
 
   it('accepts http and https URLs', () => {
-    for (const value of ['https://cdn.example.com/a.jpg?x=1', 'http://example.com/b.png', '  HTTPS://Example.COM/c  ']) {
+    for (const value of [
+      'https://cdn.example.com/a.jpg?x=1',
+      'http://example.com/b.png',
+      '  HTTPS://Example.COM/c  ',
+    ]) {
       const input = parseImageInput(value, FIELD);
       assert.equal(input.kind, 'url');
       if (input.kind === 'url') assert.match(input.url.protocol, /^https?:$/);

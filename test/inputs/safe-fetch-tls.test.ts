@@ -20,10 +20,27 @@ import { lookupSpy } from './support/loopback.js';
 function makeCertificate(name: string): { key: string; cert: string } | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'stillmotion-tls-'));
   try {
-    execFileSync('openssl', [
-      'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', `/CN=${name}`,
-      '-addext', `subjectAltName=DNS:${name}`, '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'),
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        `/CN=${name}`,
+        '-addext',
+        `subjectAltName=DNS:${name}`,
+        '-keyout',
+        join(dir, 'key.pem'),
+        '-out',
+        join(dir, 'cert.pem'),
+      ],
+      { stdio: 'ignore' },
+    );
     return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
   } catch {
     return undefined;
@@ -70,11 +87,14 @@ describe('safe fetch over TLS', { skip: credentials === undefined && 'openssl is
   });
 
   it('fails when the certificate does not match the name', async () => {
-    await assert.rejects(fetcherTrusting(credentials!.cert)(`https://other.test:${port}/a`, 'image[0]'), (error: unknown) => {
-      assert.ok(error instanceof AppError);
-      assert.equal(error.code, 'image_fetch_failed');
-      assert.match(error.message, /^image\[0\]: the image URL could not be fetched \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
-      return true;
-    });
+    await assert.rejects(
+      fetcherTrusting(credentials!.cert)(`https://other.test:${port}/a`, 'image[0]'),
+      (error: unknown) => {
+        assert.ok(error instanceof AppError);
+        assert.equal(error.code, 'image_fetch_failed');
+        assert.match(error.message, /^image\[0\]: the image URL could not be fetched \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
+        return true;
+      },
+    );
   });
 });

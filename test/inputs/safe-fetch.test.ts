@@ -77,7 +77,15 @@ describe('safe fetch: disguised loopback against a live listener', () => {
 
   it('never reaches a real 127.0.0.1 listener through any disguise (default connector)', async () => {
     const fetchBytes = createSafeFetcher(options());
-    for (const host of ['127.1', '2130706433', '0x7f000001', '0177.0.0.1', '127.0.0.1', '[::ffff:127.0.0.1]', '[::ffff:7f00:1]']) {
+    for (const host of [
+      '127.1',
+      '2130706433',
+      '0x7f000001',
+      '0177.0.0.1',
+      '127.0.0.1',
+      '[::ffff:127.0.0.1]',
+      '[::ffff:7f00:1]',
+    ]) {
       await rejectsWith(fetchBytes(`http://${host}:${server.port}/`, FIELD), 'image_url_blocked');
     }
     assert.equal(server.connections(), 0);
@@ -107,7 +115,11 @@ describe('safe fetch: DNS answers are checked at connect time', () => {
     const connect = connectSpy();
     const dns = lookupSpy({ 'cdn.example.test': ['93.184.216.34'] });
     const fetchBytes = createSafeFetcher(options({ connect: connect.connector, lookup: dns.lookup }));
-    await rejectsWith(fetchBytes('https://cdn.example.test/a.jpg', FIELD), 'image_fetch_failed', /could not be fetched/);
+    await rejectsWith(
+      fetchBytes('https://cdn.example.test/a.jpg', FIELD),
+      'image_fetch_failed',
+      /could not be fetched/,
+    );
     assert.deepEqual(dns.calls, ['cdn.example.test']);
     assert.deepEqual(connect.attempts, ['93.184.216.34:443 (cdn.example.test)']);
   });
@@ -232,7 +244,12 @@ describe('safe fetch: redirects, size, time and status (one allowed loopback lis
 
   it('re-checks the address of every hop', async () => {
     const before = connect.attempts.length;
-    for (const target of [`http://[::1]:${port}/image`, `http://127.0.0.2:${port}/image`, `http://127.0.0.1:${port + 1}/image`, 'http://private.test/image']) {
+    for (const target of [
+      `http://[::1]:${port}/image`,
+      `http://127.0.0.2:${port}/image`,
+      `http://127.0.0.1:${port + 1}/image`,
+      'http://private.test/image',
+    ]) {
       await rejectsWith(fetcher()(at(`/to?u=${encodeURIComponent(target)}`), FIELD), 'image_url_blocked');
     }
     // One connection per attempt, all to the allowed listener; none to the redirect targets.
@@ -240,8 +257,15 @@ describe('safe fetch: redirects, size, time and status (one allowed loopback lis
   });
 
   it('re-checks the scheme of every hop', async () => {
-    await rejectsWith(fetcher()(at(`/to?u=${encodeURIComponent('file:///etc/passwd')}`), FIELD), 'image_url_blocked', /file:/);
-    await rejectsWith(fetcher()(at(`/to?u=${encodeURIComponent('gopher://127.0.0.1:70/')}`), FIELD), 'image_url_blocked');
+    await rejectsWith(
+      fetcher()(at(`/to?u=${encodeURIComponent('file:///etc/passwd')}`), FIELD),
+      'image_url_blocked',
+      /file:/,
+    );
+    await rejectsWith(
+      fetcher()(at(`/to?u=${encodeURIComponent('gopher://127.0.0.1:70/')}`), FIELD),
+      'image_url_blocked',
+    );
   });
 
   it('fails a redirect without a Location', async () => {
@@ -277,6 +301,10 @@ describe('safe fetch: redirects, size, time and status (one allowed loopback lis
     const deadPort = closed.port;
     await closed.close();
     const fetchBytes = fetcher({ isAllowedAddress: (address, p) => address === '127.0.0.1' && p === deadPort });
-    await rejectsWith(fetchBytes(`http://127.0.0.1:${deadPort}/`, FIELD), 'image_fetch_failed', /could not be fetched \(ECONNREFUSED\)/);
+    await rejectsWith(
+      fetchBytes(`http://127.0.0.1:${deadPort}/`, FIELD),
+      'image_fetch_failed',
+      /could not be fetched \(ECONNREFUSED\)/,
+    );
   });
 });

@@ -5,7 +5,12 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { makeSampleImage } from '../../src/engine/index.js';
-import { NsfwjsClassifier, nsfwModelLoads, type NsfwClassifier, type NsfwScores } from '../../src/nsfw/nsfw-classifier.js';
+import {
+  NsfwjsClassifier,
+  nsfwModelLoads,
+  type NsfwClassifier,
+  type NsfwScores,
+} from '../../src/nsfw/nsfw-classifier.js';
 import { effectiveMode, nsfwPreRenderCheck } from '../../src/nsfw/nsfw-check.js';
 import type { Task } from '../../src/core/task.js';
 import { makeTestPng } from '../support/images.js';
@@ -35,7 +40,11 @@ describe('effectiveMode', () => {
       flag: [effectiveMode('flag', undefined), effectiveMode('flag', true), effectiveMode('flag', false)],
       block: [effectiveMode('block', undefined), effectiveMode('block', true), effectiveMode('block', false)],
     };
-    assert.deepEqual(table, { off: ['off', 'block', 'off'], flag: ['flag', 'block', 'off'], block: ['block', 'block', 'block'] });
+    assert.deepEqual(table, {
+      off: ['off', 'block', 'off'],
+      flag: ['flag', 'block', 'off'],
+      block: ['block', 'block', 'block'],
+    });
   });
 });
 
@@ -56,10 +65,17 @@ describe('nsfwPreRenderCheck', () => {
     assert.equal(verdict.status, 'nsfw');
     assert.equal(verdict.error.code, 'nsfw');
     assert.match(verdict.error.message, /input image 1 was judged explicit: porn 0\.9, hentai 0\.04 \(score 0\.94/);
-    const record = verdict.error.detail?.nsfw as { flagged: boolean; score: number; images: { index: number; scores: NsfwScores }[] };
+    const record = verdict.error.detail?.nsfw as {
+      flagged: boolean;
+      score: number;
+      images: { index: number; scores: NsfwScores }[];
+    };
     assert.equal(record.flagged, true);
     assert.equal(record.score, 0.94);
-    assert.deepEqual(record.images.map((i) => i.scores.porn), [0.02, 0.9]);
+    assert.deepEqual(
+      record.images.map((i) => i.scores.porn),
+      [0.02, 0.9],
+    );
     assert.equal(stub.calls(), 2);
   });
 
@@ -76,7 +92,10 @@ describe('nsfwPreRenderCheck', () => {
     const verdict = await check(taskWith(), [Buffer.from([2])]);
     assert.equal(verdict.verdict, 'pass');
     if (verdict.verdict !== 'pass') return;
-    assert.deepEqual({ mode: verdict.resolved?.nsfw?.mode, flagged: verdict.resolved?.nsfw?.flagged }, { mode: 'flag', flagged: true });
+    assert.deepEqual(
+      { mode: verdict.resolved?.nsfw?.mode, flagged: verdict.resolved?.nsfw?.flagged },
+      { mode: 'flag', flagged: true },
+    );
   });
 });
 

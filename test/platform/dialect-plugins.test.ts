@@ -18,7 +18,12 @@ describe('dialect plugins', () => {
   after(async () => server.close());
 
   const inject = (method: 'GET' | 'POST', url: string, payload?: unknown) =>
-    server.app.server.inject({ method, url, headers: PLATFORM, ...(payload !== undefined && { payload: JSON.stringify(payload) }) });
+    server.app.server.inject({
+      method,
+      url,
+      headers: PLATFORM,
+      ...(payload !== undefined && { payload: JSON.stringify(payload) }),
+    });
 
   it('an unknown route answers in the shape of the dialect whose prefix the path has', async () => {
     const reseller = await inject('GET', '/higgsfield/nope?x=1');
@@ -41,7 +46,10 @@ describe('dialect plugins', () => {
     const image = 'https://example.com/a.png';
     const cases: [unknown, (string | number)[]][] = [
       [{ params: { model: 'dop-lite', input_images: [{ image_url: image }] } }, ['body', 'params', 'prompt']],
-      [{ params: { model: 'dop-ultra', prompt: 'x', input_images: [{ image_url: image }] } }, ['body', 'params', 'model']],
+      [
+        { params: { model: 'dop-ultra', prompt: 'x', input_images: [{ image_url: image }] } },
+        ['body', 'params', 'model'],
+      ],
       [{ model: 'dop-lite', prompt: 'x', input_images: [] }, ['body', 'input_images']],
       [{ prompt: 'x', motion_id: 'Dolly In' }, ['body', 'image_url']],
       [[1, 2], ['body']],

@@ -42,7 +42,12 @@ describe('@higgsfield/client against stillmotion', () => {
   });
 
   it('v1: getMotions, uploadImage, then generate with the public_url and polling', async () => {
-    const client = new HiggsfieldClient({ apiKey: KEY_ID, apiSecret: KEY_SECRET, baseURL: server.baseUrl, ...SDK_TIMING });
+    const client = new HiggsfieldClient({
+      apiKey: KEY_ID,
+      apiSecret: KEY_SECRET,
+      baseURL: server.baseUrl,
+      ...SDK_TIMING,
+    });
     const motions = await client.getMotions();
     assert.ok(motions.length > 10);
     const dollyIn = motions.find((m) => m.name === 'Dolly In');
@@ -74,18 +79,36 @@ describe('@higgsfield/client against stillmotion', () => {
   });
 
   it('v1: the typed errors fire (ValidationError for a bad body, AuthenticationError for a bad key)', async () => {
-    const client = new HiggsfieldClient({ apiKey: KEY_ID, apiSecret: KEY_SECRET, baseURL: server.baseUrl, ...SDK_TIMING });
+    const client = new HiggsfieldClient({
+      apiKey: KEY_ID,
+      apiSecret: KEY_SECRET,
+      baseURL: server.baseUrl,
+      ...SDK_TIMING,
+    });
     await assert.rejects(
-      client.generate('/v1/image2video/dop', { model: 'dop-lite', prompt: 'x', input_images: [] } as unknown as Parameters<HiggsfieldClient['generate']>[1]),
+      client.generate('/v1/image2video/dop', {
+        model: 'dop-lite',
+        prompt: 'x',
+        input_images: [],
+      } as unknown as Parameters<HiggsfieldClient['generate']>[1]),
       (error) => error instanceof ValidationError,
     );
-    const stranger = new HiggsfieldClient({ apiKey: KEY_ID, apiSecret: 'wrong-secret', baseURL: server.baseUrl, ...SDK_TIMING });
+    const stranger = new HiggsfieldClient({
+      apiKey: KEY_ID,
+      apiSecret: 'wrong-secret',
+      baseURL: server.baseUrl,
+      ...SDK_TIMING,
+    });
     await assert.rejects(stranger.getMotions(), (error) => error instanceof AuthenticationError);
   });
 
   it('v2: subscribe with polling and a webhook (sent as hf_webhook)', async () => {
     const hf = createHiggsfieldClient({ credentials: KEY_A, baseURL: server.baseUrl, ...SDK_TIMING });
-    const upload = await new HiggsfieldClient({ apiKey: KEY_ID, apiSecret: KEY_SECRET, baseURL: server.baseUrl }).uploadImage(png, 'png');
+    const upload = await new HiggsfieldClient({
+      apiKey: KEY_ID,
+      apiSecret: KEY_SECRET,
+      baseURL: server.baseUrl,
+    }).uploadImage(png, 'png');
     const result = (await hf.subscribe('/higgsfield-ai/dop/lite', {
       input: { image_url: upload, prompt: 'orbit slowly', motion_id: 'Arc Right', seed: 42, ...SMALL },
       webhook: { url: `${receiver.origin}/hook/sdk-v2`, secret: 'dropped-by-the-sdk' },
@@ -103,7 +126,11 @@ describe('@higgsfield/client against stillmotion', () => {
 
   it("v2: subscribe('/v1/image2video/dop') with v1 param names, as the SDK's README shows", async () => {
     const hf = createHiggsfieldClient({ credentials: KEY_A, baseURL: server.baseUrl, ...SDK_TIMING });
-    const upload = await new HiggsfieldClient({ apiKey: KEY_ID, apiSecret: KEY_SECRET, baseURL: server.baseUrl }).uploadImage(png, 'png');
+    const upload = await new HiggsfieldClient({
+      apiKey: KEY_ID,
+      apiSecret: KEY_SECRET,
+      baseURL: server.baseUrl,
+    }).uploadImage(png, 'png');
     const result = (await hf.subscribe('/v1/image2video/dop', {
       input: {
         model: 'dop-lite',

@@ -62,11 +62,24 @@ describe('webhook dispatcher', () => {
   it('the reconciler arms the delivery of a task that finished while nobody armed it (a crash)', async () => {
     const t = await setup();
     try {
-      const task = makeTask({ dialect: 'v2', webhook: { url: 'https://hooks.example.com/a', baseUrl: 'https://motion.example' } });
-      await t.outbox.register({ id: 'd1', taskId: task.id, url: task.webhook!.url, createdAt: t.clock.now(), checkAt: t.clock.now() + 60_000 });
+      const task = makeTask({
+        dialect: 'v2',
+        webhook: { url: 'https://hooks.example.com/a', baseUrl: 'https://motion.example' },
+      });
+      await t.outbox.register({
+        id: 'd1',
+        taskId: task.id,
+        url: task.webhook!.url,
+        createdAt: t.clock.now(),
+        checkAt: t.clock.now() + 60_000,
+      });
       await t.store.insert(task);
       // The worker finished the task, then the process died before arming.
-      await t.store.update(task.id, { status: 'failed', error: { code: 'render_failed', message: 'boom' }, finishedAt: t.clock.now() });
+      await t.store.update(task.id, {
+        status: 'failed',
+        error: { code: 'render_failed', message: 'boom' },
+        finishedAt: t.clock.now(),
+      });
       assert.equal(await t.dispatcher.dispatchDue(), 0, 'nothing is due: nobody armed it');
       assert.equal(await t.dispatcher.reconcile(), 0, 'the first check is not due yet');
       t.clock.advance(60_000);
@@ -76,12 +89,20 @@ describe('webhook dispatcher', () => {
       const body = JSON.parse(t.sent[0]!.body);
       assert.deepEqual(
         { status: body.status, request_id: body.request_id, error: body.error, status_url: body.status_url },
-        { status: 'failed', request_id: task.id, error: 'boom', status_url: `https://motion.example/requests/${task.id}/status` },
+        {
+          status: 'failed',
+          request_id: task.id,
+          error: 'boom',
+          status_url: `https://motion.example/requests/${task.id}/status`,
+        },
       );
       const headers = t.sent[0]!.headers;
       assert.equal(headers['webhook-id'], 'msg_d1');
       assert.equal(headers['webhook-timestamp'], String(Math.floor(t.clock.now() / 1000)));
-      assert.equal(headers['webhook-signature'], signWebhook(SECRET, 'msg_d1', Math.floor(t.clock.now() / 1000), t.sent[0]!.body));
+      assert.equal(
+        headers['webhook-signature'],
+        signWebhook(SECRET, 'msg_d1', Math.floor(t.clock.now() / 1000), t.sent[0]!.body),
+      );
       assert.equal((await t.outbox.getByTask(task.id))?.state, 'delivered');
     } finally {
       await t.cleanup();
@@ -93,10 +114,26 @@ describe('webhook dispatcher', () => {
     try {
       const running = makeTask({ status: 'in_progress', webhook: { url: 'https://hooks.example.com/r' } });
       await t.store.insert(running);
-      await t.outbox.register({ id: 'run', taskId: running.id, url: 'https://hooks.example.com/r', createdAt: t.clock.now(), checkAt: t.clock.now() });
-      await t.outbox.register({ id: 'orphan', taskId: 'never-stored', url: 'https://hooks.example.com/o', createdAt: t.clock.now(), checkAt: t.clock.now() });
+      await t.outbox.register({
+        id: 'run',
+        taskId: running.id,
+        url: 'https://hooks.example.com/r',
+        createdAt: t.clock.now(),
+        checkAt: t.clock.now(),
+      });
+      await t.outbox.register({
+        id: 'orphan',
+        taskId: 'never-stored',
+        url: 'https://hooks.example.com/o',
+        createdAt: t.clock.now(),
+        checkAt: t.clock.now(),
+      });
       await t.dispatcher.reconcile();
-      assert.equal((await t.outbox.getByTask('never-stored'))?.state, 'waiting', 'young: the insert may still be on its way');
+      assert.equal(
+        (await t.outbox.getByTask('never-stored'))?.state,
+        'waiting',
+        'young: the insert may still be on its way',
+      );
       const deferred = await t.outbox.getByTask(running.id);
       assert.equal(deferred?.state, 'waiting');
       assert.ok(deferred!.nextAttemptAt >= t.clock.now() + 30_000, 'looked at again later, not every round');
@@ -114,7 +151,13 @@ describe('webhook dispatcher', () => {
     try {
       const task = makeTask({ status: 'completed', webhook: { url: 'https://hooks.example.com/x' } });
       await t.store.insert(task);
-      await t.outbox.register({ id: 'd', taskId: task.id, url: 'https://hooks.example.com/x', createdAt: t.clock.now(), checkAt: t.clock.now() });
+      await t.outbox.register({
+        id: 'd',
+        taskId: task.id,
+        url: 'https://hooks.example.com/x',
+        createdAt: t.clock.now(),
+        checkAt: t.clock.now(),
+      });
       t.dispatcher.notifyTerminal(task);
       await t.dispatcher.stop(); // settles the arm without starting the loop
       const start = t.clock.now();
@@ -130,7 +173,11 @@ describe('webhook dispatcher', () => {
       assert.equal(final?.state, 'failed');
       assert.equal(final?.lastStatus, 500);
       assert.equal(attemptTimes.length, 10);
-      assert.equal(attemptTimes.at(-1), DEFAULT_RETRY_SCHEDULE.windowMs, 'the last attempt is at the end of the 2 h window');
+      assert.equal(
+        attemptTimes.at(-1),
+        DEFAULT_RETRY_SCHEDULE.windowMs,
+        'the last attempt is at the end of the 2 h window',
+      );
       assert.deepEqual(attemptTimes.slice(0, 4), [0, 5_000, 35_000, 155_000]);
       assert.equal(t.sent.length, 10);
     } finally {
@@ -141,7 +188,13 @@ describe('webhook dispatcher', () => {
   it('a delivery whose task is gone is dropped, not sent', async () => {
     const t = await setup();
     try {
-      await t.outbox.register({ id: 'd', taskId: 'gone', url: 'https://hooks.example.com/x', createdAt: t.clock.now(), checkAt: t.clock.now() });
+      await t.outbox.register({
+        id: 'd',
+        taskId: 'gone',
+        url: 'https://hooks.example.com/x',
+        createdAt: t.clock.now(),
+        checkAt: t.clock.now(),
+      });
       await t.outbox.arm('gone', t.clock.now());
       assert.equal(await t.dispatcher.dispatchDue(), 1);
       assert.equal(t.sent.length, 0);
@@ -185,11 +238,17 @@ describe('webhook sender', () => {
       assert.match(resolved.error ?? '', /non-public address \(127\.0\.0\.1\)/);
       assert.equal(receiver.requests.length, 0, 'no request reached the receiver');
 
-      assert.deepEqual(await open.send(`${receiver.origin}/hook/ok`, '{"a":1}', { 'content-type': 'application/json' }), { ok: true, status: 200 });
+      assert.deepEqual(
+        await open.send(`${receiver.origin}/hook/ok`, '{"a":1}', { 'content-type': 'application/json' }),
+        { ok: true, status: 200 },
+      );
       const redirected = await open.send(`${receiver.origin}/hook/r`, '{}', {});
       assert.equal(redirected.ok, false);
       assert.equal(redirected.status, 307);
-      assert.deepEqual(receiver.requests.map((r) => r.path), ['/hook/ok', '/hook/r']);
+      assert.deepEqual(
+        receiver.requests.map((r) => r.path),
+        ['/hook/ok', '/hook/r'],
+      );
     } finally {
       await Promise.all([guarded.close(), open.close(), sneaky.close(), receiver.close()]);
     }

@@ -18,7 +18,13 @@ import { isAppError, type AppError } from '../../src/core/errors.js';
 import type { RenderJob, RenderOutput } from '../../src/core/ports.js';
 import type { UpstreamRequest } from '../../src/core/task.js';
 import { createSafeFetcher } from '../../src/inputs/safe-fetch.js';
-import { FAKE_KEY_ID, FAKE_KEY_SECRET, startFakeHiggsfield, type FakeHiggsfield, type FakeScript } from '../support/fake-higgsfield.js';
+import {
+  FAKE_KEY_ID,
+  FAKE_KEY_SECRET,
+  startFakeHiggsfield,
+  type FakeHiggsfield,
+  type FakeScript,
+} from '../support/fake-higgsfield.js';
 import { makeTestPng } from '../support/images.js';
 
 const catalogue = MotionCatalogue.load();
@@ -94,7 +100,11 @@ describe('higgsfield relay engine', () => {
     };
   }
 
-  async function run(subject: HiggsfieldEngine, renderJob: RenderJob, signal = new AbortController().signal): Promise<Run> {
+  async function run(
+    subject: HiggsfieldEngine,
+    renderJob: RenderJob,
+    signal = new AbortController().signal,
+  ): Promise<Run> {
     const result: Run = { records: [], upstream: renderJob.upstream, progress: [] };
     const workDir = await mkdtemp(join(workRoot, 'w-'));
     try {
@@ -130,7 +140,10 @@ describe('higgsfield relay engine', () => {
     assert.equal(fake.uploads[0]!.bytes, png.length);
     assert.ok(fake.authHeaders.every((h) => h === `Key ${FAKE_KEY_ID}:${FAKE_KEY_SECRET}`));
     // The intent is recorded before the submit, the request id right after it.
-    assert.deepEqual(r.records.map((u) => u?.state), ['submitting', 'accepted']);
+    assert.deepEqual(
+      r.records.map((u) => u?.state),
+      ['submitting', 'accepted'],
+    );
     assert.equal(r.upstream?.requestId, submit!.requestId);
     const out = r.output!;
     for (const path of [out.raw, out.min, out.poster]) assert.ok(existsSync(path), path);
@@ -138,12 +151,22 @@ describe('higgsfield relay engine', () => {
     assert.equal(out.resolved.width, 320);
     assert.equal(out.resolved.height, 192);
     assert.equal(out.resolved.upstream?.requestId, submit!.requestId);
-    assert.ok(r.progress.some((p) => p > 0.1 && p < 0.93), 'in_progress moves the progress');
+    assert.ok(
+      r.progress.some((p) => p > 0.1 && p < 0.93),
+      'in_progress moves the progress',
+    );
   });
 
   it('a combined name goes as its parts; two images go to first-last-frame with end_image_url', async () => {
     await useFake();
-    const r = await run(engine(), job({ motions: [{ name: 'Crash Zoom In + Face Punch', strength: 0.5 }], images: [png, png], imageTypes: ['image/png', 'image/png'] }));
+    const r = await run(
+      engine(),
+      job({
+        motions: [{ name: 'Crash Zoom In + Face Punch', strength: 0.5 }],
+        images: [png, png],
+        imageTypes: ['image/png', 'image/png'],
+      }),
+    );
     assert.equal(r.error, undefined, r.error?.message);
     const [submit] = fake.submits;
     assert.equal(submit!.path, '/higgsfield-ai/dop/lite/first-last-frame');
@@ -173,7 +196,18 @@ describe('higgsfield relay engine', () => {
     assert.ok('crashed' in crashed || crashed.error === undefined);
     assert.equal(fake.submits.length, 1);
     const recorded = fake.submits[0]!.requestId!;
-    const resumed = await run(engine(), job({ upstream: { engine: 'higgsfield', state: 'accepted', endpoint: '/higgsfield-ai/dop/lite', requestId: recorded, submittedAt: 1 } }));
+    const resumed = await run(
+      engine(),
+      job({
+        upstream: {
+          engine: 'higgsfield',
+          state: 'accepted',
+          endpoint: '/higgsfield-ai/dop/lite',
+          requestId: recorded,
+          submittedAt: 1,
+        },
+      }),
+    );
     assert.equal(resumed.error, undefined, resumed.error?.message);
     assert.equal(fake.submits.length, 1, 'exactly one submit');
     assert.equal(fake.uploads.length, 1, 'no second upload');
@@ -183,7 +217,17 @@ describe('higgsfield relay engine', () => {
 
   it('a submit recorded as sent but never answered is not sent again', async () => {
     await useFake();
-    const r = await run(engine(), job({ upstream: { engine: 'higgsfield', state: 'submitting', endpoint: '/higgsfield-ai/dop/lite', submittedAt: Date.UTC(2026, 0, 2) } }));
+    const r = await run(
+      engine(),
+      job({
+        upstream: {
+          engine: 'higgsfield',
+          state: 'submitting',
+          endpoint: '/higgsfield-ai/dop/lite',
+          submittedAt: Date.UTC(2026, 0, 2),
+        },
+      }),
+    );
     assert.equal(r.error?.code, 'upstream_uncertain');
     assert.match(r.error!.message, /2026-01-02T00:00:00\.000Z/);
     assert.equal(fake.submits.length, 0);
@@ -208,7 +252,10 @@ describe('higgsfield relay engine', () => {
     assert.equal(r.error, undefined, r.error?.message);
     assert.equal(fake.submits.length, 3);
     assert.equal(fake.accepted().length, 1, 'one request bought');
-    assert.deepEqual(r.records.map((u) => u?.state), ['submitting', undefined, 'submitting', undefined, 'submitting', 'accepted']);
+    assert.deepEqual(
+      r.records.map((u) => u?.state),
+      ['submitting', undefined, 'submitting', undefined, 'submitting', 'accepted'],
+    );
     assert.deepEqual(delays.slice(0, 2), [2000, 3000], 'backoff between capped submits');
     assert.equal(subject.health().concurrencyWaits, 2);
     assert.equal(subject.health().errorsByCode['400'], 2);
@@ -240,7 +287,11 @@ describe('higgsfield relay engine', () => {
       assert.equal(r.upstream, undefined, 'a refused submit is known not accepted: the record is cleared');
       assert.equal(fake.submits.length, 1);
       if (fault === 'credits') assert.equal(subject.health().creditsRefused, 1);
-      if (fault === 'unauthorized') assert.ok(errorLogs.some((m) => /HF_API_KEY/.test(m)), 'logged loudly for the operator');
+      if (fault === 'unauthorized')
+        assert.ok(
+          errorLogs.some((m) => /HF_API_KEY/.test(m)),
+          'logged loudly for the operator',
+        );
     });
   }
 
@@ -298,11 +349,17 @@ describe('higgsfield relay engine', () => {
     const pending = run(subject, job(), controller.signal);
     while (fake.accepted().length < 1) await new Promise((r) => setTimeout(r, 5));
     const requestId = fake.accepted()[0]!.requestId!;
-    const task = { id: 't', upstream: { engine: 'higgsfield', state: 'accepted', endpoint: '/x', requestId, submittedAt: 1 } } as never;
+    const task = {
+      id: 't',
+      upstream: { engine: 'higgsfield', state: 'accepted', endpoint: '/x', requestId, submittedAt: 1 },
+    } as never;
     assert.equal(await subject.cancelUpstream(task), true);
     const r = await pending;
     assert.equal(r.error?.code, 'upstream_canceled');
     assert.equal(await subject.cancelUpstream(task), false, 'a canceled request cannot be canceled again');
-    assert.deepEqual(fake.cancels.map((c) => c.answered), [202, 400]);
+    assert.deepEqual(
+      fake.cancels.map((c) => c.answered),
+      [202, 400],
+    );
   });
 });

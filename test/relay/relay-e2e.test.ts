@@ -8,7 +8,15 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { FAKE_CREDENTIALS, startFakeHiggsfield, type FakeHiggsfield } from '../support/fake-higgsfield.js';
 import { makeTestDataUri } from '../support/images.js';
-import { KEY_A, bearer, getJson, postJson, startTestServer, waitForTask, type TestServer } from '../support/in-process.js';
+import {
+  KEY_A,
+  bearer,
+  getJson,
+  postJson,
+  startTestServer,
+  waitForTask,
+  type TestServer,
+} from '../support/in-process.js';
 
 const V2 = { authorization: `Key ${KEY_A}`, 'content-type': 'application/json' };
 
@@ -35,7 +43,11 @@ describe('relay to the Higgsfield cloud (fake platform)', () => {
   });
 
   function generate(motion_id: string, extra: Record<string, unknown> = {}) {
-    return postJson(`${server.baseUrl}/higgsfield/generate`, { model: 'lite', motion_id, prompt: 'go', image: [image], seed: 7, ...extra }, bearer(KEY_A));
+    return postJson(
+      `${server.baseUrl}/higgsfield/generate`,
+      { model: 'lite', motion_id, prompt: 'go', image: [image], seed: 7, ...extra },
+      bearer(KEY_A),
+    );
   }
 
   it('the catalogue says effects render on higgsfield and camera moves locally', async () => {
@@ -47,7 +59,10 @@ describe('relay to the Higgsfield cloud (fake platform)', () => {
     assert.deepEqual(dolly.renderable_by, ['local']);
     assert.equal(fire.media.type, 'image', 'a relayed motion has no locally drawn animated preview');
     assert.equal(dolly.media.type, 'animated');
-    assert.ok(body.every((m: { renderable: boolean }) => m.renderable), 'every catalogue motion renders here now');
+    assert.ok(
+      body.every((m: { renderable: boolean }) => m.renderable),
+      'every catalogue motion renders here now',
+    );
   });
 
   it('an effect is accepted, relayed with one submit, and served from our media store with Range', async () => {
@@ -64,7 +79,12 @@ describe('relay to the Higgsfield cloud (fake platform)', () => {
     }
     const ranged = await fetch(results.raw.url, { headers: { range: 'bytes=0-7' } });
     assert.equal(ranged.status, 206);
-    assert.equal(Buffer.from(await ranged.arrayBuffer()).subarray(4, 8).toString('latin1'), 'ftyp');
+    assert.equal(
+      Buffer.from(await ranged.arrayBuffer())
+        .subarray(4, 8)
+        .toString('latin1'),
+      'ftyp',
+    );
     const poster = await fetch(results.poster.url);
     assert.equal(poster.headers.get('content-type'), 'image/jpeg');
   });
@@ -98,7 +118,11 @@ describe('relay to the Higgsfield cloud (fake platform)', () => {
     const done = await waitForTask(server.baseUrl, relayed.body.id, KEY_A, 60_000);
     assert.equal(done.jobs[0].status, 'completed');
     const localNow = await getJson(`${server.baseUrl}/higgsfield/feed/${local.body.id}`, bearer(KEY_A));
-    assert.notEqual(localNow.body.jobs[0].status, 'completed', 'the local render was still going when the relayed one finished');
+    assert.notEqual(
+      localNow.body.jobs[0].status,
+      'completed',
+      'the local render was still going when the relayed one finished',
+    );
   });
 
   it("an upstream 'nsfw' ends the task in the nsfw state", async () => {
@@ -129,7 +153,11 @@ describe('relay to the Higgsfield cloud (fake platform)', () => {
     fake.script.queuedPolls = 1_000_000;
     const acceptedBefore = fake.accepted().length;
     try {
-      const submit = await postJson(`${server.baseUrl}/higgsfield-ai/dop/lite`, { image_url: image, prompt: 'x', motion_id: 'Set on Fire' }, V2);
+      const submit = await postJson(
+        `${server.baseUrl}/higgsfield-ai/dop/lite`,
+        { image_url: image, prompt: 'x', motion_id: 'Set on Fire' },
+        V2,
+      );
       assert.equal(submit.status, 200, JSON.stringify(submit.body));
       const id = submit.body.request_id;
       const deadline = Date.now() + 30_000;

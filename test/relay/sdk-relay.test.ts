@@ -21,7 +21,12 @@ async function expectOurMp4(url: string, server: TestServer): Promise<void> {
   const response = await fetch(url);
   assert.equal(response.status, 200, url);
   assert.equal(response.headers.get('content-type'), 'video/mp4');
-  assert.equal(Buffer.from(await response.arrayBuffer()).subarray(4, 8).toString('latin1'), 'ftyp');
+  assert.equal(
+    Buffer.from(await response.arrayBuffer())
+      .subarray(4, 8)
+      .toString('latin1'),
+    'ftyp',
+  );
 }
 
 describe('@higgsfield/client against stillmotion relaying to the cloud', () => {
@@ -33,7 +38,12 @@ describe('@higgsfield/client against stillmotion relaying to the cloud', () => {
     fake = await startFakeHiggsfield();
     receiver = await startReceiver();
     server = await startTestServer(
-      { ALLOW_PRIVATE_URLS: 'true', HF_CREDENTIALS: FAKE_CREDENTIALS, HIGGSFIELD_BASE_URL: fake.baseUrl, HIGGSFIELD_POLL_MS: '20' },
+      {
+        ALLOW_PRIVATE_URLS: 'true',
+        HF_CREDENTIALS: FAKE_CREDENTIALS,
+        HIGGSFIELD_BASE_URL: fake.baseUrl,
+        HIGGSFIELD_POLL_MS: '20',
+      },
       { app: { webhooks: { pollMs: 25 } } },
     );
     png = await makeTestPng(320, 192);
@@ -45,7 +55,12 @@ describe('@higgsfield/client against stillmotion relaying to the cloud', () => {
   });
 
   it('v1: getMotions lists Set on Fire as renderable; generate completes it with our media', async () => {
-    const client = new HiggsfieldClient({ apiKey: KEY_ID, apiSecret: KEY_SECRET, baseURL: server.baseUrl, ...SDK_TIMING });
+    const client = new HiggsfieldClient({
+      apiKey: KEY_ID,
+      apiSecret: KEY_SECRET,
+      baseURL: server.baseUrl,
+      ...SDK_TIMING,
+    });
     const fire = (await client.getMotions()).find((m) => m.name === 'Set on Fire');
     assert.ok(fire, 'the catalogue has Set on Fire');
     const publicUrl = await client.uploadImage(png, 'png');
@@ -67,7 +82,11 @@ describe('@higgsfield/client against stillmotion relaying to the cloud', () => {
 
   it('v2: subscribe with a webhook; the cloud result comes back from stillmotion and the hook fires', async () => {
     const hf = createHiggsfieldClient({ credentials: KEY_A, baseURL: server.baseUrl, ...SDK_TIMING });
-    const upload = await new HiggsfieldClient({ apiKey: KEY_ID, apiSecret: KEY_SECRET, baseURL: server.baseUrl }).uploadImage(png, 'png');
+    const upload = await new HiggsfieldClient({
+      apiKey: KEY_ID,
+      apiSecret: KEY_SECRET,
+      baseURL: server.baseUrl,
+    }).uploadImage(png, 'png');
     const before = fake.submits.length;
     const result = (await hf.subscribe('/higgsfield-ai/dop/turbo', {
       input: { image_url: upload, prompt: 'fire', motion_id: 'Set on Fire', seed: 99 },

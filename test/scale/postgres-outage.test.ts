@@ -40,9 +40,17 @@ describe('distributed mode: PostgreSQL connection drop', { skip: skipReason ?? f
     const feed = await getJson(`${base}/higgsfield/feed/${id}`, bearer(KEY_A));
     assert.equal(feed.status, 503, JSON.stringify(feed.body));
     assert.match(JSON.stringify(feed.body), /unreachable|unavailable/i);
-    assert.equal((await postJson(`${base}/higgsfield/generate`, body, bearer(KEY_A))).status, 503, 'no task accepted that cannot be stored');
+    assert.equal(
+      (await postJson(`${base}/higgsfield/generate`, body, bearer(KEY_A))).status,
+      503,
+      'no task accepted that cannot be stored',
+    );
     assert.equal((await getJson(`${base}/readyz`, {})).status, 503);
-    assert.equal((await getJson(`${base}/healthz`, {})).status, 200, 'alive all the same: an orchestrator should not restart it');
+    assert.equal(
+      (await getJson(`${base}/healthz`, {})).status,
+      200,
+      'alive all the same: an orchestrator should not restart it',
+    );
 
     proxy.restore();
     const back = await getJson(`${base}/higgsfield/feed/${id}`, bearer(KEY_A));

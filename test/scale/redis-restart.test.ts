@@ -34,11 +34,17 @@ describe('distributed mode: Redis restarts and loses the queue', { skip: skipRea
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('a task being rendered, queued tasks and one submitted during the outage are all rendered after the restart', { timeout: 240_000 }, async () => {
+  it('a task being rendered, queued tasks and one submitted during the outage are all rendered after the restart', {
+    timeout: 240_000,
+  }, async () => {
     const port = await freePort();
     redis = await startRedis(port, dir);
     // Short leases so that "not written for ten leases" comes quickly (30 s).
-    const deployment = makeDeployment({ REDIS_URL: `redis://127.0.0.1:${port}`, RECONCILE_INTERVAL_MS: '1000', LEASE_MS: '3000' });
+    const deployment = makeDeployment({
+      REDIS_URL: `redis://127.0.0.1:${port}`,
+      RECONCILE_INTERVAL_MS: '1000',
+      LEASE_MS: '3000',
+    });
     cleanup = () => deployment.cleanup();
     const api = await startServerProcess({ ...deployment.env, WORKERS: '0' });
     running.push(api);
@@ -49,12 +55,29 @@ describe('distributed mode: Redis restarts and loses the queue', { skip: skipRea
       return res.body.id as string;
     };
     const small = await makeTestDataUri(160, 90);
-    const quick = () => submit({ model: 'lite', motion_id: 'Dolly In', prompt: '', image: [small], width: 160, height: 90, duration: 2, fps: 12 });
+    const quick = () =>
+      submit({
+        model: 'lite',
+        motion_id: 'Dolly In',
+        prompt: '',
+        image: [small],
+        width: 160,
+        height: 90,
+        duration: 2,
+        fps: 12,
+      });
     // One worker: it takes the long task first, the quick ones wait in Redis behind it.
     const worker = await startWorkerProcess({ ...deployment.env, WORKERS: '1' });
     running.push(worker);
     const long = await submit({
-      model: 'standard', motion_id: 'Crash Zoom In', prompt: '', image: [await makeTestDataUri(640, 360)], width: 640, height: 360, duration: 10, fps: 30,
+      model: 'standard',
+      motion_id: 'Crash Zoom In',
+      prompt: '',
+      image: [await makeTestDataUri(640, 360)],
+      width: 640,
+      height: 360,
+      duration: 10,
+      fps: 30,
     });
     const deadline = Date.now() + 60_000;
     for (;;) {

@@ -23,7 +23,9 @@ describe('relay: the worker is killed -9 mid-poll', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('the restarted process resumes the same upstream request: one submit, task completed', { timeout: 180_000 }, async () => {
+  it('the restarted process resumes the same upstream request: one submit, task completed', {
+    timeout: 180_000,
+  }, async () => {
     // The cloud keeps the request queued until the test lets it finish.
     fake = await startFakeHiggsfield({ queuedPolls: 1_000_000 });
     const env = {
@@ -66,6 +68,11 @@ describe('relay: the worker is killed -9 mid-poll', () => {
     assert.equal(done.params.engine, 'higgsfield');
     const raw = await fetch(done.jobs[0].results.raw.url);
     assert.equal(raw.status, 200);
-    assert.equal(Buffer.from(await raw.arrayBuffer()).subarray(4, 8).toString('latin1'), 'ftyp');
+    assert.equal(
+      Buffer.from(await raw.arrayBuffer())
+        .subarray(4, 8)
+        .toString('latin1'),
+      'ftyp',
+    );
   });
 });

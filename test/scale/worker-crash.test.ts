@@ -22,7 +22,9 @@ describe('distributed mode: a worker killed -9 mid-render', { skip: skipReason ?
     await deployment.cleanup();
   });
 
-  it('another worker finishes the task, and both API nodes see progress and results', { timeout: 240_000 }, async () => {
+  it('another worker finishes the task, and both API nodes see progress and results', {
+    timeout: 240_000,
+  }, async () => {
     const api = { ...deployment.env, WORKERS: '0' };
     const nodeA = await startServerProcess(api);
     running.push(nodeA);
@@ -33,7 +35,16 @@ describe('distributed mode: a worker killed -9 mid-render', { skip: skipReason ?
 
     const submit = await postJson(
       `${nodeA.baseUrl}/higgsfield/generate`,
-      { model: 'standard', motion_id: 'Crash Zoom In', prompt: '', image: [await makeTestDataUri(640, 360)], width: 640, height: 360, duration: 10, fps: 30 },
+      {
+        model: 'standard',
+        motion_id: 'Crash Zoom In',
+        prompt: '',
+        image: [await makeTestDataUri(640, 360)],
+        width: 640,
+        height: 360,
+        duration: 10,
+        fps: 30,
+      },
       bearer(KEY_A),
     );
     assert.equal(submit.status, 200, JSON.stringify(submit.body));
@@ -57,13 +68,21 @@ describe('distributed mode: a worker killed -9 mid-render', { skip: skipReason ?
     running.push(second);
     const done = await waitForTask(nodeB.baseUrl, id, KEY_A, 200_000);
     assert.equal(done.jobs[0].status, 'completed', JSON.stringify(done));
-    const [row] = await pgAdmin<{ attempts: number }>(`SELECT attempts FROM "${deployment.schema}".tasks WHERE id = $1`, [id]);
+    const [row] = await pgAdmin<{ attempts: number }>(
+      `SELECT attempts FROM "${deployment.schema}".tasks WHERE id = $1`,
+      [id],
+    );
     assert.equal(row?.attempts, 2, 'the killed attempt counts, the second one finished');
 
     // Results written by the worker into the shared media folder are served by node A.
     const fromA = await getJson(`${nodeA.baseUrl}/higgsfield/feed/${id}`, bearer(KEY_A));
     const raw = await fetch(fromA.body.jobs[0].results.raw.url.replace(/^http:\/\/[^/]+/, nodeA.baseUrl));
     assert.equal(raw.status, 200);
-    assert.equal(Buffer.from(await raw.arrayBuffer()).subarray(4, 8).toString('latin1'), 'ftyp');
+    assert.equal(
+      Buffer.from(await raw.arrayBuffer())
+        .subarray(4, 8)
+        .toString('latin1'),
+      'ftyp',
+    );
   });
 });

@@ -28,10 +28,21 @@ describe('distributed mode: a worker stopped with SIGTERM', { skip: skipReason ?
     const worker = await startWorkerProcess({ ...deployment.env, WORKERS: '1' });
     running.push(worker);
     const image = await makeTestDataUri(320, 180);
-    const body = { model: 'lite', motion_id: 'Dolly In', prompt: '', image: [image], width: 320, height: 180, duration: 8, fps: 24 };
+    const body = {
+      model: 'lite',
+      motion_id: 'Dolly In',
+      prompt: '',
+      image: [image],
+      width: 320,
+      height: 180,
+      duration: 8,
+      fps: 24,
+    };
     const first = (await postJson(`${api.baseUrl}/higgsfield/generate`, body, bearer(KEY_A))).body.id as string;
     const deadline = Date.now() + 60_000;
-    while ((await getJson(`${api.baseUrl}/higgsfield/feed/${first}`, bearer(KEY_A))).body.jobs[0].status !== 'in_progress') {
+    while (
+      (await getJson(`${api.baseUrl}/higgsfield/feed/${first}`, bearer(KEY_A))).body.jobs[0].status !== 'in_progress'
+    ) {
       assert.ok(Date.now() < deadline, 'the render never started');
       await sleep(50);
     }
@@ -40,7 +51,13 @@ describe('distributed mode: a worker stopped with SIGTERM', { skip: skipReason ?
     worker.child.kill('SIGTERM');
     const [code] = (await once(worker.child, 'exit')) as [number | null];
     assert.equal(code, 0);
-    assert.equal((await getJson(`${api.baseUrl}/higgsfield/feed/${first}`, bearer(KEY_A))).body.jobs[0].status, 'completed');
-    assert.equal((await getJson(`${api.baseUrl}/higgsfield/feed/${second}`, bearer(KEY_A))).body.jobs[0].status, 'queued');
+    assert.equal(
+      (await getJson(`${api.baseUrl}/higgsfield/feed/${first}`, bearer(KEY_A))).body.jobs[0].status,
+      'completed',
+    );
+    assert.equal(
+      (await getJson(`${api.baseUrl}/higgsfield/feed/${second}`, bearer(KEY_A))).body.jobs[0].status,
+      'queued',
+    );
   });
 });

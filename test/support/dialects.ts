@@ -23,17 +23,38 @@ export async function submitIn(
 ): Promise<{ status: number; id?: string; body: any }> {
   let res;
   if (dialect === 'reseller') {
-    const body = { model: 'lite', motion_id: 'Zoom In', prompt: 'p', image: [image], ...extra, ...(webhookUrl && { callback_url: webhookUrl }) };
+    const body = {
+      model: 'lite',
+      motion_id: 'Zoom In',
+      prompt: 'p',
+      image: [image],
+      ...extra,
+      ...(webhookUrl && { callback_url: webhookUrl }),
+    };
     res = await postJson(`${baseUrl}/higgsfield/generate`, body, HEADERS);
     return { status: res.status, body: res.body, ...(res.status === 200 && { id: res.body.id }) };
   }
   if (dialect === 'v1') {
-    const params = { model: 'dop-lite', prompt: 'p', input_images: [{ type: 'image_url', image_url: image }], motions: [{ id: 'Zoom In' }], ...extra };
-    res = await postJson(`${baseUrl}/v1/image2video/dop`, { params, ...(webhookUrl && { webhook: { url: webhookUrl, secret: 'hook-secret' } }) }, HEADERS);
+    const params = {
+      model: 'dop-lite',
+      prompt: 'p',
+      input_images: [{ type: 'image_url', image_url: image }],
+      motions: [{ id: 'Zoom In' }],
+      ...extra,
+    };
+    res = await postJson(
+      `${baseUrl}/v1/image2video/dop`,
+      { params, ...(webhookUrl && { webhook: { url: webhookUrl, secret: 'hook-secret' } }) },
+      HEADERS,
+    );
     return { status: res.status, body: res.body, ...(res.status === 200 && { id: res.body.id }) };
   }
   const query = webhookUrl ? `?hf_webhook=${encodeURIComponent(webhookUrl)}` : '';
-  res = await postJson(`${baseUrl}/higgsfield-ai/dop/lite${query}`, { image_url: image, prompt: 'p', motion_id: 'Zoom In', ...extra }, HEADERS);
+  res = await postJson(
+    `${baseUrl}/higgsfield-ai/dop/lite${query}`,
+    { image_url: image, prompt: 'p', motion_id: 'Zoom In', ...extra },
+    HEADERS,
+  );
   return { status: res.status, body: res.body, ...(res.status === 200 && { id: res.body.request_id }) };
 }
 
@@ -51,21 +72,41 @@ export async function pollIn(dialect: DialectName, baseUrl: string, id: string):
   if (dialect === 'reseller') {
     const { body } = await getJson(`${baseUrl}/higgsfield/feed/${id}`, HEADERS);
     const job = body.jobs[0];
-    return { status: job.status, body, ...(job.error && { error: job.error }), ...(job.results && { videoUrl: job.results.raw.url }) };
+    return {
+      status: job.status,
+      body,
+      ...(job.error && { error: job.error }),
+      ...(job.results && { videoUrl: job.results.raw.url }),
+    };
   }
   if (dialect === 'v1') {
     const { body } = await getJson(`${baseUrl}/v1/job-sets/${id}`, HEADERS);
     const job = body.jobs[0];
-    return { status: job.status, body, ...(job.error && { error: job.error }), ...(job.results && { videoUrl: job.results.raw.url }) };
+    return {
+      status: job.status,
+      body,
+      ...(job.error && { error: job.error }),
+      ...(job.results && { videoUrl: job.results.raw.url }),
+    };
   }
   const { body } = await getJson(`${baseUrl}/requests/${id}/status`, HEADERS);
-  return { status: body.status, body, ...(body.error && { error: body.error }), ...(body.video && { videoUrl: body.video.url }) };
+  return {
+    status: body.status,
+    body,
+    ...(body.error && { error: body.error }),
+    ...(body.video && { videoUrl: body.video.url }),
+  };
 }
 
 const TERMINAL = ['completed', 'failed', 'nsfw', 'canceled'];
 
 /** Polls until the task is terminal in that dialect's view. */
-export async function waitIn(dialect: DialectName, baseUrl: string, id: string, timeoutMs = 60_000): Promise<DialectOutcome> {
+export async function waitIn(
+  dialect: DialectName,
+  baseUrl: string,
+  id: string,
+  timeoutMs = 60_000,
+): Promise<DialectOutcome> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const outcome = await pollIn(dialect, baseUrl, id);

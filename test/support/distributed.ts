@@ -45,7 +45,12 @@ export function makeDeployment(overrides: Record<string, string> = {}): Deployme
     async cleanup() {
       await dropSchema(schema).catch(() => undefined);
       const queue = await withTimeout(
-        BullmqTaskQueue.open({ redisUrl: env.REDIS_URL, queueName: env.QUEUE_NAME, prefix: env.QUEUE_PREFIX, stalledCheck: false }),
+        BullmqTaskQueue.open({
+          redisUrl: env.REDIS_URL,
+          queueName: env.QUEUE_NAME,
+          prefix: env.QUEUE_PREFIX,
+          stalledCheck: false,
+        }),
         5000,
       ).catch(() => undefined);
       await queue?.obliterate().catch(() => undefined);

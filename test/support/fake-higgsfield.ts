@@ -87,8 +87,24 @@ export function fakeVideo(): Promise<Buffer> {
     const ffmpeg = ((await import('@ffmpeg-installer/ffmpeg')) as { default: { path: string } }).default.path;
     const out = join(tmpdir(), `fake-hf-${process.pid}-${randomUUID()}.mp4`);
     await promisify(execFile)(ffmpeg, [
-      '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=320x192:rate=12', '-t', '1',
-      '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-movflags', '+faststart', out,
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=320x192:rate=12',
+      '-t',
+      '1',
+      '-pix_fmt',
+      'yuv420p',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'ultrafast',
+      '-movflags',
+      '+faststart',
+      out,
     ]);
     try {
       return await readFile(out);
@@ -105,7 +121,16 @@ export async function startFakeHiggsfield(script: Partial<FakeScript> = {}): Pro
   const video = await fakeVideo();
   const state: FakeHiggsfield = {
     baseUrl: '',
-    script: { submitFaults: [], statusFaults: [], outcome: 'completed', failMessage: 'the model could not follow the motion', queuedPolls: 1, inProgressPolls: 1, resultDelayMs: 0, ...script },
+    script: {
+      submitFaults: [],
+      statusFaults: [],
+      outcome: 'completed',
+      failMessage: 'the model could not follow the motion',
+      queuedPolls: 1,
+      inProgressPolls: 1,
+      resultDelayMs: 0,
+      ...script,
+    },
     submits: [],
     accepted: () => state.submits.filter((s) => s.accepted),
     uploads: [],
@@ -127,7 +152,9 @@ export async function startFakeHiggsfield(script: Partial<FakeScript> = {}): Pro
     request_id: request.id,
     status_url: `${state.baseUrl}/requests/${request.id}/status`,
     cancel_url: `${state.baseUrl}/requests/${request.id}/cancel`,
-    ...(request.status === 'completed' && { video: { url: `${state.script.resultOrigin ?? state.baseUrl}/results/${request.id}.mp4` } }),
+    ...(request.status === 'completed' && {
+      video: { url: `${state.script.resultOrigin ?? state.baseUrl}/results/${request.id}.mp4` },
+    }),
     ...(request.status === 'failed' && { error: state.script.failMessage }),
   });
   const authorised = (req: IncomingMessage, res: ServerResponse): boolean => {
@@ -149,9 +176,14 @@ export async function startFakeHiggsfield(script: Partial<FakeScript> = {}): Pro
       // A presigned URL: no credentials, only Content-Type.
       const file = files.get(path.slice('/upload/'.length));
       if (!file) return json(res, 404, { detail: 'no such upload' });
-      if (req.headers['content-type'] !== file.contentType) return json(res, 400, { detail: 'Content-Type differs from the one the URL was made for' });
+      if (req.headers['content-type'] !== file.contentType)
+        return json(res, 400, { detail: 'Content-Type differs from the one the URL was made for' });
       file.body = raw;
-      state.uploads.push({ contentType: file.contentType, bytes: raw.length, authorization: req.headers.authorization });
+      state.uploads.push({
+        contentType: file.contentType,
+        bytes: raw.length,
+        authorization: req.headers.authorization,
+      });
       res.writeHead(200).end();
       return;
     }
@@ -168,11 +200,16 @@ export async function startFakeHiggsfield(script: Partial<FakeScript> = {}): Pro
     if (req.method === 'POST' && path === '/files/generate-upload-url') {
       const contentType = String((JSON.parse(raw.toString() || '{}') as { content_type?: unknown }).content_type ?? '');
       if (!/^image\/(jpeg|jpg|png|webp|gif)$/.test(contentType)) {
-        return json(res, 422, { detail: [{ type: 'value_error', loc: ['body', 'content_type'], msg: 'unsupported content type' }] });
+        return json(res, 422, {
+          detail: [{ type: 'value_error', loc: ['body', 'content_type'], msg: 'unsupported content type' }],
+        });
       }
       const token = randomUUID();
       files.set(token, { contentType });
-      return json(res, 200, { upload_url: `${state.baseUrl}/upload/${token}`, public_url: `${state.baseUrl}/files/${token}` });
+      return json(res, 200, {
+        upload_url: `${state.baseUrl}/upload/${token}`,
+        public_url: `${state.baseUrl}/files/${token}`,
+      });
     }
     const model = req.method === 'POST' ? MODEL_PATH.exec(path) : null;
     if (model) {
@@ -196,14 +233,21 @@ export async function startFakeHiggsfield(script: Partial<FakeScript> = {}): Pro
         default:
       }
       const errors: string[] = [];
-      const publicUrl = (value: unknown) => typeof value === 'string' && files.get(value.split('/files/')[1] ?? '')?.body !== undefined;
+      const publicUrl = (value: unknown) =>
+        typeof value === 'string' && files.get(value.split('/files/')[1] ?? '')?.body !== undefined;
       if (!publicUrl(body.image_url)) errors.push('image_url must be an uploaded public_url');
       if (model[2] && !publicUrl(body.end_image_url)) errors.push('end_image_url must be an uploaded public_url');
-      if (!Array.isArray(body.motions) || body.motions.some((m: { id?: unknown; strength?: unknown }) => typeof m.id !== 'string' || typeof m.strength !== 'number')) {
+      if (
+        !Array.isArray(body.motions) ||
+        body.motions.some(
+          (m: { id?: unknown; strength?: unknown }) => typeof m.id !== 'string' || typeof m.strength !== 'number',
+        )
+      ) {
         errors.push('motions must be a list of {id, strength}');
       }
       if (typeof body.prompt !== 'string') errors.push('prompt is required');
-      if (errors.length) return json(res, 422, { detail: errors.map((msg) => ({ type: 'value_error', loc: ['body'], msg })) });
+      if (errors.length)
+        return json(res, 422, { detail: errors.map((msg) => ({ type: 'value_error', loc: ['body'], msg })) });
       const request: FakeRequest = { id: randomUUID(), polls: 0, canceled: false, status: 'queued' };
       requests.set(request.id, request);
       record.accepted = true;
@@ -236,7 +280,12 @@ export async function startFakeHiggsfield(script: Partial<FakeScript> = {}): Pro
         if (request.status === 'queued' || request.status === 'in_progress') {
           request.polls++;
           const { queuedPolls, inProgressPolls } = state.script;
-          request.status = request.polls <= queuedPolls ? 'queued' : request.polls <= queuedPolls + inProgressPolls ? 'in_progress' : state.script.outcome;
+          request.status =
+            request.polls <= queuedPolls
+              ? 'queued'
+              : request.polls <= queuedPolls + inProgressPolls
+                ? 'in_progress'
+                : state.script.outcome;
         }
         return json(res, 200, requestObject(request));
       }

@@ -18,7 +18,13 @@ export interface TestS3Server {
 
 export async function startS3Server(bucket = 'stillmotion-test'): Promise<TestS3Server> {
   const directory = await mkdtemp(join(tmpdir(), 'stillmotion-s3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: !process.env.S3RVER_LOG, directory, configureBuckets: [{ name: bucket }] });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: !process.env.S3RVER_LOG,
+    directory,
+    configureBuckets: [{ name: bucket }],
+  });
   patchFakeBugs(server);
   const { port } = await server.run();
   return {
@@ -56,7 +62,10 @@ function patchFakeBugs(server: S3rver): void {
     const object = await getObject(bucket, key, { start: options.start ?? 0 });
     if (!object?.content || !object.range) return object;
     (object.content as unknown as { destroy(): void }).destroy();
-    object.content = createReadStream(store.getResourcePath(bucket, key, 'object'), { start: object.range.start, end: 0 });
+    object.content = createReadStream(store.getResourcePath(bucket, key, 'object'), {
+      start: object.range.start,
+      end: 0,
+    });
     object.range = { start: object.range.start, end: 0 };
     return object;
   };

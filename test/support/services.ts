@@ -70,7 +70,10 @@ export function redisPing(host: string, port: number, timeoutMs = 2000): Promise
 }
 
 /** Runs one statement on a short-lived admin connection (schema drops, terminating backends). */
-export async function pgAdmin<T extends pg.QueryResultRow = pg.QueryResultRow>(sql: string, values: unknown[] = []): Promise<T[]> {
+export async function pgAdmin<T extends pg.QueryResultRow = pg.QueryResultRow>(
+  sql: string,
+  values: unknown[] = [],
+): Promise<T[]> {
   const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await client.connect();
   try {

@@ -46,11 +46,35 @@ describe('stillmotion CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'cli-out-'));
     try {
       writeFileSync(join(dir, 'in.png'), await makeTestPng(160, 90));
-      const common = ['render', '--image', join(dir, 'in.png'), '--motion', 'Zoom In', '--model', 'lite', '--width', '160', '--height', '90', '--duration', '2', '--fps', '12'];
+      const common = [
+        'render',
+        '--image',
+        join(dir, 'in.png'),
+        '--motion',
+        'Zoom In',
+        '--model',
+        'lite',
+        '--width',
+        '160',
+        '--height',
+        '90',
+        '--duration',
+        '2',
+        '--fps',
+        '12',
+      ];
       const plain = cli(...common, '-o', join(dir, 'a.mp4'));
       assert.equal(plain.status, 0, plain.stderr);
       assert.deepEqual(readdirSync(dir).sort(), ['a.mp4', 'in.png']);
-      const all = cli(...common, '-o', join(dir, 'b.mp4'), '--preview', join(dir, 'b-small.mp4'), '--poster', join(dir, 'b.jpg'));
+      const all = cli(
+        ...common,
+        '-o',
+        join(dir, 'b.mp4'),
+        '--preview',
+        join(dir, 'b-small.mp4'),
+        '--poster',
+        join(dir, 'b.jpg'),
+      );
       assert.equal(all.status, 0, all.stderr);
       assert.deepEqual(readdirSync(dir).sort(), ['a.mp4', 'b-small.mp4', 'b.jpg', 'b.mp4', 'in.png']);
     } finally {
@@ -72,4 +96,3 @@ describe('motion suggestions', () => {
     assert.deepEqual(suggestMotions(catalogue, 'qqqqxxxxzzzz'), []);
   });
 });
-

@@ -13,9 +13,15 @@ describe('Higgsfield relay configuration', () => {
 
   it('reads HF_API_KEY + HF_API_SECRET, or HF_CREDENTIALS=id:secret, with the default base URL', () => {
     const a = loadConfig({ HF_API_KEY: 'id1', HF_API_SECRET: 'sec1' });
-    assert.deepEqual([a.higgsfield?.keyId, a.higgsfield?.keySecret, a.higgsfield?.baseUrl], ['id1', 'sec1', 'https://api.higgsfield.ai']);
+    assert.deepEqual(
+      [a.higgsfield?.keyId, a.higgsfield?.keySecret, a.higgsfield?.baseUrl],
+      ['id1', 'sec1', 'https://api.higgsfield.ai'],
+    );
     const b = loadConfig({ HF_CREDENTIALS: 'id2:se:c2', HIGGSFIELD_BASE_URL: 'https://platform.higgsfield.ai/' });
-    assert.deepEqual([b.higgsfield?.keyId, b.higgsfield?.keySecret, b.higgsfield?.baseUrl], ['id2', 'se:c2', 'https://platform.higgsfield.ai']);
+    assert.deepEqual(
+      [b.higgsfield?.keyId, b.higgsfield?.keySecret, b.higgsfield?.baseUrl],
+      ['id2', 'se:c2', 'https://platform.higgsfield.ai'],
+    );
   });
 
   for (const [env, message] of [
@@ -29,7 +35,10 @@ describe('Higgsfield relay configuration', () => {
     [{ RELAY_CONCURRENCY: '-1' }, /RELAY_CONCURRENCY/],
   ] as const) {
     it(`refuses ${JSON.stringify(env)}`, () => {
-      assert.throws(() => loadConfig(env), (error) => error instanceof ConfigError && message.test(error.message));
+      assert.throws(
+        () => loadConfig(env),
+        (error) => error instanceof ConfigError && message.test(error.message),
+      );
     });
   }
 });

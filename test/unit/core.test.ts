@@ -26,7 +26,13 @@ describe('error catalogue', () => {
       assert.ok(spec.status >= 400 && spec.status < 600, code);
       // The upstream_* codes are a relayed task's outcome (faults of the cloud), never this server's answer to a request.
       const serverSide = ['service_unavailable', 'render_failed', 'render_timeout', 'attempts_exhausted', 'internal'];
-      const upstream = ['upstream_unauthorized', 'upstream_unavailable', 'upstream_failed', 'upstream_uncertain', 'upstream_error'];
+      const upstream = [
+        'upstream_unauthorized',
+        'upstream_unavailable',
+        'upstream_failed',
+        'upstream_uncertain',
+        'upstream_error',
+      ];
       if (spec.status >= 500) assert.ok([...serverSide, ...upstream].includes(code), code);
     }
   });
@@ -42,7 +48,11 @@ describe('retention', () => {
   it('finds the media folders of inputs and results', () => {
     const task = {
       params: { images: [{ mediaKey: 'inputs/aa/0.png' }, { mediaKey: 'inputs/aa/1.png' }] },
-      results: { raw: { key: 'results/bb/raw.mp4' }, min: { key: 'results/bb/min.mp4' }, poster: { key: 'results/bb/poster.jpg' } },
+      results: {
+        raw: { key: 'results/bb/raw.mp4' },
+        min: { key: 'results/bb/min.mp4' },
+        poster: { key: 'results/bb/poster.jpg' },
+      },
     } as unknown as Task;
     assert.deepEqual(mediaPrefixesOf(task).sort(), ['inputs/aa/', 'results/bb/']);
   });

@@ -22,7 +22,9 @@ function filesUnder(dir: string): string[] {
 /** Every relative import of a file, resolved to a path under the repository. */
 function importsOf(file: string): string[] {
   const source = readFileSync(file, 'utf8');
-  const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/g)].map((m) => m[1] as string);
+  const specifiers = [...source.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+'([^']+)'/g)].map(
+    (m) => m[1] as string,
+  );
   return specifiers.filter((s) => s.startsWith('.')).map((s) => relative(ROOT, resolve(dirname(file), s)));
 }
 
@@ -46,14 +48,19 @@ describe('HTTP layering', () => {
   it('the shared platform folder imports no dialect', () => {
     for (const file of filesUnder(join(DIALECTS, 'platform'))) {
       for (const target of importsOf(file)) {
-        assert.doesNotMatch(target, /^src\/http\/dialects\/(reseller|v1|v2)\//, `${relative(ROOT, file)} imports ${target}`);
+        assert.doesNotMatch(
+          target,
+          /^src\/http\/dialects\/(reseller|v1|v2)\//,
+          `${relative(ROOT, file)} imports ${target}`,
+        );
       }
     }
   });
 
   it('webhook delivery imports nothing from the HTTP layer', () => {
     for (const file of filesUnder(join(ROOT, 'src/webhooks'))) {
-      for (const target of importsOf(file)) assert.doesNotMatch(target, /^src\/http\//, `${relative(ROOT, file)} imports ${target}`);
+      for (const target of importsOf(file))
+        assert.doesNotMatch(target, /^src\/http\//, `${relative(ROOT, file)} imports ${target}`);
     }
   });
 });

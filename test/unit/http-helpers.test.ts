@@ -12,11 +12,21 @@ describe('validation errors name the field', () => {
     assert.equal(pointerToField(''), '');
   });
   it('describes required and unknown fields', () => {
-    assert.deepEqual(describeValidationError({ instancePath: '', keyword: 'required', params: { missingProperty: 'model' } }), {
-      field: 'model',
-      message: 'model: is required',
-    });
-    assert.equal(describeValidationError({ instancePath: '/params', keyword: 'additionalProperties', params: { additionalProperty: 'x' } }).field, 'params.x');
+    assert.deepEqual(
+      describeValidationError({ instancePath: '', keyword: 'required', params: { missingProperty: 'model' } }),
+      {
+        field: 'model',
+        message: 'model: is required',
+      },
+    );
+    assert.equal(
+      describeValidationError({
+        instancePath: '/params',
+        keyword: 'additionalProperties',
+        params: { additionalProperty: 'x' },
+      }).field,
+      'params.x',
+    );
   });
   it('unknown errors become a 500 (a bug), never a silent 200', () => {
     assert.equal(toAppError(new TypeError('boom')).status, 500);
@@ -65,7 +75,10 @@ describe('motion catalogue', () => {
     const hits = catalogue.search('ZOOM', 1000);
     assert.ok(hits.length > 5 && hits.every((m) => m.name.toLowerCase().includes('zoom')));
     const priorities = catalogue.motions.map((m) => m.priority ?? Infinity);
-    assert.deepEqual(priorities, [...priorities].sort((a, b) => a - b));
+    assert.deepEqual(
+      priorities,
+      [...priorities].sort((a, b) => a - b),
+    );
     assert.equal(catalogue.search(undefined, 3).length, 3);
   });
   it('slugifies names', () => assert.equal(slugify('Tilt up'), 'tilt-up'));
@@ -80,7 +93,10 @@ describe('configuration', () => {
     assert.deepEqual(config.apiKeys, []);
   });
   it('refuses bad values with a message naming the variable', () => {
-    assert.throws(() => loadConfig({ PORT: 'eighty' }), (e: Error) => e instanceof ConfigError && e.message.includes('PORT'));
+    assert.throws(
+      () => loadConfig({ PORT: 'eighty' }),
+      (e: Error) => e instanceof ConfigError && e.message.includes('PORT'),
+    );
     assert.throws(() => loadConfig({ API_KEYS: 'nocolon' }), /API_KEYS/);
     assert.throws(() => loadConfig({ ALLOW_PRIVATE_URLS: 'maybe' }), /ALLOW_PRIVATE_URLS/);
     assert.throws(() => loadConfig({ PUBLIC_BASE_URL: 'ftp://x' }), /PUBLIC_BASE_URL/);

@@ -15,7 +15,10 @@ describe('request log', () => {
         done();
       },
     });
-    const app = Fastify({ loggerInstance: pino({ level: 'info' }, out) as unknown as FastifyBaseLogger, logController: new RequestLogController() });
+    const app = Fastify({
+      loggerInstance: pino({ level: 'info' }, out) as unknown as FastifyBaseLogger,
+      logController: new RequestLogController(),
+    });
     app.get('/items/:id', async () => ({ ok: true }));
     await app.ready();
     const res = await app.inject({ method: 'GET', url: '/items/42?x=1' });
@@ -39,11 +42,20 @@ describe('request log', () => {
         done();
       },
     });
-    const app = Fastify({ loggerInstance: pino({ level: 'info' }, out) as unknown as FastifyBaseLogger, logController: new RequestLogController() });
+    const app = Fastify({
+      loggerInstance: pino({ level: 'info' }, out) as unknown as FastifyBaseLogger,
+      logController: new RequestLogController(),
+    });
     // A never-ending video: the client reads the first chunk and goes away.
     app.get('/media/clip.mp4', async (_request, reply) => {
       const chunk = Buffer.alloc(64 * 1024);
-      return reply.type('video/mp4').send(new Readable({ read() { setTimeout(() => this.push(chunk), 1); } }));
+      return reply.type('video/mp4').send(
+        new Readable({
+          read() {
+            setTimeout(() => this.push(chunk), 1);
+          },
+        }),
+      );
     });
     await app.listen({ port: 0, host: '127.0.0.1' });
     const { port } = app.server.address() as { port: number };
@@ -58,13 +70,17 @@ describe('request log', () => {
       req.end();
     });
     await app.close();
-    assert.deepEqual(lines.filter((l) => (l.level as number) >= 40), []);
+    assert.deepEqual(
+      lines.filter((l) => (l.level as number) >= 40),
+      [],
+    );
     const done = lines.filter((l) => l.route === '/media/clip.mp4');
     assert.equal(done.length, 1);
     assert.equal(done[0]!.level, 30);
   });
   it('treats resets and premature closes as the client going away', () => {
-    for (const code of ['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE']) assert.equal(isClientDisconnect(Object.assign(new Error(code), { code })), true);
+    for (const code of ['ECONNRESET', 'EPIPE', 'ERR_STREAM_PREMATURE_CLOSE'])
+      assert.equal(isClientDisconnect(Object.assign(new Error(code), { code })), true);
     assert.equal(isClientDisconnect(Object.assign(new Error('disk'), { code: 'EIO' })), false);
     assert.equal(isClientDisconnect(new Error('plain')), false);
     assert.equal(isClientDisconnect(undefined), false);

@@ -7,8 +7,14 @@ import { RoutingEngine } from '../../src/core/routing-engine.js';
 function standIn(name: string, renders: (motion: string) => boolean): Engine {
   return {
     name,
-    canRender: (motion) => (renders(motion) ? { renderable: true } : { renderable: false, reason: `${name} cannot`, engines: ['higgsfield'] }),
-    render: async () => ({ raw: 'r', min: 'm', poster: 'p', resolved: { width: 1, height: 1, fps: 1, frames: 1, duration: 1 } }),
+    canRender: (motion) =>
+      renders(motion) ? { renderable: true } : { renderable: false, reason: `${name} cannot`, engines: ['higgsfield'] },
+    render: async () => ({
+      raw: 'r',
+      min: 'm',
+      poster: 'p',
+      resolved: { width: 1, height: 1, fps: 1, frames: 1, duration: 1 },
+    }),
   };
 }
 
@@ -50,8 +56,14 @@ describe('RoutingEngine', () => {
     const router = new RoutingEngine(local, cloud, 'auto');
     const context = { workDir: '/tmp', signal: new AbortController().signal, onProgress: () => undefined };
     const job = { taskId: 't', model: 'lite' as const, prompt: '', enhancePrompt: false, seed: 1, images: [] };
-    assert.equal((await router.render({ ...job, motions: [{ name: 'Dolly In', strength: 1 }] }, context)).resolved.engine, 'local');
-    assert.equal((await router.render({ ...job, motions: [{ name: 'Set on Fire', strength: 1 }] }, context)).resolved.engine, 'higgsfield');
+    assert.equal(
+      (await router.render({ ...job, motions: [{ name: 'Dolly In', strength: 1 }] }, context)).resolved.engine,
+      'local',
+    );
+    assert.equal(
+      (await router.render({ ...job, motions: [{ name: 'Set on Fire', strength: 1 }] }, context)).resolved.engine,
+      'higgsfield',
+    );
   });
 
   it('loops, preset paths and camera control follow the motion to its engine', () => {

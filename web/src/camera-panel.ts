@@ -58,7 +58,15 @@ function sample(spec: CameraPathSpec, u: number): Omit<Keyframe, 't'> {
         const vb = b[f] ?? rest;
         return f === 'zoom' ? Math.exp(Math.log(va) + (Math.log(vb) - Math.log(va)) * s) : va + (vb - va) * s;
       };
-      return { x: mix('x', 0), y: mix('y', 0), z: mix('z', 0), zoom: mix('zoom', 1), roll: mix('roll', 0), pan: mix('pan', 0), tilt: mix('tilt', 0) };
+      return {
+        x: mix('x', 0),
+        y: mix('y', 0),
+        z: mix('z', 0),
+        zoom: mix('zoom', 1),
+        roll: mix('roll', 0),
+        pan: mix('pan', 0),
+        tilt: mix('tilt', 0),
+      };
     }
   }
   return keys[keys.length - 1]!;
@@ -121,7 +129,8 @@ export class CameraPanel {
       const py = ((e.clientY - rect.top) / rect.height) * els.canvas.height;
       const x = (px - box.x) / box.w;
       const y = (py - box.y) / box.h;
-      if (x >= 0 && x <= 1 && y >= 0 && y <= 1) this.setFocus({ x: Math.round(x * 1000) / 1000, y: Math.round(y * 1000) / 1000 });
+      if (x >= 0 && x <= 1 && y >= 0 && y <= 1)
+        this.setFocus({ x: Math.round(x * 1000) / 1000, y: Math.round(y * 1000) / 1000 });
     });
     this.ctx = els.canvas.getContext('2d')!;
     this.describe();
@@ -162,7 +171,9 @@ export class CameraPanel {
   setFocus(f: { x: number; y: number } | undefined): void {
     this.focusPoint = f;
     this.els.clearFocus.hidden = !f;
-    this.els.focusNote.textContent = f ? `Focus at ${Math.round(f.x * 100)} % across, ${Math.round(f.y * 100)} % down.` : 'Click the picture to aim the move at a point.';
+    this.els.focusNote.textContent = f
+      ? `Focus at ${Math.round(f.x * 100)} % across, ${Math.round(f.y * 100)} % down.`
+      : 'Click the picture to aim the move at a point.';
     this.els.canvas.dataset.focus = f ? `${f.x},${f.y}` : '';
   }
 
@@ -195,7 +206,9 @@ export class CameraPanel {
   private describe(): void {
     const a = this.axes;
     this.els.summary.textContent = a
-      ? Object.entries(a).map(([k, v]) => `${k} ${v > 0 ? '+' : ''}${v}`).join(', ')
+      ? Object.entries(a)
+          .map(([k, v]) => `${k} ${v > 0 ? '+' : ''}${v}`)
+          .join(', ')
       : 'no extra move';
   }
 
@@ -307,7 +320,10 @@ export class CameraPanel {
       const px = box.x + this.focusPoint.x * box.w;
       const py = box.y + this.focusPoint.y * box.h;
       // White over black, so it shows on a white wall and on a night sky alike.
-      for (const [style, width] of [['rgba(0, 0, 0, 0.75)', 4], ['#fff', 2]] as const) {
+      for (const [style, width] of [
+        ['rgba(0, 0, 0, 0.75)', 4],
+        ['#fff', 2],
+      ] as const) {
         ctx.strokeStyle = style;
         ctx.lineWidth = width;
         ctx.beginPath();

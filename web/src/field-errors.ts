@@ -70,7 +70,10 @@ export function clearFieldError(param: string | null): void {
 
 /** Clears every message of the generate form, or the key's. */
 export function clearFieldErrors(scope: 'form' | 'key' = 'form'): void {
-  const slots = scope === 'key' ? [SLOTS.key as FieldSlot] : [...Object.values(SLOTS).filter((s) => s.control !== 'api-key'), FORM_SLOT];
+  const slots =
+    scope === 'key'
+      ? [SLOTS.key as FieldSlot]
+      : [...Object.values(SLOTS).filter((s) => s.control !== 'api-key'), FORM_SLOT];
   for (const slot of slots) {
     const errorEl = document.getElementById(slot.error);
     if (errorEl) {

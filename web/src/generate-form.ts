@@ -63,7 +63,11 @@ export class GenerateForm {
     const preset = this.preset.value as SizePreset;
     this.customRow.hidden = preset !== 'custom';
     const size = expectedSize(preset, this.tier, this.customSize(), this.images.start);
-    this.sizeNote.textContent = size ? `→ ${size.width} × ${size.height}` : preset === 'auto' ? '→ follows the start image' : '';
+    this.sizeNote.textContent = size
+      ? `→ ${size.width} × ${size.height}`
+      : preset === 'auto'
+        ? '→ follows the start image'
+        : '';
   }
 
   /** Output width / height the server will render, when the form already says (else the image's). */
@@ -75,13 +79,24 @@ export class GenerateForm {
   /** The request body, or the first problem the server would only report less clearly. */
   read(): GenerateRequest | FormProblem {
     if (!this.images.start) {
-      return { param: 'image[0]', message: this.images.hasEndWithoutStart() ? 'Add a start frame too: the end frame needs one.' : 'Pick or drop a start image.' };
+      return {
+        param: 'image[0]',
+        message: this.images.hasEndWithoutStart()
+          ? 'Add a start frame too: the end frame needs one.'
+          : 'Pick or drop a start image.',
+      };
     }
     const motion = this.gallery.selected;
     const axes = this.camera.axes;
     // With camera sliders set, no motion is needed: the move is only theirs.
     if (!motion && !axes) return { param: 'motion_id', message: 'Pick a motion in the gallery, or set a camera move.' };
-    for (const [param, input] of [['seed', this.seed], ['width', this.width], ['height', this.height], ['duration', this.duration], ['fps', this.fps]] as const) {
+    for (const [param, input] of [
+      ['seed', this.seed],
+      ['width', this.width],
+      ['height', this.height],
+      ['duration', this.duration],
+      ['fps', this.fps],
+    ] as const) {
       // A number field holding text reads as "", which would silently drop the field.
       if (input.validity.badInput) return { param, message: 'Must be a number.' };
     }
@@ -107,7 +122,8 @@ export class GenerateForm {
   async load(feed: Feed): Promise<void> {
     const p = feed.params;
     this.tier = p.model;
-    if (!this.gallery.select(p.motion_id)) throw new Error(`motion ${p.motions[0]?.name ?? p.motion_id} is no longer in the catalogue`);
+    if (!this.gallery.select(p.motion_id))
+      throw new Error(`motion ${p.motions[0]?.name ?? p.motion_id} is no longer in the catalogue`);
     this.seed.value = String(p.seed);
     this.prompt.value = p.prompt;
     this.enhance.checked = p.enhance_prompt;

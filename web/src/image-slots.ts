@@ -73,7 +73,8 @@ export class ImageSlots {
   /** Loads a picture the server already holds (a task's input), for re-run and tweak. */
   async setFromUrl(index: number, url: string): Promise<void> {
     const res = await fetch(url);
-    if (!res.ok) throw new Error(`the task's ${index === 0 ? 'start' : 'end'} image is gone (${res.status}); pick it again`);
+    if (!res.ok)
+      throw new Error(`the task's ${index === 0 ? 'start' : 'end'} image is gone (${res.status}); pick it again`);
     await this.setFromBlob(index, await res.blob(), url.split('/').pop() ?? 'image');
   }
 

@@ -57,7 +57,8 @@ const gallery = new MotionGallery(
   },
 );
 const form = new GenerateForm(formEl, images, gallery, camera);
-for (const id of ['size-preset', 'width', 'height']) byId(id).addEventListener('input', () => camera.setImage(images.start?.dataUri, form.outputAspect()));
+for (const id of ['size-preset', 'width', 'height'])
+  byId(id).addEventListener('input', () => camera.setImage(images.start?.dataUri, form.outputAspect()));
 const taskView = new TaskView({
   section: byId('result'),
   progress: byId<HTMLProgressElement>('progress'),
@@ -65,7 +66,11 @@ const taskView = new TaskView({
   player: byId('player'),
 });
 const history = new TaskHistory(
-  { list: byId<HTMLOListElement>('history-list'), status: byId('history-status'), more: byId<HTMLButtonElement>('history-more') },
+  {
+    list: byId<HTMLOListElement>('history-list'),
+    status: byId('history-status'),
+    more: byId<HTMLButtonElement>('history-more'),
+  },
   {
     show: (feed) => {
       taskView.show(feed);

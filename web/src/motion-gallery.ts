@@ -87,20 +87,45 @@ export class MotionGallery {
       h('optgroup', { label }, ...options.map(([value, text]) => h('option', { value }, text)));
     this.el.category.replaceChildren(
       h('option', { value: '' }, 'All'),
-      group('Kind', kinds.map((k) => [`kind:${k}`, categoryLabel(k)])),
-      group('Category', categories.map((c) => [`category:${c}`, categoryLabel(c)])),
+      group(
+        'Kind',
+        kinds.map((k) => [`kind:${k}`, categoryLabel(k)]),
+      ),
+      group(
+        'Category',
+        categories.map((c) => [`category:${c}`, categoryLabel(c)]),
+      ),
     );
   }
 
   private card(motion: MotionRecord): HTMLLabelElement {
-    const needs = motion.renderable ? null : h('span', { class: 'needs' }, `needs: ${motion.renderable_by.join(', ') || 'another engine'}`);
-    const input = h('input', { type: 'radio', name: 'motion', value: motion.id, class: 'visually-hidden', disabled: !motion.renderable });
+    const needs = motion.renderable
+      ? null
+      : h('span', { class: 'needs' }, `needs: ${motion.renderable_by.join(', ') || 'another engine'}`);
+    const input = h('input', {
+      type: 'radio',
+      name: 'motion',
+      value: motion.id,
+      class: 'visually-hidden',
+      disabled: !motion.renderable,
+    });
     input.addEventListener('change', () => input.checked && this.onSelect(motion));
     return h(
       'label',
-      { class: `motion-card${motion.renderable ? '' : ' unrenderable'}`, title: motion.description, 'data-name': motion.name },
+      {
+        class: `motion-card${motion.renderable ? '' : ' unrenderable'}`,
+        title: motion.description,
+        'data-name': motion.name,
+      },
       input,
-      h('img', { src: motion.media.url, alt: '', width: motion.media.width, height: motion.media.height, loading: 'lazy', decoding: 'async' }),
+      h('img', {
+        src: motion.media.url,
+        alt: '',
+        width: motion.media.width,
+        height: motion.media.height,
+        loading: 'lazy',
+        decoding: 'async',
+      }),
       h('span', { class: 'motion-name' }, motion.name),
       h(
         'span',

@@ -126,7 +126,10 @@ export class BullmqTaskQueue implements TaskQueue {
       // Read events from the stream's current end, fixed now rather than whenever the
       // first XREAD happens to run, so no `waiting` event after open() can be missed.
       const client = await queue.getBackend().client;
-      const last = (await client.runCommand('xrevrange', [queue.keys.events, '+', '-', 'COUNT', '1'])) as [string, string[]][];
+      const last = (await client.runCommand('xrevrange', [queue.keys.events, '+', '-', 'COUNT', '1'])) as [
+        string,
+        string[],
+      ][];
       events = new QueueEvents(name, { connection: consumerOptions(base), prefix, lastEventId: last[0]?.[0] ?? '0-0' });
       events.on('error', onError);
       await events.waitUntilReady();
@@ -176,7 +179,9 @@ export class BullmqTaskQueue implements TaskQueue {
 
   async release(lease: Lease, delayMs: number): Promise<void> {
     const delay = Math.max(0, delayMs);
-    await this.#finish(lease, ({ job, token }) => (delay > 0 ? job.moveToDelayed(Date.now() + delay, token) : job.moveToWait(token)));
+    await this.#finish(lease, ({ job, token }) =>
+      delay > 0 ? job.moveToDelayed(Date.now() + delay, token) : job.moveToWait(token),
+    );
     if (delay === 0) this.#wake.emit('work');
   }
 
@@ -279,7 +284,8 @@ export class BullmqTaskQueue implements TaskQueue {
    */
   async #assertConnected(): Promise<void> {
     const client = await this.#worker.getBackend().client;
-    if (client.status !== 'ready') throw new AppError('service_unavailable', `Redis is unreachable (connection ${client.status})`);
+    if (client.status !== 'ready')
+      throw new AppError('service_unavailable', `Redis is unreachable (connection ${client.status})`);
   }
 }
 

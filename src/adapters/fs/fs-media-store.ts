@@ -101,8 +101,18 @@ export class FsMediaStore implements MediaStore {
    */
   createReadStream(key: string, range?: { start: number; end: number }): Readable {
     const target = this.#pathOf(key);
-    if (range && !(Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && 0 <= range.start && range.start <= range.end)) {
-      throw new AppError('invalid_request', `range: invalid byte range ${range.start}-${range.end}`, { field: 'range' });
+    if (
+      range &&
+      !(
+        Number.isSafeInteger(range.start) &&
+        Number.isSafeInteger(range.end) &&
+        0 <= range.start &&
+        range.start <= range.end
+      )
+    ) {
+      throw new AppError('invalid_request', `range: invalid byte range ${range.start}-${range.end}`, {
+        field: 'range',
+      });
     }
     // Open first so a missing file becomes our coded error, not a bare ENOENT.
     async function* chunks(): AsyncGenerator<Buffer> {
@@ -144,7 +154,8 @@ export class FsMediaStore implements MediaStore {
   #pathOf(key: string): string {
     const path = join(this.#root, ...parseMediaKey(key));
     // Belt and braces: the key syntax already forbids escaping the root.
-    if (!path.startsWith(this.#root + sep)) throw new AppError('invalid_request', 'key: escapes the media root', { field: 'key' });
+    if (!path.startsWith(this.#root + sep))
+      throw new AppError('invalid_request', 'key: escapes the media root', { field: 'key' });
     return path;
   }
 

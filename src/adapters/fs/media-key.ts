@@ -28,6 +28,7 @@ export function parseMediaKey(key: string, options: { prefix?: boolean } = {}): 
     key.length <= MAX_KEY_LENGTH &&
     !key.includes('..') &&
     segments.every((segment) => SEGMENT.test(segment));
-  if (!ok) throw new AppError('invalid_request', `key: not a valid media key: ${JSON.stringify(key)}`, { field: 'key' });
+  if (!ok)
+    throw new AppError('invalid_request', `key: not a valid media key: ${JSON.stringify(key)}`, { field: 'key' });
   return segments;
 }

@@ -15,11 +15,22 @@ export type RelayTimings = Pick<HiggsfieldEngineOptions, 'pollMs' | 'maxPollMs' 
 
 export function createHiggsfieldEngine(
   config: HiggsfieldConfig,
-  deps: { catalogue: MotionCatalogue; logger: RelayLogger; allowPrivateUrls: boolean; ffmpegPath?: string; timings?: RelayTimings },
+  deps: {
+    catalogue: MotionCatalogue;
+    logger: RelayLogger;
+    allowPrivateUrls: boolean;
+    ffmpegPath?: string;
+    timings?: RelayTimings;
+  },
 ): HiggsfieldEngine {
   const limits = { timeoutMs: config.requestTimeoutMs, maxBytes: config.resultMaxBytes, maxRedirects: 3 };
   return new HiggsfieldEngine({
-    api: new HiggsfieldApi({ baseUrl: config.baseUrl, keyId: config.keyId, keySecret: config.keySecret, timeoutMs: config.requestTimeoutMs }),
+    api: new HiggsfieldApi({
+      baseUrl: config.baseUrl,
+      keyId: config.keyId,
+      keySecret: config.keySecret,
+      timeoutMs: config.requestTimeoutMs,
+    }),
     catalogue: deps.catalogue,
     logger: deps.logger,
     results: {

@@ -5,7 +5,15 @@
  * is classified: an answer (status, detail, Retry-After), or no answer, with whether the
  * request can be known not to have been sent.
  */
-import { authorization, cancelPath, statusPath, UPLOAD_URL_PATH, UPSTREAM_STATUSES, type RequestObject, type SubmitBody } from './wire.js';
+import {
+  authorization,
+  cancelPath,
+  statusPath,
+  UPLOAD_URL_PATH,
+  UPSTREAM_STATUSES,
+  type RequestObject,
+  type SubmitBody,
+} from './wire.js';
 
 /** The cloud answered with a non-2xx status. */
 export class UpstreamHttpError extends Error {
@@ -44,7 +52,14 @@ export interface HiggsfieldApiOptions {
 }
 
 /** Connection errors that happen before a byte of the request is sent. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 export class HiggsfieldApi {
   readonly baseUrl: string;
@@ -72,7 +87,11 @@ export class HiggsfieldApi {
 
   /** The bare PUT both official SDKs make: only `Content-Type`, no credentials. */
   async put(uploadUrl: string, bytes: Buffer, contentType: string, signal: AbortSignal): Promise<void> {
-    const response = await this.#send(uploadUrl, { method: 'PUT', headers: { 'content-type': contentType }, body: bytes }, signal);
+    const response = await this.#send(
+      uploadUrl,
+      { method: 'PUT', headers: { 'content-type': contentType }, body: bytes },
+      signal,
+    );
     await this.#check(response);
     await response.arrayBuffer().catch(() => undefined);
   }
@@ -88,7 +107,11 @@ export class HiggsfieldApi {
 
   /** True on 202 (it was still queued there: canceled, refunded); false on 400 (it started). */
   async cancel(requestId: string, signal: AbortSignal): Promise<boolean> {
-    const response = await this.#send(`${this.baseUrl}${cancelPath(requestId)}`, { method: 'POST', headers: this.#headers() }, signal);
+    const response = await this.#send(
+      `${this.baseUrl}${cancelPath(requestId)}`,
+      { method: 'POST', headers: this.#headers() },
+      signal,
+    );
     await response.arrayBuffer().catch(() => undefined);
     if (response.status >= 200 && response.status < 300) return true;
     if (response.status === 400) return false;
@@ -121,10 +144,15 @@ export class HiggsfieldApi {
     try {
       return await this.#fetch(url, { ...init, redirect: 'error', signal: AbortSignal.any([signal, timeout]) });
     } catch (error) {
-      if (signal.aborted) throw signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
+      if (signal.aborted)
+        throw signal.reason instanceof Error ? signal.reason : new DOMException('aborted', 'AbortError');
       if (timeout.aborted) throw new UpstreamNetworkError(`no answer within ${this.#timeoutMs} ms`, false, true);
       const code = errorCode(error);
-      throw new UpstreamNetworkError(`connection failed${code ? ` (${code})` : ''}`, code !== undefined && NOT_SENT_CODES.has(code), false);
+      throw new UpstreamNetworkError(
+        `connection failed${code ? ` (${code})` : ''}`,
+        code !== undefined && NOT_SENT_CODES.has(code),
+        false,
+      );
     }
   }
 
@@ -137,7 +165,11 @@ export class HiggsfieldApi {
 
 function requestObject(body: unknown): RequestObject {
   const object = body as Partial<RequestObject> | null;
-  if (!object || typeof object.request_id !== 'string' || !(UPSTREAM_STATUSES as readonly string[]).includes(String(object.status))) {
+  if (
+    !object ||
+    typeof object.request_id !== 'string' ||
+    !(UPSTREAM_STATUSES as readonly string[]).includes(String(object.status))
+  ) {
     throw new UpstreamHttpError(200, `unexpected answer: ${JSON.stringify(body).slice(0, 200)}`, undefined);
   }
   return object as RequestObject;
@@ -158,7 +190,10 @@ export function detailOf(text: string): string {
     if (typeof detail === 'string') message = detail;
     else if (Array.isArray(detail)) {
       message = detail
-        .map((d: { loc?: unknown[]; msg?: unknown }) => `${Array.isArray(d.loc) ? `${d.loc.join('.')}: ` : ''}${String(d.msg ?? '')}`)
+        .map(
+          (d: { loc?: unknown[]; msg?: unknown }) =>
+            `${Array.isArray(d.loc) ? `${d.loc.join('.')}: ` : ''}${String(d.msg ?? '')}`,
+        )
         .join('; ');
     }
   } catch {

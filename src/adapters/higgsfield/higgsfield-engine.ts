@@ -69,8 +69,15 @@ function abortError(signal: AbortSignal): Error {
 
 export class HiggsfieldEngine implements Engine {
   readonly name = ENGINE_NAME;
-  readonly #o: Required<Pick<HiggsfieldEngineOptions, 'pollMs' | 'maxPollMs' | 'sleep' | 'random' | 'now'>> & HiggsfieldEngineOptions;
-  readonly #health: EngineHealth = { engine: ENGINE_NAME, inFlight: 0, errorsByCode: {}, creditsRefused: 0, concurrencyWaits: 0 };
+  readonly #o: Required<Pick<HiggsfieldEngineOptions, 'pollMs' | 'maxPollMs' | 'sleep' | 'random' | 'now'>> &
+    HiggsfieldEngineOptions;
+  readonly #health: EngineHealth = {
+    engine: ENGINE_NAME,
+    inFlight: 0,
+    errorsByCode: {},
+    creditsRefused: 0,
+    concurrencyWaits: 0,
+  };
 
   constructor(options: HiggsfieldEngineOptions) {
     this.#o = {
@@ -106,7 +113,10 @@ export class HiggsfieldEngine implements Engine {
       return canceled;
     } catch (error) {
       this.#failed(error);
-      this.#o.logger.warn({ taskId: task.id, requestId: id, err: describe(error) }, 'canceling a request on the Higgsfield cloud failed');
+      this.#o.logger.warn(
+        { taskId: task.id, requestId: id, err: describe(error) },
+        'canceling a request on the Higgsfield cloud failed',
+      );
       return false;
     }
   }
@@ -143,16 +153,25 @@ export class HiggsfieldEngine implements Engine {
   #platformMotions(job: RenderJob): { id: string; strength: number }[] {
     return job.motions.flatMap((motion) => {
       const ids = this.#o.catalogue.platformIds(motion.name);
-      if (!ids) throw new AppError('motion_not_renderable', `no Higgsfield platform motion id is known for "${motion.name}"`);
+      if (!ids)
+        throw new AppError('motion_not_renderable', `no Higgsfield platform motion id is known for "${motion.name}"`);
       return ids.map((id) => ({ id, strength: motion.strength }));
     });
   }
 
   /** The upstream request id: the one a previous attempt recorded, or a new submit. */
-  async #requestFor(job: RenderJob, context: RenderContext, endpoint: string, motions: SubmitBody['motions']): Promise<string> {
+  async #requestFor(
+    job: RenderJob,
+    context: RenderContext,
+    endpoint: string,
+    motions: SubmitBody['motions'],
+  ): Promise<string> {
     const previous = job.upstream;
     if (previous?.state === 'accepted' && previous.requestId) {
-      this.#o.logger.info({ taskId: job.taskId, requestId: previous.requestId }, 'resuming the Higgsfield request of an earlier attempt');
+      this.#o.logger.info(
+        { taskId: job.taskId, requestId: previous.requestId },
+        'resuming the Higgsfield request of an earlier attempt',
+      );
       return previous.requestId;
     }
     if (previous?.state === 'submitting') {
@@ -192,7 +211,14 @@ export class HiggsfieldEngine implements Engine {
           this.#failed(error);
           const mapped = this.#definiteRefusal(error, `uploading image[${index}]`);
           if (mapped && !mapped.retryable) throw mapped;
-          if (attempt >= 3) throw mapped ?? new AppError('upstream_unavailable', `uploading image[${index}] to the Higgsfield cloud failed: ${describe(error)}`);
+          if (attempt >= 3)
+            throw (
+              mapped ??
+              new AppError(
+                'upstream_unavailable',
+                `uploading image[${index}] to the Higgsfield cloud failed: ${describe(error)}`,
+              )
+            );
           await this.#o.sleep(this.#backoff(attempt, error), signal);
         }
       }
@@ -203,7 +229,12 @@ export class HiggsfieldEngine implements Engine {
   async #submit(job: RenderJob, context: RenderContext, endpoint: string, body: SubmitBody): Promise<string> {
     const { api, logger } = this.#o;
     for (let wait = 1; ; wait++) {
-      const intent: UpstreamRequest = { engine: ENGINE_NAME, state: 'submitting', endpoint, submittedAt: this.#o.now() };
+      const intent: UpstreamRequest = {
+        engine: ENGINE_NAME,
+        state: 'submitting',
+        endpoint,
+        submittedAt: this.#o.now(),
+      };
       await context.recordUpstream?.(intent);
       let answer: RequestObject;
       try {
@@ -211,13 +242,17 @@ export class HiggsfieldEngine implements Engine {
       } catch (error) {
         if (context.signal.aborted) throw error; // sent or not, `submitting` stays recorded: never re-sent
         this.#failed(error);
-        const refused = error instanceof UpstreamHttpError && (isConcurrencyCap(error.status, error.detail) || error.status === 429);
+        const refused =
+          error instanceof UpstreamHttpError && (isConcurrencyCap(error.status, error.detail) || error.status === 429);
         if (refused) {
           // Known not accepted: wait, then send it again.
           this.#health.concurrencyWaits++;
           await context.recordUpstream?.(undefined);
           const delay = this.#backoff(wait, error, 30_000);
-          logger.info({ taskId: job.taskId, delay, detail: error.detail }, 'the Higgsfield account is at its concurrency cap; submitting again later');
+          logger.info(
+            { taskId: job.taskId, delay, detail: error.detail },
+            'the Higgsfield account is at its concurrency cap; submitting again later',
+          );
           await this.#o.sleep(delay, context.signal);
           continue;
         }
@@ -226,7 +261,10 @@ export class HiggsfieldEngine implements Engine {
           await context.recordUpstream?.(undefined);
           throw mapped;
         }
-        logger.error({ taskId: job.taskId, err: describe(error) }, 'a Higgsfield submit got no usable answer; not re-sending it');
+        logger.error(
+          { taskId: job.taskId, err: describe(error) },
+          'a Higgsfield submit got no usable answer; not re-sending it',
+        );
         throw new AppError(
           'upstream_uncertain',
           `the Higgsfield cloud's answer to the submit was lost (${describe(error)}); it may have been accepted, so it was not sent again ` +
@@ -255,7 +293,10 @@ export class HiggsfieldEngine implements Engine {
       await this.#o.sleep(this.#jitter(delay), context.signal);
       delay = Math.min(this.#o.pollMs * 5, delay * 1.5);
       if (this.#o.now() - started > this.#o.maxPollMs) {
-        throw new AppError('render_timeout', `the Higgsfield request ${requestId} did not finish within ${Math.round(this.#o.maxPollMs / 60_000)} min`);
+        throw new AppError(
+          'render_timeout',
+          `the Higgsfield request ${requestId} did not finish within ${Math.round(this.#o.maxPollMs / 60_000)} min`,
+        );
       }
       let status: RequestObject;
       try {
@@ -269,8 +310,12 @@ export class HiggsfieldEngine implements Engine {
           throw new AppError('upstream_error', `the Higgsfield cloud no longer knows request ${requestId} (404)`);
         }
         // 5xx, 429, timeouts, lost connections: poll again (a poll is free), honouring Retry-After.
-        if (error instanceof UpstreamHttpError && error.retryAfterMs !== undefined) delay = Math.max(delay, error.retryAfterMs);
-        logger.warn({ taskId: job.taskId, requestId, err: describe(error) }, 'a Higgsfield status call failed; polling again');
+        if (error instanceof UpstreamHttpError && error.retryAfterMs !== undefined)
+          delay = Math.max(delay, error.retryAfterMs);
+        logger.warn(
+          { taskId: job.taskId, requestId, err: describe(error) },
+          'a Higgsfield status call failed; polling again',
+        );
         continue;
       }
       switch (status.status) {
@@ -282,10 +327,14 @@ export class HiggsfieldEngine implements Engine {
           context.onProgress(Math.min(0.9, 0.1 + 0.8 * (1 - 0.85 ** inProgressPolls)));
           break;
         case 'completed':
-          if (!status.video?.url) throw new AppError('upstream_error', `the Higgsfield request ${requestId} completed without a video URL`);
+          if (!status.video?.url)
+            throw new AppError('upstream_error', `the Higgsfield request ${requestId} completed without a video URL`);
           return status.video.url;
         case 'failed':
-          throw new AppError('upstream_failed', `the Higgsfield cloud failed to render it: ${status.error?.trim() || 'no reason given'}`);
+          throw new AppError(
+            'upstream_failed',
+            `the Higgsfield cloud failed to render it: ${status.error?.trim() || 'no reason given'}`,
+          );
         case 'nsfw':
           throw new AppError('content_nsfw', 'the Higgsfield cloud flagged the content as NSFW (not charged)');
         case 'canceled':
@@ -297,7 +346,9 @@ export class HiggsfieldEngine implements Engine {
   /** An answer that proves the request was not accepted, mapped to our catalogue; undefined otherwise. */
   #definiteRefusal(error: unknown, what: string): AppError | undefined {
     if (error instanceof UpstreamNetworkError) {
-      return error.notSent ? new AppError('upstream_unavailable', `the Higgsfield cloud is unreachable (${error.message}) for ${what}`) : undefined;
+      return error.notSent
+        ? new AppError('upstream_unavailable', `the Higgsfield cloud is unreachable (${error.message}) for ${what}`)
+        : undefined;
     }
     if (!(error instanceof UpstreamHttpError)) return undefined;
     const detail = error.detail ? `: ${error.detail}` : '';
@@ -311,19 +362,34 @@ export class HiggsfieldEngine implements Engine {
       case 422:
         return new AppError('upstream_rejected', `the Higgsfield cloud rejected ${what} (${error.status})${detail}`);
       case 404:
-        return new AppError('upstream_rejected', `the Higgsfield cloud does not offer this model to this account (404)${detail}`);
+        return new AppError(
+          'upstream_rejected',
+          `the Higgsfield cloud does not offer this model to this account (404)${detail}`,
+        );
       case 423:
-        return new AppError('upstream_unavailable', `the Higgsfield model is temporarily blocked (423)${detail}; retried later`);
+        return new AppError(
+          'upstream_unavailable',
+          `the Higgsfield model is temporarily blocked (423)${detail}; retried later`,
+        );
       case 503:
-        return new AppError('upstream_unavailable', `the Higgsfield model is disabled or not ready (503)${detail}; retried later`);
+        return new AppError(
+          'upstream_unavailable',
+          `the Higgsfield model is disabled or not ready (503)${detail}; retried later`,
+        );
       default:
         return undefined;
     }
   }
 
   #unauthorized(): AppError {
-    this.#o.logger.error({ engine: ENGINE_NAME }, 'THE HIGGSFIELD CLOUD REFUSED THIS SERVER\'S CREDENTIALS (HTTP 401): fix HF_API_KEY/HF_API_SECRET (or HF_CREDENTIALS)');
-    return new AppError('upstream_unauthorized', 'the Higgsfield cloud refused this server\'s credentials (401); the operator must fix them');
+    this.#o.logger.error(
+      { engine: ENGINE_NAME },
+      "THE HIGGSFIELD CLOUD REFUSED THIS SERVER'S CREDENTIALS (HTTP 401): fix HF_API_KEY/HF_API_SECRET (or HF_CREDENTIALS)",
+    );
+    return new AppError(
+      'upstream_unauthorized',
+      "the Higgsfield cloud refused this server's credentials (401); the operator must fix them",
+    );
   }
 
   /** Exponential from the first poll delay, with Retry-After when the answer sent one. */

@@ -29,7 +29,8 @@ export function upstreamHostTrust(baseUrl: string): (url: URL) => boolean {
   const base = new URL(baseUrl);
   const family = /(^|\.)higgsfield\.ai$/i.test(base.hostname);
   return (url) =>
-    url.host.toLowerCase() === base.host.toLowerCase() || (family && url.protocol === 'https:' && /(^|\.)higgsfield\.ai$/i.test(url.hostname));
+    url.host.toLowerCase() === base.host.toLowerCase() ||
+    (family && url.protocol === 'https:' && /(^|\.)higgsfield\.ai$/i.test(url.hostname));
 }
 
 /** Downloads the result video into `workDir/raw.mp4`. */
@@ -48,7 +49,8 @@ export async function downloadResult(url: string, workDir: string, fetchers: Res
     const message = error instanceof Error ? error.message : String(error);
     // A blocked host will stay blocked; a slow or broken download may work next attempt
     // (the same upstream request is polled again: nothing is bought twice).
-    if ((error as AppError).code === 'image_url_blocked') throw new AppError('upstream_error', `downloading the cloud's result was refused: ${message}`);
+    if ((error as AppError).code === 'image_url_blocked')
+      throw new AppError('upstream_error', `downloading the cloud's result was refused: ${message}`);
     throw new AppError('render_failed', `downloading the cloud's result failed: ${message}`);
   }
   const path = join(workDir, 'raw.mp4');
@@ -65,7 +67,9 @@ interface Probe {
 
 /** Reads size, frame rate and duration from ffmpeg's description of the input. */
 export function parseProbe(stderr: string): Probe | undefined {
-  const video = /Stream #\d+:\d+[^:]*: Video: [^\n]*?(\d{2,5})x(\d{2,5})[^\n]*?(?:([\d.]+) fps|([\d.]+) tbr)/.exec(stderr);
+  const video = /Stream #\d+:\d+[^:]*: Video: [^\n]*?(\d{2,5})x(\d{2,5})[^\n]*?(?:([\d.]+) fps|([\d.]+) tbr)/.exec(
+    stderr,
+  );
   const duration = /Duration: (\d+):(\d+):([\d.]+)/.exec(stderr);
   if (!video || !duration) return undefined;
   const fps = Number(video[3] ?? video[4]);
@@ -77,14 +81,20 @@ export function parseProbe(stderr: string): Probe | undefined {
   };
 }
 
-function runFfmpeg(ffmpeg: string, args: string[], signal: AbortSignal): Promise<{ code: number | null; stderr: string }> {
+function runFfmpeg(
+  ffmpeg: string,
+  args: string[],
+  signal: AbortSignal,
+): Promise<{ code: number | null; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(ffmpeg, args, { stdio: ['ignore', 'ignore', 'pipe'], signal });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-20_000);
     });
-    child.once('error', (error) => (signal.aborted ? reject(signal.reason instanceof Error ? signal.reason : error) : reject(error)));
+    child.once('error', (error) =>
+      signal.aborted ? reject(signal.reason instanceof Error ? signal.reason : error) : reject(error),
+    );
     child.once('close', (code) => resolve({ code, stderr }));
   });
 }
@@ -100,7 +110,10 @@ export async function deriveMedia(
   const described = await runFfmpeg(ffmpeg, ['-hide_banner', '-i', raw], signal);
   const probe = parseProbe(described.stderr);
   if (!probe) {
-    throw new AppError('upstream_error', `the cloud's result is not a readable video: ${described.stderr.split('\n').slice(-3).join(' ').trim()}`);
+    throw new AppError(
+      'upstream_error',
+      `the cloud's result is not a readable video: ${described.stderr.split('\n').slice(-3).join(' ').trim()}`,
+    );
   }
   const min = join(workDir, 'min.mp4');
   const poster = join(workDir, 'poster.jpg');
@@ -108,14 +121,41 @@ export async function deriveMedia(
   const made = await runFfmpeg(
     ffmpeg,
     [
-      '-hide_banner', '-loglevel', 'error', '-y', '-i', raw,
-      '-filter_complex', `[0:v]split=2[a][b];[a]scale=${small.width}:${small.height}:flags=bilinear,format=yuv420p[small]`,
-      '-map', '[small]', '-an', '-c:v', 'libx264', '-preset', 'veryfast', '-crf', '28', '-movflags', '+faststart', min,
-      '-map', '[b]', '-frames:v', '1', '-q:v', '3', poster,
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-y',
+      '-i',
+      raw,
+      '-filter_complex',
+      `[0:v]split=2[a][b];[a]scale=${small.width}:${small.height}:flags=bilinear,format=yuv420p[small]`,
+      '-map',
+      '[small]',
+      '-an',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-crf',
+      '28',
+      '-movflags',
+      '+faststart',
+      min,
+      '-map',
+      '[b]',
+      '-frames:v',
+      '1',
+      '-q:v',
+      '3',
+      poster,
     ],
     signal,
   );
-  if (made.code !== 0) throw new AppError('render_failed', `making the preview of the cloud's result failed: ${made.stderr.trim().slice(-300)}`);
+  if (made.code !== 0)
+    throw new AppError(
+      'render_failed',
+      `making the preview of the cloud's result failed: ${made.stderr.trim().slice(-300)}`,
+    );
   return {
     min,
     poster,

@@ -132,7 +132,11 @@ export async function applyPgMigrations(
   }
 }
 
-async function migrateLocked(client: PoolClient, schema: string | undefined, migrations: readonly PgMigration[]): Promise<number[]> {
+async function migrateLocked(
+  client: PoolClient,
+  schema: string | undefined,
+  migrations: readonly PgMigration[],
+): Promise<number[]> {
   if (schema !== undefined) {
     // The pool's search_path names it; create it first (under the lock, so two nodes do
     // not race on CREATE SCHEMA) so that the tables below land in it.
@@ -146,11 +150,15 @@ async function migrateLocked(client: PoolClient, schema: string | undefined, mig
     name       TEXT    NOT NULL,
     applied_at BIGINT  NOT NULL
   )`);
-  const { rows } = await client.query<{ version: number | null }>('SELECT MAX(version) AS version FROM schema_migrations');
+  const { rows } = await client.query<{ version: number | null }>(
+    'SELECT MAX(version) AS version FROM schema_migrations',
+  );
   const current = rows[0]?.version ?? 0;
   const newest = migrations.at(-1)?.version ?? 0;
   if (current > newest) {
-    throw new Error(`database schema is at version ${current}, newer than this build knows (${newest}); refusing to downgrade`);
+    throw new Error(
+      `database schema is at version ${current}, newer than this build knows (${newest}); refusing to downgrade`,
+    );
   }
   const applied: number[] = [];
   for (const migration of migrations) {

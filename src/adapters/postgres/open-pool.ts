@@ -56,7 +56,15 @@ export async function openPgPool(url: string, options: OpenPgOptions = {}): Prom
 
 /** SQLSTATE classes and codes that mean "the database is unreachable right now", not a bug. */
 const UNAVAILABLE_STATES = new Set(['57P01', '57P02', '57P03', '53300', '53400']);
-const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const UNAVAILABLE_ERRNO = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 
 /**
  * Whether `error` is an outage (connection refused, dropped, timed out, server shutting
@@ -76,6 +84,7 @@ export function isUnavailable(error: unknown): boolean {
 
 /** Rethrows an outage as `service_unavailable` (503), anything else unchanged. */
 export function translatePgError(error: unknown): never {
-  if (isUnavailable(error)) throw new AppError('service_unavailable', 'the task database is unreachable', { cause: error });
+  if (isUnavailable(error))
+    throw new AppError('service_unavailable', 'the task database is unreachable', { cause: error });
   throw error;
 }

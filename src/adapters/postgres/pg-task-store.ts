@@ -16,7 +16,6 @@ export interface PgTaskStoreOptions {
 
 type TaskRow = SharedTaskRow<string>;
 
-
 const TERMINAL = [...TERMINAL_STATUSES];
 
 const COLUMNS =
@@ -83,7 +82,10 @@ export class PgTaskStore implements TaskStore {
     if (expected !== undefined && expected.length === 0) return undefined;
     const sets: string[] = [];
     const values: unknown[] = [id];
-    for (const [field, spec] of Object.entries(PATCH_COLUMNS) as [keyof TaskPatch, (typeof PATCH_COLUMNS)[keyof TaskPatch]][]) {
+    for (const [field, spec] of Object.entries(PATCH_COLUMNS) as [
+      keyof TaskPatch,
+      (typeof PATCH_COLUMNS)[keyof TaskPatch],
+    ][]) {
       if (!Object.hasOwn(patch, field)) continue;
       const value = patch[field];
       if (value === undefined && !spec.nullable) continue;
@@ -121,11 +123,10 @@ export class PgTaskStore implements TaskStore {
   }
 
   async releaseIdempotencyKey(ownerKeyId: string, key: string, before: number): Promise<void> {
-    await this.#query('UPDATE tasks SET idempotency_key = NULL WHERE owner_key_id = $1 AND idempotency_key = $2 AND created_at < $3', [
-      ownerKeyId,
-      key,
-      before,
-    ]);
+    await this.#query(
+      'UPDATE tasks SET idempotency_key = NULL WHERE owner_key_id = $1 AND idempotency_key = $2 AND created_at < $3',
+      [ownerKeyId, key, before],
+    );
   }
 
   async listFinishedBefore(before: number, limit: number): Promise<Task[]> {
@@ -188,7 +189,6 @@ export class PgTaskStore implements TaskStore {
 function clampLimit(limit: number): number {
   return Math.max(0, Math.trunc(limit));
 }
-
 
 function toRow(task: Task): TaskRow {
   return taskToRow(task, String);

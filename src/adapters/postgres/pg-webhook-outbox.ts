@@ -39,7 +39,13 @@ export class PgWebhookOutbox implements WebhookOutbox {
     this.#pool = pool;
   }
 
-  async register(delivery: { id: string; taskId: string; url: string; createdAt: number; checkAt: number }): Promise<void> {
+  async register(delivery: {
+    id: string;
+    taskId: string;
+    url: string;
+    createdAt: number;
+    checkAt: number;
+  }): Promise<void> {
     await this.#query(
       `INSERT INTO webhook_deliveries (id, task_id, url, state, attempts, next_attempt_at, created_at)
         VALUES ($1, $2, $3, 'waiting', 0, $4, $5) ON CONFLICT (task_id) DO NOTHING`,
@@ -66,7 +72,10 @@ export class PgWebhookOutbox implements WebhookOutbox {
   }
 
   async deferCheck(id: string, at: number): Promise<void> {
-    await this.#query(`UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE id = $2 AND state = 'waiting'`, [at, id]);
+    await this.#query(`UPDATE webhook_deliveries SET next_attempt_at = $1 WHERE id = $2 AND state = 'waiting'`, [
+      at,
+      id,
+    ]);
   }
 
   async claim(now: number, leaseMs: number, limit: number): Promise<WebhookClaim[]> {
@@ -97,7 +106,10 @@ export class PgWebhookOutbox implements WebhookOutbox {
     return rows.length > 0;
   }
 
-  async recordFailure(claim: WebhookClaim, outcome: { status?: number; error: string; retryAt?: number }): Promise<boolean> {
+  async recordFailure(
+    claim: WebhookClaim,
+    outcome: { status?: number; error: string; retryAt?: number },
+  ): Promise<boolean> {
     const status = outcome.status ?? null;
     const error = outcome.error.slice(0, 500);
     const rows =

@@ -85,7 +85,13 @@ export class S3MediaStore implements MediaStore {
       if (source.size < this.#partSize) {
         // One PUT with a known length; the stream is read once, never held whole.
         await this.#client.send(
-          new PutObjectCommand({ Bucket: this.#bucket, Key: objectKey, Body: createReadStream(filePath), ContentLength: source.size, ContentType: contentType }),
+          new PutObjectCommand({
+            Bucket: this.#bucket,
+            Key: objectKey,
+            Body: createReadStream(filePath),
+            ContentLength: source.size,
+            ContentType: contentType,
+          }),
         );
         return;
       }
@@ -106,16 +112,28 @@ export class S3MediaStore implements MediaStore {
   async putBuffer(key: string, data: Buffer, contentType: string): Promise<MediaRef> {
     const objectKey = this.#objectKey(key);
     await this.#call(`put ${key}`, () =>
-      this.#client.send(new PutObjectCommand({ Bucket: this.#bucket, Key: objectKey, Body: data, ContentLength: data.length, ContentType: contentType })),
+      this.#client.send(
+        new PutObjectCommand({
+          Bucket: this.#bucket,
+          Key: objectKey,
+          Body: data,
+          ContentLength: data.length,
+          ContentType: contentType,
+        }),
+      ),
     );
     return { key, contentType, bytes: data.length };
   }
 
   async stat(key: string): Promise<{ bytes: number; contentType: string } | undefined> {
     const objectKey = this.#objectKey(key);
-    const head = await this.#call(`stat ${key}`, () => this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: objectKey })), {
-      missing: () => undefined,
-    });
+    const head = await this.#call(
+      `stat ${key}`,
+      () => this.#client.send(new HeadObjectCommand({ Bucket: this.#bucket, Key: objectKey })),
+      {
+        missing: () => undefined,
+      },
+    );
     if (!head) return undefined;
     return { bytes: head.ContentLength ?? 0, contentType: head.ContentType ?? 'application/octet-stream' };
   }
@@ -127,15 +145,29 @@ export class S3MediaStore implements MediaStore {
    */
   createReadStream(key: string, range?: { start: number; end: number }): Readable {
     const objectKey = this.#objectKey(key);
-    if (range && !(Number.isSafeInteger(range.start) && Number.isSafeInteger(range.end) && 0 <= range.start && range.start <= range.end)) {
-      throw new AppError('invalid_request', `range: invalid byte range ${range.start}-${range.end}`, { field: 'range' });
+    if (
+      range &&
+      !(
+        Number.isSafeInteger(range.start) &&
+        Number.isSafeInteger(range.end) &&
+        0 <= range.start &&
+        range.start <= range.end
+      )
+    ) {
+      throw new AppError('invalid_request', `range: invalid byte range ${range.start}-${range.end}`, {
+        field: 'range',
+      });
     }
     const get = () =>
       this.#call(
         `read ${key}`,
         () =>
           this.#client.send(
-            new GetObjectCommand({ Bucket: this.#bucket, Key: objectKey, ...(range && { Range: `bytes=${range.start}-${range.end}` }) }),
+            new GetObjectCommand({
+              Bucket: this.#bucket,
+              Key: objectKey,
+              ...(range && { Range: `bytes=${range.start}-${range.end}` }),
+            }),
           ),
         { missing: () => notFound(key) },
       );
@@ -176,9 +208,15 @@ export class S3MediaStore implements MediaStore {
         const page = await this.#client.send(new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: folder }));
         const keys = (page.Contents ?? []).flatMap((object) => (object.Key ? [{ Key: object.Key }] : []));
         if (keys.length === 0) return;
-        const result = await this.#client.send(new DeleteObjectsCommand({ Bucket: this.#bucket, Delete: { Objects: keys, Quiet: true } }));
+        const result = await this.#client.send(
+          new DeleteObjectsCommand({ Bucket: this.#bucket, Delete: { Objects: keys, Quiet: true } }),
+        );
         const failed = result.Errors?.[0];
-        if (failed) throw new AppError('service_unavailable', `media store: could not delete ${failed.Key}: ${failed.Code} ${failed.Message ?? ''}`.trim());
+        if (failed)
+          throw new AppError(
+            'service_unavailable',
+            `media store: could not delete ${failed.Key}: ${failed.Code} ${failed.Message ?? ''}`.trim(),
+          );
         if (!page.IsTruncated) return;
       }
     });
@@ -190,12 +228,16 @@ export class S3MediaStore implements MediaStore {
    */
   async signedUrl(key: string, ttlSeconds: number): Promise<string> {
     const objectKey = this.#objectKey(key);
-    return getSignedUrl(this.#client, new GetObjectCommand({ Bucket: this.#bucket, Key: objectKey }), { expiresIn: ttlSeconds });
+    return getSignedUrl(this.#client, new GetObjectCommand({ Bucket: this.#bucket, Key: objectKey }), {
+      expiresIn: ttlSeconds,
+    });
   }
 
   /** Cheap round trip for /readyz: the bucket answers and lets us in. */
   async ping(): Promise<void> {
-    await this.#call('ping', () => this.#client.send(new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: this.#prefix, MaxKeys: 1 })));
+    await this.#call('ping', () =>
+      this.#client.send(new ListObjectsV2Command({ Bucket: this.#bucket, Prefix: this.#prefix, MaxKeys: 1 })),
+    );
   }
 
   close(): void {
@@ -207,14 +249,22 @@ export class S3MediaStore implements MediaStore {
   }
 
   /** Runs one store call, mapping the SDK's errors onto the catalogue. */
-  async #call<T, M = never>(what: string, action: () => Promise<T>, options: { missing?: () => M } = {}): Promise<T | M> {
+  async #call<T, M = never>(
+    what: string,
+    action: () => Promise<T>,
+    options: { missing?: () => M } = {},
+  ): Promise<T | M> {
     try {
       return await action();
     } catch (error) {
       if (error instanceof AppError) throw error;
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       const name = (error as Error).name;
-      if (options.missing && (status === 404 || name === 'NoSuchKey' || name === 'NotFound') && name !== 'NoSuchBucket') {
+      if (
+        options.missing &&
+        (status === 404 || name === 'NoSuchKey' || name === 'NotFound') &&
+        name !== 'NoSuchBucket'
+      ) {
         return options.missing();
       }
       const reason =

@@ -54,14 +54,18 @@ export class SqliteTaskQueue implements TaskQueue {
         RETURNING task_id, attempts`),
       extend: db.prepare(`UPDATE ${table} SET ready_at = @until
         WHERE task_id = @task AND worker_id = @worker AND attempts = @attempt`),
-      complete: db.prepare(`DELETE FROM ${table} WHERE task_id = @task AND worker_id = @worker AND attempts = @attempt`),
+      complete: db.prepare(
+        `DELETE FROM ${table} WHERE task_id = @task AND worker_id = @worker AND attempts = @attempt`,
+      ),
       release: db.prepare(`UPDATE ${table} SET worker_id = NULL, ready_at = @readyAt
         WHERE task_id = @task AND worker_id = @worker AND attempts = @attempt`),
       remove: db.prepare(`DELETE FROM ${table} WHERE task_id = ?`),
       // Waiting or delayed, plus held by an expired lease (those are claimable again).
       depth: db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE worker_id IS NULL OR ready_at <= ?`),
       ready: db.prepare(`SELECT 1 FROM ${table} WHERE ready_at <= ? LIMIT 1`),
-      recover: db.prepare(`UPDATE ${table} SET worker_id = NULL, ready_at = MIN(ready_at, ?) WHERE worker_id IS NOT NULL`),
+      recover: db.prepare(
+        `UPDATE ${table} SET worker_id = NULL, ready_at = MIN(ready_at, ?) WHERE worker_id IS NOT NULL`,
+      ),
     };
   }
 

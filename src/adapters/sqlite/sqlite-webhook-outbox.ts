@@ -36,7 +36,8 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
   constructor(db: SqliteDatabase) {
     this.#db = db;
     this.#statements = {
-      register: db.prepare(`INSERT INTO webhook_deliveries (id, task_id, url, state, attempts, next_attempt_at, created_at)
+      register:
+        db.prepare(`INSERT INTO webhook_deliveries (id, task_id, url, state, attempts, next_attempt_at, created_at)
         VALUES (?, ?, ?, 'waiting', 0, ?, ?) ON CONFLICT (task_id) DO NOTHING`),
       arm: db.prepare(`UPDATE webhook_deliveries SET state = 'pending', next_attempt_at = ?, armed_at = ?
         WHERE task_id = ? AND state = 'waiting'`),
@@ -72,7 +73,13 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
     });
   }
 
-  async register(delivery: { id: string; taskId: string; url: string; createdAt: number; checkAt: number }): Promise<void> {
+  async register(delivery: {
+    id: string;
+    taskId: string;
+    url: string;
+    createdAt: number;
+    checkAt: number;
+  }): Promise<void> {
     this.#assertOpen();
     this.#statements.register.run(delivery.id, delivery.taskId, delivery.url, delivery.checkAt, delivery.createdAt);
   }
@@ -102,7 +109,10 @@ export class SqliteWebhookOutbox implements WebhookOutbox {
     return this.#statements.success.run(outcome.at, outcome.status, claim.delivery.id, claim.token).changes > 0;
   }
 
-  async recordFailure(claim: WebhookClaim, outcome: { status?: number; error: string; retryAt?: number }): Promise<boolean> {
+  async recordFailure(
+    claim: WebhookClaim,
+    outcome: { status?: number; error: string; retryAt?: number },
+  ): Promise<boolean> {
     this.#assertOpen();
     const status = outcome.status ?? null;
     const error = outcome.error.slice(0, 500);

@@ -12,7 +12,12 @@ const GRID = 48;
 const STANDS_OUT = 28;
 
 /** The light source in picture px, given the first frame's transform and output size. */
-export function brightSpot(picture: LookPicture | undefined, anchorStart: Affine, width: number, height: number): [number, number] {
+export function brightSpot(
+  picture: LookPicture | undefined,
+  anchorStart: Affine,
+  width: number,
+  height: number,
+): [number, number] {
   const inv = invertAffine(anchorStart);
   const fallback = applyAffine(inv, width * 0.8, height * 0.14);
   if (!picture) return fallback;
@@ -26,7 +31,8 @@ export function brightSpot(picture: LookPicture | undefined, anchorStart: Affine
   sctx.drawImage(level, 0, 0, gw, gh);
   const data = small.data();
   const luma = new Float32Array(gw * gh);
-  for (let i = 0; i < luma.length; i++) luma[i] = 0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!;
+  for (let i = 0; i < luma.length; i++)
+    luma[i] = 0.299 * data[i * 4]! + 0.587 * data[i * 4 + 1]! + 0.114 * data[i * 4 + 2]!;
   let best = -1;
   let bx = 0;
   let by = 0;

@@ -9,7 +9,8 @@ export const CLAMP = Uint8Array.from({ length: 2048 }, (_, i) => Math.max(0, Mat
 
 /** The RGBA bytes as little-endian words (R in the low byte); a copy when misaligned. */
 export function rgbaWords(px: Uint8Array): { words: Uint32Array; commit(): void } {
-  if (px.byteOffset % 4 === 0) return { words: new Uint32Array(px.buffer, px.byteOffset, px.byteLength >> 2), commit: () => {} };
+  if (px.byteOffset % 4 === 0)
+    return { words: new Uint32Array(px.buffer, px.byteOffset, px.byteLength >> 2), commit: () => {} };
   const copy = new Uint8Array(px);
   return { words: new Uint32Array(copy.buffer), commit: () => px.set(copy) };
 }

@@ -24,7 +24,10 @@ export interface Burst {
 /** The seeded glitch bursts of a clip (clean stretches between them, like new keyframes). */
 export function bursts(seed: number, amount: number, span: number): Burst[] {
   const a = Math.max(0.2, Math.min(1.6, amount));
-  return eventTimes(seed, 60, span, 0.9 / a, 2 / a).map((start, i) => ({ start: start - 0.4, length: (0.7 + randomFor(seed, 61, i)() * 0.9) * Math.min(1.3, a) }));
+  return eventTimes(seed, 60, span, 0.9 / a, 2 / a).map((start, i) => ({
+    start: start - 0.4,
+    length: (0.7 + randomFor(seed, 61, i)() * 0.9) * Math.min(1.3, a),
+  }));
 }
 
 /** The burst frame-time `time` falls in, if any. */
@@ -62,7 +65,8 @@ export class DatamoshLook implements LookRenderer {
     // and more of them fail as the burst goes on.
     const coverage = Math.min(0.85, a * (0.2 + 0.45 * progress));
     const burstKey = Math.round(burst.start * 1000);
-    const clump = (cx: number, cy: number): number => randomFor(f.seed, 62, burstKey * 65536 + (cy >> 2) * 256 + (cx >> 2))();
+    const clump = (cx: number, cy: number): number =>
+      randomFor(f.seed, 62, burstKey * 65536 + (cy >> 2) * 256 + (cx >> 2))();
     const paths = refs.map(() => [] as [number, number, number][]);
     const smears: [number, number][] = [];
     for (let cy = 0; cy < rows; cy++) {
@@ -95,7 +99,8 @@ export class DatamoshLook implements LookRenderer {
     });
     // Smeared macroblocks: the block's top row stretched down over it.
     ctx.setTransform(1, 0, 0, 1, 0, 0);
-    for (const [cx, cy] of smears) ctx.drawImage(copy, cx * block, cy * block, block, 1, cx * block, cy * block, block, block * 2);
+    for (const [cx, cy] of smears)
+      ctx.drawImage(copy, cx * block, cy * block, block, 1, cx * block, cy * block, block, block * 2);
     resetState(ctx);
   }
 }

@@ -49,7 +49,15 @@ export class DirtyLensLook implements LookRenderer {
     // Greasy smudges: long, faint, swept one way like a wiping finger.
     const sweep = rand() * Math.PI;
     for (let i = 0; i < 7; i++) {
-      blob(rand() * w, rand() * h, (0.1 + rand() * 0.25) * h, (0.03 + rand() * 0.06) * h, sweep + (rand() - 0.5) * 0.8, 0.18 + rand() * 0.2, false);
+      blob(
+        rand() * w,
+        rand() * h,
+        (0.1 + rand() * 0.25) * h,
+        (0.03 + rand() * 0.06) * h,
+        sweep + (rand() - 0.5) * 0.8,
+        0.18 + rand() * 0.2,
+        false,
+      );
     }
     // Soft spots and dried water drops (rims brighter than their middles).
     for (let i = 0; i < 40; i++) {

@@ -24,10 +24,18 @@ export function impact(seed: number, span: number): { time: number; x: number; y
  * The picture's jolt at the hit: a shift that rings down in a quarter of a second, inside
  * a constant slight enlargement (so the shifted picture always covers the frame).
  */
-export function crackJolt(seed: number, amount: number, span: number, time: number, width: number, height: number): Affine {
+export function crackJolt(
+  seed: number,
+  amount: number,
+  span: number,
+  time: number,
+  width: number,
+  height: number,
+): Affine {
   const dt = time - impact(seed, span).time;
   const rand = randomFor(seed, 71);
-  const k = dt < 0 || dt > 0.4 ? 0 : Math.min(1.5, amount) * 0.012 * Math.exp(-dt / 0.08) * Math.cos(dt * 2 * Math.PI * 9);
+  const k =
+    dt < 0 || dt > 0.4 ? 0 : Math.min(1.5, amount) * 0.012 * Math.exp(-dt / 0.08) * Math.cos(dt * 2 * Math.PI * 9);
   const dx = signed(rand) * k * width;
   const dy = signed(rand) * k * height;
   const z = 1 + 0.03 * Math.min(1.5, amount);
@@ -70,11 +78,16 @@ export class LensCrackLook implements LookRenderer {
       pts.find(([x, y]) => Math.hypot(x - ix, y - iy) >= r);
     const stroke = (pts: [number, number][], width: number): void => {
       // The bright edge first, offset a pixel, then the dark crack over it.
-      for (const [colour, off, lw] of [['rgba(255,255,255,0.5)', 1, width * 0.8], ['rgba(10,10,12,0.55)', 0, width]] as const) {
+      for (const [colour, off, lw] of [
+        ['rgba(255,255,255,0.5)', 1, width * 0.8],
+        ['rgba(10,10,12,0.55)', 0, width],
+      ] as const) {
         ctx.strokeStyle = colour;
         ctx.lineWidth = lw;
         ctx.beginPath();
-        pts.forEach(([x, y], j) => (j === 0 ? ctx.moveTo(x + off * u, y + off * u) : ctx.lineTo(x + off * u, y + off * u)));
+        pts.forEach(([x, y], j) =>
+          j === 0 ? ctx.moveTo(x + off * u, y + off * u) : ctx.lineTo(x + off * u, y + off * u),
+        );
         ctx.stroke();
       }
     };
@@ -87,7 +100,10 @@ export class LensCrackLook implements LookRenderer {
         const pa = pointAt(radials[i]!, r * (0.9 + rand() * 0.2));
         const pb = pointAt(radials[(i + 1) % spokes]!, r * (0.9 + rand() * 0.2));
         if (!pa || !pb) continue;
-        const mid: [number, number] = [(pa[0] + pb[0]) / 2 + signed(rand) * 3 * u, (pa[1] + pb[1]) / 2 + signed(rand) * 3 * u];
+        const mid: [number, number] = [
+          (pa[0] + pb[0]) / 2 + signed(rand) * 3 * u,
+          (pa[1] + pb[1]) / 2 + signed(rand) * 3 * u,
+        ];
         stroke([pa, mid, pb], Math.max(0.7, 1.1 * u));
       }
     }

@@ -53,12 +53,21 @@ export class LensFlareLook implements LookRenderer {
     const [sx, sy] = applyAffine(f.anchor, this.source![0], this.source![1]);
     // Fades as the source leaves the frame; breathes a little, as real glare does.
     const outside = Math.max(0, -sx, sx - w, -sy, sy - h) / h;
-    const intensity = Math.min(1.5, f.amount) * (1 - smoothstep(0, 0.35, outside)) * (1 + 0.08 * this.flicker!(f.time * 1.5));
+    const intensity =
+      Math.min(1.5, f.amount) * (1 - smoothstep(0, 0.35, outside)) * (1 + 0.08 * this.flicker!(f.time * 1.5));
     if (intensity <= 0.01) return;
     const u = h;
     ctx.globalCompositeOperation = 'lighter';
-    this.glow(sx, sy, u * 0.55, [[0, `255,246,228,${0.85 * intensity}`], [0.06, `255,232,195,${0.55 * intensity}`], [0.25, `255,205,150,${0.16 * intensity}`], [1, '255,190,140,0']]);
-    this.glow(sx, sy, u * 1.1, [[0, `255,220,180,${0.12 * intensity}`], [1, '255,210,170,0']]);
+    this.glow(sx, sy, u * 0.55, [
+      [0, `255,246,228,${0.85 * intensity}`],
+      [0.06, `255,232,195,${0.55 * intensity}`],
+      [0.25, `255,205,150,${0.16 * intensity}`],
+      [1, '255,190,140,0'],
+    ]);
+    this.glow(sx, sy, u * 1.1, [
+      [0, `255,220,180,${0.12 * intensity}`],
+      [1, '255,210,170,0'],
+    ]);
     this.streak(sx, sy, w * 0.55, u * 0.018, intensity);
     this.rayBurst(sx, sy, u * 0.32, intensity);
     // Ghosts sit on the line through the centre, so they swing round it as the source moves.
@@ -70,8 +79,17 @@ export class LensFlareLook implements LookRenderer {
       const r = g.radius * u;
       const a = g.alpha * intensity;
       const stops: [number, string][] = g.ring
-        ? [[0, `${g.rgb},${a * 0.25}`], [0.8, `${g.rgb},${a * 0.5}`], [0.93, `${g.rgb},${a}`], [1, `${g.rgb},0`]]
-        : [[0, `${g.rgb},${a}`], [0.75, `${g.rgb},${a * 0.8}`], [1, `${g.rgb},0`]];
+        ? [
+            [0, `${g.rgb},${a * 0.25}`],
+            [0.8, `${g.rgb},${a * 0.5}`],
+            [0.93, `${g.rgb},${a}`],
+            [1, `${g.rgb},0`],
+          ]
+        : [
+            [0, `${g.rgb},${a}`],
+            [0.75, `${g.rgb},${a * 0.8}`],
+            [1, `${g.rgb},0`],
+          ];
       this.glow(gx, gy, r, stops);
     }
     resetState(ctx);

@@ -27,7 +27,12 @@ export function flashes(seed: number, amount: number, span: number, fps: number)
   const a = Math.max(0.2, Math.min(1.6, amount));
   return eventTimes(seed, 50, span, 0.05 / a, 0.75 / a).map((t, i) => {
     const rand = randomFor(seed, 51, i);
-    return { frame: Math.ceil(t * fps - 1e-9), peak: 0.65 + 0.35 * rand(), x: 0.1 + 0.8 * rand(), y: 0.25 + 0.5 * rand() };
+    return {
+      frame: Math.ceil(t * fps - 1e-9),
+      peak: 0.65 + 0.35 * rand(),
+      x: 0.1 + 0.8 * rand(),
+      y: 0.25 + 0.5 * rand(),
+    };
   });
 }
 
@@ -50,7 +55,10 @@ export class PaparazziLook implements LookRenderer {
     const lit = flashesAt(this.all, f.index, f.fps);
     if (lit.length === 0) return;
     const { ctx, canvas, width: w, height: h } = this.s;
-    const total = Math.min(1.6, lit.reduce((s, l) => s + l.level, 0));
+    const total = Math.min(
+      1.6,
+      lit.reduce((s, l) => s + l.level, 0),
+    );
     this.copy ??= offscreen(w, h);
     const copy = this.copy;
     copy.ctx.globalCompositeOperation = 'copy';

@@ -41,6 +41,7 @@ export function planLook(path: PathLook, f: LookFrameInput): PlannedLook {
     if (times.length) look.refs = times.map((t) => f.anchorAt(t));
   }
   if (path.name === 'super8') return { look, warp: gateWeave(path.seed, path.amount, f.time, f.width, f.height) };
-  if (path.name === 'lensCrack') return { look, warp: crackJolt(path.seed, path.amount, f.span, f.time, f.width, f.height) };
+  if (path.name === 'lensCrack')
+    return { look, warp: crackJolt(path.seed, path.amount, f.span, f.time, f.width, f.height) };
   return { look };
 }

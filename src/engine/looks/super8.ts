@@ -52,7 +52,15 @@ export class Super8Look implements LookRenderer {
       const light = rand() < 0.2;
       ctx.fillStyle = light ? 'rgba(255,250,235,0.55)' : 'rgba(18,12,8,0.75)';
       ctx.beginPath();
-      ctx.ellipse(rand() * w, rand() * h, (1 + rand() * 3.5) * u + 0.4, (0.8 + rand() * 2.5) * u + 0.4, rand() * Math.PI, 0, 2 * Math.PI);
+      ctx.ellipse(
+        rand() * w,
+        rand() * h,
+        (1 + rand() * 3.5) * u + 0.4,
+        (0.8 + rand() * 2.5) * u + 0.4,
+        rand() * Math.PI,
+        0,
+        2 * Math.PI,
+      );
       ctx.fill();
     }
     if (rand() < 0.12 * f.amount) {
@@ -67,9 +75,12 @@ export class Super8Look implements LookRenderer {
       ctx.beginPath();
       ctx.moveTo(x, y);
       ctx.bezierCurveTo(
-        x + Math.cos(angle) * len * 0.4 + signed(rand) * len * 0.4, y + Math.sin(angle) * len * 0.4 + signed(rand) * len * 0.4,
-        x + Math.cos(angle) * len * 0.7 + signed(rand) * len * 0.4, y + Math.sin(angle) * len * 0.7 + signed(rand) * len * 0.4,
-        x + Math.cos(angle) * len, y + Math.sin(angle) * len,
+        x + Math.cos(angle) * len * 0.4 + signed(rand) * len * 0.4,
+        y + Math.sin(angle) * len * 0.4 + signed(rand) * len * 0.4,
+        x + Math.cos(angle) * len * 0.7 + signed(rand) * len * 0.4,
+        y + Math.sin(angle) * len * 0.7 + signed(rand) * len * 0.4,
+        x + Math.cos(angle) * len,
+        y + Math.sin(angle) * len,
       );
       ctx.stroke();
     }

@@ -122,7 +122,8 @@ export class VhsLook implements LookRenderer {
         const cb = c + dx;
         const r = ((line[cr - tap]! & 255) + 2 * (line[cr]! & 255) + (line[cr + tap]! & 255)) * 0.25;
         const gr = (line[c]! >>> 8) & 255;
-        const b = (((line[cb - tap]! >>> 16) & 255) + 2 * ((line[cb]! >>> 16) & 255) + ((line[cb + tap]! >>> 16) & 255)) * 0.25;
+        const b =
+          (((line[cb - tap]! >>> 16) & 255) + 2 * ((line[cb]! >>> 16) & 255) + ((line[cb + tap]! >>> 16) & 255)) * 0.25;
         const base = (0.299 * r + 0.587 * gr + 0.114 * b) * (1 - sat);
         const k = lift + lut[tile[nrow + ((x + ox) & MASK)]! + 128]!;
         words[row + x] =

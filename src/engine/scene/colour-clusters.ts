@@ -44,13 +44,19 @@ export function colourClusters(f: Float32Array, idx: ArrayLike<number>, k: numbe
       for (let j = 0; j < 3; j++) sum[best * 4 + j] = sum[best * 4 + j]! + f[i * 3 + j]!;
       sum[best * 4 + 3] = sum[best * 4 + 3]! + 1;
     }
-    for (let j = 0; j < k; j++) if (sum[j * 4 + 3]! > 0) for (let e = 0; e < 3; e++) c[j * 3 + e] = sum[j * 4 + e]! / sum[j * 4 + 3]!;
+    for (let j = 0; j < k; j++)
+      if (sum[j * 4 + 3]! > 0) for (let e = 0; e < 3; e++) c[j * 3 + e] = sum[j * 4 + e]! / sum[j * 4 + 3]!;
   }
   return c;
 }
 
 /** The centre nearest to pixel `i`'s colour and its distance. */
-export function nearestCluster(f: Float32Array, i: number, centres: Float32Array, k: number): { index: number; distance: number } {
+export function nearestCluster(
+  f: Float32Array,
+  i: number,
+  centres: Float32Array,
+  k: number,
+): { index: number; distance: number } {
   let best = 0;
   let bd = Infinity;
   for (let j = 0; j < k; j++) {

@@ -49,7 +49,13 @@ export function groundBandRows(rowAffine: (row: number) => Affine, y0: number, y
  * scale of its middle row, and exactly the rows' own projection on the view's centre
  * column at both edges (so bands join there, and a sideways travel is a pure shear).
  */
-export function groundBandAffine(rowAffine: (row: number) => Affine, ya: number, yb: number, outWidth: number, outHeight: number): Affine {
+export function groundBandAffine(
+  rowAffine: (row: number) => Affine,
+  ya: number,
+  yb: number,
+  outWidth: number,
+  outHeight: number,
+): Affine {
   const A = rowAffine(ya);
   const B = rowAffine(yb);
   const M = rowAffine((ya + yb) / 2);

@@ -24,7 +24,13 @@ const MIN_STRENGTH = 0.45;
  * The horizon of packed RGB pixels, ignoring pixels where `subject` (same size, 0..1) is
  * over one half; it stays above `below` (a fraction: the subject's feet stand on the ground).
  */
-export function estimateHorizon(rgb: Uint8Array, width: number, height: number, subject?: Float32Array, below = 1): HorizonEstimate {
+export function estimateHorizon(
+  rgb: Uint8Array,
+  width: number,
+  height: number,
+  subject?: Float32Array,
+  below = 1,
+): HorizonEstimate {
   const F = 5;
   const rows = new Float64Array(height * F);
   const weight = new Float64Array(height);

@@ -40,7 +40,14 @@ export function boxMean(src: Float32Array, w: number, h: number, r: number): Flo
 }
 
 /** Guided filter of `p` by the grey guide `I` (both 0..1): follows I's edges, smooths elsewhere. */
-export function guidedFilter(I: Float32Array, p: Float32Array, w: number, h: number, r: number, eps: number): Float32Array {
+export function guidedFilter(
+  I: Float32Array,
+  p: Float32Array,
+  w: number,
+  h: number,
+  r: number,
+  eps: number,
+): Float32Array {
   const n = w * h;
   const Ip = new Float32Array(n);
   const II = new Float32Array(n);

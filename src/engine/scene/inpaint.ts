@@ -150,7 +150,10 @@ function borrowGrain(px: Uint8Array, w: number, h: number, inHole: Uint8Array): 
   for (let i = 0; i < w * h; i++) strength[i] = Math.abs(detail[i]!);
   const table = summedArea(strength, w, h);
   const tileStrength = (x: number, y: number): number =>
-    (table[(y + TILE) * (w + 1) + x + TILE]! - table[(y - TILE) * (w + 1) + x + TILE]! - table[(y + TILE) * (w + 1) + x - TILE]! + table[(y - TILE) * (w + 1) + x - TILE]!) /
+    (table[(y + TILE) * (w + 1) + x + TILE]! -
+      table[(y - TILE) * (w + 1) + x + TILE]! -
+      table[(y + TILE) * (w + 1) + x - TILE]! +
+      table[(y - TILE) * (w + 1) + x - TILE]!) /
     (4 * TILE * TILE);
   // The texture strength just outside the hole, row by row (a ring a few tiles wide): a
   // histogram of it per row, for the median (what the texture there mostly is; a few

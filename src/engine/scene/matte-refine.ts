@@ -75,7 +75,8 @@ export function refineMatte(rgba: Uint8Array, w: number, h: number, rough: Float
     for (let i = 0; i < n; i++) {
       const inBand = inside[i] ? toBackground[i]! <= bandIn : toSubject[i]! <= bandOut;
       if (!inBand) continue;
-      const colour = (nearestCluster(f, i, bgC, CLUSTERS).distance - nearestCluster(f, i, fgC, CLUSTERS).distance) / COLOUR_SCALE;
+      const colour =
+        (nearestCluster(f, i, bgC, CLUSTERS).distance - nearestCluster(f, i, fgC, CLUSTERS).distance) / COLOUR_SCALE;
       const r = Math.min(0.9, Math.max(0.1, rough[i]!));
       const score = Math.min(4, Math.max(-4, colour)) + 0.6 * Math.log(r / (1 - r));
       p[i] = 1 / (1 + Math.exp(-score));

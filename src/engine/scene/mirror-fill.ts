@@ -132,7 +132,8 @@ export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8A
         const total = ml + mr;
         if (total <= 0) continue;
         const j = (y - box.y0) * bw + a + k - box.x0;
-        for (let c = 0; c < 3; c++) colour[j * 3 + c] = (left[k * 3 + c]! * ml + right[(n - 1 - k) * 3 + c]! * mr) / total;
+        for (let c = 0; c < 3; c++)
+          colour[j * 3 + c] = (left[k * 3 + c]! * ml + right[(n - 1 - k) * 3 + c]! * mr) / total;
         weight[j] = Math.min(1, total);
       }
       a = b;
@@ -166,13 +167,23 @@ export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8A
       const m = Math.min(weight[j]!, sum / count);
       if (m <= 0) continue;
       const o = ((box.y0 + y) * w + box.x0 + x) * 4;
-      for (let c = 0; c < 3; c++) rgba[o + c] = Math.min(255, Math.max(0, Math.round(rgba[o + c]! + (colour[j * 3 + c]! - rgba[o + c]!) * m)));
+      for (let c = 0; c < 3; c++)
+        rgba[o + c] = Math.min(255, Math.max(0, Math.round(rgba[o + c]! + (colour[j * 3 + c]! - rgba[o + c]!) * m)));
     }
   }
 }
 
 /** The median brightness (whole levels) of up to `count` known pixels of a row from x = from, stepping `step`. */
-function medianBeside(rgba: Uint8Array, w: number, row: number, hole: Uint8Array, from: number, step: -1 | 1, count: number, hist: Uint32Array): number {
+function medianBeside(
+  rgba: Uint8Array,
+  w: number,
+  row: number,
+  hole: Uint8Array,
+  from: number,
+  step: -1 | 1,
+  count: number,
+  hist: Uint32Array,
+): number {
   hist.fill(0);
   let n = 0;
   for (let x = from; n < count && x >= 0 && x < w; x += step, n++) {
@@ -209,8 +220,17 @@ function textureWeights(m: Float32Array, reach: number, median: number, out: Flo
  * stops at the first mirrored pixel that is not known background.
  */
 function mirrorInto(
-  rgba: Uint8Array, w: number, row: number, hole: Uint8Array, a: number, b: number, side: -1 | 1, span: number, fadeOut: boolean,
-  out: Float32Array, weight: Float32Array,
+  rgba: Uint8Array,
+  w: number,
+  row: number,
+  hole: Uint8Array,
+  a: number,
+  b: number,
+  side: -1 | 1,
+  span: number,
+  fadeOut: boolean,
+  out: Float32Array,
+  weight: Float32Array,
 ): number {
   const full = fadeOut ? 0.75 * span : span;
   for (let k = 0; k < span; k++) {

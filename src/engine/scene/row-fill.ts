@@ -48,7 +48,13 @@ export function medians(hist: Uint32Array, channels: number, count: number): num
  * the hole's sides are much nearer than its top or bottom, 0 in a row with no known pixel
  * on either side) so the caller can blend it with an isotropic fill.
  */
-export function rowFill(px: Uint8Array, w: number, h: number, channels: number, hole: Uint8Array): { fill: Float32Array; weight: Float32Array } {
+export function rowFill(
+  px: Uint8Array,
+  w: number,
+  h: number,
+  channels: number,
+  hole: Uint8Array,
+): { fill: Float32Array; weight: Float32Array } {
   const fill = new Float32Array(w * h * channels);
   const weight = new Float32Array(w * h);
   const dh = new Float32Array(w * h);
@@ -110,7 +116,8 @@ export function rowFill(px: Uint8Array, w: number, h: number, channels: number, 
       for (let yy = Math.max(0, y - SMOOTH_ROWS); yy <= Math.min(h - 1, y + SMOOTH_ROWS); yy++) {
         const j = yy * w + x;
         if (!weight[j]) continue;
-        for (let c = 0; c < channels; c++) smooth[i * channels + c] = smooth[i * channels + c]! + fill[j * channels + c]!;
+        for (let c = 0; c < channels; c++)
+          smooth[i * channels + c] = smooth[i * channels + c]! + fill[j * channels + c]!;
         n++;
       }
       for (let c = 0; c < channels; c++) smooth[i * channels + c] = smooth[i * channels + c]! / n;

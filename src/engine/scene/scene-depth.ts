@@ -36,7 +36,10 @@ export function feetOf(matte: SubjectMatte): number {
 }
 
 /** The layout and its record for a picture's subject matte (if any), horizon and centre of interest row. */
-export function sceneDepth(o: { matte?: SubjectMatte; horizon: HorizonEstimate; focusRow: number }): { layout: SceneLayout; record: SceneDepthRecord } {
+export function sceneDepth(o: { matte?: SubjectMatte; horizon: HorizonEstimate; focusRow: number }): {
+  layout: SceneLayout;
+  record: SceneDepthRecord;
+} {
   const h = o.horizon.row;
   let far: number;
   let near: number;

@@ -48,7 +48,9 @@ export async function estimateScene(source: DecodedSource, vision?: SceneVision)
   if (vision) {
     const t = await saliencyThumbnail(source, VISION_MATTE_SIDE);
     const matte = matteFromVision(vision, t.data, t.width, t.height);
-    return matte ? { layout: { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }, matte } : { layout: { depths: [PLANE_DEPTH] } };
+    return matte
+      ? { layout: { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }, matte }
+      : { layout: { depths: [PLANE_DEPTH] } };
   }
   const t = await saliencyThumbnail(source, ANALYSIS_SIDE);
   return sceneFromPixels(t.data, t.width, t.height);
@@ -57,7 +59,9 @@ export async function estimateScene(source: DecodedSource, vision?: SceneVision)
 /** A decoded picture at the vision models' analysis size (when no look was passed in). */
 async function pictureOf(source: DecodedSource): Promise<RgbPicture> {
   const l0 = source.levels[0]!;
-  const { data, info } = await sharp(Buffer.from(l0.pixels), { raw: { width: l0.width, height: l0.height, channels: 4 } })
+  const { data, info } = await sharp(Buffer.from(l0.pixels), {
+    raw: { width: l0.width, height: l0.height, channels: 4 },
+  })
     .resize(VISION_SIDE, VISION_SIDE, { fit: 'inside', withoutEnlargement: true })
     .removeAlpha()
     .raw()
@@ -70,12 +74,17 @@ async function pictureOf(source: DecodedSource): Promise<RgbPicture> {
  * and ground that comes as near as it ever does (the widest range of scales a depth move
  * can ask of a picture).
  */
-export const PRESUMED_LAYOUT: SceneLayout = { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH], ground: { horizon: 0.42, near: 0.8 } };
+export const PRESUMED_LAYOUT: SceneLayout = {
+  depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH],
+  ground: { horizon: 0.42, near: 0.8 },
+};
 
 /** The scene of packed RGB pixels: two layers when a subject separates, else one plane. */
 export function sceneFromPixels(rgb: Uint8Array, width: number, height: number): SceneEstimate {
   const matte = estimateSubjectMatte(rgb, width, height);
-  return matte ? { layout: { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }, matte } : { layout: { depths: [PLANE_DEPTH] } };
+  return matte
+    ? { layout: { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }, matte }
+    : { layout: { depths: [PLANE_DEPTH] } };
 }
 
 /**
@@ -119,8 +128,15 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   const k = Math.min(1, MATTE_SIDE / Math.max(W, H));
   const mw = Math.max(2, Math.round(cw * k));
   const mh = Math.max(2, Math.round(ch * k));
-  const crop = sharp(image, { raw: { width: W, height: H, channels: 4 } }).extract({ left: cx0, top: cy0, width: cw, height: ch });
-  const guidePx = new Uint8Array(await (mw === cw && mh === ch ? crop : crop.resize(mw, mh, { fit: 'fill' })).raw().toBuffer());
+  const crop = sharp(image, { raw: { width: W, height: H, channels: 4 } }).extract({
+    left: cx0,
+    top: cy0,
+    width: cw,
+    height: ch,
+  });
+  const guidePx = new Uint8Array(
+    await (mw === cw && mh === ch ? crop : crop.resize(mw, mh, { fit: 'fill' })).raw().toBuffer(),
+  );
   // The thumbnail matte over the crop, resampled to mw × mh.
   const tx0 = cx0 / sx;
   const ty0 = cy0 / sy;
@@ -165,7 +181,8 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
 
   // The picture where the subject is, before the fill overwrites it.
   const seen = new Uint8Array(cw * ch * 4);
-  for (let y = 0; y < ch; y++) seen.set(image.subarray(((cy0 + y) * W + cx0) * 4, ((cy0 + y) * W + cx1) * 4), y * cw * 4);
+  for (let y = 0; y < ch; y++)
+    seen.set(image.subarray(((cy0 + y) * W + cx0) * 4, ((cy0 + y) * W + cx1) * 4), y * cw * 4);
   const plate = image;
   if (holeBox.x1 > holeBox.x0) {
     await fillPlate(plate, W, H, hole, holeBox);
@@ -183,7 +200,10 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   const box = { x0: cx0, y0: cy0, x1: cx1, y1: cy1 };
   solveMatting({ width: W, picture: seen, plate, subject, box, pictureOrigin: { x: cx0, y: cy0, width: cw } });
   const count = source.levels.length;
-  const [plateLevels, subjectLevels] = await Promise.all([mipChain(l0.pixels, W, H, count), mipChain(subject.buffer, W, H, count)]);
+  const [plateLevels, subjectLevels] = await Promise.all([
+    mipChain(l0.pixels, W, H, count),
+    mipChain(subject.buffer, W, H, count),
+  ]);
   for (let l = 1; l < subjectLevels.length; l++) {
     const lv = subjectLevels[l]!;
     const kx = lv.width / W;
@@ -196,8 +216,10 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
       plate: new Uint8Array(plateLevels[l]!.pixels),
       subject: new Uint8Array(lv.pixels),
       box: {
-        x0: Math.max(0, Math.floor(cx0 * kx) - m), y0: Math.max(0, Math.floor(cy0 * ky) - m),
-        x1: Math.min(lv.width, Math.ceil(cx1 * kx) + m), y1: Math.min(lv.height, Math.ceil(cy1 * ky) + m),
+        x0: Math.max(0, Math.floor(cx0 * kx) - m),
+        y0: Math.max(0, Math.floor(cy0 * ky) - m),
+        x1: Math.min(lv.width, Math.ceil(cx1 * kx) + m),
+        y1: Math.min(lv.height, Math.ceil(cy1 * ky) + m),
       },
     });
   }
@@ -209,9 +231,11 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
 
 /** The painter's sources for decoded pictures and their scenes, in the plan's order. */
 export async function buildSceneSources(decoded: DecodedSource[], scenes: SceneEstimate[]): Promise<PainterSource[]> {
-  const out = await Promise.all(decoded.map((d, i) => {
-    const matte = scenes[i]?.matte;
-    return matte ? buildLayers(d, matte) : Promise.resolve([d]);
-  }));
+  const out = await Promise.all(
+    decoded.map((d, i) => {
+      const matte = scenes[i]?.matte;
+      return matte ? buildLayers(d, matte) : Promise.resolve([d]);
+    }),
+  );
   return out.flat();
 }

@@ -68,7 +68,12 @@ function smoothByColour(q: Float32Array, f: Float32Array, w: number, h: number, 
 }
 
 /** Labels 4-connected components of `mask === value`; returns labels and component sizes. */
-function components(mask: Uint8Array, w: number, h: number, value: number): { label: Int32Array; sizes: number[]; touches: boolean[] } {
+function components(
+  mask: Uint8Array,
+  w: number,
+  h: number,
+  value: number,
+): { label: Int32Array; sizes: number[]; touches: boolean[] } {
   const label = new Int32Array(w * h).fill(-1);
   const sizes: number[] = [];
   const touches: boolean[] = [];
@@ -119,9 +124,11 @@ function open(mask: Uint8Array, w: number, h: number, r: number): Uint8Array {
     }
     return out;
   };
-  return pass(pass(mask, (all) => all), (_, any) => any);
+  return pass(
+    pass(mask, (all) => all),
+    (_, any) => any,
+  );
 }
-
 
 function stepLength(f: Float32Array, i: number, j: number): number {
   const a = f[i * 3]! - f[j * 3]!;
@@ -219,14 +226,23 @@ function fillVerticalGaps(mask: Uint8Array, w: number, h: number, maxGap: number
     let lastEnd = -1;
     for (let y = 0; y < h; y++) {
       if (!mask[y * w + x]) continue;
-      if (lastEnd >= 0 && y - lastEnd - 1 > 0 && y - lastEnd - 1 <= maxGap) for (let k = lastEnd + 1; k < y; k++) mask[k * w + x] = 1;
+      if (lastEnd >= 0 && y - lastEnd - 1 > 0 && y - lastEnd - 1 <= maxGap)
+        for (let k = lastEnd + 1; k < y; k++) mask[k * w + x] = 1;
       lastEnd = y;
     }
   }
 }
 
 /** Why a picture got no subject (or 'subject'), for tests and diagnostics. */
-export type MatteVerdict = 'subject' | 'too-small' | 'no-blob' | 'area' | 'not-compact' | 'too-wide' | 'low-contrast' | 'weak-outline';
+export type MatteVerdict =
+  | 'subject'
+  | 'too-small'
+  | 'no-blob'
+  | 'area'
+  | 'not-compact'
+  | 'too-wide'
+  | 'low-contrast'
+  | 'weak-outline';
 
 /**
  * Estimates a soft subject matte from packed RGB pixels (a thumbnail, ~200 px on the long
@@ -254,7 +270,8 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
   // left and right) and enclosure, with a weak centre prior, gated by connectivity.
   const band = Math.max(2, Math.round(0.04 * Math.min(w, h)));
   const border: number[] = [];
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) if (y < band || x < band || x >= w - band) border.push(y * w + x);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) if (y < band || x < band || x >= w - band) border.push(y * w + x);
   const centres = colourClusters(f, border, K);
   const nearest = (i: number): number => nearestCluster(f, i, centres, K).distance;
   const spread = border.map(nearest).sort((a, b) => a - b);
@@ -266,7 +283,10 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
       const s = Math.min(1, Math.max(0, (nearest(i) - sigma) / (2 * sigma)));
       const nx = x / (w - 1) - 0.5;
       const ny = y / (h - 1) - 0.5;
-      q0[i] = gate[i]! * (0.5 * s + 0.5 * gate[i]! * Math.max(s, 0.8)) * (0.6 + 0.4 * Math.exp(-(nx * nx + ny * ny) / (2 * 0.35 * 0.35)));
+      q0[i] =
+        gate[i]! *
+        (0.5 * s + 0.5 * gate[i]! * Math.max(s, 0.8)) *
+        (0.6 + 0.4 * Math.exp(-(nx * nx + ny * ny) / (2 * 0.35 * 0.35)));
     }
   }
   const borderSet = new Uint8Array(n);
@@ -274,7 +294,9 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
 
   // 3. Colour models and edge-aware smoothing, re-gated every round.
   const bin = (i: number): number =>
-    (Math.min(BINS - 1, Math.floor((rgb[i * 3]! * BINS) / 256)) * BINS + Math.min(BINS - 1, Math.floor((rgb[i * 3 + 1]! * BINS) / 256))) * BINS +
+    (Math.min(BINS - 1, Math.floor((rgb[i * 3]! * BINS) / 256)) * BINS +
+      Math.min(BINS - 1, Math.floor((rgb[i * 3 + 1]! * BINS) / 256))) *
+      BINS +
     Math.min(BINS - 1, Math.floor((rgb[i * 3 + 2]! * BINS) / 256));
   const bins = new Int32Array(n);
   for (let i = 0; i < n; i++) bins[i] = bin(i);
@@ -324,7 +346,8 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
       if (y === 0 || x === 0 || x === w - 1) edge[c] = 1;
     }
     let best = -1;
-    for (let c = 0; c < mass.length; c++) if (!edge[c] && fg.sizes[c]! >= n * 0.004 && (best < 0 || mass[c]! > mass[best]!)) best = c;
+    for (let c = 0; c < mass.length; c++)
+      if (!edge[c] && fg.sizes[c]! >= n * 0.004 && (best < 0 || mass[c]! > mass[best]!)) best = c;
     if (best < 0) return undefined;
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i++) out[i] = fg.label[i] === best ? 1 : 0;
@@ -335,7 +358,8 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
   const closeGaps = (m: Uint8Array): void => {
     let top = h;
     let bottom = -1;
-    for (let i = 0; i < n; i++) if (m[i]) [top, bottom] = [Math.min(top, Math.floor(i / w)), Math.max(bottom, Math.floor(i / w))];
+    for (let i = 0; i < n; i++)
+      if (m[i]) [top, bottom] = [Math.min(top, Math.floor(i / w)), Math.max(bottom, Math.floor(i / w))];
     fillVerticalGaps(m, w, h, Math.round(0.35 * (bottom - top + 1)));
   };
   closeGaps(blob);
@@ -343,7 +367,8 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
   if (!blob) return { verdict: 'no-blob' };
   closeGaps(blob);
   const bg = components(blob, w, h, 0);
-  for (let i = 0; i < n; i++) if (!blob[i] && !bg.touches[bg.label[i]!] && bg.sizes[bg.label[i]!]! < n * 0.05) blob[i] = 1;
+  for (let i = 0; i < n; i++)
+    if (!blob[i] && !bg.touches[bg.label[i]!] && bg.sizes[bg.label[i]!]! < n * 0.05) blob[i] = 1;
 
   // 4. Confidence.
   let area = 0;
@@ -381,10 +406,15 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
       if (blob[i]) {
         qIn += q[i]!;
         // Outline pixels: in the blob with a neighbour outside it.
-        const out = (x > 0 && !blob[i - 1]) || (x < w - 1 && !blob[i + 1]) || (y > 0 && !blob[i - w]) || (y < h - 1 && !blob[i + w]);
+        const out =
+          (x > 0 && !blob[i - 1]) ||
+          (x < w - 1 && !blob[i + 1]) ||
+          (y > 0 && !blob[i - w]) ||
+          (y < h - 1 && !blob[i + w]);
         if (out) {
           let g = 0;
-          for (const j of [i - 2, i + 2, i - 2 * w, i + 2 * w]) if (j >= 0 && j < n) g = Math.max(g, stepLength(f, i, j));
+          for (const j of [i - 2, i + 2, i - 2 * w, i + 2 * w])
+            if (j >= 0 && j < n) g = Math.max(g, stepLength(f, i, j));
           edgeSum += g;
           edgeN++;
         }

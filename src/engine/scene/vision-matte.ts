@@ -24,7 +24,8 @@ const CROP_MARGIN = 0.3;
 export function matteFromVision(vision: SceneVision, rgb: Uint8Array, w: number, h: number): SubjectMatte | undefined {
   if (vision.subject === 'none' || !vision.box) return undefined;
   if (doubtfulPerson(vision)) return undefined;
-  const alpha = vision.subject === 'person' && vision.personMask ? personAlpha(vision, w, h) : objectAlpha(vision, rgb, w, h);
+  const alpha =
+    vision.subject === 'person' && vision.personMask ? personAlpha(vision, w, h) : objectAlpha(vision, rgb, w, h);
   if (!alpha) return undefined;
   let mass = 0;
   for (let i = 0; i < alpha.length; i++) mass += alpha[i]!;
@@ -109,7 +110,8 @@ function objectAlpha(vision: SceneVision, rgb: Uint8Array, w: number, h: number)
     }
     // The blob is the detected thing when it lies in the box and fills a fair part of it.
     if (all > 0 && inBox / all > 0.85 && inBox > 0.25 * (bx1 - bx0) * (by1 - by0)) {
-      for (let y = 0; y < ch; y++) for (let x = 0; x < cw; x++) alpha[(cy0 + y) * w + cx0 + x] = found.alpha[y * cw + x]!;
+      for (let y = 0; y < ch; y++)
+        for (let x = 0; x < cw; x++) alpha[(cy0 + y) * w + cx0 + x] = found.alpha[y * cw + x]!;
       return alpha;
     }
   }
@@ -134,7 +136,8 @@ function colourModelInBox(
     for (let x = r.cx0; x < r.cx1; x++) {
       const inBox = x >= r.bx0 && x < r.bx1 && y >= r.by0 && y < r.by1;
       if (!inBox) ring.push(y * w + x);
-      else if (Math.abs(x + 0.5 - (r.bx0 + bw / 2)) < bw * 0.25 && Math.abs(y + 0.5 - (r.by0 + bh / 2)) < bh * 0.25) core.push(y * w + x);
+      else if (Math.abs(x + 0.5 - (r.bx0 + bw / 2)) < bw * 0.25 && Math.abs(y + 0.5 - (r.by0 + bh / 2)) < bh * 0.25)
+        core.push(y * w + x);
     }
   }
   // A box that fills the crop (a subject cut by the picture's edges) has little ring: the
@@ -160,7 +163,8 @@ function colourModelInBox(
     }
   }
   const grey = new Float32Array(bw * bh);
-  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) grey[y * bw + x] = f[((r.by0 + y) * w + r.bx0 + x) * 3]! / 255;
+  for (let y = 0; y < bh; y++)
+    for (let x = 0; x < bw; x++) grey[y * bw + x] = f[((r.by0 + y) * w + r.bx0 + x) * 3]! / 255;
   const smooth = guidedFilter(grey, p, bw, bh, 2, 0.01);
   // The blob holding the box's centre (4-connected, smooth > 0.5).
   const keep = new Uint8Array(bw * bh);
@@ -168,10 +172,11 @@ function colourModelInBox(
   const seedY = Math.floor(bh / 2);
   let seed = -1;
   for (let rad = 0; rad < Math.min(bw, bh) / 4 && seed < 0; rad++) {
-    for (let dy = -rad; dy <= rad && seed < 0; dy++) for (let dx = -rad; dx <= rad && seed < 0; dx++) {
-      const j = (seedY + dy) * bw + seedX + dx;
-      if (smooth[j]! > 0.5) seed = j;
-    }
+    for (let dy = -rad; dy <= rad && seed < 0; dy++)
+      for (let dx = -rad; dx <= rad && seed < 0; dx++) {
+        const j = (seedY + dy) * bw + seedX + dx;
+        if (smooth[j]! > 0.5) seed = j;
+      }
   }
   if (seed < 0) return undefined;
   const stack = [seed];
@@ -186,6 +191,10 @@ function colourModelInBox(
       }
     }
   }
-  for (let y = 0; y < bh; y++) for (let x = 0; x < bw; x++) alpha[(r.by0 + y) * w + r.bx0 + x] = keep[y * bw + x] ? Math.min(1, Math.max(0, smooth[y * bw + x]! * 1.5 - 0.25)) : 0;
+  for (let y = 0; y < bh; y++)
+    for (let x = 0; x < bw; x++)
+      alpha[(r.by0 + y) * w + r.bx0 + x] = keep[y * bw + x]
+        ? Math.min(1, Math.max(0, smooth[y * bw + x]! * 1.5 - 0.25))
+        : 0;
   return alpha;
 }

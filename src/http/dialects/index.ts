@@ -32,7 +32,10 @@ const SHAPES: { prefixes: readonly string[]; present: PresentError }[] = [
  * shapes' fields: `error` for reseller clients, `detail` (FastAPI's) for the SDKs.
  */
 export function presentNeutralError(error: AppError) {
-  return { status: error.status, body: { ...presentResellerEnvelope(error), detail: error.status === 404 ? 'Not Found' : error.message } };
+  return {
+    status: error.status,
+    body: { ...presentResellerEnvelope(error), detail: error.status === 404 ? 'Not Found' : error.message },
+  };
 }
 
 /** The error shape of the dialect whose prefix `path` has. */

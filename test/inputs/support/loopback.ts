@@ -14,7 +14,10 @@ export interface LoopbackServer {
   close: () => Promise<void>;
 }
 
-export async function startLoopbackServer(handler: RequestListener, host: '127.0.0.1' | '::1' = '127.0.0.1'): Promise<LoopbackServer> {
+export async function startLoopbackServer(
+  handler: RequestListener,
+  host: '127.0.0.1' | '::1' = '127.0.0.1',
+): Promise<LoopbackServer> {
   const server: Server = createServer(handler);
   let connections = 0;
   server.on('connection', () => (connections += 1));
@@ -44,7 +47,9 @@ export function connectSpy(live = false): ConnectSpy {
   const attempts: string[] = [];
   const real = defaultConnector(2000);
   const connector: Connector = (options, callback) => {
-    attempts.push(`${options.hostname}:${options.port || (options.protocol === 'https:' ? 443 : 80)}${options.servername ? ` (${options.servername})` : ''}`);
+    attempts.push(
+      `${options.hostname}:${options.port || (options.protocol === 'https:' ? 443 : 80)}${options.servername ? ` (${options.servername})` : ''}`,
+    );
     if (!live || (options.hostname !== '127.0.0.1' && options.hostname !== '::1')) {
       callback(Object.assign(new Error('test tripwire: connection not opened'), { code: 'ETRIPWIRE' }), null);
       return;

@@ -34,7 +34,13 @@ export async function startReceiver(): Promise<Receiver> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const path = req.url ?? '/';
-      requests.push({ method: req.method ?? '', path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+      requests.push({
+        method: req.method ?? '',
+        path,
+        headers: req.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+        at: Date.now(),
+      });
       const script = scripts.get(path.split('?')[0]!) ?? [200];
       const status = script.length > 1 ? script.shift()! : script[0]!;
       if (status >= 300 && status < 400) res.writeHead(status, { location: '/elsewhere' });

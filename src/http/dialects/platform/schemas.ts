@@ -17,7 +17,10 @@ export const CHECK_NSFW_DESCRIPTION =
 
 export const ResultFile = Type.Object({ type: Type.String(), url: Type.String() });
 /** `presentResults`: null until the task completed. */
-export const Results = Type.Union([Type.Object({ raw: ResultFile, min: ResultFile, poster: Type.Optional(ResultFile) }), Type.Null()]);
+export const Results = Type.Union([
+  Type.Object({ raw: ResultFile, min: ResultFile, poster: Type.Optional(ResultFile) }),
+  Type.Null(),
+]);
 
 export const MotionInput = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 200, description: 'Motion id (GET /v1/motions), or a name or slug' }),

@@ -29,7 +29,13 @@ export function flatSubmitRequest(
 ): SubmitRequest {
   const motions = body.motions?.length
     ? body.motions.map((m, i) => ({ ref: m.id, strength: m.strength ?? 1, field: `motions[${i}].id` }))
-    : [{ ref: body.motion_id ?? (hasCameraFields(body) ? NO_PRESET : DEFAULT_MOTION), strength: 1, field: 'motion_id' }];
+    : [
+        {
+          ref: body.motion_id ?? (hasCameraFields(body) ? NO_PRESET : DEFAULT_MOTION),
+          strength: 1,
+          field: 'motion_id',
+        },
+      ];
   return {
     ownerKeyId,
     dialect: 'v2',

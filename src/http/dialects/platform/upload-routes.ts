@@ -87,8 +87,15 @@ export async function uploadRoutes(parent: FastifyInstance, ctx: UploadOptions):
         schema: {
           tags: TAGS,
           summary: 'Upload the bytes to a presigned URL',
-          params: Type.Object({ folder: Type.String({ pattern: '^[0-9a-f]{32}$' }), file: Type.String({ pattern: '^image\\.(jpg|png|webp|gif)$' }) }),
-          querystring: Type.Object({ expires: Type.String({ pattern: '^[0-9]{1,15}$' }), type: Type.String(), sig: Type.String() }),
+          params: Type.Object({
+            folder: Type.String({ pattern: '^[0-9a-f]{32}$' }),
+            file: Type.String({ pattern: '^image\\.(jpg|png|webp|gif)$' }),
+          }),
+          querystring: Type.Object({
+            expires: Type.String({ pattern: '^[0-9]{1,15}$' }),
+            type: Type.String(),
+            sig: Type.String(),
+          }),
         },
       },
       async (request, reply) => {
@@ -97,7 +104,10 @@ export async function uploadRoutes(parent: FastifyInstance, ctx: UploadOptions):
         const key = `uploads/${folder}/${file}`;
         const verdict = ctx.uploads.verifyPut(key, Number(expires), type, sig, Date.now());
         if (verdict !== 'ok') {
-          throw new AppError('forbidden', verdict === 'expired' ? 'upload URL expired' : 'upload URL signature is invalid');
+          throw new AppError(
+            'forbidden',
+            verdict === 'expired' ? 'upload URL expired' : 'upload URL signature is invalid',
+          );
         }
         const body = request.body;
         if (!Buffer.isBuffer(body) || body.length === 0) {
@@ -105,9 +115,13 @@ export async function uploadRoutes(parent: FastifyInstance, ctx: UploadOptions):
         }
         const probe = await probeImage(body, 'body', { maxBytes: ctx.maxImageBytes, maxPixels: ctx.maxImagePixels });
         if (probe.contentType !== type) {
-          throw new AppError('image_invalid', `body: the bytes are ${probe.contentType}, not the ${type} this URL was issued for`, {
-            field: 'body',
-          });
+          throw new AppError(
+            'image_invalid',
+            `body: the bytes are ${probe.contentType}, not the ${type} this URL was issued for`,
+            {
+              field: 'body',
+            },
+          );
         }
         await ctx.media.putBuffer(key, body, type);
         return reply.code(200).send();

@@ -42,7 +42,14 @@ export function presentFeed(task: Task, base: string) {
     created_at: task.createdAt / 1000,
     status: task.status,
     progress: task.status === 'completed' ? 1 : task.progress,
-    error: failed && task.error ? { code: task.error.code, message: task.error.message, ...(task.error.detail && { detail: task.error.detail }) } : null,
+    error:
+      failed && task.error
+        ? {
+            code: task.error.code,
+            message: task.error.message,
+            ...(task.error.detail && { detail: task.error.detail }),
+          }
+        : null,
     params: {
       prompt: p.prompt,
       input_image: mediaInput(base, start as InputImage),

@@ -59,7 +59,11 @@ export async function resellerRoutes(parent: FastifyInstance, ctx: ResellerOptio
     async (request) => {
       const b = request.body;
       if (b.motion_id === undefined && !hasCameraFields(b)) {
-        throw new AppError('invalid_request', 'motion_id: is required (or send camera, camera_control or camera_path)', { field: 'motion_id' });
+        throw new AppError(
+          'invalid_request',
+          'motion_id: is required (or send camera, camera_control or camera_path)',
+          { field: 'motion_id' },
+        );
       }
       const task = await ctx.service.submit({
         ownerKeyId: request.ownerKeyId,
@@ -96,11 +100,15 @@ export async function resellerRoutes(parent: FastifyInstance, ctx: ResellerOptio
     const task = await ctx.service.get(request.ownerKeyId, request.params.task_id);
     return presentFeed(task, baseUrlOf(request, ctx.publicBaseUrl));
   });
-  app.post('/higgsfield/feed/:task_id', { schema: { ...feedSchema, body: Type.Optional(FeedBody) } }, async (request) => {
-    // The body repeats {task_id}; the path is authoritative.
-    const task = await ctx.service.get(request.ownerKeyId, request.params.task_id);
-    return presentFeed(task, baseUrlOf(request, ctx.publicBaseUrl));
-  });
+  app.post(
+    '/higgsfield/feed/:task_id',
+    { schema: { ...feedSchema, body: Type.Optional(FeedBody) } },
+    async (request) => {
+      // The body repeats {task_id}; the path is authoritative.
+      const task = await ctx.service.get(request.ownerKeyId, request.params.task_id);
+      return presentFeed(task, baseUrlOf(request, ctx.publicBaseUrl));
+    },
+  );
 
   app.get(
     '/higgsfield/tasks',
@@ -109,7 +117,10 @@ export async function resellerRoutes(parent: FastifyInstance, ctx: ResellerOptio
         tags: TAGS,
         summary: "Extension: the key's recent tasks, newest first (job-set format)",
         querystring: TaskListQuery,
-        response: { 200: Type.Object({ tasks: Type.Array(FeedResponse), next_before: Type.Union([Type.Number(), Type.Null()]) }), '4xx': ErrorResponse },
+        response: {
+          200: Type.Object({ tasks: Type.Array(FeedResponse), next_before: Type.Union([Type.Number(), Type.Null()]) }),
+          '4xx': ErrorResponse,
+        },
       },
     },
     async (request) => {
@@ -147,14 +158,17 @@ export async function resellerRoutes(parent: FastifyInstance, ctx: ResellerOptio
     {
       schema: {
         tags: TAGS,
-        summary: "Extension: one motion, with its camera path in the camera_path format (params.camera_path)",
-        params: Type.Object({ motion_id: Type.String({ minLength: 1, maxLength: 200, description: 'Catalogue id, name or slug.' }) }),
+        summary: 'Extension: one motion, with its camera path in the camera_path format (params.camera_path)',
+        params: Type.Object({
+          motion_id: Type.String({ minLength: 1, maxLength: 200, description: 'Catalogue id, name or slug.' }),
+        }),
         response: { 200: MotionRecord, '4xx': ErrorResponse },
       },
     },
     async (request) => {
       const motion = ctx.catalogue.resolve(request.params.motion_id);
-      if (!motion) throw new AppError('not_found', `motion ${request.params.motion_id} not found`, { field: 'motion_id' });
+      if (!motion)
+        throw new AppError('not_found', `motion ${request.params.motion_id} not found`, { field: 'motion_id' });
       return presentMotionDetail(motion, ctx.motions, baseUrlOf(request, ctx.publicBaseUrl));
     },
   );

@@ -12,7 +12,10 @@ export const MAX_SIZE = 4096;
 
 export const GenerateBody = Type.Object(
   {
-    model: StringEnum(MODEL_TIERS, 'Quality/speed tier: lite (~480p, fastest), turbo (~720p), standard (up to 1080p, best).'),
+    model: StringEnum(
+      MODEL_TIERS,
+      'Quality/speed tier: lite (~480p, fastest), turbo (~720p), standard (up to 1080p, best).',
+    ),
     motion_id: Type.Optional(
       Type.String({
         minLength: 1,
@@ -22,24 +25,48 @@ export const GenerateBody = Type.Object(
           'Required unless the request sends camera, camera_control or camera_path (then the move is only those).',
       }),
     ),
-    prompt: Type.String({ maxLength: 4000, description: 'What happens; speed, intensity and direction words modulate the move.' }),
+    prompt: Type.String({
+      maxLength: 4000,
+      description: 'What happens; speed, intensity and direction words modulate the move.',
+    }),
     enhance_prompt: Type.Optional(
-      Type.Boolean({ default: true, description: 'Let the engine read the prompt (speed, intensity, direction); false uses the preset as is.' }),
+      Type.Boolean({
+        default: true,
+        description: 'Let the engine read the prompt (speed, intensity, direction); false uses the preset as is.',
+      }),
     ),
-    seed: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_000_000, description: 'Same seed, same video. Chosen and recorded when absent.' })),
+    seed: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 1_000_000,
+        description: 'Same seed, same video. Chosen and recorded when absent.',
+      }),
+    ),
     width: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_SIZE, description: 'Output width in px; rounded to even and bounded by the tier (see README).' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_SIZE,
+        description: 'Output width in px; rounded to even and bounded by the tier (see README).',
+      }),
     ),
     height: Type.Optional(
-      Type.Integer({ minimum: 1, maximum: MAX_SIZE, description: 'Output height in px; rounded to even and bounded by the tier (see README).' }),
+      Type.Integer({
+        minimum: 1,
+        maximum: MAX_SIZE,
+        description: 'Output height in px; rounded to even and bounded by the tier (see README).',
+      }),
     ),
     image: Type.Array(
       Type.String({ minLength: 1, description: 'http(s) URL, data:image/...;base64, URI, or bare base64.' }),
       { minItems: 1, maxItems: 2, description: 'image[0] is the start frame; image[1] (optional) the end frame.' },
     ),
     ...cameraFields(),
-    duration: Type.Optional(Type.Number({ minimum: 2, maximum: 10, description: 'Extension: clip length in seconds (default 5).' })),
-    fps: Type.Optional(Type.Integer({ minimum: 12, maximum: 60, description: 'Extension: frames per second (default 24).' })),
+    duration: Type.Optional(
+      Type.Number({ minimum: 2, maximum: 10, description: 'Extension: clip length in seconds (default 5).' }),
+    ),
+    fps: Type.Optional(
+      Type.Integer({ minimum: 12, maximum: 60, description: 'Extension: frames per second (default 24).' }),
+    ),
     check_nsfw: Type.Optional(Type.Boolean({ description: CHECK_NSFW_DESCRIPTION })),
     callback_url: Type.Optional(
       Type.String({
@@ -55,7 +82,9 @@ export const GenerateBody = Type.Object(
 );
 export type GenerateBody = Static<typeof GenerateBody>;
 
-export const GenerateResponse = Type.Object({ id: Type.String({ description: 'Task id, used for subsequent status queries' }) });
+export const GenerateResponse = Type.Object({
+  id: Type.String({ description: 'Task id, used for subsequent status queries' }),
+});
 
 export const TaskIdParams = Type.Object({ task_id: Type.String({ minLength: 1, maxLength: 100 }) });
 
@@ -76,7 +105,13 @@ export const NsfwCheckSchema = Type.Object(
       Type.Object({
         index: Type.Integer(),
         score: Type.Number(),
-        scores: Type.Object({ drawing: Type.Number(), hentai: Type.Number(), neutral: Type.Number(), porn: Type.Number(), sexy: Type.Number() }),
+        scores: Type.Object({
+          drawing: Type.Number(),
+          hentai: Type.Number(),
+          neutral: Type.Number(),
+          porn: Type.Number(),
+          sexy: Type.Number(),
+        }),
       }),
     ),
   },
@@ -86,7 +121,12 @@ export const NsfwCheckSchema = Type.Object(
 const TaskErrorSchema = Type.Object({
   code: Type.String(),
   message: Type.String(),
-  detail: Type.Optional(Type.Object({ nsfw: Type.Optional(NsfwCheckSchema) }, { additionalProperties: true, description: 'Particulars: for nsfw, the content check scores.' })),
+  detail: Type.Optional(
+    Type.Object(
+      { nsfw: Type.Optional(NsfwCheckSchema) },
+      { additionalProperties: true, description: 'Particulars: for nsfw, the content check scores.' },
+    ),
+  ),
 });
 
 export const FeedResponse = Type.Object({
@@ -112,7 +152,10 @@ export const FeedResponse = Type.Object({
       duration: Type.Union([Type.Number(), Type.Null()]),
       fps: Type.Union([Type.Integer(), Type.Null()]),
       camera_path: Type.Optional(
-        Type.Union([CameraPathSchema, Type.Null()], { description: 'Extension: the whole move as rendered (null until the render started); send it back as camera_path to re-render.' }),
+        Type.Union([CameraPathSchema, Type.Null()], {
+          description:
+            'Extension: the whole move as rendered (null until the render started); send it back as camera_path to re-render.',
+        }),
       ),
       focus: Type.Optional(Type.Union([FocusSchema, Type.Null()])),
       loop: Type.Optional(Type.Boolean()),
@@ -127,9 +170,17 @@ export const FeedResponse = Type.Object({
             'Extension, once the render started: what the engine understood of the (first) picture — subject (person, object, none), label, confidence, faces, the face aimed at and why, method, layers, depth.',
         }),
       ),
-      transition: Type.Optional(StringEnum(['iris-in', 'iris-out', 'whip', 'match-cut'], 'Extension: how a two-picture clip carries image[0] into image[1].')),
+      transition: Type.Optional(
+        StringEnum(
+          ['iris-in', 'iris-out', 'whip', 'match-cut'],
+          'Extension: how a two-picture clip carries image[0] into image[1].',
+        ),
+      ),
       transition_choice: Type.Optional(
-        Type.Record(Type.String(), Type.Unknown(), { description: 'Extension: why that transition (a match cut: the subjects, each picture\'s zoom at the cut, the wipe; or why no match cut).' }),
+        Type.Record(Type.String(), Type.Unknown(), {
+          description:
+            "Extension: why that transition (a match cut: the subjects, each picture's zoom at the cut, the wipe; or why no match cut).",
+        }),
       ),
     },
     { additionalProperties: true },
@@ -147,9 +198,13 @@ export const FeedResponse = Type.Object({
 
 export const MotionsQuery = Type.Object(
   {
-    size: Type.Optional(Type.String({ pattern: '^[0-9]{1,4}$', description: 'How many templates to return (1–1000, default 30).' })),
+    size: Type.Optional(
+      Type.String({ pattern: '^[0-9]{1,4}$', description: 'How many templates to return (1–1000, default 30).' }),
+    ),
     search: Type.Optional(Type.String({ maxLength: 200, description: 'Case-insensitive name filter.' })),
-    category: Type.Optional(Type.String({ maxLength: 100, description: 'Extension: only motions of this category slug.' })),
+    category: Type.Optional(
+      Type.String({ maxLength: 100, description: 'Extension: only motions of this category slug.' }),
+    ),
   },
   { additionalProperties: true },
 );
@@ -160,9 +215,20 @@ export const MotionRecord = Type.Object({
   media: Type.Object({ width: Type.Integer(), height: Type.Integer(), url: Type.String(), type: Type.String() }),
   priority: Type.Union([Type.Integer(), Type.Null()]),
   tags: Type.Array(Type.String()),
-  params: Type.Union([Type.Null(), Type.Object({ camera_path: CameraPathSchema, loop: Type.Boolean({ description: 'Whether loop: true is accepted with this motion.' }), loop_refused: Type.Optional(Type.String()) })], {
-    description: 'Extension: null in the listing; GET /higgsfield/tpl/motions/{id} gives the preset\'s camera path (5 s at 24 fps, 16:9, seed 1, no face) in the camera_path format.',
-  }),
+  params: Type.Union(
+    [
+      Type.Null(),
+      Type.Object({
+        camera_path: CameraPathSchema,
+        loop: Type.Boolean({ description: 'Whether loop: true is accepted with this motion.' }),
+        loop_refused: Type.Optional(Type.String()),
+      }),
+    ],
+    {
+      description:
+        "Extension: null in the listing; GET /higgsfield/tpl/motions/{id} gives the preset's camera path (5 s at 24 fps, 16:9, seed 1, no face) in the camera_path format.",
+    },
+  ),
   categories: Type.Array(Type.String()),
   kind: Type.String({ description: 'camera or effect (our classification)' }),
   description: Type.String(),
@@ -184,7 +250,10 @@ export const TaskListQuery = Type.Object(
   {
     limit: Type.Optional(Type.String({ pattern: '^[0-9]{1,3}$', description: 'Page size (1–100, default 20).' })),
     before: Type.Optional(
-      Type.String({ pattern: '^[0-9]{1,12}(\\.[0-9]{1,6})?$', description: 'Only tasks created before this epoch-seconds time (next_before of the previous page).' }),
+      Type.String({
+        pattern: '^[0-9]{1,12}(\\.[0-9]{1,6})?$',
+        description: 'Only tasks created before this epoch-seconds time (next_before of the previous page).',
+      }),
     ),
   },
   { additionalProperties: false },

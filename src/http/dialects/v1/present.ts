@@ -37,7 +37,12 @@ export function presentJobSet(task: Task, base: string) {
       ...presentCameraParams(task),
       ...presentUnderstanding(task),
       ...(p.checkNsfw !== undefined && { check_nsfw: p.checkNsfw }),
-      ...(task.resolved && { width: task.resolved.width, height: task.resolved.height, duration: task.resolved.duration, fps: task.resolved.fps }),
+      ...(task.resolved && {
+        width: task.resolved.width,
+        height: task.resolved.height,
+        duration: task.resolved.duration,
+        fps: task.resolved.fps,
+      }),
       ...(task.resolved?.enhancedPrompt !== undefined && { enhanced_prompt: task.resolved.enhancedPrompt }),
       ...(task.resolved?.nsfw !== undefined && { nsfw_check: task.resolved.nsfw }),
       ...(task.status === 'nsfw' && task.error?.detail?.nsfw !== undefined && { nsfw_check: task.error.detail.nsfw }),

@@ -45,7 +45,8 @@ export async function v1Routes(parent: FastifyInstance, ctx: V1Options): Promise
       schema: {
         tags: TAGS,
         summary: 'Create an image-to-video job-set (DoP)',
-        description: 'Body `{params, webhook?}` → JobSet. A flat v2-style body (no `params`) gets the v2 request object too.',
+        description:
+          'Body `{params, webhook?}` → JobSet. A flat v2-style body (no `params`) gets the v2 request object too.',
         body: DopRequestBody,
         querystring: WebhookQuery,
         response: { 200: DopResponse, '4xx': DetailError },
@@ -55,8 +56,12 @@ export async function v1Routes(parent: FastifyInstance, ctx: V1Options): Promise
       const body = request.body;
       const base = baseUrlOf(request, ctx.publicBaseUrl);
       if ('params' in body) {
-        const webhook = body.webhook ? { url: body.webhook.url, secret: body.webhook.secret, field: 'webhook.url' } : undefined;
-        const task = await ctx.service.submit(v1Submit(request.ownerKeyId, body.params, 'params.', webhook, base, request.headers));
+        const webhook = body.webhook
+          ? { url: body.webhook.url, secret: body.webhook.secret, field: 'webhook.url' }
+          : undefined;
+        const task = await ctx.service.submit(
+          v1Submit(request.ownerKeyId, body.params, 'params.', webhook, base, request.headers),
+        );
         return presentJobSet(task, base);
       }
       // The v2 SDK's `subscribe('/v1/image2video/dop', {input})` posts the params flat and
@@ -66,7 +71,14 @@ export async function v1Routes(parent: FastifyInstance, ctx: V1Options): Promise
       const hfWebhook = request.query.hf_webhook;
       const submit =
         'input_images' in body
-          ? v1Submit(request.ownerKeyId, body, '', hfWebhook ? { url: hfWebhook, field: 'hf_webhook' } : undefined, base, request.headers)
+          ? v1Submit(
+              request.ownerKeyId,
+              body,
+              '',
+              hfWebhook ? { url: hfWebhook, field: 'hf_webhook' } : undefined,
+              base,
+              request.headers,
+            )
           : flatSubmitRequest(request.ownerKeyId, body, 'standard', request.headers, hfWebhook, base);
       const task = await ctx.service.submit(submit);
       return { ...presentJobSet(task, base), ...presentRequest(task, base) };
@@ -75,7 +87,14 @@ export async function v1Routes(parent: FastifyInstance, ctx: V1Options): Promise
 
   app.get(
     '/v1/job-sets/:id',
-    { schema: { tags: TAGS, summary: 'Poll a job-set', params: JobSetParams, response: { 200: JobSet, '4xx': DetailError } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Poll a job-set',
+        params: JobSetParams,
+        response: { 200: JobSet, '4xx': DetailError },
+      },
+    },
     async (request) => {
       const task = await ctx.service.get(request.ownerKeyId, request.params.id);
       return presentJobSet(task, baseUrlOf(request, ctx.publicBaseUrl));
@@ -84,7 +103,13 @@ export async function v1Routes(parent: FastifyInstance, ctx: V1Options): Promise
 
   app.get(
     '/v1/motions',
-    { schema: { tags: TAGS, summary: 'Motion presets (one per name)', response: { 200: Type.Array(MotionSummary), '4xx': DetailError } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Motion presets (one per name)',
+        response: { 200: Type.Array(MotionSummary), '4xx': DetailError },
+      },
+    },
     async (request) => {
       const base = baseUrlOf(request, ctx.publicBaseUrl);
       return ctx.catalogue.distinctByName().map((m) => ({
@@ -109,7 +134,9 @@ function v1Submit(
   headers: Record<string, string | string[] | undefined>,
 ): SubmitRequest {
   // No motion: the DoP default, or nothing but the camera control when there is some.
-  const motions = p.motions?.length ? p.motions : [{ id: hasCameraFields(p) ? NO_PRESET : DEFAULT_MOTION, strength: 1 }];
+  const motions = p.motions?.length
+    ? p.motions
+    : [{ id: hasCameraFields(p) ? NO_PRESET : DEFAULT_MOTION, strength: 1 }];
   const end = p.input_images_end?.[0];
   return {
     ownerKeyId,

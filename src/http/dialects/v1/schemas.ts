@@ -6,12 +6,22 @@
 import { Type, type Static } from 'typebox';
 import { cameraFields } from '../../camera-schemas.js';
 import { TASK_STATUSES } from '../../../core/task.js';
-import { CHECK_NSFW_DESCRIPTION, DopV2Body, MotionInput, RequestObject, Results, StringEnum } from '../platform/schemas.js';
+import {
+  CHECK_NSFW_DESCRIPTION,
+  DopV2Body,
+  MotionInput,
+  RequestObject,
+  Results,
+  StringEnum,
+} from '../platform/schemas.js';
 import { V1_MODELS } from '../platform/tiers.js';
 
 export const ImageRef = Type.Object({
   type: Type.Optional(Type.Literal('image_url')),
-  image_url: Type.String({ minLength: 1, description: 'http(s) URL (a public_url from /files/generate-upload-url works without an outbound fetch)' }),
+  image_url: Type.String({
+    minLength: 1,
+    description: 'http(s) URL (a public_url from /files/generate-upload-url works without an outbound fetch)',
+  }),
 });
 
 export const DopParams = Type.Object({
@@ -51,7 +61,8 @@ export type DopBody = Static<typeof DopBody>;
  */
 export const DopRequestBody = Type.Unsafe<DopBody | DopParams | DopV2Body>({
   type: 'object',
-  description: '`{params, webhook?}` → JobSet. A flat body (v1 names with `input_images`, or v2 names) gets the v2 request object too.',
+  description:
+    '`{params, webhook?}` → JobSet. A flat body (v1 names with `input_images`, or v2 names) gets the v2 request object too.',
   if: { required: ['params'] },
   // biome-ignore lint/suspicious/noThenProperty: JSON Schema's if/then/else (a schema, never a thenable)
   then: DopBody,
@@ -93,4 +104,3 @@ export const MotionSummary = Type.Object({
 });
 
 export const JobSetParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
-

@@ -46,11 +46,20 @@ export async function v2Routes(parent: FastifyInstance, ctx: V2Options): Promise
         },
         async (request) => {
           if (suffix && !request.body.end_image_url) {
-            throw new AppError('invalid_request', 'end_image_url: is required on the first-last-frame endpoint', { field: 'end_image_url' });
+            throw new AppError('invalid_request', 'end_image_url: is required on the first-last-frame endpoint', {
+              field: 'end_image_url',
+            });
           }
           const base = baseUrlOf(request, ctx.publicBaseUrl);
           const task = await ctx.service.submit(
-            flatSubmitRequest(request.ownerKeyId, request.body, tierOfV2(tier), request.headers, request.query.hf_webhook, base),
+            flatSubmitRequest(
+              request.ownerKeyId,
+              request.body,
+              tierOfV2(tier),
+              request.headers,
+              request.query.hf_webhook,
+              base,
+            ),
           );
           return presentRequest(task, base);
         },
@@ -60,7 +69,14 @@ export async function v2Routes(parent: FastifyInstance, ctx: V2Options): Promise
 
   app.get(
     '/requests/:request_id/status',
-    { schema: { tags: TAGS, summary: 'Request status', params: RequestParams, response: { 200: RequestObject, '4xx': DetailError } } },
+    {
+      schema: {
+        tags: TAGS,
+        summary: 'Request status',
+        params: RequestParams,
+        response: { 200: RequestObject, '4xx': DetailError },
+      },
+    },
     async (request) => {
       const task = await ctx.service.get(request.ownerKeyId, request.params.request_id);
       return presentRequest(task, baseUrlOf(request, ctx.publicBaseUrl));
@@ -81,7 +97,9 @@ export async function v2Routes(parent: FastifyInstance, ctx: V2Options): Promise
     async (request, reply) => {
       const { task, canceled } = await ctx.service.cancel(request.ownerKeyId, request.params.request_id);
       if (!canceled) {
-        throw new AppError('invalid_request', `request is ${task.status} and can no longer be canceled`, { status: 400 });
+        throw new AppError('invalid_request', `request is ${task.status} and can no longer be canceled`, {
+          status: 400,
+        });
       }
       return reply.code(202).send({ status: task.status, request_id: task.id });
     },
