@@ -67,6 +67,14 @@ const PERSON_AREA = 0.02;
 const SUBJECT_SCORE = 0.25;
 /** A face outside every person box must be this sure (a cup's handle, a cat scored ~0.7). */
 const LONE_FACE_SCORE = 0.9;
+/**
+ * A box over nearly the whole picture is believed only when the detector is this sure: an
+ * unsure one is the detector reading texture as a thing (a random blurred texture at 320 px
+ * scored an "elephant" 0.35 over 98 % of the frame), and an object that fills the frame
+ * leaves no background for a depth move to part it from.
+ */
+const WHOLE_PICTURE_SHARE = 0.9;
+const WHOLE_PICTURE_SCORE = 0.5;
 
 export interface SeeOptions {
   /** Run the person segmentation for the subject matte (depth moves). */
@@ -156,8 +164,13 @@ function centrality(cx: number, cy: number): number {
 
 /** The subject among the detections, or undefined when none is believable. */
 export function chooseSubject(detections: Detection[], W: number, H: number): Detection | undefined {
-  const candidates = detections.filter((d) => d.score >= SUBJECT_SCORE && !BACKDROPS.has(d.label));
   const share = (d: Detection): number => (d.box.w * d.box.h) / (W * H);
+  const candidates = detections.filter(
+    (d) =>
+      d.score >= SUBJECT_SCORE &&
+      !BACKDROPS.has(d.label) &&
+      !(share(d) > WHOLE_PICTURE_SHARE && d.score < WHOLE_PICTURE_SCORE),
+  );
   // A box over most of the picture is the scene more often than its subject (a false
   // "airplane" over a whole landscape): it counts as a third of its size.
   const size = (d: Detection): number => (share(d) > 0.7 ? share(d) / 3 : share(d));

@@ -12,10 +12,10 @@ import sharp from 'sharp';
 import { findFace } from '../../src/engine/face-aim.js';
 import { detectFaces } from '../../src/vision/face-detector.js';
 import { modelLoadCount } from '../../src/vision/model-store.js';
-import { detectObjects } from '../../src/vision/object-detector.js';
+import { type Detection, detectObjects } from '../../src/vision/object-detector.js';
 import { boxToPicture, fittedInput, iou, letterbox, type RgbPicture } from '../../src/vision/picture.js';
 import { analysisPicture } from '../../src/vision/see-picture.js';
-import { seeScene } from '../../src/vision/scene-vision.js';
+import { chooseSubject, seeScene } from '../../src/vision/scene-vision.js';
 import { tfReady } from '../../src/vision/tf-runtime.js';
 import { photo, photosSkip } from './vision-photos.js';
 
@@ -50,6 +50,17 @@ describe('vision models', () => {
       assert.equal(seen.faces.length, 0);
       assert.equal(seen.aim, undefined);
     }
+  });
+
+  it('takes no unsure box over the whole picture as a subject (a random texture is not an elephant)', () => {
+    const d = (label: Detection['label'], score: number, w: number, h: number): Detection => ({
+      label,
+      score,
+      box: { x: (640 - w) / 2, y: (360 - h) / 2, w, h },
+    });
+    assert.equal(chooseSubject([d('elephant', 0.35, 631, 359)], 640, 360), undefined, 'unsure, 98 % of the frame');
+    assert.equal(chooseSubject([d('cat', 0.8, 600, 350)], 640, 360)?.label, 'cat', 'sure, the frame filled');
+    assert.equal(chooseSubject([d('cup', 0.35, 300, 200)], 640, 360)?.label, 'cup', 'unsure, but a part of the frame');
   });
 
   it('maps model pixels back to picture pixels through the letterbox', async () => {
