@@ -8,7 +8,7 @@
  */
 import { AppError } from './errors.js';
 
-/** The six axes on Kling's −10…10 scale, in our (film) naming: see README "Camera control". */
+/** The six axes on Kling's −10…10 scale, in our (film) naming: see docs/camera-control.md. */
 export interface CameraAxes {
   /** Camera travel sideways; + = right. 1 unit = 2 % of the frame width at the subject. */
   horizontal?: number;

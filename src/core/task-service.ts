@@ -243,7 +243,7 @@ export class TaskService {
       if (verdict.loopable) continue;
       throw new AppError(
         'invalid_request',
-        `${field}: "${m.name}" cannot loop: ${verdict.reason} (see README "Camera control")`,
+        `${field}: "${m.name}" cannot loop: ${verdict.reason} (see docs/camera-control.md)`,
         { field },
       );
     }

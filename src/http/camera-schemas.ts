@@ -40,7 +40,7 @@ export const CameraAxesSchema = Type.Object(
     additionalProperties: false,
     description:
       'Extension: numeric camera move on the −10…10 scale, added on top of the motion preset (alone when no motion is sent). ' +
-      'Travels, turns and roll are centred on the framing (half each way). See README "Camera control".',
+      'Travels, turns and roll are centred on the framing (half each way). See docs/camera-control.md.',
   },
 );
 
@@ -145,7 +145,7 @@ export const FocusSchema = Type.Object(
 
 export const LoopSchema = Type.Boolean({
   description:
-    'Extension: the last frame flows into the first (one image only; some presets refuse, see README "Camera control").',
+    'Extension: the last frame flows into the first (one image only; some presets refuse, see docs/camera-control.md).',
 });
 
 /** The camera-control fields, to spread into a dialect's body schema. */

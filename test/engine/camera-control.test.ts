@@ -1,10 +1,10 @@
 /**
  * Camera control measured from rendered frames: each axis moves the picture the way and by
- * the amount the README documents, a keyframed path is where its keyframes say at their
+ * the amount docs/camera-control.md documents, a keyframed path is where its keyframes say at their
  * times, a loop has no seam, and a recorded path sent back renders the same clip.
  *
  * Pictures wider (or taller) than the frame leave room beyond it, so the moves here need
- * no cover zoom and the amounts are the documented ones exactly (see README: a move that
+ * no cover zoom and the amounts are the documented ones exactly (see docs/camera-control.md: a move that
  * needs more room than the picture has enlarges the picture, and the travel with it).
  */
 import assert from 'node:assert/strict';
@@ -36,7 +36,7 @@ const W = 320;
 const H = 180;
 const CENTRE = { x: 0.5, y: 0.5 };
 const tan = (d: number): number => Math.tan((d * Math.PI) / 180);
-/** Every measurement, printed at the end (the README's numbers come from this output). */
+/** Every measurement, printed at the end (docs/camera-control.md's numbers come from this output). */
 const measured: string[] = [];
 /** `rel`: allowed relative error; `abs`: allowed absolute error (px measurements: 0.6 px). */
 const within = (value: number, expected: number, rel: number, what: string, abs = 0): void => {

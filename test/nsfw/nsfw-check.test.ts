@@ -112,7 +112,7 @@ describe('the nsfwjs model (MobileNetV2 from the nsfwjs package, tfjs wasm)', ()
       globalThis.fetch = realFetch;
     });
     // (A 64×640 version of the test picture, squeezed to the model's square, scored porn 0.52:
-    // its tan gradient reads as skin. It is not used here; README "Content check" lists such cases.)
+    // its tan gradient reads as skin. It is not used here; docs/content-check.md lists such cases.)
     const images = [await makeSampleImage(), await makeTestPng(320, 180), await makeTestPng(640, 360)];
     const first = new NsfwjsClassifier();
     const second = new NsfwjsClassifier();

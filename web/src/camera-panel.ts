@@ -1,5 +1,5 @@
 /**
- * The camera control panel: six sliders (Kling's −10…10 axes, see README "Camera control"),
+ * The camera control panel: six sliders (Kling's −10…10 axes, see docs/camera-control.md),
  * a focus point picked by clicking the picture, a loop toggle, and a live preview of the
  * move drawn over the start image — the frame outline travelling along the path (the
  * chosen preset's path from GET /higgsfield/tpl/motions/{id}, with the sliders added on

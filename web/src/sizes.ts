@@ -1,5 +1,5 @@
 /**
- * Size presets. The server decides the final size (README, "Rendering"); this mirrors its
+ * Size presets. The server decides the final size (docs/engine.md, "Rendering"); this mirrors its
  * rule only to tell the user what they will get: the aspect comes from the preset or the
  * start image and fills the tier's frame (854×480, 1280×720, 1920×1080, turned to the
  * picture's orientation) as far as it can; sides are even and within 64–1920.

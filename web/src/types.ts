@@ -18,7 +18,7 @@ export interface MotionRecord {
   params?: { camera_path: CameraPathSpec; loop: boolean; loop_refused?: string } | null;
 }
 
-/** The six camera axes on Kling's −10…10 scale (README "Camera control"). */
+/** The six camera axes on Kling's −10…10 scale (docs/camera-control.md). */
 export interface CameraAxes {
   horizontal?: number;
   vertical?: number;

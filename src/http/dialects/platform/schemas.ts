@@ -13,7 +13,7 @@ export const StringEnum = <T extends readonly string[]>(values: T, description?:
 /** One wording of `check_nsfw` for every dialect's schema. */
 export const CHECK_NSFW_DESCRIPTION =
   'Check the input image(s) for explicit content before rendering: true ends a hit as status "nsfw" (scores in the error); ' +
-  'false skips the check unless the server blocks (NSFW_CHECK=block); absent follows the server (NSFW_CHECK). See README "Content check".';
+  'false skips the check unless the server blocks (NSFW_CHECK=block); absent follows the server (NSFW_CHECK). See docs/content-check.md.';
 
 export const ResultFile = Type.Object({ type: Type.String(), url: Type.String() });
 /** `presentResults`: null until the task completed. */

@@ -46,14 +46,14 @@ export const GenerateBody = Type.Object(
       Type.Integer({
         minimum: 1,
         maximum: MAX_SIZE,
-        description: 'Output width in px; rounded to even and bounded by the tier (see README).',
+        description: 'Output width in px; rounded to even and bounded by the tier (see docs/engine.md).',
       }),
     ),
     height: Type.Optional(
       Type.Integer({
         minimum: 1,
         maximum: MAX_SIZE,
-        description: 'Output height in px; rounded to even and bounded by the tier (see README).',
+        description: 'Output height in px; rounded to even and bounded by the tier (see docs/engine.md).',
       }),
     ),
     image: Type.Array(
@@ -74,7 +74,7 @@ export const GenerateBody = Type.Object(
         maxLength: 2000,
         description:
           'Extension: an http(s) URL that gets a signed POST of the job-set (as /higgsfield/feed/{id} returns it) once the task ' +
-          'is completed, failed, nsfw or canceled; retried for up to 2 h until it answers 2xx. See README "Webhooks".',
+          'is completed, failed, nsfw or canceled; retried for up to 2 h until it answers 2xx. See docs/webhooks.md.',
       }),
     ),
   },
@@ -94,7 +94,7 @@ export const FeedBody = Type.Union([
 ]);
 
 const MediaInput = Type.Object({ id: Type.String(), url: Type.String(), type: Type.Literal('media_input') });
-/** What the content check found (README "Content check"); the same record every dialect shows. */
+/** What the content check found (docs/content-check.md); the same record every dialect shows. */
 export const NsfwCheckSchema = Type.Object(
   {
     mode: Type.String({ description: 'flag or block: the policy this task ran under' }),
