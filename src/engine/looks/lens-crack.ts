@@ -6,7 +6,7 @@
  * beside it, as broken glass catches the light.
  */
 import type { Canvas } from '@napi-rs/canvas';
-import type { Affine } from '../framing.js';
+import type { Affine } from '../framing/framing.js';
 import { randomFor, signed, smoothstep } from './random.js';
 import { offscreen, resetState, type LookRenderer, type LookSurface } from './surface.js';
 import type { FrameLook } from './types.js';

@@ -2,7 +2,7 @@
  * Seeded randomness for looks. Everything is keyed by (seed, channel, step) and never by
  * how many frames were painted before, because workers paint frames out of order.
  */
-import { hashSeed, mulberry32 } from '../prng.js';
+import { hashSeed, mulberry32 } from '../maths/prng.js';
 
 /** A generator for one (seed, channel, step) triple: e.g. one film frame's dust. */
 export function randomFor(seed: number, channel: number, step = 0): () => number {

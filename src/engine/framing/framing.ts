@@ -3,7 +3,7 @@
  * so the picture always covers the frame (no black borders) and sits on the centre of
  * interest as far as the picture allows.
  */
-import type { CameraPose } from './camera-pose.js';
+import type { CameraPose } from '../motion/camera-pose.js';
 
 /** Canvas-order affine matrix [a, b, c, d, e, f]: x' = a·x + c·y + e, y' = b·x + d·y + f. */
 export type Affine = [number, number, number, number, number, number];

@@ -3,8 +3,8 @@
  * (several sub-frame samples when the move is fast: motion blur), and the frame's optical
  * effects. Pure data, computed once per task; workers draw it.
  */
-import type { CameraPose } from './camera-pose.js';
-import { relativePose, type CameraPath } from './camera-path.js';
+import type { CameraPose } from '../motion/camera-pose.js';
+import { relativePose, type CameraPath } from '../motion/camera-path.js';
 import {
   affineScale,
   applyAffine,
@@ -14,12 +14,12 @@ import {
   requiredZoom,
   type Affine,
   type FrameGeometry,
-} from './framing.js';
-import { multiplyAffine } from './looks/affine.js';
-import { planLook, type FrameLook } from './looks/index.js';
+} from '../framing/framing.js';
+import { multiplyAffine } from '../maths/affine.js';
+import { planLook, type FrameLook } from '../looks/index.js';
 import { blurSampling } from './motion-blur.js';
-import { layerPose, PLANE_DEPTH, SUBJECT_DEPTH } from './scene/layer-projection.js';
-import { groundBandAffine, groundBandRows, groundDepthAt, type GroundPlane } from './scene/ground-plane.js';
+import { layerPose, PLANE_DEPTH, SUBJECT_DEPTH } from '../scene/layer-projection.js';
+import { groundBandAffine, groundBandRows, groundDepthAt, type GroundPlane } from '../scene/ground-plane.js';
 import {
   planTransition,
   type MatchOutcome,

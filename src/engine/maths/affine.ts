@@ -1,4 +1,4 @@
-import type { Affine } from '../framing.js';
+import type { Affine } from '../framing/framing.js';
 
 /** a ∘ b: the transform that applies b, then a. */
 export function multiplyAffine(a: Affine, b: Affine): Affine {
