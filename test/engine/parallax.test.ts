@@ -14,7 +14,7 @@ import type { RenderJob } from '../../src/core/ports.js';
 import { buildCameraPath, pathTravels } from '../../src/engine/motion/camera-path.js';
 import { buildRenderPlan } from '../../src/engine/render/frame-plan.js';
 import { FramePainter } from '../../src/engine/render/frame-painter.js';
-import { affineScale, applyAffine, invertAffine } from '../../src/engine/framing/framing.js';
+import { affineScale, applyAffine, invertAffine } from '../../src/engine/maths/affine.js';
 import { createLocalEngine } from '../../src/engine/index.js';
 import { definedMotionNames, findMotionDefinition } from '../../src/engine/motion/motion-definitions.js';
 import { prepareRender } from '../../src/engine/render/prepare-render.js';

@@ -6,7 +6,7 @@ import { buildCameraPath } from '../../src/engine/motion/camera-path.js';
 import { EASINGS, burst } from '../../src/engine/motion/easing.js';
 import { buildEncodeArgs, minPreviewSize } from '../../src/engine/ffmpeg/ffmpeg-args.js';
 import { buildRenderPlan } from '../../src/engine/render/frame-plan.js';
-import { applyAffine, invertAffine } from '../../src/engine/framing/framing.js';
+import { applyAffine, invertAffine } from '../../src/engine/maths/affine.js';
 import { sampleTrack, track } from '../../src/engine/motion/keyframes.js';
 import { findMotionDefinition } from '../../src/engine/motion/motion-definitions.js';
 import { DEFAULT_MODIFIERS, parsePromptModifiers } from '../../src/engine/motion/prompt-modifiers.js';

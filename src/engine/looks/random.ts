@@ -22,9 +22,3 @@ export function eventTimes(seed: number, channel: number, span: number, minGap: 
   for (let t = minGap + rand() * (maxGap - minGap); t <= span; t += minGap + rand() * (maxGap - minGap)) times.push(t);
   return times;
 }
-
-/** Smooth Hermite step of x between edges a and b. */
-export function smoothstep(a: number, b: number, x: number): number {
-  const u = Math.min(1, Math.max(0, (x - a) / (b - a)));
-  return u * u * (3 - 2 * u);
-}

@@ -5,17 +5,8 @@
  */
 import type { CameraPose } from '../motion/camera-pose.js';
 import { relativePose, type CameraPath } from '../motion/camera-path.js';
-import {
-  affineScale,
-  applyAffine,
-  invertAffine,
-  maxOffsets,
-  poseTransform,
-  requiredZoom,
-  type Affine,
-  type FrameGeometry,
-} from '../framing/framing.js';
-import { multiplyAffine } from '../maths/affine.js';
+import { maxOffsets, poseTransform, requiredZoom, type FrameGeometry } from '../framing/framing.js';
+import { affineScale, applyAffine, invertAffine, multiplyAffine, sameAffine, type Affine } from '../maths/affine.js';
 import { planLook, type FrameLook } from '../looks/index.js';
 import { blurSampling } from './motion-blur.js';
 import { layerPose, PLANE_DEPTH, SUBJECT_DEPTH } from '../scene/layer-projection.js';
@@ -117,12 +108,6 @@ function probeDepths(scene: SceneLayout): number[] {
 
 /** A move starts at rest unless that needs a crop this much closer than its centred travel would (measured: Dolly In, tracks and orbits 0-2 %, cranes 5-18 %, arcs 9-27 %, Robo Arm 13-49 %). */
 const MAX_REST_CROP = 1.15;
-
-/** Whether two transforms draw the same (within a thousandth of a pixel over a 4k frame). */
-function sameAffine(a: Affine, b: Affine): boolean {
-  for (let i = 0; i < 4; i++) if (Math.abs(a[i]! - b[i]!) > 2.5e-7) return false;
-  return Math.abs(a[4] - b[4]) < 1e-3 && Math.abs(a[5] - b[5]) < 1e-3;
-}
 
 /**
  * Builds the plan. With one geometry the camera path is framed with one constant cover

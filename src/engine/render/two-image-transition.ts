@@ -26,10 +26,8 @@
  */
 import { smootherstep } from '../motion/easing.js';
 import type { CameraPose } from '../motion/camera-pose.js';
-import { applyAffine, type Affine } from '../framing/framing.js';
+import { affineScale, applyAffine, invertAffine, multiplyAffine, type Affine } from '../maths/affine.js';
 import type { LayerMask } from './frame-plan.js';
-import { affineScale, invertAffine } from '../framing/framing.js';
-import { multiplyAffine } from '../maths/affine.js';
 
 export type TransitionKind = 'iris-in' | 'iris-out' | 'whip' | 'match-cut';
 /** How the pictures hand over at the cut itself. */
