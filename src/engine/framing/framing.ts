@@ -36,6 +36,9 @@ function halfExtents(g: FrameGeometry, roll: number): { ax: number; ay: number }
   };
 }
 
+/** The share of the picture a camera offset may use at most; motions are designed well inside. */
+const MAX_OFFSET_SHARE = 0.45;
+
 /** The largest camera offsets (picture px) a set of poses uses, per axis. */
 export function maxOffsets(g: FrameGeometry, poses: CameraPose[]): { mx: number; my: number } {
   const s0 = coverScale(g);
@@ -45,8 +48,7 @@ export function maxOffsets(g: FrameGeometry, poses: CameraPose[]): { mx: number;
     mx = Math.max(mx, Math.abs((p.x * g.outWidth) / s0));
     my = Math.max(my, Math.abs((p.y * g.outHeight) / s0));
   }
-  // Offsets can never use more than 45 % of the picture; motions are designed well inside.
-  return { mx: Math.min(mx, g.imageWidth * 0.45), my: Math.min(my, g.imageHeight * 0.45) };
+  return { mx: Math.min(mx, g.imageWidth * MAX_OFFSET_SHARE), my: Math.min(my, g.imageHeight * MAX_OFFSET_SHARE) };
 }
 
 /** The zoom factor a pose needs (≥ 1) so that, with offsets up to `off`, no border shows. */
