@@ -1,6 +1,6 @@
 /** Generated benchmark inputs (nothing committed): a soft-dot test chart and a "photo". */
 import sharp from 'sharp';
-import { makeSampleImage } from '../src/engine/sample-image.js';
+import { makeSampleImage } from '../src/engine/previews/sample-image.js';
 
 /** Dot spacing of the chart in picture pixels; dots sit at the centres of the tiles. */
 export const CHART_SPACING = 100;

@@ -3,7 +3,7 @@
  * back through the exact transform and the Gaussian dot evaluated there, no resampling of
  * pixels), so any jitter measured on it is the tracker's own (and, after x264, the codec's).
  */
-import type { Affine } from '../src/engine/framing.js';
+import type { Affine } from '../src/engine/maths/affine.js';
 import { CHART_SPACING, CHART_SIGMA, CHART_GROUND, CHART_PEAK } from './bench-inputs.js';
 
 /** Grey frames of the chart seen through `transforms` (picture px → output px, no rotation). */

@@ -17,10 +17,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ModelTier } from '../src/core/task.js';
-import { buildEncodeArgs } from '../src/engine/ffmpeg-args.js';
-import { defaultFfmpegPath } from '../src/engine/ffmpeg-path.js';
-import { prepareRender } from '../src/engine/prepare-render.js';
-import { renderVideo } from '../src/engine/render-video.js';
+import { buildEncodeArgs } from '../src/engine/ffmpeg/ffmpeg-args.js';
+import { defaultFfmpegPath } from '../src/engine/ffmpeg/ffmpeg-path.js';
+import { prepareRender } from '../src/engine/render/prepare-render.js';
+import { renderVideo } from '../src/engine/render/render-video.js';
 import { decodeGrey, meanAbsDiff } from '../test/engine/helpers.js';
 
 const { values, positionals } = parseArgs({

@@ -14,7 +14,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultFfmpegPath } from '../src/engine/ffmpeg-path.js';
+import { defaultFfmpegPath } from '../src/engine/ffmpeg/ffmpeg-path.js';
 import { createLocalEngine } from '../src/engine/index.js';
 import {
   AIM_MOVES,

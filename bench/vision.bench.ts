@@ -20,7 +20,7 @@ import { segmentPeople } from '../src/vision/person-segmenter.js';
 import { analysisPicture, seePicture } from '../src/vision/see-picture.js';
 import { tfReady } from '../src/vision/tf-runtime.js';
 import { matteFromVision } from '../src/engine/scene/vision-matte.js';
-import { prepareRender } from '../src/engine/prepare-render.js';
+import { prepareRender } from '../src/engine/render/prepare-render.js';
 
 const ms = (t: number): string => `${t.toFixed(0)} ms`;
 

@@ -3,7 +3,7 @@
 # (CC0, Rachel Michetti), taken from Debian's python3-skimage with apt-get download + dpkg -x
 # (nothing is installed), with the package's copyright file and the picture's licence note.
 # Usage: scripts/get-preview-photo.sh [DATA_DIR]   (default ./data, as the server's DATA_DIR)
-# The server picks it up at start (src/engine/preview-picture.ts); without it the previews
+# The server picks it up at start (src/engine/previews/preview-picture.ts); without it the previews
 # are drawn from the generated sample scene.
 # `npm install` runs it (package.json "prepare"): it is quick when the photo is already there,
 # and says so and leaves the drawn scene in place on a machine without apt-get or a network.

@@ -10,11 +10,11 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import type { RenderJob } from '../../src/core/ports.js';
-import { findFace, type FaceTarget } from '../../src/engine/face-aim.js';
+import { findFace, type FaceTarget } from '../../src/engine/framing/face-aim.js';
 import type { LocalEngine } from '../../src/engine/local-engine.js';
-import { prepareRender } from '../../src/engine/prepare-render.js';
+import { prepareRender } from '../../src/engine/render/prepare-render.js';
 import { estimateScene } from '../../src/engine/scene/scene-sources.js';
-import { decodeSource, probeImage } from '../../src/engine/source-image.js';
+import { decodeSource, probeImage } from '../../src/engine/render/source-image.js';
 import type { Affine2 } from './measure.js';
 import type { Point } from './labels.js';
 

@@ -9,15 +9,15 @@ import sharp from 'sharp';
 import { AppError } from '../core/errors.js';
 import type { Engine, RenderContext, RenderJob, RenderOutput } from '../core/ports.js';
 import type { RenderResolved } from '../core/task.js';
-import { buildEncodeArgs, minPreviewSize } from './ffmpeg-args.js';
-import { localRenderability } from './motion-support.js';
-import { findMotionDefinition, loopability } from './motion-definitions.js';
-import { presetPathSpec } from './camera-control.js';
-import { prepareRender } from './prepare-render.js';
-import { renderVideo, type VideoRenderOptions } from './render-video.js';
-import { defaultFfmpegPath } from './ffmpeg-path.js';
-import { FrameWorkerPool } from './frame-worker-pool.js';
-import { FfmpegProcess } from './ffmpeg-process.js';
+import { buildEncodeArgs, minPreviewSize } from './ffmpeg/ffmpeg-args.js';
+import { localRenderability } from './motion/motion-support.js';
+import { findMotionDefinition, loopability } from './motion/motion-definitions.js';
+import { presetPathSpec } from './motion/camera-control.js';
+import { prepareRender } from './render/prepare-render.js';
+import { renderVideo, type VideoRenderOptions } from './render/render-video.js';
+import { defaultFfmpegPath } from './ffmpeg/ffmpeg-path.js';
+import { FrameWorkerPool } from './render/frame-worker-pool.js';
+import { FfmpegProcess } from './ffmpeg/ffmpeg-process.js';
 
 export interface LocalEngineOptions {
   /** ffmpeg binary; defaults to the one from @ffmpeg-installer/ffmpeg. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { resolveSize } from '../../src/engine/render-size.js';
+import { resolveSize } from '../../src/engine/framing/render-size.js';
 import { expectedSize, requestedSize, sizeAtTier } from '../../web/src/sizes.js';
 
 const tiers = ['lite', 'turbo', 'standard'] as const;

@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { S3MediaStore } from '../../src/adapters/s3/s3-media-store.js';
 import type { Engine } from '../../src/core/ports.js';
-import { loadPreviewPicture } from '../../src/engine/preview-picture.js';
+import { loadPreviewPicture } from '../../src/engine/previews/preview-picture.js';
 import { DIALECTS, pollIn, submitIn, waitIn } from '../support/dialects.js';
 import { makeTestDataUri, makeTestPng } from '../support/images.js';
 import { KEY_A, getJson, postJson, startTestServer, type TestServer } from '../support/in-process.js';

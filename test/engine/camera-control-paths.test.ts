@@ -20,10 +20,10 @@ import {
   presetPathSpec,
   resolvePathSpec,
   sampleKeyframes,
-} from '../../src/engine/camera-control.js';
-import type { CameraPose } from '../../src/engine/camera-pose.js';
-import { definedMotionNames, findMotionDefinition, loopability } from '../../src/engine/motion-definitions.js';
-import { DEFAULT_MODIFIERS } from '../../src/engine/prompt-modifiers.js';
+} from '../../src/engine/motion/camera-control.js';
+import type { CameraPose } from '../../src/engine/motion/camera-pose.js';
+import { definedMotionNames, findMotionDefinition, loopability } from '../../src/engine/motion/motion-definitions.js';
+import { DEFAULT_MODIFIERS } from '../../src/engine/motion/prompt-modifiers.js';
 
 const near = (a: number, b: number, tol: number, what: string): void =>
   assert.ok(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);

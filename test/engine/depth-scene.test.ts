@@ -11,20 +11,20 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import type { RenderJob } from '../../src/core/ports.js';
-import { buildCameraPath } from '../../src/engine/camera-path.js';
-import { buildRenderPlan } from '../../src/engine/frame-plan.js';
-import { FramePainter } from '../../src/engine/frame-painter.js';
+import { buildCameraPath } from '../../src/engine/motion/camera-path.js';
+import { buildRenderPlan } from '../../src/engine/render/frame-plan.js';
+import { FramePainter } from '../../src/engine/render/frame-painter.js';
 import { createLocalEngine } from '../../src/engine/index.js';
-import { findMotionDefinition } from '../../src/engine/motion-definitions.js';
-import { prepareRender } from '../../src/engine/prepare-render.js';
-import { DEFAULT_MODIFIERS } from '../../src/engine/prompt-modifiers.js';
+import { findMotionDefinition } from '../../src/engine/motion/motion-definitions.js';
+import { prepareRender } from '../../src/engine/render/prepare-render.js';
+import { DEFAULT_MODIFIERS } from '../../src/engine/motion/prompt-modifiers.js';
 import { PRIOR_HORIZON } from '../../src/engine/scene/horizon.js';
 import { sceneDepth } from '../../src/engine/scene/scene-depth.js';
 import { buildLayers } from '../../src/engine/scene/scene-sources.js';
-import { decodeSource, probeImage } from '../../src/engine/source-image.js';
+import { decodeSource, probeImage } from '../../src/engine/render/source-image.js';
 import { makeTexture } from './helpers.js';
 import { decodeRgb, blockDiffRgb, type RgbVideo } from './parallax-helpers.js';
-import { mulberry32 } from '../../src/engine/prng.js';
+import { mulberry32 } from '../../src/engine/maths/prng.js';
 
 /**
  * A white cup seen from above on a grainy brown table: a bright disc (the rim) around a

@@ -4,9 +4,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { closeUpZoom, estimateFacePoint } from '../../src/engine/face-aim.js';
+import { closeUpZoom, estimateFacePoint } from '../../src/engine/framing/face-aim.js';
 import { createLocalEngine } from '../../src/engine/index.js';
-import { makeSampleImage } from '../../src/engine/sample-image.js';
+import { makeSampleImage } from '../../src/engine/previews/sample-image.js';
 import { decodeFrames } from './helpers.js';
 import sharp from 'sharp';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isAppError } from '../../src/core/errors.js';
 import type { RenderJob } from '../../src/core/ports.js';
-import { FrameWorkerPool } from '../../src/engine/frame-worker-pool.js';
+import { FrameWorkerPool } from '../../src/engine/render/frame-worker-pool.js';
 import { createLocalEngine } from '../../src/engine/index.js';
 import { decodeGrey, makeTexture } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import sharp from 'sharp';
-import { mulberry32 } from '../../src/engine/prng.js';
+import { mulberry32 } from '../../src/engine/maths/prng.js';
 
 export const ffmpegPath: string = ((await import('@ffmpeg-installer/ffmpeg')) as { default: { path: string } }).default
   .path;

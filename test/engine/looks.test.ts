@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { createLocalEngine } from '../../src/engine/index.js';
-import { lookCameraOf } from '../../src/engine/motion-definitions.js';
+import { lookCameraOf } from '../../src/engine/motion/motion-definitions.js';
 import { decodeFrames, makeTexture, meanAbsDiff, type GreyVideo } from './helpers.js';
 
 const W = 320;

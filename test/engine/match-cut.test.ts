@@ -9,15 +9,16 @@
 import assert from 'node:assert/strict';
 import { before, describe, it } from 'node:test';
 import sharp from 'sharp';
-import { buildCameraPath } from '../../src/engine/camera-path.js';
-import { buildRenderPlan, type RenderPlan } from '../../src/engine/frame-plan.js';
-import { FramePainter, type PainterSource } from '../../src/engine/frame-painter.js';
-import { affineScale, applyAffine, invertAffine, type FrameGeometry } from '../../src/engine/framing.js';
-import { findMotionDefinition } from '../../src/engine/motion-definitions.js';
-import { DEFAULT_MODIFIERS } from '../../src/engine/prompt-modifiers.js';
+import { buildCameraPath } from '../../src/engine/motion/camera-path.js';
+import { buildRenderPlan, type RenderPlan } from '../../src/engine/render/frame-plan.js';
+import { FramePainter, type PainterSource } from '../../src/engine/render/frame-painter.js';
+import type { FrameGeometry } from '../../src/engine/framing/framing.js';
+import { affineScale, applyAffine, invertAffine } from '../../src/engine/maths/affine.js';
+import { findMotionDefinition } from '../../src/engine/motion/motion-definitions.js';
+import { DEFAULT_MODIFIERS } from '../../src/engine/motion/prompt-modifiers.js';
 import { BACKGROUND_DEPTH } from '../../src/engine/scene/layer-projection.js';
-import { decodeSource, probeImage } from '../../src/engine/source-image.js';
-import { chooseMatch, type MatchLook, type SubjectMatch } from '../../src/engine/two-image-transition.js';
+import { decodeSource, probeImage } from '../../src/engine/render/source-image.js';
+import { chooseMatch, type MatchLook, type SubjectMatch } from '../../src/engine/render/two-image-transition.js';
 import { makeTexture } from './helpers.js';
 
 const OW = 160;

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { BLUR_START_PX, SAMPLE_SPACING_PX, blurSampling } from '../../src/engine/motion-blur.js';
-import { prepareRender } from '../../src/engine/prepare-render.js';
+import { BLUR_START_PX, SAMPLE_SPACING_PX, blurSampling } from '../../src/engine/render/motion-blur.js';
+import { prepareRender } from '../../src/engine/render/prepare-render.js';
 import { makeSampleImage } from '../../src/engine/index.js';
 import type { RenderJob } from '../../src/core/ports.js';
 

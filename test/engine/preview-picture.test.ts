@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { loadPreviewPicture, makeSampleImage, renderMotionPreview } from '../../src/engine/index.js';
-import { PREVIEW_PHOTO_FILE } from '../../src/engine/preview-picture.js';
+import { PREVIEW_PHOTO_FILE } from '../../src/engine/previews/preview-picture.js';
 import { makeTexture } from './helpers.js';
 
 let root: string;

@@ -2,16 +2,16 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MotionCatalogue } from '../../src/catalogue/motion-catalogue.js';
-import { buildCameraPath } from '../../src/engine/camera-path.js';
-import { EASINGS, burst } from '../../src/engine/easing.js';
-import { buildEncodeArgs, minPreviewSize } from '../../src/engine/ffmpeg-args.js';
-import { buildRenderPlan } from '../../src/engine/frame-plan.js';
-import { applyAffine, invertAffine } from '../../src/engine/framing.js';
-import { sampleTrack, track } from '../../src/engine/keyframes.js';
-import { findMotionDefinition } from '../../src/engine/motion-definitions.js';
-import { DEFAULT_MODIFIERS, parsePromptModifiers } from '../../src/engine/prompt-modifiers.js';
-import { resolveSize, resolveTiming } from '../../src/engine/render-size.js';
-import { estimateSaliency } from '../../src/engine/saliency.js';
+import { buildCameraPath } from '../../src/engine/motion/camera-path.js';
+import { EASINGS, burst } from '../../src/engine/motion/easing.js';
+import { buildEncodeArgs, minPreviewSize } from '../../src/engine/ffmpeg/ffmpeg-args.js';
+import { buildRenderPlan } from '../../src/engine/render/frame-plan.js';
+import { applyAffine, invertAffine } from '../../src/engine/maths/affine.js';
+import { sampleTrack, track } from '../../src/engine/motion/keyframes.js';
+import { findMotionDefinition } from '../../src/engine/motion/motion-definitions.js';
+import { DEFAULT_MODIFIERS, parsePromptModifiers } from '../../src/engine/motion/prompt-modifiers.js';
+import { resolveSize, resolveTiming } from '../../src/engine/framing/render-size.js';
+import { estimateSaliency } from '../../src/engine/framing/saliency.js';
 
 describe('easing', () => {
   for (const [name, ease] of Object.entries({ ...EASINGS, burst: burst(0.4, 0.2) })) {

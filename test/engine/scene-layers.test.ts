@@ -6,13 +6,13 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mulberry32 } from '../../src/engine/prng.js';
+import { mulberry32 } from '../../src/engine/maths/prng.js';
 import { buildLayers } from '../../src/engine/scene/scene-sources.js';
 import { inpaintHole } from '../../src/engine/scene/inpaint.js';
 import { fillPlate } from '../../src/engine/scene/plate-fill.js';
 import { mirrorEdges } from '../../src/engine/scene/mirror-fill.js';
 import type { SubjectMatte } from '../../src/engine/scene/subject-matte.js';
-import type { DecodedSource } from '../../src/engine/source-image.js';
+import type { DecodedSource } from '../../src/engine/render/source-image.js';
 
 /** Smooth random texture (value noise), 0..1, so neighbouring pixels are alike. */
 function valueNoise(w: number, h: number, seed: number, cell: number): Float32Array {

@@ -39,7 +39,7 @@ import {
   photoPath,
   type PhotoLabel,
 } from '../../bench/scene/labels.js';
-import { defaultFfmpegPath } from '../../src/engine/ffmpeg-path.js';
+import { defaultFfmpegPath } from '../../src/engine/ffmpeg/ffmpeg-path.js';
 import { createLocalEngine } from '../../src/engine/index.js';
 
 const PHOTOS = ['astronaut', 'coffee', 'leuvenA'] as const;

@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import { estimateScene } from '../../src/engine/scene/scene-sources.js';
-import { decodeSource, probeImage } from '../../src/engine/source-image.js';
+import { decodeSource, probeImage } from '../../src/engine/render/source-image.js';
 import { modelLoadCount } from '../../src/vision/model-store.js';
 import { photo, photosSkip } from './vision-photos.js';
 

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { describe, it } from 'node:test';
 import sharp from 'sharp';
-import { findFace } from '../../src/engine/face-aim.js';
+import { findFace } from '../../src/engine/framing/face-aim.js';
 import { detectFaces } from '../../src/vision/face-detector.js';
 import { modelLoadCount } from '../../src/vision/model-store.js';
 import { type Detection, detectObjects } from '../../src/vision/object-detector.js';

@@ -12,7 +12,7 @@ import type { CameraAxes, CameraPathSpec, Keyframe } from './types.js';
 export const AXES = ['horizontal', 'vertical', 'pan', 'tilt', 'roll', 'zoom'] as const;
 type Axis = (typeof AXES)[number];
 
-/** The engine's units (src/engine/camera-control.ts). */
+/** The engine's units (src/engine/motion/camera-control.ts). */
 const FOCAL = 1 / (2 * Math.tan((25 * Math.PI) / 180));
 const TRAVEL_PER_UNIT = 0.02;
 const ZOOM_PER_UNIT = 1.05;

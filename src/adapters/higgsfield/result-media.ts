@@ -9,8 +9,8 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AppError } from '../../core/errors.js';
 import type { RenderResolved } from '../../core/task.js';
-import { minPreviewSize } from '../../engine/ffmpeg-args.js';
-import { defaultFfmpegPath } from '../../engine/ffmpeg-path.js';
+import { minPreviewSize } from '../../engine/ffmpeg/ffmpeg-args.js';
+import { defaultFfmpegPath } from '../../engine/ffmpeg/ffmpeg-path.js';
 import type { FetchBytes } from '../../inputs/safe-fetch.js';
 
 export interface ResultFetchers {

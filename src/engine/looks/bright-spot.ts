@@ -4,7 +4,7 @@
  * upper corner of the first frame when the picture is flat (no region stands out).
  */
 import { createCanvas } from '@napi-rs/canvas';
-import { applyAffine, invertAffine, type Affine } from '../framing.js';
+import { applyAffine, invertAffine, type Affine } from '../maths/affine.js';
 import type { LookPicture } from './surface.js';
 
 const GRID = 48;

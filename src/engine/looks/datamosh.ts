@@ -7,8 +7,8 @@
  * frame), redrawn from the current frame, so frames can be painted in any order.
  */
 import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
-import { invertAffine } from '../framing.js';
-import { multiplyAffine } from './affine.js';
+import { invertAffine } from '../maths/affine.js';
+import { multiplyAffine } from '../maths/affine.js';
 import { eventTimes, randomFor } from './random.js';
 import { offscreen, resetState, type LookRenderer, type LookSurface } from './surface.js';
 import type { FrameLook } from './types.js';

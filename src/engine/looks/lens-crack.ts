@@ -6,8 +6,9 @@
  * beside it, as broken glass catches the light.
  */
 import type { Canvas } from '@napi-rs/canvas';
-import type { Affine } from '../framing.js';
-import { randomFor, signed, smoothstep } from './random.js';
+import type { Affine } from '../maths/affine.js';
+import { smoothstep } from '../maths/scalar.js';
+import { randomFor, signed } from './random.js';
 import { offscreen, resetState, type LookRenderer, type LookSurface } from './surface.js';
 import type { FrameLook } from './types.js';
 

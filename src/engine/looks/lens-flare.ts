@@ -4,10 +4,11 @@
  * discs on the line from the source through the frame centre, all added light ('lighter').
  * As the camera moves the source shifts and the ghosts swing across the frame opposite it.
  */
-import { applyAffine } from '../framing.js';
-import { hashSeed, smoothNoise } from '../prng.js';
+import { applyAffine } from '../maths/affine.js';
+import { hashSeed, smoothNoise } from '../maths/prng.js';
 import { brightSpot } from './bright-spot.js';
-import { randomFor, smoothstep } from './random.js';
+import { smoothstep } from '../maths/scalar.js';
+import { randomFor } from './random.js';
 import { resetState, type LookRenderer, type LookSurface } from './surface.js';
 import type { FrameLook } from './types.js';
 

@@ -3,7 +3,7 @@
  * at the first frame and, for datamosh, at earlier instants) and the whole-frame shift a
  * look applies to the picture itself (Super 8's gate weave). Pure; no drawing.
  */
-import type { Affine } from '../framing.js';
+import type { Affine } from '../maths/affine.js';
 import { datamoshRefTimes } from './datamosh.js';
 import { crackJolt } from './lens-crack.js';
 import { gateWeave } from './super8.js';

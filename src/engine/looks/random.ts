@@ -2,7 +2,7 @@
  * Seeded randomness for looks. Everything is keyed by (seed, channel, step) and never by
  * how many frames were painted before, because workers paint frames out of order.
  */
-import { hashSeed, mulberry32 } from '../prng.js';
+import { hashSeed, mulberry32 } from '../maths/prng.js';
 
 /** A generator for one (seed, channel, step) triple: e.g. one film frame's dust. */
 export function randomFor(seed: number, channel: number, step = 0): () => number {
@@ -21,10 +21,4 @@ export function eventTimes(seed: number, channel: number, span: number, minGap: 
   const times: number[] = [];
   for (let t = minGap + rand() * (maxGap - minGap); t <= span; t += minGap + rand() * (maxGap - minGap)) times.push(t);
   return times;
-}
-
-/** Smooth Hermite step of x between edges a and b. */
-export function smoothstep(a: number, b: number, x: number): number {
-  const u = Math.min(1, Math.max(0, (x - a) / (b - a)));
-  return u * u * (3 - 2 * u);
 }

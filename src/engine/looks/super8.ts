@@ -4,7 +4,7 @@
  * here, per film frame: exposure flicker, dust specks and the odd hair (Skia), then one
  * per-pixel pass for warm, faded colour, a Gaussian vignette and film grain.
  */
-import type { Affine } from '../framing.js';
+import type { Affine } from '../maths/affine.js';
 import { CLAMP, CLAMP_ZERO, rgbaWords } from './clamp.js';
 import { noiseTile, TILE } from './noise-tile.js';
 import { randomFor, signed } from './random.js';

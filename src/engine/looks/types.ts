@@ -4,7 +4,7 @@
  * frame as plain data (posted to the frame workers) and drawn by the painter after the
  * picture and its optics, so it never changes what the camera sees, only how it is recorded.
  */
-import type { Affine } from '../framing.js';
+import type { Affine } from '../maths/affine.js';
 
 export type LookName = 'vhs' | 'super8' | 'lensFlare' | 'dirtyLens' | 'paparazzi' | 'datamosh' | 'lensCrack';
 

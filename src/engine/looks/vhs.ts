@@ -7,7 +7,8 @@
  */
 import { CLAMP, CLAMP_ZERO, rgbaWords } from './clamp.js';
 import { noiseTile, TILE } from './noise-tile.js';
-import { eventTimes, randomFor, signed, smoothstep } from './random.js';
+import { smoothstep } from '../maths/scalar.js';
+import { eventTimes, randomFor, signed } from './random.js';
 import type { LookRenderer, LookSurface } from './surface.js';
 import type { FrameLook } from './types.js';
 

@@ -8,7 +8,7 @@
  * each row is magnified differently, which is drawn as thin bands (see `groundBands`), each
  * an affine that is exact along the view's centre column at both of its edges.
  */
-import { affineScale, applyAffine, invertAffine, type Affine } from '../framing.js';
+import { affineScale, applyAffine, invertAffine, type Affine } from '../maths/affine.js';
 
 /** The ground of a scene: its horizon and how near it comes at the picture's bottom. */
 export interface GroundPlane {

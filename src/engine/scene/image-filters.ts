@@ -105,16 +105,6 @@ export function dilate(mask: Float32Array, w: number, h: number, r: number): Flo
   return out;
 }
 
-/** Grey level (0..1) of packed pixels with `channels` per pixel. */
-export function greyOf(px: Uint8Array, w: number, h: number, channels: number): Float32Array {
-  const out = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) {
-    const o = i * channels;
-    out[i] = (0.299 * px[o]! + 0.587 * px[o + 1]! + 0.114 * px[o + 2]!) / 255;
-  }
-  return out;
-}
-
 /**
  * Distance (px, chamfer 1/√2, within ~8 % of Euclidean) from every pixel to the nearest
  * pixel where `mask` is set (0 there): two raster passes, O(pixels).

@@ -15,7 +15,7 @@
  *
  * Deterministic; works on the hole's neighbourhood only: O(pixels of that box).
  */
-import { mulberry32 } from '../prng.js';
+import { mulberry32 } from '../maths/prng.js';
 import { boxMean, distanceTo } from './image-filters.js';
 import { pushPullFill } from './push-pull.js';
 import { rowFill } from './row-fill.js';

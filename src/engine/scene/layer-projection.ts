@@ -6,7 +6,7 @@
  * −t / (D − tz): near layers move more than far ones. Pan, tilt, zoom and roll act on all
  * depths alike, so each layer's view is again a 2-D pose, the one returned here.
  */
-import type { CameraPose } from '../camera-pose.js';
+import type { CameraPose } from '../motion/camera-pose.js';
 
 /** Depth of the subject layer: the unit of the camera's travel. */
 export const SUBJECT_DEPTH = 1;

@@ -7,7 +7,7 @@
  * centre of interest is at 1 — a dolly zoom keeps it its size, arcs and orbits turn about it.
  */
 import type { ResolvedScene } from '../../core/task.js';
-import type { SceneLayout } from '../frame-plan.js';
+import type { SceneLayout } from '../render/frame-plan.js';
 import type { GroundPlane } from './ground-plane.js';
 import type { HorizonEstimate } from './horizon.js';
 import { BACKGROUND_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';

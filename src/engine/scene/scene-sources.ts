@@ -5,9 +5,9 @@
  * soft matte in its alpha — each with its own mip chain, as the painter's sources.
  */
 import sharp from 'sharp';
-import type { SceneLayout } from '../frame-plan.js';
-import type { PainterSource } from '../frame-painter.js';
-import { mipChain, saliencyThumbnail, type DecodedSource } from '../source-image.js';
+import type { SceneLayout } from '../render/frame-plan.js';
+import type { PainterSource } from '../render/frame-painter.js';
+import { mipChain, saliencyThumbnail, type DecodedSource } from '../render/source-image.js';
 import { dilate, resample } from './image-filters.js';
 import { fillPlate } from './plate-fill.js';
 import { mirrorEdges } from './mirror-fill.js';

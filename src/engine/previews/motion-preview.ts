@@ -3,12 +3,12 @@
  * preview picture (a real photograph when fetched, see preview-picture.ts) or, when none is
  * given, the generated sample picture.
  */
-import { AppError } from '../core/errors.js';
-import { buildWebpArgs } from './ffmpeg-args.js';
-import { defaultFfmpegPath } from './ffmpeg-path.js';
-import { localRenderability } from './motion-support.js';
-import { prepareRender } from './prepare-render.js';
-import { renderVideo } from './render-video.js';
+import { AppError } from '../../core/errors.js';
+import { buildWebpArgs } from '../ffmpeg/ffmpeg-args.js';
+import { defaultFfmpegPath } from '../ffmpeg/ffmpeg-path.js';
+import { localRenderability } from '../motion/motion-support.js';
+import { prepareRender } from '../render/prepare-render.js';
+import { renderVideo } from '../render/render-video.js';
 import { makeSampleImage } from './sample-image.js';
 
 export interface MotionPreviewOptions {

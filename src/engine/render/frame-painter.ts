@@ -6,9 +6,9 @@
  * optical effects (rack focus, barrel distortion). Runs in worker threads or in-process.
  */
 import { createCanvas, ImageData, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
-import type { Affine } from './framing.js';
+import type { Affine } from '../maths/affine.js';
 import type { FrameInstructions, FrameLayer, LayerMask } from './frame-plan.js';
-import { LookPainter } from './looks/index.js';
+import { LookPainter } from '../looks/index.js';
 import type { DecodedSource, SourceLevel } from './source-image.js';
 
 /** Minification a single bilinear level handles before the next level is blended in. */

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { AppError } from '../core/errors.js';
+import { AppError } from '../../core/errors.js';
 
 /** The process's state; every write checks it first. */
 export type FfmpegState =

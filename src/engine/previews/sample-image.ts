@@ -4,7 +4,7 @@
  * catalogue previews and the saliency estimate has something to find.
  */
 import { createCanvas } from '@napi-rs/canvas';
-import { mulberry32 } from './prng.js';
+import { mulberry32 } from '../maths/prng.js';
 
 let cached: Promise<Buffer> | undefined;
 

@@ -2,8 +2,8 @@
  * Which catalogue motions this engine renders, and why not the others. Cheap: a map
  * lookup per call, the catalogue read once.
  */
-import { MotionCatalogue } from '../catalogue/motion-catalogue.js';
-import type { Renderability } from '../core/ports.js';
+import { MotionCatalogue } from '../../catalogue/motion-catalogue.js';
+import type { Renderability } from '../../core/ports.js';
 import { findMotionDefinition } from './motion-definitions.js';
 
 let catalogue: MotionCatalogue | undefined;

@@ -9,7 +9,7 @@
  * use a pinhole with a 50° horizontal field of view: turning by θ slides the picture by
  * f·tan θ pixels, f = W / (2·tan 25°).
  */
-import type { CameraAxes, CameraPathSpec, CameraRequest, PathEasing, PathKeyframe } from '../core/camera-request.js';
+import type { CameraAxes, CameraPathSpec, CameraRequest, PathEasing, PathKeyframe } from '../../core/camera-request.js';
 import { addToPose, NEUTRAL_POSE, type CameraPose } from './camera-pose.js';
 import { buildCameraPath, loopPhase, loopTime, type CameraPath, type PathMotion } from './camera-path.js';
 import { EASINGS, type Easing } from './easing.js';

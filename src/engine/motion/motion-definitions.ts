@@ -34,8 +34,8 @@ import {
   whip,
   type MotionPart,
 } from './motion-parts.js';
-import type { LookName } from './looks/types.js';
-import type { FaceTarget } from './face-aim.js';
+import type { LookName } from '../looks/types.js';
+import type { FaceTarget } from '../framing/face-aim.js';
 import type { Direction } from './prompt-modifiers.js';
 
 export interface MotionDefinition {

@@ -4,11 +4,11 @@
  * always computed from the frame index (`frame / fps`), never accumulated.
  */
 import { addToPose, NEUTRAL_POSE, travels, type CameraPose } from './camera-pose.js';
-import type { PathLook } from './looks/types.js';
+import type { PathLook } from '../looks/types.js';
 import type { MotionDefinition } from './motion-definitions.js';
 import type { PartEnv } from './motion-parts.js';
 import { smootherstep } from './easing.js';
-import { hashSeed, smoothNoise } from './prng.js';
+import { hashSeed, smoothNoise } from '../maths/prng.js';
 import type { PromptModifiers } from './prompt-modifiers.js';
 
 export interface PathMotion {

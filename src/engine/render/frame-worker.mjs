@@ -1,4 +1,4 @@
-// Worker-thread entry. Compiled (dist/src/engine/), the JavaScript beside it runs. From the
+// Worker-thread entry. Compiled (dist/src/engine/render/), the JavaScript beside it runs. From the
 // sources (tests, benchmarks, `npm run dev`) it registers tsx itself: a parent's `--import tsx`
 // does not reach worker threads on Node 20.
 import { existsSync } from 'node:fs';

@@ -4,8 +4,8 @@
  * awaited, and the caller's output files are removed.
  */
 import { rm } from 'node:fs/promises';
-import { AppError, isAppError } from '../core/errors.js';
-import { FfmpegProcess } from './ffmpeg-process.js';
+import { AppError, isAppError } from '../../core/errors.js';
+import { FfmpegProcess } from '../ffmpeg/ffmpeg-process.js';
 import type { WorkerLease } from './frame-worker-pool.js';
 import { createFrameSource } from './frame-source.js';
 import type { RenderPlan } from './frame-plan.js';

@@ -2,7 +2,7 @@
  * Output size, frame rate and length of a render: what the request asked for, rounded and
  * bounded, or the tier's defaults.
  */
-import type { ModelTier } from '../core/task.js';
+import type { ModelTier } from '../../core/task.js';
 
 export interface RenderTiming {
   width: number;

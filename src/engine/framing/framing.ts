@@ -3,10 +3,8 @@
  * so the picture always covers the frame (no black borders) and sits on the centre of
  * interest as far as the picture allows.
  */
-import type { CameraPose } from './camera-pose.js';
-
-/** Canvas-order affine matrix [a, b, c, d, e, f]: x' = a·x + c·y + e, y' = b·x + d·y + f. */
-export type Affine = [number, number, number, number, number, number];
+import type { Affine } from '../maths/affine.js';
+import type { CameraPose } from '../motion/camera-pose.js';
 
 export interface FrameGeometry {
   /** Picture size in its own (oriented, full-resolution) pixels. */
@@ -38,6 +36,9 @@ function halfExtents(g: FrameGeometry, roll: number): { ax: number; ay: number }
   };
 }
 
+/** The share of the picture a camera offset may use at most; motions are designed well inside. */
+const MAX_OFFSET_SHARE = 0.45;
+
 /** The largest camera offsets (picture px) a set of poses uses, per axis. */
 export function maxOffsets(g: FrameGeometry, poses: CameraPose[]): { mx: number; my: number } {
   const s0 = coverScale(g);
@@ -47,8 +48,7 @@ export function maxOffsets(g: FrameGeometry, poses: CameraPose[]): { mx: number;
     mx = Math.max(mx, Math.abs((p.x * g.outWidth) / s0));
     my = Math.max(my, Math.abs((p.y * g.outHeight) / s0));
   }
-  // Offsets can never use more than 45 % of the picture; motions are designed well inside.
-  return { mx: Math.min(mx, g.imageWidth * 0.45), my: Math.min(my, g.imageHeight * 0.45) };
+  return { mx: Math.min(mx, g.imageWidth * MAX_OFFSET_SHARE), my: Math.min(my, g.imageHeight * MAX_OFFSET_SHARE) };
 }
 
 /** The zoom factor a pose needs (≥ 1) so that, with offsets up to `off`, no border shows. */
@@ -99,24 +99,4 @@ export function poseTransform(
   const c = -b;
   const d = a;
   return [a, b, c, d, g.outWidth / 2 - (a * cx + c * cy), g.outHeight / 2 - (b * cx + d * cy)];
-}
-
-/** Applies an affine to a point. */
-export function applyAffine(m: Affine, x: number, y: number): [number, number] {
-  return [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
-}
-
-/** Output pixels per picture pixel of an affine (its linear scale). */
-export function affineScale(m: Affine): number {
-  return Math.sqrt(Math.abs(m[0] * m[3] - m[1] * m[2]));
-}
-
-/** The inverse affine. */
-export function invertAffine(m: Affine): Affine {
-  const det = m[0] * m[3] - m[1] * m[2];
-  const a = m[3] / det;
-  const b = -m[1] / det;
-  const c = -m[2] / det;
-  const d = m[0] / det;
-  return [a, b, c, d, -(a * m[4] + c * m[5]), -(b * m[4] + d * m[5])];
 }

@@ -2,7 +2,7 @@
  * ffmpeg command lines, built as pure functions so they can be tested without running
  * anything.
  */
-import type { ModelTier } from '../core/task.js';
+import type { ModelTier } from '../../core/task.js';
 
 /** x264 preset per tier: standard spends more encoder time for quality. */
 export const X264_PRESET: Readonly<Record<ModelTier, string>> = {

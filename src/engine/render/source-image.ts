@@ -4,8 +4,8 @@
  * a mip chain for minification. Pixels land in SharedArrayBuffers so worker threads share one copy.
  */
 import sharp, { type Metadata } from 'sharp';
-import { AppError } from '../core/errors.js';
-import { tooSmallReason } from '../core/image-limits.js';
+import { AppError } from '../../core/errors.js';
+import { tooSmallReason } from '../../core/image-limits.js';
 
 export interface ImageInfo {
   /** Size after EXIF orientation. */

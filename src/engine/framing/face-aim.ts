@@ -11,9 +11,9 @@
  * because the tfjs runtime did.
  */
 import sharp from 'sharp';
-import { estimateSubjectMatte, type SubjectMatte } from './scene/subject-matte.js';
-import type { SceneVision } from '../vision/scene-vision.js';
-import { seePicture } from '../vision/see-picture.js';
+import { estimateSubjectMatte, type SubjectMatte } from '../scene/subject-matte.js';
+import type { SceneVision } from '../../vision/scene-vision.js';
+import { seePicture } from '../../vision/see-picture.js';
 
 export type FaceTarget = 'eyes' | 'mouth' | 'face';
 

@@ -24,12 +24,10 @@
  * across the frame in a fraction of the window. The iris's edge is feathered by how far
  * it travels while the shutter is open (a fast edge is streaked, as a shutter would).
  */
-import { smootherstep } from './easing.js';
-import type { CameraPose } from './camera-pose.js';
-import { applyAffine, type Affine } from './framing.js';
+import { smootherstep } from '../motion/easing.js';
+import type { CameraPose } from '../motion/camera-pose.js';
+import { affineScale, applyAffine, invertAffine, multiplyAffine, type Affine } from '../maths/affine.js';
 import type { LayerMask } from './frame-plan.js';
-import { affineScale, invertAffine } from './framing.js';
-import { multiplyAffine } from './looks/affine.js';
 
 export type TransitionKind = 'iris-in' | 'iris-out' | 'whip' | 'match-cut';
 /** How the pictures hand over at the cut itself. */

@@ -3,28 +3,28 @@
  * timing, read the prompt, estimate the centre of interest, build the camera path and
  * the plan, then decode the pictures at the resolution the plan needs.
  */
-import { AppError } from '../core/errors.js';
-import type { RenderJob } from '../core/ports.js';
-import type { ModelTier, RenderResolved } from '../core/task.js';
-import { pathTravels, type PathMotion } from './camera-path.js';
-import { buildControlledPath, resolvePathSpec } from './camera-control.js';
+import { AppError } from '../../core/errors.js';
+import type { RenderJob } from '../../core/ports.js';
+import type { ModelTier, RenderResolved } from '../../core/task.js';
+import { pathTravels, type PathMotion } from '../motion/camera-path.js';
+import { buildControlledPath, resolvePathSpec } from '../motion/camera-control.js';
 import { buildRenderPlan, type RenderPlan, type SceneLayout } from './frame-plan.js';
-import type { FrameGeometry } from './framing.js';
-import { findMotionDefinition } from './motion-definitions.js';
-import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from './prompt-modifiers.js';
-import { resolveSize, resolveTiming, type RenderTiming } from './render-size.js';
-import { estimateSaliency } from './saliency.js';
-import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from './scene/scene-sources.js';
+import type { FrameGeometry } from '../framing/framing.js';
+import { findMotionDefinition } from '../motion/motion-definitions.js';
+import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from '../motion/prompt-modifiers.js';
+import { resolveSize, resolveTiming, type RenderTiming } from '../framing/render-size.js';
+import { estimateSaliency } from '../framing/saliency.js';
+import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from '../scene/scene-sources.js';
 import { decodeSource, probeImage, saliencyThumbnail } from './source-image.js';
 import type { PainterSource } from './frame-painter.js';
-import { closeUpZoom, facePointFromVision, findFaceByColour, type FacePoint } from './face-aim.js';
-import { seePicture } from '../vision/see-picture.js';
-import { sceneRecord } from '../vision/scene-record.js';
-import type { SceneVision } from '../vision/scene-vision.js';
-import { estimateHorizon, type HorizonEstimate } from './scene/horizon.js';
-import { feetOf, sceneDepth } from './scene/scene-depth.js';
-import { doubtfulPerson } from './scene/vision-matte.js';
-import type { SubjectMatte } from './scene/subject-matte.js';
+import { closeUpZoom, facePointFromVision, findFaceByColour, type FacePoint } from '../framing/face-aim.js';
+import { seePicture } from '../../vision/see-picture.js';
+import { sceneRecord } from '../../vision/scene-record.js';
+import type { SceneVision } from '../../vision/scene-vision.js';
+import { estimateHorizon, type HorizonEstimate } from '../scene/horizon.js';
+import { feetOf, sceneDepth } from '../scene/scene-depth.js';
+import { doubtfulPerson } from '../scene/vision-matte.js';
+import type { SubjectMatte } from '../scene/subject-matte.js';
 import type { DecodedSource } from './source-image.js';
 import { chooseMatch, type SubjectMatch } from './two-image-transition.js';
 

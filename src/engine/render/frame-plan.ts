@@ -1,0 +1,536 @@
+/**
+ * The render plan: for each frame, which picture layers to draw with which transforms
+ * (several sub-frame samples when the move is fast: motion blur), and the frame's optical
+ * effects. Pure data, computed once per task; workers draw it.
+ */
+import type { CameraPose } from '../motion/camera-pose.js';
+import { relativePose, type CameraPath } from '../motion/camera-path.js';
+import { maxOffsets, poseTransform, requiredZoom, type FrameGeometry } from '../framing/framing.js';
+import { affineScale, applyAffine, invertAffine, multiplyAffine, sameAffine, type Affine } from '../maths/affine.js';
+import { planLook, type FrameLook } from '../looks/index.js';
+import { blurSampling } from './motion-blur.js';
+import { layerPose, PLANE_DEPTH, SUBJECT_DEPTH } from '../scene/layer-projection.js';
+import { groundBandAffine, groundBandRows, groundDepthAt, type GroundPlane } from '../scene/ground-plane.js';
+import {
+  planTransition,
+  type MatchOutcome,
+  type SubjectMatch,
+  type Transition,
+  type TransitionKind,
+  type TransitionStage,
+} from './two-image-transition.js';
+
+export interface FrameLayer {
+  /** Index of the source picture: the layers of image[0]'s scene, then image[1]'s. */
+  source: number;
+  /** Opacity the layer (with the `join` layers after it) is drawn with over what is below. */
+  alpha: number;
+  /** Transforms of the sub-frame samples, averaged with equal weights. */
+  samples: Affine[];
+  /** Drawn into the previous layer's group (sharing its opacity) rather than on its own. */
+  join?: boolean;
+  /** Only these rows of the source (picture px, top and bottom), e.g. one band of the ground. */
+  rows?: [number, number];
+  /** The group this layer starts is drawn through this mask (a transition's edge). */
+  mask?: LayerMask;
+}
+
+/**
+ * Where a group shows, in output px: a linear ramp (clear at `from`, opaque at `to`) or a
+ * disc (opaque within `r0` of the centre, clear beyond `r1`; `inverted`: the other way).
+ */
+export type LayerMask =
+  | { kind: 'linear'; from: [number, number]; to: [number, number] }
+  | { kind: 'radial'; centre: [number, number]; r0: number; r1: number; inverted?: boolean };
+
+/** The layers of one picture's scene, back to front; layer 0 is opaque (the background). */
+export interface SceneLayout {
+  /** Relative depth of each layer (the subject at 1, see scene/layer-projection). */
+  depths: number[];
+  /** Layer 0's lower part is a ground plane receding from the bottom row to the horizon. */
+  ground?: GroundPlane;
+}
+
+export interface FrameInstructions {
+  index: number;
+  layers: FrameLayer[];
+  /** Defocus radius (output px) away from `focus`; 0 = sharp everywhere. */
+  blur: number;
+  focus: [number, number];
+  /** Barrel distortion strength, 0 = none. */
+  fisheye: number;
+  /** Motion-blur smoothing σ (output px) where the sub-frame samples lie far apart. */
+  smear?: number;
+  /** A 2-D effect drawn over the finished frame (looks/). */
+  look?: FrameLook;
+  /**
+   * The camera is at rest in a layered scene: one picture, every layer under one
+   * transform, one sample — the painter composites level by level (exact at rest).
+   */
+  rest?: boolean;
+}
+
+export interface RenderPlan {
+  frames: number;
+  fps: number;
+  /** Frame instructions, computed on demand (pure) so nothing grows with clip length. */
+  frameAt(index: number): FrameInstructions;
+  /** Output px per picture px, smallest and largest over the clip and its layers, per picture. */
+  scaleRange: { min: number; max: number }[];
+  /** Index of the first source of each picture's scene (its layers follow in order). */
+  sourceBase: number[];
+  /** With two pictures, how the first is carried into the second. */
+  transition?: TransitionKind;
+  /** With two pictures and a match asked for: whether the match cut was made, and how. */
+  match?: MatchOutcome;
+}
+
+/** The largest distance (output px) a frame corner or its centre moves from transform `a` to `b`. */
+function displacement(a: Affine, b: Affine, w: number, h: number): number {
+  const inv = invertAffine(a);
+  let max = 0;
+  for (const [x, y] of [
+    [0, 0],
+    [w, 0],
+    [0, h],
+    [w, h],
+    [w / 2, h / 2],
+  ] as const) {
+    const [px, py] = applyAffine(inv, x, y);
+    const [qx, qy] = applyAffine(b, px, py);
+    max = Math.max(max, Math.hypot(qx - x, qy - y));
+  }
+  return max;
+}
+
+/** The depths a scene's layers and ground take, for the cover correction and the scale range. */
+function probeDepths(scene: SceneLayout): number[] {
+  return scene.ground ? [...scene.depths, scene.ground.near] : scene.depths;
+}
+
+/** A move starts at rest unless that needs a crop this much closer than its centred travel would (measured: Dolly In, tracks and orbits 0-2 %, cranes 5-18 %, arcs 9-27 %, Robo Arm 13-49 %). */
+const MAX_REST_CROP = 1.15;
+/** Output height (px) the motions' defocus radii are given at; the blur scales with the frame. */
+const BLUR_DESIGN_HEIGHT = 720;
+/**
+ * A focus pull (`focusShift`) from a subject off the centre, twice its distance from the
+ * frame's centre above this share of the frame width, goes to the point opposite it
+ * through the centre; from a subject nearer the centre, straight up to
+ * `FOCUS_PULL_NEAR_CENTRE_Y`.
+ */
+const FOCUS_PULL_OFF_CENTRE = 0.3;
+/** Where a focus pull from a subject near the centre goes: this share of the frame height from the top. */
+const FOCUS_PULL_NEAR_CENTRE_Y = 0.15;
+
+export interface RenderPlanOptions {
+  path: CameraPath;
+  frames: number;
+  fps: number;
+  geometries: FrameGeometry[];
+  /** Layers of each picture's scene; one plane each when left out. */
+  scenes?: SceneLayout[];
+  /** Most sub-frame samples per frame (tier dependent). */
+  maxSamples: number;
+  /** With two pictures, their subjects to line up in a match cut (two-image-transition.ts). */
+  match?: SubjectMatch;
+}
+
+/** How the clip's camera frames each picture: fixed once per plan, pure, read by every stage. */
+interface ClipFraming {
+  path: CameraPath;
+  frames: number;
+  fps: number;
+  maxSamples: number;
+  geometries: FrameGeometry[];
+  scenes: SceneLayout[];
+  /** Index of the first source of each picture's scene. */
+  sourceBase: number[];
+  twoImages: boolean;
+  /** Clip time (s) of frame `i`. */
+  timeOf(i: number): number;
+  /** The camera relative to picture `l`'s scene at time `s`. */
+  sceneAt(l: number, s: number): CameraPose;
+  /** The transform of a plane at any depth of picture `l` at time `s`. */
+  depthAffine(l: number, s: number): (depth: number) => Affine;
+  /** With two pictures, how the first is carried into the second. */
+  transition?: Transition;
+}
+
+/**
+ * Builds the plan. With one geometry the camera path is framed with one constant cover
+ * correction (so a zoom stays a pure zoom); with two, image[0] starts exactly at the
+ * first frame, image[1] ends exactly on the last, and the move carries one into the other
+ * (two-image-transition.ts; a match cut on their subjects when `match` gives them). Each
+ * picture is a scene of layers at depths (one plane unless `scenes` says otherwise), its
+ * background's lower part a receding ground plane when the scene has one (drawn in bands,
+ * scene/ground-plane.ts); every layer and every depth of the ground is framed so that it
+ * covers the frame by itself, so nothing outside the pictures ever shows.
+ *
+ * The stages: `frameClip` places the camera and frames every layer over the clip (once),
+ * `transitionOf` plans how two pictures hand over, and `frameAt` draws each frame from
+ * its motion-blur samples (`blurSamples`), the transition's movement of each picture
+ * (`swell`), the pictures shown (`handOver`), the look's warp (`lookWarp`) and the point
+ * in focus (`focusAt`).
+ */
+export function buildRenderPlan(options: RenderPlanOptions): RenderPlan {
+  const framing = frameClip(options);
+  const transition = framing.twoImages ? transitionOf(framing, options.match) : undefined;
+  const clip: ClipFraming = { ...framing, ...(transition && { transition }) };
+  return {
+    frames: clip.frames,
+    fps: clip.fps,
+    frameAt: (index) => frameAt(clip, index),
+    scaleRange: scaleRanges(clip),
+    sourceBase: clip.sourceBase,
+    ...(transition && { transition: transition.kind }),
+    ...(transition?.match && { match: transition.match }),
+  };
+}
+
+/** The scenes (one plane per picture when none are given), and how the camera frames them over the clip. */
+function frameClip(options: RenderPlanOptions): ClipFraming {
+  const { path, frames, fps, geometries, maxSamples } = options;
+  const scenes: SceneLayout[] = options.scenes ?? geometries.map(() => ({ depths: [PLANE_DEPTH] }));
+  const sourceBase = scenes.map((_, l) => scenes.slice(0, l).reduce((n, sc) => n + sc.depths.length, 0));
+  const twoImages = geometries.length > 1;
+  const timeOf = (i: number): number => (frames <= 1 ? 0 : (i / (frames - 1)) * path.span);
+  const depthsOf = scenes.map(probeDepths);
+  const { sceneAt, offsets, zoom } = placeCamera({ path, frames, fps, geometries, depthsOf, twoImages, timeOf });
+
+  const depthAffine = (l: number, s: number): ((depth: number) => Affine) => {
+    const g = geometries[l]!;
+    const p = sceneAt(l, s);
+    const poses = depthsOf[l]!.map((d) => layerPose(p, d));
+    // With two images the first/last frames must be exactly the pictures (framed as a
+    // still would be), so offsets and cover correction are per instant (none at the ends).
+    const off = twoImages ? maxOffsets(g, poses) : offsets[l]!;
+    const zf = twoImages ? Math.max(...poses.map((q) => requiredZoom(g, q, off))) : zoom[l]!;
+    // All layers lean toward the centre of interest by the same amount (the one the most
+    // zoomed-out layer has room for), so at rest they line up into the picture.
+    const leanZoom = Math.min(...poses.map((q) => q.zoom)) * zf;
+    return (d) => poseTransform(g, layerPose(p, d), zf, off, leanZoom);
+  };
+  return { path, frames, fps, maxSamples, geometries, scenes, sourceBase, twoImages, timeOf, sceneAt, depthAffine };
+}
+
+/** Offsets and cover correction of each picture for one way of placing the camera. */
+interface Cover {
+  offsets: { mx: number; my: number }[];
+  zoom: number[];
+}
+
+/**
+ * Where the camera stands relative to each picture's scene over the clip, with the offsets
+ * and constant cover correction that keep the frame covered.
+ *
+ * The picture was taken from one camera position: its layers line up there and only
+ * there. A move's travel may be centred (an arc, a track, a boom: from −a to +a so the
+ * framing stays balanced), which would open the clip already off that position, the
+ * subject slid over its own filled hole. So the travel counts from the clip's end the
+ * dolly starts from (the first frame; the last for a move that lands on the picture, a
+ * dolly out or a crane whose travel ends at zero), with the subject's framing there (pan,
+ * zoom) kept: that frame is the picture. The layers then part one way, up to twice as
+ * far as when centred; where that would need a much closer crop to keep the frame
+ * covered (a wide track), the move stays centred.
+ */
+function placeCamera(o: {
+  path: CameraPath;
+  frames: number;
+  fps: number;
+  geometries: FrameGeometry[];
+  depthsOf: number[][];
+  twoImages: boolean;
+  timeOf(i: number): number;
+}): Cover & { sceneAt(l: number, s: number): CameraPose } {
+  const { path, twoImages } = o;
+  const start = path.poseAt(0);
+  const end = path.poseAt(path.span);
+  const fromRest = restFrom(Math.abs(end.tz) < Math.abs(start.tz) ? end : start);
+  /** The camera relative to picture `l` at time `s` (with two images, to its own end of the clip). */
+  const designed = (l: number, s: number): CameraPose => {
+    const p = path.poseAt(s);
+    return twoImages ? relativePose(p, l === 0 ? start : end) : p;
+  };
+  const asDesigned = coverFor(o, designed);
+  const rested = twoImages ? asDesigned : coverFor(o, (_l, s) => fromRest(path.poseAt(s)));
+  const rebase = !twoImages && rested.zoom[0]! <= MAX_REST_CROP * asDesigned.zoom[0]!;
+  return {
+    ...(rebase ? rested : asDesigned),
+    sceneAt: (l, s) => (rebase ? fromRest(path.poseAt(s)) : designed(l, s)),
+  };
+}
+
+/** Poses counted from `anchor`, where the picture's layers line up, keeping the subject's framing there. */
+function restFrom(anchor: CameraPose): (p: CameraPose) => CameraPose {
+  const restPose = layerPose(anchor, SUBJECT_DEPTH);
+  return (p) => ({
+    ...p,
+    tx: p.tx - anchor.tx,
+    ty: p.ty - anchor.ty,
+    tz: p.tz - anchor.tz,
+    x: p.x + restPose.x - anchor.x,
+    y: p.y + restPose.y - anchor.y,
+    zoom: (p.zoom * restPose.zoom) / anchor.zoom,
+  });
+}
+
+/** Offsets and cover correction of each picture over the frame times (and shutter edges) for a way of placing the camera. */
+function coverFor(
+  o: {
+    path: CameraPath;
+    frames: number;
+    fps: number;
+    geometries: FrameGeometry[];
+    depthsOf: number[][];
+    timeOf(i: number): number;
+  },
+  at: (l: number, s: number) => CameraPose,
+): Cover {
+  const { path, frames, fps, geometries, depthsOf, timeOf } = o;
+  const probe: CameraPose[][] = geometries.map(() => []);
+  for (let i = 0; i < frames; i++) {
+    const s = timeOf(i);
+    const half = path.poseAt(s).shutter / fps / 2;
+    for (let l = 0; l < geometries.length; l++) {
+      for (const t of [s - half, s, s + half]) {
+        const p = at(l, t);
+        probe[l]!.push(...depthsOf[l]!.map((d) => layerPose(p, d)));
+      }
+    }
+  }
+  const offsets = geometries.map((g, l) => maxOffsets(g, probe[l]!));
+  return {
+    offsets,
+    zoom: geometries.map((g, l) => Math.max(...probe[l]!.map((p) => requiredZoom(g, p, offsets[l]!)))),
+  };
+}
+
+/** Transforms of every layer of picture `l` at time `s`. */
+function layerTransforms(clip: ClipFraming, l: number, s: number): Affine[] {
+  const at = clip.depthAffine(l, s);
+  return clip.scenes[l]!.depths.map((d) => at(d));
+}
+
+/** Transforms of the far background, every layer, and the nearest ground (the scales drawn). */
+function reach(clip: ClipFraming, l: number, s: number): Affine[] {
+  const at = clip.depthAffine(l, s);
+  return probeDepths(clip.scenes[l]!).map((d) => at(d));
+}
+
+/** With two pictures, the transition that hands the first over to the second. */
+function transitionOf(clip: ClipFraming, match: SubjectMatch | undefined): Transition {
+  const { path, fps, geometries, scenes } = clip;
+  const g0 = geometries[0]!;
+  return planTransition({
+    span: path.span,
+    fps,
+    width: g0.outWidth,
+    height: g0.outHeight,
+    focus: [g0.focusX, g0.focusY],
+    farPose: (s) => layerPose(clip.sceneAt(0, s), scenes[0]!.depths[0]!),
+    main: (l, s) => clip.depthAffine(l, s)(scenes[l]!.depths.at(-1)!),
+    layers: (l, s) => reach(clip, l, s),
+    pictures: [0, 1].map((l) => ({ width: geometries[l]!.imageWidth, height: geometries[l]!.imageHeight })) as [
+      { width: number; height: number },
+      { width: number; height: number },
+    ],
+    ...(match && { match }),
+  });
+}
+
+/** A picture's layers at the sub-frame times, the ground in bands cut at the frame's time `s`. */
+function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): FrameLayer[] {
+  const scene = clip.scenes[l]!;
+  const g = clip.geometries[l]!;
+  const ats = times.map((t) => clip.depthAffine(l, t));
+  const base = clip.sourceBase[l]!;
+  const layers: FrameLayer[] = [];
+  const ground = scene.ground;
+  if (ground) {
+    const far = scene.depths[0]!;
+    const H = g.imageHeight;
+    const rowDepth = (row: number): number => groundDepthAt(ground, far, row / H);
+    const horizon = ground.horizon * H;
+    const mid = clip.depthAffine(l, s);
+    const rows = groundBandRows((row) => mid(rowDepth(row)), horizon, H, g.outWidth);
+    layers.push({ source: base, alpha: 1, samples: ats.map((at) => at(far)), rows: [0, horizon] });
+    for (let b = 0; b + 1 < rows.length; b++) {
+      const ya = rows[b]!;
+      const yb = rows[b + 1]!;
+      layers.push({
+        source: base,
+        alpha: 1,
+        join: true,
+        rows: [ya, yb],
+        samples: ats.map((at) => groundBandAffine((row) => at(rowDepth(row)), ya, yb, g.outWidth, g.outHeight)),
+      });
+    }
+  } else {
+    layers.push({ source: base, alpha: 1, samples: ats.map((at) => at(scene.depths[0]!)) });
+  }
+  for (let j = 1; j < scene.depths.length; j++) {
+    layers.push({ source: base + j, alpha: 1, join: true, samples: ats.map((at) => at(scene.depths[j]!)) });
+  }
+  return layers;
+}
+
+/** One frame: its sub-frame samples, the pictures handed over, the look's warp and the focus. */
+function frameAt(clip: ClipFraming, index: number): FrameInstructions {
+  const g0 = clip.geometries[0]!;
+  const s = clip.timeOf(index);
+  const pose = clip.path.poseAt(s);
+  const stage = clip.transition?.stage(s) ?? { show: [0] as const };
+  const { times, smear } = blurSamples(clip, index, s, pose.shutter / clip.fps / 2, stage);
+  let layers = handOver(stage, (l) => swell(clip, l, sceneLayers(clip, l, s, times), times));
+  const rest = atRest(times.length, stage, layers);
+  const planned = lookAt(clip, index, s);
+  // A look may move the whole picture (film weave, a jolt): after every layer's transform.
+  if (planned?.warp) layers = lookWarp(layers, planned.warp);
+  return {
+    index,
+    layers,
+    blur: pose.blur * (g0.outHeight / BLUR_DESIGN_HEIGHT),
+    focus: focusAt(clip, s, pose.focusShift),
+    fisheye: pose.fisheye,
+    ...(smear > 0 && { smear }),
+    ...(planned && { look: planned.look }),
+    ...(rest && { rest }),
+  };
+}
+
+/**
+ * Motion blur: the sub-frame times of frame `index` (time `s`, the shutter open from
+ * `s - half` to `s + half`) and the smoothing of their average, from how far what is shown
+ * travels within the shutter (motion-blur.ts). One sample at a two-image clip's first and
+ * last frames, which are exactly the pictures.
+ */
+function blurSamples(
+  clip: ClipFraming,
+  index: number,
+  s: number,
+  /** Half the shutter's opening, s. */
+  half: number,
+  stage: TransitionStage,
+): { times: number[]; smear: number } {
+  const { twoImages, frames, maxSamples } = clip;
+  const g0 = clip.geometries[0]!;
+  const edge = twoImages && (index === 0 || index === frames - 1);
+  let n = 1;
+  let smear = 0;
+  if (!edge && maxSamples > 1) {
+    const d = stage.show.flatMap((l) => {
+      // The layers' own depths (the nearest ground, faster still at the frame's bottom
+      // edge, would add samples to every arc for a strip few look at).
+      const a = blurMoved(clip, l, s - half, layerTransforms(clip, l, s - half));
+      const b = blurMoved(clip, l, s + half, layerTransforms(clip, l, s + half));
+      return a.map((m, j) => displacement(m, b[j]!, g0.outWidth, g0.outHeight));
+    });
+    ({ count: n, smear } = blurSampling(Math.max(...d), maxSamples, Math.min(...d)));
+  }
+  const times = n === 1 ? [s] : Array.from({ length: n }, (_, j) => s - half + ((j + 0.5) / n) * 2 * half);
+  return { times, smear };
+}
+
+/**
+ * Transforms `ms` of picture `l` at time `t` as motion blur sees them: with the whip's
+ * travel (a whip streaks) or the match cut's lean (a camera move); not an iris's swell,
+ * which would blur the picture opening inside it.
+ */
+function blurMoved(clip: ClipFraming, l: number, t: number, ms: Affine[]): Affine[] {
+  const kind = clip.transition?.kind;
+  const m = kind === 'whip' || kind === 'match-cut' ? clip.transition?.shift(l, t) : undefined;
+  return m ? ms.map((a) => multiplyAffine(m, a)) : ms;
+}
+
+/**
+ * The swell: picture `l`'s layers moved by the transition's own movement of it (an iris's
+ * swell, a whip's travel, a match cut's lean) at each sample time.
+ */
+function swell(clip: ClipFraming, l: number, layers: FrameLayer[], times: number[]): FrameLayer[] {
+  const { transition } = clip;
+  if (!transition) return layers;
+  const perTime = times.map((t) => transition.shift(l, t));
+  if (perTime.every((m) => !m)) return layers;
+  return layers.map((layer) => ({
+    ...layer,
+    samples: layer.samples.map((a, k) => (perTime[k] ? multiplyAffine(perTime[k]!, a) : a)),
+  }));
+}
+
+/**
+ * The hand-over: the layers of what the stage shows, one picture, or two (the lower one
+ * whole, the upper one through the transition's mask).
+ */
+function handOver(stage: TransitionStage, pictureLayers: (l: number) => FrameLayer[]): FrameLayer[] {
+  if (stage.show.length === 1) return pictureLayers(stage.show[0]);
+  const [lower, upper] = stage.show;
+  const top = pictureLayers(upper);
+  return [...pictureLayers(lower), { ...top[0]!, join: false, mask: stage.mask }, ...top.slice(1)];
+}
+
+/** At rest: one sample, one picture shown, with several layers all under one transform. */
+function atRest(samples: number, stage: TransitionStage, layers: FrameLayer[]): boolean {
+  return (
+    samples === 1 &&
+    stage.show.length === 1 &&
+    layers.length > 1 &&
+    layers.every((l) => sameAffine(l.samples[0]!, layers[0]!.samples[0]!))
+  );
+}
+
+/** The clip's look (if any) at frame `index`, anchored to the first picture's background. */
+function lookAt(clip: ClipFraming, index: number, s: number): ReturnType<typeof planLook> | undefined {
+  const { path, fps } = clip;
+  const g0 = clip.geometries[0]!;
+  return (
+    path.look &&
+    planLook(path.look, {
+      index,
+      time: s,
+      fps,
+      span: path.span,
+      width: g0.outWidth,
+      height: g0.outHeight,
+      anchorAt: (t) => layerTransforms(clip, 0, t)[0]!,
+    })
+  );
+}
+
+/** Every sample of every layer moved by the look's warp of the whole picture. */
+function lookWarp(layers: FrameLayer[], warp: Affine): FrameLayer[] {
+  return layers.map((l) => ({ ...l, samples: l.samples.map((m) => multiplyAffine(warp, m)) }));
+}
+
+/**
+ * The point in focus (output px) at time `s`: the centre of interest on the nearest layer,
+ * pulled by `k` (the pose's `focusShift`, 0 to 1) toward the point the focus pull goes to.
+ */
+function focusAt(clip: ClipFraming, s: number, k: number): [number, number] {
+  const g0 = clip.geometries[0]!;
+  const nearest = clip.depthAffine(0, s)(clip.scenes[0]!.depths.at(-1)!);
+  const [fx, fy] = applyAffine(nearest, g0.focusX, g0.focusY);
+  const [ox, oy] =
+    Math.hypot(g0.outWidth - 2 * fx, g0.outHeight - 2 * fy) > g0.outWidth * FOCUS_PULL_OFF_CENTRE
+      ? [g0.outWidth - fx, g0.outHeight - fy]
+      : [fx, g0.outHeight * FOCUS_PULL_NEAR_CENTRE_Y];
+  return [fx + (ox - fx) * k, fy + (oy - fy) * k];
+}
+
+/** Output px per picture px, smallest and largest over the clip and its layers, per picture. */
+function scaleRanges(clip: ClipFraming): { min: number; max: number }[] {
+  const { geometries, frames, timeOf, transition } = clip;
+  return geometries.map((_, l) => {
+    let min = Infinity;
+    let max = 0;
+    for (let i = 0; i < frames; i++) {
+      // With the transition's own zoom of the picture (a match cut's lean into its subject).
+      const k = transition?.shift(l, timeOf(i));
+      for (const m of reach(clip, l, timeOf(i))) {
+        const sc = affineScale(m) * (k ? affineScale(k) : 1);
+        min = Math.min(min, sc);
+        max = Math.max(max, sc);
+      }
+    }
+    return { min, max };
+  });
+}
