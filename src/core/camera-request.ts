@@ -1,7 +1,7 @@
 /**
  * Numeric camera control as the task core sees it, whatever dialect it came from: the six
  * Kling-style axes (`camera`), a keyframed path (`camera_path`), a focus point and `loop`.
- * Pure data and checks; the engine turns it into a camera path (engine/camera-control.ts).
+ * Pure data and checks; the engine turns it into a camera path (engine/motion/camera-control.ts).
  * The wire schemas bound every number (so a bad one is a 400 naming its field before this
  * runs); what a schema cannot say — keyframe times that go backwards, a loop the request
  * cannot make — is checked here, with the field named the same way.

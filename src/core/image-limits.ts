@@ -5,7 +5,7 @@
  * engine's mip chain, and a quarter of the smallest output side) a 1×1 or 4×4 image
  * renders as a flat or blocky colour field whatever the motion, which is a wrong input
  * rather than a result. Checked at submit time (inputs/image-probe.ts) and again by the
- * engine (engine/source-image.ts), so the CLI refuses it too.
+ * engine (engine/render/source-image.ts), so the CLI refuses it too.
  */
 export const MIN_IMAGE_SIDE = 16;
 

@@ -3,7 +3,7 @@
  * results, finish the task. A lease is kept alive by a heartbeat; a runner that dies loses
  * it and the task goes back to the queue. Failed renders are retried with backoff up to
  * `maxAttempts`. Cancellation and shutdown reach the engine through one AbortSignal per
- * render. (Not to be confused with the engine's frame threads, `engine/frame-worker-pool.ts`.)
+ * render. (Not to be confused with the engine's frame threads, `engine/render/frame-worker-pool.ts`.)
  */
 import { AppError, isAppError } from './errors.js';
 import type {
