@@ -65,9 +65,11 @@ export async function segmentSubjectOffThread(picture: RgbPicture, vision: Scene
  * background, so that a process's first look does not wait for them (~1 s on two cores).
  * Idempotent once warm; a failure is left for the first look to report.
  */
-let warming: Promise<unknown> | undefined;
+let warmed = false;
 export function warmVision(): void {
-  warming ??= ask({ op: 'warm' }, false).catch(() => {
-    warming = undefined;
+  if (warmed) return;
+  warmed = true;
+  ask({ op: 'warm' }, false).catch(() => {
+    warmed = false;
   });
 }
