@@ -44,7 +44,7 @@ const FULL = 2;
 export class WalSync {
   readonly #db: SqliteDatabase;
   readonly #sync: SyncFile;
-  /** The WAL file, or undefined when the database is not in WAL mode (`:memory:`). */
+  /** The WAL file, or undefined when there is none to flush (`:memory:`) or its name is a URI. */
   readonly #walPath: string | undefined;
   readonly #normal: Statement;
   readonly #full: Statement;
@@ -55,7 +55,8 @@ export class WalSync {
   constructor(db: SqliteDatabase, sync: SyncFile = fsyncFile) {
     this.#db = db;
     this.#sync = sync;
-    const wal = db.pragma('journal_mode', { simple: true }) === 'wal' && !db.memory;
+    // A `file:` URI names its file in SQLite's syntax: such a connection commits as before.
+    const wal = db.pragma('journal_mode', { simple: true }) === 'wal' && !db.memory && !db.name.startsWith('file:');
     this.#walPath = wal ? `${db.name}-wal` : undefined;
     this.#normal = db.prepare('PRAGMA synchronous = NORMAL');
     this.#full = db.prepare('PRAGMA synchronous = FULL');
