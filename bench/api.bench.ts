@@ -9,13 +9,14 @@
  *   2. POST /higgsfield/generate with a ~1 KB JPEG (data URI) at an even 200 req/s vs bare
  *      Fastify echoing an id at the same rate: p50/p99 latency; afterwards every id answered
  *      with 200 is read back through GET /higgsfield/feed/{id}.
- * Bounded: each load lasts --seconds (default 5).
+ * Bounded: each load lasts --seconds (default 5). `--bin` runs another launcher (e.g. an
+ * older build's bin/stillmotion.mjs, for a before/after); `--only feed|submit` runs one load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import sharp from 'sharp';
@@ -29,7 +30,8 @@ const arg = (name: string): string | undefined => {
 const SECONDS = Math.max(1, Number(arg('--seconds') ?? 5));
 const ROUNDS = Math.max(1, Number(arg('--rounds') ?? 1));
 const root = fileURLToPath(new URL('..', import.meta.url));
-const dist = checkDist(root);
+const BIN = arg('--bin') ? resolve(arg('--bin')!) : join(root, 'bin/stillmotion.mjs');
+const dist = arg('--bin') ? { ok: true as const } : checkDist(root);
 if (!dist.ok) {
   console.error(`bench:api: ${dist.reason}; run \`npm run build\` first`);
   process.exit(1);
@@ -107,7 +109,7 @@ try {
     ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/out/api-prof')}`]
     : [];
   const app = await start(
-    [...prof, join(root, 'bin/stillmotion.mjs'), 'serve'],
+    [...prof, BIN, 'serve'],
     { DATA_DIR: dataDir, HOST: '127.0.0.1', API_KEYS: KEY, WORKERS: '0' },
     logPath,
   );
@@ -146,7 +148,7 @@ try {
     };
   };
 
-  console.log(`bench:api — ${SECONDS} s per load, ${ROUNDS} round(s), load average ${loadAverage()}`);
+  console.log(`bench:api — ${BIN}; ${SECONDS} s per load, ${ROUNDS} round(s), load average ${loadAverage()}`);
   // --only feed|submit: one of the two (e.g. to profile it alone).
   const only = arg('--only');
   const feedRatios: number[] = [];

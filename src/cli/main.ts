@@ -1,15 +1,26 @@
 /**
  * The CLI: a tiny subcommand dispatcher. Each subcommand is a module exporting a
  * `Command`; add one to COMMANDS to extend it.
+ *
+ * Commands are imported only when they run: `render` pulls in the whole engine (sharp,
+ * canvas, the frame and vision threads), which `--help`, `serve` and `worker` need not
+ * load first (the entry points load what they use themselves).
  */
 import type { Command } from './command.js';
-import { renderCommand } from './render-command.js';
-import { serveCommand, workerCommand } from './service-commands.js';
 
-const COMMANDS: Record<string, Command> = {
-  render: renderCommand,
-  serve: serveCommand,
-  worker: workerCommand,
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  render: {
+    summary: 'render a clip from an image with the local engine',
+    load: async () => (await import('./render-command.js')).renderCommand,
+  },
+  serve: {
+    summary: 'run the API server with embedded workers (same as npm start)',
+    load: async () => (await import('./service-commands.js')).serveCommand,
+  },
+  worker: {
+    summary: 'run a render worker without HTTP (same as npm run worker)',
+    load: async () => (await import('./service-commands.js')).workerCommand,
+  },
 };
 
 function usage(): string {
@@ -24,10 +35,10 @@ export async function main(argv: string[]): Promise<number> {
     console.log(usage());
     return name ? 0 : 1;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     console.error(`unknown command "${name}"\n\n${usage()}`);
     return 2;
   }
-  return command.run(rest);
+  return (await command.load()).run(rest);
 }

@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { isAppError } from '../core/errors.js';
 import { MODEL_TIERS, type ModelTier } from '../core/task.js';
 import { MotionCatalogue } from '../catalogue/motion-catalogue.js';
-import { createLocalEngine } from '../engine/index.js';
+import { warmVision } from '../vision/vision-thread.js';
 import type { Command } from './command.js';
 import { suggestMotions } from './motion-suggest.js';
 import { progressBar } from './progress-bar.js';
@@ -72,6 +72,10 @@ export const renderCommand: Command = {
       return 2;
     }
     const threads = num(values.threads, 'threads');
+    // The vision thread starts first and loads its models (every render looks at the
+    // picture) while this thread loads the engine's modules, which it imports only now.
+    warmVision();
+    const { createLocalEngine } = await import('../engine/index.js');
     const engine = createLocalEngine(threads === undefined ? {} : { renderThreads: threads });
     // The drawing threads start now, while the catalogue loads and the picture is read.
     engine.warm();

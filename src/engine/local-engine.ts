@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
+import { warmVision } from '../vision/vision-thread.js';
 import { AppError } from '../core/errors.js';
 import type { Engine, RenderContext, RenderJob, RenderOutput } from '../core/ports.js';
 import type { RenderResolved } from '../core/task.js';
@@ -92,7 +93,11 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
       return { ...files, resolved: r };
     },
     renderFiles: (job, context, files) => renderJob(job, context, resolved(), files),
-    warm: () => resolved().pool?.prewarm(),
+    // Every render looks at its picture: the vision models load with the frame threads.
+    warm: () => {
+      resolved().pool?.prewarm();
+      warmVision();
+    },
     async close() {
       const p = pool;
       pool = undefined;

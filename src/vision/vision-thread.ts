@@ -12,7 +12,7 @@ import type { VisionReply, VisionRequest } from './vision-worker.js';
 
 let worker: Worker | undefined;
 let nextId = 1;
-const pending = new Map<number, { resolve: (v: SceneVision) => void; reject: (e: Error) => void }>();
+const pending = new Map<number, { resolve: (v: SceneVision | undefined) => void; reject: (e: Error) => void }>();
 
 function thread(): Worker {
   if (worker) return worker;
@@ -39,22 +39,37 @@ function thread(): Worker {
 
 type Request = VisionRequest extends infer R ? (R extends VisionRequest ? Omit<R, 'id'> : never) : never;
 
-function ask(req: Request): Promise<SceneVision> {
+/** `keepAlive: false`: the request alone does not keep the process running (a warm-up). */
+function ask(req: Request, keepAlive = true): Promise<SceneVision | undefined> {
   const w = thread();
   const id = nextId++;
-  return new Promise<SceneVision>((resolve, reject) => {
+  return new Promise<SceneVision | undefined>((resolve, reject) => {
     pending.set(id, { resolve, reject });
-    w.ref();
+    if (keepAlive) w.ref();
     w.postMessage({ ...req, id });
   });
 }
 
 /** seeScene in the vision thread. */
-export function seeSceneOffThread(picture: RgbPicture, options: SeeOptions): Promise<SceneVision> {
-  return ask({ op: 'see', picture, options });
+export async function seeSceneOffThread(picture: RgbPicture, options: SeeOptions): Promise<SceneVision> {
+  return (await ask({ op: 'see', picture, options }))!;
 }
 
 /** segmentSubject in the vision thread (the look comes back with its person mask). */
-export function segmentSubjectOffThread(picture: RgbPicture, vision: SceneVision): Promise<SceneVision> {
-  return ask({ op: 'segment', picture, vision });
+export async function segmentSubjectOffThread(picture: RgbPicture, vision: SceneVision): Promise<SceneVision> {
+  return (await ask({ op: 'segment', picture, vision }))!;
+}
+
+/**
+ * Starts the vision thread and loads the runtime and the detector models there, in the
+ * background, so that a process's first look does not wait for them (~1 s on two cores).
+ * Idempotent once warm; a failure is left for the first look to report.
+ */
+let warmed = false;
+export function warmVision(): void {
+  if (warmed) return;
+  warmed = true;
+  ask({ op: 'warm' }, false).catch(() => {
+    warmed = false;
+  });
 }
