@@ -19,8 +19,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkDist } from '../bin/dist-stamp.mjs';
-import { buildEncodeArgs } from '../src/engine/ffmpeg-args.js';
-import { defaultFfmpegPath } from '../src/engine/ffmpeg-path.js';
+import { buildEncodeArgs } from '../src/engine/ffmpeg/ffmpeg-args.js';
+import { defaultFfmpegPath } from '../src/engine/ffmpeg/ffmpeg-path.js';
 import { makeDotChart } from './bench-inputs.js';
 import { decodeFrames, loadAverage, median, runFfmpeg, spread } from './bench-kit.js';
 
