@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mulberry32 } from '../../src/engine/prng.js';
+import { mulberry32 } from '../../src/engine/maths/prng.js';
 import { cutObject } from '../../src/engine/scene/box-cut.js';
 
 /** A w × h picture: noisy background, and where `inside` holds, a noisy object colour. */

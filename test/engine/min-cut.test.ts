@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { mulberry32 } from '../../src/engine/prng.js';
+import { mulberry32 } from '../../src/engine/maths/prng.js';
 import { addLink, gridGraph, minCut } from '../../src/engine/scene/min-cut.js';
 
 /** Energy of a labelling (1 = source side): terminal costs plus cut links. */
