@@ -225,8 +225,33 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   }
   return [
     { scale: source.scale, levels: plateLevels },
-    { scale: source.scale, levels: subjectLevels, transparent: true, bounds: { x0: cx0, y0: cy0, x1: cx1, y1: cy1 } },
+    {
+      scale: source.scale,
+      levels: subjectLevels,
+      transparent: true,
+      bounds: layerBounds(cx0, cy0, cx1, cy1, W, H, subjectLevels),
+    },
   ];
+}
+
+/**
+ * The subject layer's bounds (level-0 px): its crop grown by the reach of the mip filter at
+ * the coarsest level (the Lanczos kernel spreads a level's alpha a few of that level's
+ * pixels past the crop, which the painter would otherwise cut off there).
+ */
+function layerBounds(
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+  W: number,
+  H: number,
+  levels: { width: number; height: number }[],
+): { x0: number; y0: number; x1: number; y1: number } {
+  const last = levels[levels.length - 1]!;
+  const mx = Math.ceil((4 * W) / last.width);
+  const my = Math.ceil((4 * H) / last.height);
+  return { x0: Math.max(0, x0 - mx), y0: Math.max(0, y0 - my), x1: Math.min(W, x1 + mx), y1: Math.min(H, y1 + my) };
 }
 
 /** The painter's sources for decoded pictures and their scenes, in the plan's order. */

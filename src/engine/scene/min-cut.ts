@@ -1,0 +1,270 @@
+/**
+ * Minimum s–t cut of a grid graph (Boykov–Kolmogorov max-flow): the exact minimiser of a binary
+ * labelling energy Σ D_i(label) + Σ V_ij [label_i ≠ label_j] with V ≥ 0, which is what a
+ * graph-cut segmentation (box-cut.ts) needs. Each node has a source capacity (the cost of
+ * labelling it "sink": background) and a sink capacity (the cost of "source": subject);
+ * neighbour links are symmetric. Deterministic, typed arrays only.
+ */
+
+export interface GridGraph {
+  /** Node count. */
+  n: number;
+  /** Capacity source → node (paid when the node ends on the sink side). */
+  source: Float64Array;
+  /** Capacity node → sink (paid when the node ends on the source side). */
+  sink: Float64Array;
+  /** Neighbour links: pairs of node indices and their symmetric capacities. */
+  from: Int32Array;
+  to: Int32Array;
+  cap: Float64Array;
+  /** How many links are set. */
+  links: number;
+}
+
+export function gridGraph(n: number, maxLinks: number): GridGraph {
+  return {
+    n,
+    source: new Float64Array(n),
+    sink: new Float64Array(n),
+    from: new Int32Array(maxLinks),
+    to: new Int32Array(maxLinks),
+    cap: new Float64Array(maxLinks),
+    links: 0,
+  };
+}
+
+export function addLink(g: GridGraph, a: number, b: number, c: number): void {
+  g.from[g.links] = a;
+  g.to[g.links] = b;
+  g.cap[g.links] = c;
+  g.links++;
+}
+
+/**
+ * Solves the cut; returns 1 for nodes on the source side (subject), 0 otherwise. Terminal
+ * capacities are reduced to their difference (flow through both is a constant).
+ */
+export function minCut(g: GridGraph): Uint8Array {
+  const n = g.n;
+  // Arcs in CSR: each neighbour link gives a pair (a→b, b→a), capacity c each way.
+  const M = 2 * g.links;
+  const head = new Int32Array(M);
+  const cap = new Float64Array(M);
+  const rev = new Int32Array(M);
+  const start = new Int32Array(n + 1);
+  for (let e = 0; e < g.links; e++) {
+    start[g.from[e]! + 1]!++;
+    start[g.to[e]! + 1]!++;
+  }
+  for (let v = 0; v < n; v++) start[v + 1] = start[v + 1]! + start[v]!;
+  const fill = start.slice(0, n);
+  for (let e = 0; e < g.links; e++) {
+    const a = g.from[e]!;
+    const b = g.to[e]!;
+    const x = fill[a]!++;
+    const y = fill[b]!++;
+    head[x] = b;
+    head[y] = a;
+    cap[x] = g.cap[e]!;
+    cap[y] = g.cap[e]!;
+    rev[x] = y;
+    rev[y] = x;
+  }
+  return boykovKolmogorov(n, start, head, rev, cap, g.source, g.sink);
+}
+
+const TERMINAL = -1;
+const ORPHAN = -2;
+const NONE = -3;
+
+/**
+ * Boykov–Kolmogorov max-flow (2004): search trees grown from both terminals, reused between
+ * augmentations (fast on grids, where a cut's paths are short). `cap` holds the neighbour
+ * arcs' residual capacities (CSR: start/head/rev); terminal residues come from source/sink.
+ */
+function boykovKolmogorov(
+  n: number,
+  start: Int32Array,
+  head: Int32Array,
+  rev: Int32Array,
+  cap: Float64Array,
+  source: Float64Array,
+  sink: Float64Array,
+): Uint8Array {
+  // Only neighbour arcs are walked: the terminal arcs live in tr (> 0 from the source).
+  const tr = new Float64Array(n);
+  for (let i = 0; i < n; i++) tr[i] = source[i]! - sink[i]!;
+  const tree = new Uint8Array(n); // 0 free, 1 source tree, 2 sink tree
+  const parent = new Int32Array(n).fill(NONE);
+  const ts = new Int32Array(n);
+  const dist = new Int32Array(n);
+  const queue = new Int32Array(n + 1);
+  const inQueue = new Uint8Array(n);
+  let qh = 0;
+  let qt = 0;
+  let qLen = 0;
+  const activate = (i: number): void => {
+    if (inQueue[i]) return;
+    inQueue[i] = 1;
+    queue[qt] = i;
+    qt = (qt + 1) % (n + 1);
+    qLen++;
+  };
+  const nodeEnd = (i: number): number => start[i + 1]!;
+  for (let i = 0; i < n; i++) {
+    if (tr[i]! > 0) tree[i] = 1;
+    else if (tr[i]! < 0) tree[i] = 2;
+    else continue;
+    parent[i] = TERMINAL;
+    ts[i] = 0;
+    dist[i] = 1;
+    activate(i);
+  }
+  let time = 0;
+  const orphans: number[] = [];
+  const orphan = (x: number): void => {
+    parent[x] = ORPHAN;
+    orphans.push(x);
+  };
+  const EPS = 1e-12;
+  for (;;) {
+    // Growth.
+    let bridge = -1;
+    let p = -1;
+    while (qLen > 0) {
+      p = queue[qh]!;
+      if (tree[p] === 0) {
+        qh = (qh + 1) % (n + 1);
+        qLen--;
+        inQueue[p] = 0;
+        continue;
+      }
+      for (let a = start[p]!; a < nodeEnd(p); a++) {
+        const q = head[a]!;
+        if (tree[p] === 1 ? cap[a]! <= EPS : cap[rev[a]!]! <= EPS) continue;
+        if (tree[q] === 0) {
+          tree[q] = tree[p]!;
+          parent[q] = rev[a]!;
+          ts[q] = ts[p]!;
+          dist[q] = dist[p]! + 1;
+          activate(q);
+        } else if (tree[q] !== tree[p]) {
+          bridge = tree[p] === 1 ? a : rev[a]!;
+          break;
+        }
+      }
+      if (bridge >= 0) break;
+      qh = (qh + 1) % (n + 1);
+      qLen--;
+      inQueue[p] = 0;
+    }
+    if (bridge < 0) break;
+    time++;
+    // Augment along source root → u → v → sink root.
+    const u = head[rev[bridge]!]!;
+    const v = head[bridge]!;
+    let push = cap[bridge]!;
+    for (let x = u; parent[x] !== TERMINAL; x = head[parent[x]!]!) push = Math.min(push, cap[rev[parent[x]!]!]!);
+    for (let x = u; ; x = head[parent[x]!]!)
+      if (parent[x] === TERMINAL) {
+        push = Math.min(push, tr[x]!);
+        break;
+      }
+    for (let x = v; parent[x] !== TERMINAL; x = head[parent[x]!]!) push = Math.min(push, cap[parent[x]!]!);
+    for (let x = v; ; x = head[parent[x]!]!)
+      if (parent[x] === TERMINAL) {
+        push = Math.min(push, -tr[x]!);
+        break;
+      }
+    cap[bridge] = cap[bridge]! - push;
+    cap[rev[bridge]!] = cap[rev[bridge]!]! + push;
+    for (let x = u; ; ) {
+      const a = parent[x]!;
+      if (a === TERMINAL) {
+        tr[x] = tr[x]! - push;
+        if (tr[x]! <= EPS) orphan(x);
+        break;
+      }
+      const next = head[a]!;
+      cap[rev[a]!] = cap[rev[a]!]! - push;
+      cap[a] = cap[a]! + push;
+      if (cap[rev[a]!]! <= EPS) orphan(x);
+      x = next;
+    }
+    for (let x = v; ; ) {
+      const a = parent[x]!;
+      if (a === TERMINAL) {
+        tr[x] = tr[x]! + push;
+        if (tr[x]! >= -EPS) orphan(x);
+        break;
+      }
+      const next = head[a]!;
+      cap[a] = cap[a]! - push;
+      cap[rev[a]!] = cap[rev[a]!]! + push;
+      if (cap[a]! <= EPS) orphan(x);
+      x = next;
+    }
+    // Adoption.
+    while (orphans.length) {
+      const o = orphans.pop()!;
+      const t = tree[o]!;
+      let bestA = NONE;
+      let bestD = Infinity;
+      for (let a = start[o]!; a < nodeEnd(o); a++) {
+        const q = head[a]!;
+        if (tree[q] !== t) continue;
+        if (t === 1 ? cap[rev[a]!]! <= EPS : cap[a]! <= EPS) continue;
+        // Does q still reach its terminal?
+        let d = 0;
+        let x = q;
+        let ok = false;
+        for (;;) {
+          if (ts[x] === time) {
+            d += dist[x]!;
+            ok = true;
+            break;
+          }
+          const pa = parent[x]!;
+          d++;
+          if (pa === TERMINAL) {
+            ts[x] = time;
+            dist[x] = 1;
+            ok = true;
+            break;
+          }
+          if (pa < 0) break;
+          x = head[pa]!;
+        }
+        if (!ok) continue;
+        if (d < bestD) [bestD, bestA] = [d, a];
+        // Mark the path's distances for the walks that follow.
+        for (let y = q, k = d; ts[y] !== time; y = head[parent[y]!]!) {
+          ts[y] = time;
+          dist[y] = k--;
+        }
+      }
+      if (bestA !== NONE) {
+        parent[o] = bestA;
+        ts[o] = time;
+        dist[o] = bestD + 1;
+        continue;
+      }
+      // No new parent: o leaves its tree; its children are orphans, its neighbours that
+      // could feed it become active.
+      for (let a = start[o]!; a < nodeEnd(o); a++) {
+        const q = head[a]!;
+        if (tree[q] !== t) continue;
+        const pa = parent[q]!;
+        if (pa >= 0 && head[pa] === o) {
+          parent[q] = ORPHAN;
+          orphans.push(q);
+        } else if (t === 1 ? cap[rev[a]!]! > EPS : cap[a]! > EPS) activate(q);
+      }
+      tree[o] = 0;
+      parent[o] = NONE;
+    }
+  }
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = tree[i] === 1 ? 1 : 0;
+  return out;
+}
