@@ -123,7 +123,7 @@ const MAX_LINES = 40;
 /** A line must run this share of the thumbnail's shorter side to count. */
 const MIN_LINE = 0.1;
 /** Share of the lines' crossings that must agree on the horizon's row (within a band of 5 %). */
-const MIN_AGREEMENT = 0.3;
+const MIN_AGREEMENT = 0.25;
 /** Fewer straight lines than this say too little (an arc of an orange, a collar). */
 const MIN_LINES = 8;
 

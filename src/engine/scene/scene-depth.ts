@@ -18,8 +18,12 @@ export type SceneDepthRecord = Required<Pick<ResolvedScene, 'layers' | 'depth'>>
 
 /** The ground never comes nearer than this at the picture's bottom row. */
 const NEAREST_GROUND = 0.8;
-/** Without a subject: far background over nearest ground, in disparity. */
-const GROUND_RANGE = 3;
+/**
+ * Without a subject: far background over nearest ground, in disparity. Deeper reads more
+ * parallax but an arc then needs a closer crop to start at rest than the plan allows
+ * (frame-plan's MAX_REST_CROP; on a 4:3 street 2.5 already left frame 0 off the picture).
+ */
+const GROUND_RANGE = 2;
 /** A subject whose matte reaches this far down stands below the frame (a bust, a close-up). */
 const FEET_CUT = 0.95;
 /** The ground's depth at the bottom under a subject that is cut by the frame. */
@@ -58,8 +62,8 @@ export function sceneDepth(o: { matte?: SubjectMatte; horizon: HorizonEstimate; 
     // NEAREST_GROUND at the bottom row, and the far background is GROUND_RANGE times as far.
     // (Putting the unit at a centre of interest on the far background, as before, squeezed
     // far over near to 1.25 on a street: the near side slid 1.25× the designed travel and
-    // the far side 1×, next to no parallax; now the far side slides 0.42× and the nearest
-    // ground still 1.25×, so the cover the move needs is the same.)
+    // the far side 1×, next to no parallax; now the far side slides 0.63× and the nearest
+    // ground still 1.25×, so a track needs the same cover.)
     near = NEAREST_GROUND;
     far = NEAREST_GROUND * GROUND_RANGE;
   }
