@@ -158,7 +158,7 @@ export interface ResolvedScene {
     /** Depth of the far background (the subject, or the centre of interest, is at 1). */
     far: number;
     /** The ground plane: horizon row (fraction of the height, and how it was found) and depth at the bottom row. */
-    ground: { horizon: number; horizonFrom: 'edge' | 'vanishing' | 'prior'; near: number };
+    ground: { horizon: number; horizonFrom: 'edge' | 'prior'; near: number };
     /** Depth of the subject layer, when one separates. */
     subject?: number;
   };

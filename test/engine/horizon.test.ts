@@ -1,13 +1,13 @@
 /**
- * The horizon estimate on synthetic thumbnails with a known answer: a street in one-point
+ * The horizon estimates on synthetic thumbnails with a known answer: on a street in one-point
  * perspective (kerbs, wall courses and roof edges converging on a vanishing point below a
- * bright skyline) puts the horizon at the vanishing point's row, not at the skyline; a
- * picture with a clear split and no converging lines keeps the split; a bright disc (curved
- * edges only) does not pass for vanishing lines.
+ * bright skyline) the row split finds the skyline and the eye level is the vanishing
+ * point's row; a picture with a clear split and no converging lines keeps the split and has
+ * no eye level; a bright disc (curved edges only) does not pass for vanishing lines.
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { estimateHorizon, vanishingHorizon } from '../../src/engine/scene/horizon.js';
+import { estimateHorizon, eyeLevelHorizon, vanishingHorizon } from '../../src/engine/scene/horizon.js';
 import { mulberry32 } from '../../src/engine/prng.js';
 
 const W = 192;
@@ -57,17 +57,20 @@ describe('horizon estimate', () => {
   ] as const) {
     it(`a street converging on (${vp[0]}, ${vp[1]}): the horizon is the vanishing point's row, not the skyline`, () => {
       const rgb = street([vp[0] * W, vp[1] * H]);
-      const e = estimateHorizon(rgb, W, H);
-      assert.equal(e.source, 'vanishing', `found ${JSON.stringify(e)}`);
+      const split = estimateHorizon(rgb, W, H);
+      assert.ok(split.row < 0.25, `the split finds the skyline (${JSON.stringify(split)})`);
+      const e = eyeLevelHorizon(rgb, W, H, split);
+      assert.ok(e, 'an eye level is found');
       assert.ok(Math.abs(e.row - vp[1]) < 0.03, `row ${e.row.toFixed(3)} vs ${vp[1]}`);
     });
   }
 
-  it('a picture split into sky and land with no slanted lines keeps the split', () => {
+  it('a picture split into sky and land with no slanted lines: the split, and no eye level', () => {
     const rgb = canvas((_x, y) => (y < 0.38 * H ? 210 : 70));
     const e = estimateHorizon(rgb, W, H);
     assert.equal(e.source, 'edge');
     assert.ok(Math.abs(e.row - 0.38) < 0.02, `row ${e.row.toFixed(3)}`);
+    assert.equal(eyeLevelHorizon(rgb, W, H, e), undefined);
   });
 
   it('a bright disc (curved edges only) gives no vanishing horizon', () => {
