@@ -3,8 +3,8 @@
  * layer (at depth 1, the unit of the camera's travel) when one separates, the far
  * background above the horizon, and the ground between, receding from the picture's bottom
  * row to the horizon. The ground's slope follows from where the subject stands (its feet
- * are on the ground at the subject's depth); with no subject the ground comes as near as it
- * may and the far background is GROUND_RANGE times farther, the unit on the ground between.
+ * are on the ground at the subject's depth); with no subject the depths are scaled so the
+ * centre of interest is at 1 — a dolly zoom keeps it its size, arcs and orbits turn about it.
  */
 import type { ResolvedScene } from '../../core/task.js';
 import type { SceneLayout } from '../frame-plan.js';
@@ -18,12 +18,8 @@ export type SceneDepthRecord = Required<Pick<ResolvedScene, 'layers' | 'depth'>>
 
 /** The ground never comes nearer than this at the picture's bottom row. */
 const NEAREST_GROUND = 0.8;
-/**
- * Without a subject: far background over nearest ground, in disparity. Deeper reads more
- * parallax but an arc then needs a closer crop to start at rest than the plan allows
- * (frame-plan's MAX_REST_CROP; on a 4:3 street 2.5 already left frame 0 off the picture).
- */
-const GROUND_RANGE = 2;
+/** Without a subject: far background over nearest ground, in disparity. */
+const GROUND_RANGE = 3;
 /** A subject whose matte reaches this far down stands below the frame (a bust, a close-up). */
 const FEET_CUT = 0.95;
 /** The ground's depth at the bottom under a subject that is cut by the frame. */
@@ -39,8 +35,8 @@ export function feetOf(matte: SubjectMatte): number {
   return 1;
 }
 
-/** The layout and its record for a picture's subject matte (if any) and horizon (`focusRow` is no longer used). */
-export function sceneDepth(o: { matte?: SubjectMatte; horizon: HorizonEstimate; focusRow?: number }): {
+/** The layout and its record for a picture's subject matte (if any), horizon and centre of interest row. */
+export function sceneDepth(o: { matte?: SubjectMatte; horizon: HorizonEstimate; focusRow: number }): {
   layout: SceneLayout;
   record: SceneDepthRecord;
 } {
@@ -58,14 +54,19 @@ export function sceneDepth(o: { matte?: SubjectMatte; horizon: HorizonEstimate; 
       near = Math.max(NEAREST_GROUND, 1 / disparity);
     }
   } else {
-    // No subject: the travel's unit (depth 1) lies on the ground, which comes as near as
-    // NEAREST_GROUND at the bottom row, and the far background is GROUND_RANGE times as far.
-    // (Putting the unit at a centre of interest on the far background, as before, squeezed
-    // far over near to 1.25 on a street: the near side slid 1.25× the designed travel and
-    // the far side 1×, next to no parallax; now the far side slides 0.63× and the nearest
-    // ground still 1.25×, so a track needs the same cover.)
-    near = NEAREST_GROUND;
-    far = NEAREST_GROUND * GROUND_RANGE;
+    // Scale so the centre of interest's row is at depth 1, within the nearest ground; a
+    // centre of interest on the far background puts that at 1 and the ground nearer.
+    // (Shallow on a street whose centre of interest is up on the houses: far 1.2 over near
+    // 0.8 on leuvenA. Putting the unit on the ground instead, far over near 2, read 1.6–5.5 %
+    // parallax there on every depth move but Crane Up, at rest as before, but the camera
+    // axes promise that with no subject the centre of interest slides the whole travel
+    // (camera-control.test.ts 'horizontal +10', 'vertical +10'): it slid 0.71× as far.)
+    const k = Math.max(0, Math.min(1, (o.focusRow - h) / Math.max(1e-6, 1 - h)));
+    const dNear = 1 / NEAREST_GROUND;
+    const compressed = (1 - dNear * k) / Math.max(1e-6, 1 - k);
+    const farDisparity = compressed * GROUND_RANGE >= dNear ? compressed : 1 / (1 + (GROUND_RANGE - 1) * k);
+    far = 1 / farDisparity;
+    near = 1 / Math.min(dNear, farDisparity * GROUND_RANGE);
   }
   const ground: GroundPlane = { horizon: h, near };
   const layout: SceneLayout = { depths: o.matte ? [far, SUBJECT_DEPTH] : [far], ground };
