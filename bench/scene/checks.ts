@@ -177,6 +177,10 @@ export interface MoveResult {
   backgroundScale?: number;
   /** Frame 0 against the framed source. */
   frame0: { psnr: number; p999: number };
+  /** For a move that lands on the picture (drawn at rest on its last frame, not its first): the last frame against it. */
+  landing?: { psnr: number; p999: number };
+  /** The horizon the engine's depth used (fraction of the height) and how it was found. */
+  horizon?: { row: number; from: string };
   /** Why parallax could not be measured (regions too small or lost at once). */
   note?: string;
 }
@@ -227,7 +231,20 @@ export async function checkMove(
   const back0: Affine2 = view.back(0);
   const reference = frameSource(photo.rgb, photo.width, photo.height, back0, w, h);
   const frame0 = compareFrames(clip.frames[0]!, reference);
-  const result: MoveResult = { motion, layers: view.layers, frame0 };
+  const lastIndex = clip.frames.length - 1;
+  const landing = view.landsAtRest
+    ? compareFrames(
+        clip.frames[lastIndex]!,
+        frameSource(photo.rgb, photo.width, photo.height, view.back(lastIndex), w, h),
+      )
+    : undefined;
+  const result: MoveResult = {
+    motion,
+    layers: view.layers,
+    frame0,
+    ...(landing && { landing }),
+    ...(view.horizon && { horizon: view.horizon }),
+  };
   const near = nearRegion(label);
   if (!near || label.background.length === 0) return { ...result, note: 'no near/background labels' };
   // Frame-0 px back to photo px, to ask the labels which side a grid point is on.
@@ -283,6 +300,8 @@ export function judgeMove(
       Math.abs(r.subjectScale - 1) <= TARGETS.dollySubject &&
       Math.abs(r.backgroundScale - 1) >= TARGETS.dollyBackground;
   }
-  if (flatPsnr !== undefined) out.frame0 = r.frame0.psnr >= flatPsnr - TARGETS.frame0PsnrSlackDb;
+  // The picture at rest: frame 0, or the last frame of a move that lands on the picture.
+  if (flatPsnr !== undefined)
+    out.frame0 = Math.max(r.frame0.psnr, r.landing?.psnr ?? -Infinity) >= flatPsnr - TARGETS.frame0PsnrSlackDb;
   return out;
 }

@@ -117,6 +117,10 @@ export interface PlanView {
   /** Photo px → frame px of the front layer (the subject when there is one) and of the back one, at frame `i`. */
   front(i: number): Affine2;
   back(i: number): Affine2;
+  /** Whether the plan draws the last frame at rest (every layer under one transform): a move that lands on the picture. */
+  landsAtRest: boolean;
+  /** The ground's horizon the engine used (fraction of the height) and how it found it, for a depth move. */
+  horizon?: { row: number; from: string };
 }
 
 /** The render plan of a job (the same one engine.render draws), seen through its transforms. */
@@ -138,6 +142,13 @@ export async function planView(job: RenderJob): Promise<PlanView> {
           .at(-1)!.samples,
       ),
     back: (i) => mid(plan.frameAt(i).layers[0]!.samples),
+    landsAtRest: plan.frames > 1 && plan.frameAt(plan.frames - 1).rest === true && plan.frameAt(0).rest !== true,
+    ...(prepared.resolved.scene?.depth && {
+      horizon: {
+        row: prepared.resolved.scene.depth.ground.horizon,
+        from: prepared.resolved.scene.depth.ground.horizonFrom,
+      },
+    }),
   };
 }
 
