@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { estimateHorizon, eyeLevelHorizon, vanishingHorizon } from '../../src/engine/scene/horizon.js';
-import { mulberry32 } from '../../src/engine/prng.js';
+import { mulberry32 } from '../../src/engine/maths/prng.js';
 
 const W = 192;
 const H = 144;
