@@ -5,7 +5,10 @@
  * - A person: the segmentation model's probability, over the region it was run on; none
  *   for a person the detector is unsure of with no face in its box (doubtfulPerson).
  * - An object filling over 80 % of the picture: none (nothing beside it to separate).
- * - An object: the detector gives a box, not a shape. The boundary-connectivity matte
+ * - An object: the detector gives a box, not a shape. First an iterated graph cut
+ *   (box-cut.ts: colour mixtures and an edge-aware smoothness term, min-cut) on the box
+ *   grown by half its size, kept when it holds the box's middle. Otherwise the
+ *   boundary-connectivity matte
  *   (subject-matte.ts) is run on a crop of the box with a margin, where its premise holds
  *   (the crop's edges are background, the subject is enclosed); kept when its blob lies in
  *   the box. Otherwise a colour model inside the box (the box's core is the subject's
@@ -15,6 +18,7 @@
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { colourClusters, nearestCluster, opponentFeatures } from './colour-clusters.js';
 import { guidedFilter } from './image-filters.js';
+import { BOX_MARGIN, cutObject } from './box-cut.js';
 import { analyseSubject, type SubjectMatte } from './subject-matte.js';
 
 /** Margin of the crop around an object's box, as a share of the box's size per side. */
@@ -86,6 +90,8 @@ function objectAlpha(vision: SceneVision, rgb: Uint8Array, w: number, h: number)
   // A thing that fills the picture (a cat's head, a dog seen close) leaves no background
   // beside it to separate from: one plane, not a cut-out of most of the picture.
   if ((bx1 - bx0) * (by1 - by0) > 0.8 * w * h) return undefined;
+  const cut = boxCutAlpha(rgb, w, h, bx0, by0, bx1, by1);
+  if (cut) return cut;
   const cx0 = Math.max(0, Math.floor(bx0 - CROP_MARGIN * (bx1 - bx0)));
   const cy0 = Math.max(0, Math.floor(by0 - CROP_MARGIN * (by1 - by0)));
   const cx1 = Math.min(w, Math.ceil(bx1 + CROP_MARGIN * (bx1 - bx0)));
@@ -116,6 +122,43 @@ function objectAlpha(vision: SceneVision, rgb: Uint8Array, w: number, h: number)
     }
   }
   return colourModelInBox(rgb, w, h, { bx0, by0, bx1, by1, cx0, cy0, cx1, cy1 }, alpha);
+}
+
+/** Share of the box's middle (its central half in each direction) the cut must hold. */
+const MIDDLE_HELD = 0.75;
+
+/**
+ * The graph cut's object (box-cut.ts) as a hard 0/1 matte, or undefined when it does not
+ * hold the box's middle: in a cluttered room the cut can settle on shelves behind a
+ * motorcycle and lose the bike's body; the detector's box is centred on the thing.
+ */
+function boxCutAlpha(
+  rgb: Uint8Array,
+  w: number,
+  h: number,
+  bx0: number,
+  by0: number,
+  bx1: number,
+  by1: number,
+): Float32Array | undefined {
+  const cx0 = Math.max(0, Math.floor(bx0 - BOX_MARGIN * (bx1 - bx0)));
+  const cy0 = Math.max(0, Math.floor(by0 - BOX_MARGIN * (by1 - by0)));
+  const cx1 = Math.min(w, Math.ceil(bx1 + BOX_MARGIN * (bx1 - bx0)));
+  const cy1 = Math.min(h, Math.ceil(by1 + BOX_MARGIN * (by1 - by0)));
+  const cw = cx1 - cx0;
+  const cut = cutObject(rgb, w, h, { x0: bx0, y0: by0, x1: bx1, y1: by1 }, { x0: cx0, y0: cy0, x1: cx1, y1: cy1 });
+  if (!cut) return undefined;
+  let held = 0;
+  let middle = 0;
+  for (let y = Math.floor(by0 + 0.25 * (by1 - by0)); y < by1 - 0.25 * (by1 - by0); y++)
+    for (let x = Math.floor(bx0 + 0.25 * (bx1 - bx0)); x < bx1 - 0.25 * (bx1 - bx0); x++) {
+      held += cut[(y - cy0) * cw + x - cx0]!;
+      middle++;
+    }
+  if (middle === 0 || held < MIDDLE_HELD * middle) return undefined;
+  const alpha = new Float32Array(w * h);
+  for (let y = cy0; y < cy1; y++) for (let x = cx0; x < cx1; x++) alpha[y * w + x] = cut[(y - cy0) * cw + x - cx0]!;
+  return alpha;
 }
 
 /** Subject vs background colours inside the box; the blob that holds the box's centre. */
