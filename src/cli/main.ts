@@ -6,6 +6,7 @@
  * canvas, the frame and vision threads), which `--help`, `serve` and `worker` need not
  * load first (the entry points load what they use themselves).
  */
+import { pathToFileURL } from 'node:url';
 import type { Command } from './command.js';
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
@@ -41,4 +42,10 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   return (await command.load()).run(rest);
+}
+
+// Run directly from the sources (`node --import tsx src/cli/main.ts render …`, as the docs'
+// lab notes do) it runs too; imported by bin/stillmotion.mjs it only exports `main`.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  process.exitCode = await main(process.argv.slice(2));
 }
