@@ -244,38 +244,92 @@ export type MatteVerdict =
   | 'low-contrast'
   | 'weak-outline';
 
-/**
- * Estimates a soft subject matte from packed RGB pixels (a thumbnail, ~200 px on the long
- * side), or no matte with the reason the picture is treated as one plane. Pure and
- * deterministic.
- */
-export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?: SubjectMatte; verdict: MatteVerdict } {
-  const n = w * h;
-  if (w < 16 || h < 16) return { verdict: 'too-small' };
-  const f = opponentFeatures(rgb, n, 3);
+/** Pictures smaller than this on a side are one plane (too few pixels to tell a subject). */
+const MIN_SIDE = 16;
+/** Connectivity: the floor of τ and its multiple of the median neighbour step. */
+const TAU_FLOOR = 5;
+const TAU_OF_MEDIAN_STEP = 1.5;
+/** The boundary distance computed up to this, and the jump above τ that lets a region through. */
+const GEO_LIMIT = 60;
+const GATE_OPEN = 30;
+/** The border band sampled for the background's colours, as a share of the short side. */
+const BORDER_BAND = 0.04;
+/** The colour distance that still reads as a border colour: this quantile of the band's, at least SIGMA_FLOOR. */
+const BORDER_SPREAD_QUANTILE = 0.9;
+const SIGMA_FLOOR = 6;
+/** The weak centre prior: its width, and the share of the prior it can take away at the corners. */
+const CENTRE_PRIOR_SIGMA = 0.35;
+const CENTRE_PRIOR_WEIGHT = 0.4;
+/** An enclosed region counts as at least this sure of being the subject. */
+const ENCLOSED_FLOOR = 0.8;
+/** Colour-model rounds, the border's extra weight as background, and the smoothing passes. */
+const COLOUR_ROUNDS = 3;
+const BORDER_BG_WEIGHT = 3;
+const SMOOTH_PASSES = 3;
+/** How far a region connected to the border at no cost is still kept (the gate's floor). */
+const GATE_FLOOR = 0.3;
+/** A subject smaller than this share of the picture is no blob. */
+const MIN_SUBJECT_MASS = 0.002;
+/** Vertical gaps joined inside a subject: a tenth of the picture, then 35 % of the blob's height. */
+const GAP_OF_PICTURE = 0.1;
+const GAP_OF_BLOB = 0.35;
+/** Blobs: the centre weighting's width, the least size, runs thinner than this share of the tallest pruned. */
+const BLOB_CENTRE_SIGMA = 0.3;
+const MIN_BLOB_SHARE = 0.004;
+const THIN_RUN = 0.4;
+/** Background holes inside the blob smaller than this share of the picture join it. */
+const HOLE_SHARE = 0.05;
+/** Confidence: the subject's area, compactness and width it must have. */
+const MIN_AREA = 0.01;
+const MAX_AREA = 0.45;
+const MIN_COMPACTNESS = 0.3;
+const MAX_WIDTH = 0.7;
+/** The ring around the blob (share of the long side), the score drop across it, the outline's strength over τ. */
+const RING_SHARE = 0.02;
+const MIN_CONTRAST = 0.3;
+const MIN_OUTLINE_OVER_TAU = 2;
+/** Soft edges: the guided filter's radius and regularisation. */
+const EDGE_RADIUS = 2;
+const EDGE_EPS = 0.004;
 
-  // 1. Boundary connectivity. τ: the picture's usual neighbour step (texture, gradients).
+type Features = ReturnType<typeof opponentFeatures>;
+
+/**
+ * Stage 1, boundary connectivity: τ (the picture's usual neighbour step: texture,
+ * gradients) and the gate, 0 for pixels connected to an edge at no cost (background,
+ * whatever their colour), 1 past a clear outline.
+ */
+function connectivityGate(f: Features, w: number, h: number): { tau: number; gate: Float32Array } {
+  const n = w * h;
   const steps: number[] = [];
   for (let y = 0; y < h; y += 2) for (let x = 0; x + 1 < w; x += 2) steps.push(stepLength(f, y * w + x, y * w + x + 1));
   steps.sort((a, b) => a - b);
-  const tau = Math.max(5, 1.5 * steps[Math.floor(steps.length * 0.5)]!);
-  const tauAt = new Float32Array(n).fill(tau);
-  const geo = boundaryDistance(f, w, h, tauAt, 60);
-  // Connected to an edge at no cost → background, whatever its colour; a clear outline
-  // (a jump of ~30 above τ) lets a region through.
+  const tau = Math.max(TAU_FLOOR, TAU_OF_MEDIAN_STEP * steps[Math.floor(steps.length * 0.5)]!);
+  const geo = boundaryDistance(f, w, h, new Float32Array(n).fill(tau), GEO_LIMIT);
   const gate = new Float32Array(n);
-  for (let i = 0; i < n; i++) gate[i] = Math.min(1, geo[i]! / 30);
+  for (let i = 0; i < n; i++) gate[i] = Math.min(1, geo[i]! / GATE_OPEN);
+  return { tau, gate };
+}
 
-  // 2. Prior: distance from the edge colours (k-means clusters of a band along the top,
-  // left and right) and enclosure, with a weak centre prior, gated by connectivity.
-  const band = Math.max(2, Math.round(0.04 * Math.min(w, h)));
+/**
+ * Stage 2, the prior: distance from the edge colours (k-means clusters of a band along the
+ * top, left and right) and enclosure, with a weak centre prior, gated by connectivity.
+ */
+function borderPrior(
+  f: Features,
+  w: number,
+  h: number,
+  gate: Float32Array,
+): { q0: Float32Array; borderSet: Uint8Array } {
+  const n = w * h;
+  const band = Math.max(2, Math.round(BORDER_BAND * Math.min(w, h)));
   const border: number[] = [];
   for (let y = 0; y < h; y++)
     for (let x = 0; x < w; x++) if (y < band || x < band || x >= w - band) border.push(y * w + x);
   const centres = colourClusters(f, border, K);
   const nearest = (i: number): number => nearestCluster(f, i, centres, K).distance;
   const spread = border.map(nearest).sort((a, b) => a - b);
-  const sigma = Math.max(6, spread[Math.floor(spread.length * 0.9)]!);
+  const sigma = Math.max(SIGMA_FLOOR, spread[Math.floor(spread.length * BORDER_SPREAD_QUANTILE)]!);
   const q0 = new Float32Array(n);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -285,92 +339,127 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
       const ny = y / (h - 1) - 0.5;
       q0[i] =
         gate[i]! *
-        (0.5 * s + 0.5 * gate[i]! * Math.max(s, 0.8)) *
-        (0.6 + 0.4 * Math.exp(-(nx * nx + ny * ny) / (2 * 0.35 * 0.35)));
+        (0.5 * s + 0.5 * gate[i]! * Math.max(s, ENCLOSED_FLOOR)) *
+        (1 -
+          CENTRE_PRIOR_WEIGHT +
+          CENTRE_PRIOR_WEIGHT * Math.exp(-(nx * nx + ny * ny) / (2 * CENTRE_PRIOR_SIGMA * CENTRE_PRIOR_SIGMA)));
     }
   }
   const borderSet = new Uint8Array(n);
   for (const i of border) borderSet[i] = 1;
+  return { q0, borderSet };
+}
 
-  // 3. Colour models and edge-aware smoothing, re-gated every round.
-  const bin = (i: number): number =>
-    (Math.min(BINS - 1, Math.floor((rgb[i * 3]! * BINS) / 256)) * BINS +
-      Math.min(BINS - 1, Math.floor((rgb[i * 3 + 1]! * BINS) / 256))) *
-      BINS +
-    Math.min(BINS - 1, Math.floor((rgb[i * 3 + 2]! * BINS) / 256));
+/**
+ * Stage 3, colour models: subject and background colour histograms weighted by the current
+ * scores, then edge-aware smoothing, re-gated every round. Undefined when nothing is left
+ * that could be a subject.
+ */
+function refineByColour(
+  rgb: Uint8Array,
+  f: Features,
+  w: number,
+  h: number,
+  prior: { q0: Float32Array; borderSet: Uint8Array },
+  gate: Float32Array,
+): Float32Array | undefined {
+  const n = w * h;
+  const level = (v: number): number => Math.min(BINS - 1, Math.floor((v * BINS) / 256));
   const bins = new Int32Array(n);
-  for (let i = 0; i < n; i++) bins[i] = bin(i);
-  let q: Float32Array = q0;
-  for (let round = 0; round < 3; round++) {
+  for (let i = 0; i < n; i++)
+    bins[i] = (level(rgb[i * 3]!) * BINS + level(rgb[i * 3 + 1]!)) * BINS + level(rgb[i * 3 + 2]!);
+  const { borderSet } = prior;
+  let q: Float32Array = prior.q0;
+  for (let round = 0; round < COLOUR_ROUNDS; round++) {
     const hf = new Float64Array(BINS ** 3).fill(0.5);
     const hb = new Float64Array(BINS ** 3).fill(0.5);
     let nf = 0;
     let nb = 0;
     for (let i = 0; i < n; i++) {
       const wf = borderSet[i] ? 0 : q[i]!;
-      const wb = borderSet[i] ? 3 : 1 - q[i]!;
+      const wb = borderSet[i] ? BORDER_BG_WEIGHT : 1 - q[i]!;
       hf[bins[i]!] = hf[bins[i]!]! + wf;
       hb[bins[i]!] = hb[bins[i]!]! + wb;
       nf += wf;
       nb += wb;
     }
-    if (nf < n * 0.002) return { verdict: 'no-blob' };
+    if (nf < n * MIN_SUBJECT_MASS) return undefined;
     const p = new Float32Array(n);
     for (let i = 0; i < n; i++) {
       const lf = hf[bins[i]!]! / nf;
       const lb = hb[bins[i]!]! / nb;
       p[i] = 0.5 * (lf / (lf + lb)) + 0.5 * q[i]!;
     }
-    q = smoothByColour(p, f, w, h, 3);
-    for (let i = 0; i < n; i++) q[i] = q[i]! * Math.min(1, 0.3 + gate[i]!);
+    q = smoothByColour(p, f, w, h, SMOOTH_PASSES);
+    for (let i = 0; i < n; i++) q[i] = q[i]! * Math.min(1, GATE_FLOOR + gate[i]!);
   }
-  // 3. Shape.
+  return q;
+}
+
+/** The component of `m` with the most centre-weighted score that does not touch the top or sides. */
+function pickBlob(m: Uint8Array, q: Float32Array, w: number, h: number): Uint8Array | undefined {
+  const n = w * h;
+  const fg = components(m, w, h, 1);
+  const mass = new Float64Array(fg.sizes.length);
+  const edge = new Uint8Array(fg.sizes.length);
+  for (let i = 0; i < n; i++) {
+    if (!m[i]) continue;
+    const c = fg.label[i]!;
+    const x = i % w;
+    const y = (i - x) / w;
+    const nx = x / (w - 1) - 0.5;
+    const ny = y / (h - 1) - 0.5;
+    mass[c] = mass[c]! + q[i]! * Math.exp(-(nx * nx + ny * ny) / (2 * BLOB_CENTRE_SIGMA * BLOB_CENTRE_SIGMA));
+    if (y === 0 || x === 0 || x === w - 1) edge[c] = 1;
+  }
+  let best = -1;
+  for (let c = 0; c < mass.length; c++)
+    if (!edge[c] && fg.sizes[c]! >= n * MIN_BLOB_SHARE && (best < 0 || mass[c]! > mass[best]!)) best = c;
+  if (best < 0) return undefined;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) out[i] = fg.label[i] === best ? 1 : 0;
+  return out;
+}
+
+/** Joins vertical gaps within a blob up to GAP_OF_BLOB of its height. */
+function closeBlobGaps(m: Uint8Array, w: number, h: number): void {
+  let top = h;
+  let bottom = -1;
+  for (let i = 0; i < m.length; i++)
+    if (m[i]) [top, bottom] = [Math.min(top, Math.floor(i / w)), Math.max(bottom, Math.floor(i / w))];
+  fillVerticalGaps(m, w, h, Math.round(GAP_OF_BLOB * (bottom - top + 1)));
+}
+
+/**
+ * Stage 4, the shape: the scores thresholded and opened, parts split by a band of
+ * ambiguous colour (a face between hair and shoulders) joined, the best blob picked, thin
+ * runs pruned, and small enclosed holes filled.
+ */
+function subjectShape(q: Float32Array, w: number, h: number): Uint8Array | undefined {
+  const n = w * h;
   let mask: Uint8Array = new Uint8Array(n);
   for (let i = 0; i < n; i++) mask[i] = q[i]! > 0.5 ? 1 : 0;
   mask = open(mask, w, h, 1);
-  // Parts of one subject split by a band of ambiguous colour (a face between hair and
-  // shoulders) join before the blobs are told apart.
-  fillVerticalGaps(mask, w, h, Math.round(0.1 * h));
-  const pick = (m: Uint8Array): Uint8Array | undefined => {
-    const fg = components(m, w, h, 1);
-    const mass = new Float64Array(fg.sizes.length);
-    const edge = new Uint8Array(fg.sizes.length);
-    for (let i = 0; i < n; i++) {
-      if (!m[i]) continue;
-      const c = fg.label[i]!;
-      const x = i % w;
-      const y = (i - x) / w;
-      const nx = x / (w - 1) - 0.5;
-      const ny = y / (h - 1) - 0.5;
-      mass[c] = mass[c]! + q[i]! * Math.exp(-(nx * nx + ny * ny) / (2 * 0.3 * 0.3));
-      if (y === 0 || x === 0 || x === w - 1) edge[c] = 1;
-    }
-    let best = -1;
-    for (let c = 0; c < mass.length; c++)
-      if (!edge[c] && fg.sizes[c]! >= n * 0.004 && (best < 0 || mass[c]! > mass[best]!)) best = c;
-    if (best < 0) return undefined;
-    const out = new Uint8Array(n);
-    for (let i = 0; i < n; i++) out[i] = fg.label[i] === best ? 1 : 0;
-    return out;
-  };
-  let blob = pick(mask);
-  if (!blob) return { verdict: 'no-blob' };
-  const closeGaps = (m: Uint8Array): void => {
-    let top = h;
-    let bottom = -1;
-    for (let i = 0; i < n; i++)
-      if (m[i]) [top, bottom] = [Math.min(top, Math.floor(i / w)), Math.max(bottom, Math.floor(i / w))];
-    fillVerticalGaps(m, w, h, Math.round(0.35 * (bottom - top + 1)));
-  };
-  closeGaps(blob);
-  blob = pick(open(pruneThinRuns(blob, w, h, 0.4), w, h, 1));
-  if (!blob) return { verdict: 'no-blob' };
-  closeGaps(blob);
+  fillVerticalGaps(mask, w, h, Math.round(GAP_OF_PICTURE * h));
+  let blob = pickBlob(mask, q, w, h);
+  if (!blob) return undefined;
+  closeBlobGaps(blob, w, h);
+  blob = pickBlob(open(pruneThinRuns(blob, w, h, THIN_RUN), w, h, 1), q, w, h);
+  if (!blob) return undefined;
+  closeBlobGaps(blob, w, h);
   const bg = components(blob, w, h, 0);
   for (let i = 0; i < n; i++)
-    if (!blob[i] && !bg.touches[bg.label[i]!] && bg.sizes[bg.label[i]!]! < n * 0.05) blob[i] = 1;
+    if (!blob[i] && !bg.touches[bg.label[i]!] && bg.sizes[bg.label[i]!]! < n * HOLE_SHARE) blob[i] = 1;
+  return blob;
+}
 
-  // 4. Confidence.
+/**
+ * Stage 5, confidence: the blob must be of a subject's size, compact and not the width of
+ * the picture; across a ring a few pixels wide around it the scores must drop, and its
+ * outline must sit on a colour edge clearly stronger than the picture's usual step.
+ */
+function blobVerdict(blob: Uint8Array, q: Float32Array, f: Features, w: number, h: number, tau: number): MatteVerdict {
+  const n = w * h;
   let area = 0;
   let minX = w;
   let maxX = -1;
@@ -386,14 +475,12 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
     minY = Math.min(minY, y);
     maxY = Math.max(maxY, y);
   }
-  if (area < n * 0.01 || area > n * 0.45) return { verdict: 'area' };
+  if (area < n * MIN_AREA || area > n * MAX_AREA) return 'area';
   const bw = maxX - minX + 1;
   const bh = maxY - minY + 1;
-  if (area < 0.3 * bw * bh) return { verdict: 'not-compact' };
-  if (bw > 0.7 * w) return { verdict: 'too-wide' };
-  // A ring a few pixels wide around the blob: scores drop across the outline, and the
-  // outline sits on a colour edge clearly stronger than the picture's usual step.
-  const ringR = Math.max(2, Math.round(0.02 * Math.max(w, h)));
+  if (area < MIN_COMPACTNESS * bw * bh) return 'not-compact';
+  if (bw > MAX_WIDTH * w) return 'too-wide';
+  const ringR = Math.max(2, Math.round(RING_SHARE * Math.max(w, h)));
   const grown = dilate(Float32Array.from(blob), w, h, ringR);
   let qIn = 0;
   let qRing = 0;
@@ -424,19 +511,42 @@ export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?:
       }
     }
   }
-  if (qIn / area - qRing / Math.max(1, nRing) < 0.3) return { verdict: 'low-contrast' };
-  if (edgeSum / Math.max(1, edgeN) < 2 * tau) return { verdict: 'weak-outline' };
+  if (qIn / area - qRing / Math.max(1, nRing) < MIN_CONTRAST) return 'low-contrast';
+  if (edgeSum / Math.max(1, edgeN) < MIN_OUTLINE_OVER_TAU * tau) return 'weak-outline';
+  return 'subject';
+}
 
-  // 5. Soft edges that follow the picture.
+/** Stage 6, soft edges that follow the picture: the hard blob through a guided filter on the grey levels. */
+function softEdges(blob: Uint8Array, f: Features, w: number, h: number): Float32Array {
+  const n = w * h;
   const grey = new Float32Array(n);
   const hard = new Float32Array(n);
   for (let i = 0; i < n; i++) {
     grey[i] = f[i * 3]! / 255;
     hard[i] = blob[i]!;
   }
-  const alpha = guidedFilter(grey, hard, w, h, 2, 0.004);
+  const alpha = guidedFilter(grey, hard, w, h, EDGE_RADIUS, EDGE_EPS);
   for (let i = 0; i < n; i++) alpha[i] = Math.min(1, Math.max(0, alpha[i]!));
-  return { matte: { width: w, height: h, alpha }, verdict: 'subject' };
+  return alpha;
+}
+
+/**
+ * Estimates a soft subject matte from packed RGB pixels (a thumbnail, ~200 px on the long
+ * side), or no matte with the reason the picture is treated as one plane. Pure and
+ * deterministic. One stage a function: connectivity, the border prior, colour models, the
+ * shape, its confidence, soft edges.
+ */
+export function analyseSubject(rgb: Uint8Array, w: number, h: number): { matte?: SubjectMatte; verdict: MatteVerdict } {
+  if (w < MIN_SIDE || h < MIN_SIDE) return { verdict: 'too-small' };
+  const f = opponentFeatures(rgb, w * h, 3);
+  const { tau, gate } = connectivityGate(f, w, h);
+  const q = refineByColour(rgb, f, w, h, borderPrior(f, w, h, gate), gate);
+  if (!q) return { verdict: 'no-blob' };
+  const blob = subjectShape(q, w, h);
+  if (!blob) return { verdict: 'no-blob' };
+  const verdict = blobVerdict(blob, q, f, w, h, tau);
+  if (verdict !== 'subject') return { verdict };
+  return { matte: { width: w, height: h, alpha: softEdges(blob, f, w, h) }, verdict };
 }
 
 /** The soft subject matte of packed RGB pixels, or undefined when the picture is one plane. */
