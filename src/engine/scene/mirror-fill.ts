@@ -47,101 +47,129 @@ const SMOOTH = 3;
 const STRUCTURE_FULL = 15;
 const STRUCTURE_NONE = 35;
 
+/** A run of hole shorter than MEET_FADE / this share hands over across its whole width. */
+const MEET_FADE_SHARE = 0.1;
+
 /**
- * Blends the mirror images into `rgba` (w × h × 4, in place, already filled) where `hole`
- * is set, within `box`; only pixels outside the hole are mirrored.
+ * The edge of the hole nearest x on row y, searching `dir` (−1: the left end of a run there,
+ * +1: the right end), or undefined when none is within `reach` (a steep lean).
  */
-export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8Array, box: Box): void {
-  const depth = Math.max(2, Math.round(MIRROR_DEPTH * Math.max(w, h)));
-  // The edge of the hole nearest x on row y, searching `dir` (−1: the left end of a run
-  // there, +1: the right end), or undefined when none is within reach (a steep lean).
-  const reach = Math.ceil(LEAN_NONE * LEAN_ROWS) + 1;
-  const edgeNear = (y: number, x: number, dir: -1 | 1): number | undefined => {
-    const row = y * w;
-    if (hole[row + x]) {
-      // Inside a run: walk out of it the way the edge faces.
-      let e = x;
-      for (let k = 0; k <= reach; k++, e += dir) {
-        if (e + dir < 0 || e + dir >= w || !hole[row + e + dir]) return e;
-      }
-      return undefined;
-    }
-    // Outside: walk into the hole, against the way the edge faces.
-    for (let k = 1, e = x - dir; k <= reach; k++, e -= dir) {
-      if (e >= 0 && e < w && hole[row + e]) return e;
+function edgeNear(hole: Uint8Array, w: number, reach: number, y: number, x: number, dir: -1 | 1): number | undefined {
+  const row = y * w;
+  if (hole[row + x]) {
+    // Inside a run: walk out of it the way the edge faces.
+    let e = x;
+    for (let k = 0; k <= reach; k++, e += dir) {
+      if (e + dir < 0 || e + dir >= w || !hole[row + e + dir]) return e;
     }
     return undefined;
-  };
-  // How much of an end's mirror to keep, from how far its edge leans over ±LEAN_ROWS rows
-  // (rows past the picture's top or bottom do not count; an edge out of reach is steep).
-  const keep = (y: number, end: number, dir: -1 | 1): number => {
-    let lean = -1;
-    for (const yy of [y - LEAN_ROWS, y + LEAN_ROWS]) {
-      if (yy < 0 || yy >= h) continue;
-      const e = edgeNear(yy, end, dir);
-      if (e === undefined) return 0;
-      lean = Math.max(lean, Math.abs(e - end) / LEAN_ROWS);
+  }
+  // Outside: walk into the hole, against the way the edge faces.
+  for (let k = 1, e = x - dir; k <= reach; k++, e -= dir) {
+    if (e >= 0 && e < w && hole[row + e]) return e;
+  }
+  return undefined;
+}
+
+/**
+ * How much of an end's mirror to keep, from how far its edge leans over ±LEAN_ROWS rows
+ * (rows past the picture's top or bottom do not count; an edge out of reach is steep).
+ */
+function keepOfLean(hole: Uint8Array, w: number, h: number, y: number, end: number, dir: -1 | 1): number {
+  const reach = Math.ceil(LEAN_NONE * LEAN_ROWS) + 1;
+  let lean = -1;
+  for (const yy of [y - LEAN_ROWS, y + LEAN_ROWS]) {
+    if (yy < 0 || yy >= h) continue;
+    const e = edgeNear(hole, w, reach, yy, end, dir);
+    if (e === undefined) return 0;
+    lean = Math.max(lean, Math.abs(e - end) / LEAN_ROWS);
+  }
+  return lean < 0 ? 1 : Math.min(1, Math.max(0, (LEAN_NONE - lean) / (LEAN_NONE - LEAN_FULL)));
+}
+
+/** The mirrors' colour and weight over the box, per row, before the weights are smoothed. */
+interface MirrorField {
+  colour: Float32Array;
+  weight: Float32Array;
+}
+
+/** Scratch buffers a row's two mirrors are built in (one picture row each). */
+interface RowScratch {
+  left: Float32Array;
+  right: Float32Array;
+  wl: Float32Array;
+  wr: Float32Array;
+  guardL: Float32Array;
+  guardR: Float32Array;
+  hist: Uint32Array;
+}
+
+/** Each run of hole on row `y`: both ends' mirrors, weighted by lean and texture, handed over where they meet. */
+function mirrorRow(
+  rgba: Uint8Array,
+  w: number,
+  h: number,
+  hole: Uint8Array,
+  box: Box,
+  y: number,
+  depth: number,
+  scratch: RowScratch,
+  field: MirrorField,
+): void {
+  const { left, right, wl, wr, guardL, guardR, hist } = scratch;
+  const bw = box.x1 - box.x0;
+  const reference = Math.max(REFERENCE_MIN, REFERENCE * depth);
+  const row = y * w;
+  for (let a = box.x0; a < box.x1; ) {
+    if (!hole[row + a]) {
+      a++;
+      continue;
     }
-    return lean < 0 ? 1 : Math.min(1, Math.max(0, (LEAN_NONE - lean) / (LEAN_NONE - LEAN_FULL)));
-  };
-  // The mirror's colour and weight over the box, blended in once the weights are smoothed.
+    let b = a;
+    while (b < w && hole[row + b]) b++;
+    const n = b - a;
+    const mid = n / 2;
+    const fade = Math.max(MEET_FADE, MEET_FADE_SHARE * n);
+    // Mirrors that would meet reach past the middle at full weight and hand over there;
+    // others fade into the fill beneath over their last quarter.
+    const meet = 2 * depth >= n;
+    const span = meet ? Math.min(n, Math.ceil(mid + fade)) : depth;
+    // Each end's mirror and its weight per pixel, k steps from that end.
+    const reachL = a > 0 ? mirrorInto(rgba, w, row, hole, a, b, -1, span, !meet, left, wl) : 0;
+    const reachR = b < w ? mirrorInto(rgba, w, row, hole, a, b, 1, span, !meet, right, wr) : 0;
+    const kl = reachL ? keepOfLean(hole, w, h, y, a, -1) : 0;
+    const kr = reachR ? keepOfLean(hole, w, h, y, b - 1, 1) : 0;
+    if (reachL) textureWeights(left, reachL, medianBeside(rgba, w, row, hole, a - 1, -1, reference, hist), guardL);
+    if (reachR) textureWeights(right, reachR, medianBeside(rgba, w, row, hole, b, 1, reference, hist), guardR);
+    for (let k = 0; k < n; k++) {
+      let ml = k < reachL ? wl[k]! * kl * guardL[k]! : 0;
+      let mr = n - 1 - k < reachR ? wr[n - 1 - k]! * kr * guardR[n - 1 - k]! : 0;
+      if (meet && ml > 0 && mr > 0) {
+        // Both reach here: hand over from the left mirror to the right one about the middle.
+        const t = Math.min(1, Math.max(0, (k + 0.5 - (mid - fade)) / (2 * fade)));
+        ml *= 1 - t;
+        mr *= t;
+      }
+      const total = ml + mr;
+      if (total <= 0) continue;
+      const j = (y - box.y0) * bw + a + k - box.x0;
+      for (let c = 0; c < 3; c++)
+        field.colour[j * 3 + c] = (left[k * 3 + c]! * ml + right[(n - 1 - k) * 3 + c]! * mr) / total;
+      field.weight[j] = Math.min(1, total);
+    }
+    a = b;
+  }
+}
+
+/**
+ * Rows decide their weights on their own; smoothed down the columns, a row that keeps its
+ * mirror between two that do not (or the reverse) no longer shows as a streak. (Running
+ * sums down each column, over the hole's pixels only.) Then the mirror is blended in.
+ */
+function blendSmoothed(rgba: Uint8Array, w: number, hole: Uint8Array, box: Box, field: MirrorField): void {
   const bw = box.x1 - box.x0;
   const bh = box.y1 - box.y0;
-  const colour = new Float32Array(bw * bh * 3);
-  const weight = new Float32Array(bw * bh);
-  const left = new Float32Array(w * 3);
-  const right = new Float32Array(w * 3);
-  const wl = new Float32Array(w);
-  const wr = new Float32Array(w);
-  const reference = Math.max(REFERENCE_MIN, REFERENCE * depth);
-  const hist = new Uint32Array(256);
-  const guardL = new Float32Array(w);
-  const guardR = new Float32Array(w);
-  for (let y = box.y0; y < box.y1; y++) {
-    const row = y * w;
-    for (let a = box.x0; a < box.x1; ) {
-      if (!hole[row + a]) {
-        a++;
-        continue;
-      }
-      let b = a;
-      while (b < w && hole[row + b]) b++;
-      const n = b - a;
-      const mid = n / 2;
-      const fade = Math.max(MEET_FADE, 0.1 * n);
-      // Mirrors that would meet reach past the middle at full weight and hand over there;
-      // others fade into the fill beneath over their last quarter.
-      const meet = 2 * depth >= n;
-      const span = meet ? Math.min(n, Math.ceil(mid + fade)) : depth;
-      // Each end's mirror and its weight per pixel, k steps from that end.
-      const reachL = a > 0 ? mirrorInto(rgba, w, row, hole, a, b, -1, span, !meet, left, wl) : 0;
-      const reachR = b < w ? mirrorInto(rgba, w, row, hole, a, b, 1, span, !meet, right, wr) : 0;
-      const kl = reachL ? keep(y, a, -1) : 0;
-      const kr = reachR ? keep(y, b - 1, 1) : 0;
-      if (reachL) textureWeights(left, reachL, medianBeside(rgba, w, row, hole, a - 1, -1, reference, hist), guardL);
-      if (reachR) textureWeights(right, reachR, medianBeside(rgba, w, row, hole, b, 1, reference, hist), guardR);
-      for (let k = 0; k < n; k++) {
-        let ml = k < reachL ? wl[k]! * kl * guardL[k]! : 0;
-        let mr = n - 1 - k < reachR ? wr[n - 1 - k]! * kr * guardR[n - 1 - k]! : 0;
-        if (meet && ml > 0 && mr > 0) {
-          // Both reach here: hand over from the left mirror to the right one about the middle.
-          const t = Math.min(1, Math.max(0, (k + 0.5 - (mid - fade)) / (2 * fade)));
-          ml *= 1 - t;
-          mr *= t;
-        }
-        const total = ml + mr;
-        if (total <= 0) continue;
-        const j = (y - box.y0) * bw + a + k - box.x0;
-        for (let c = 0; c < 3; c++)
-          colour[j * 3 + c] = (left[k * 3 + c]! * ml + right[(n - 1 - k) * 3 + c]! * mr) / total;
-        weight[j] = Math.min(1, total);
-      }
-      a = b;
-    }
-  }
-  // Rows decide their weights on their own; smoothed down the columns, a row that keeps
-  // its mirror between two that do not (or the reverse) no longer shows as a streak.
-  // (Running sums down each column, over the hole's pixels only.)
+  const { colour, weight } = field;
   for (let x = 0; x < bw; x++) {
     const inHole = (y: number): boolean => hole[(box.y0 + y) * w + box.x0 + x] === 1;
     let sum = 0;
@@ -171,6 +199,28 @@ export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8A
         rgba[o + c] = Math.min(255, Math.max(0, Math.round(rgba[o + c]! + (colour[j * 3 + c]! - rgba[o + c]!) * m)));
     }
   }
+}
+
+/**
+ * Blends the mirror images into `rgba` (w × h × 4, in place, already filled) where `hole`
+ * is set, within `box`; only pixels outside the hole are mirrored.
+ */
+export function mirrorEdges(rgba: Uint8Array, w: number, h: number, hole: Uint8Array, box: Box): void {
+  const depth = Math.max(2, Math.round(MIRROR_DEPTH * Math.max(w, h)));
+  const bw = box.x1 - box.x0;
+  const bh = box.y1 - box.y0;
+  const field: MirrorField = { colour: new Float32Array(bw * bh * 3), weight: new Float32Array(bw * bh) };
+  const scratch: RowScratch = {
+    left: new Float32Array(w * 3),
+    right: new Float32Array(w * 3),
+    wl: new Float32Array(w),
+    wr: new Float32Array(w),
+    guardL: new Float32Array(w),
+    guardR: new Float32Array(w),
+    hist: new Uint32Array(256),
+  };
+  for (let y = box.y0; y < box.y1; y++) mirrorRow(rgba, w, h, hole, box, y, depth, scratch, field);
+  blendSmoothed(rgba, w, hole, box, field);
 }
 
 /** The median brightness (whole levels) of up to `count` known pixels of a row from x = from, stepping `step`. */
