@@ -93,21 +93,33 @@ export function sceneFromPixels(rgb: Uint8Array, width: number, height: number):
  * there (at ≤ MATTE_SIDE px for the whole picture's scale), and the hole is filled on the
  * rows it spans; everywhere else the plate is the picture and the subject layer is clear.
  */
-export async function buildLayers(source: DecodedSource, matte: SubjectMatte): Promise<[PainterSource, PainterSource]> {
-  const l0 = source.levels[0]!;
-  const W = l0.width;
-  const H = l0.height;
-  // The plate is filled in place: the decoded level 0 becomes the plate's (the picture is
-  // not drawn whole again), which saves copying and faulting in a frame-sized buffer or two.
-  const image = new Uint8Array(l0.pixels);
-  // The subject's box on the thumbnail, padded, in level-0 pixels.
+/** Thumbnail pixels of room around the subject for the background's colour model and the fill's context. */
+const CROP_PAD = 6;
+/** The thumbnail matte's alpha that counts as subject when finding its box and writing its layer. */
+const SUBJECT_ALPHA_MIN = 0.01;
+/** Refined alpha that the hole still covers, and the hole's growth as a share of the picture's long side. */
+const HOLE_ALPHA_MIN = 0.02;
+const HOLE_GROWTH = 0.003;
+/** How far the Lanczos filter spreads a mip level's edge past the subject's box (level pixels). */
+const MIP_SPREAD = 4;
+
+/** A box in level-0 pixels, x1/y1 exclusive. */
+interface CropBox {
+  cx0: number;
+  cy0: number;
+  cx1: number;
+  cy1: number;
+}
+
+/** The subject's box on the thumbnail matte, padded by CROP_PAD, in level-0 pixels. */
+function subjectCrop(matte: SubjectMatte, W: number, H: number): CropBox {
   let bx0 = matte.width;
   let by0 = matte.height;
   let bx1 = -1;
   let by1 = -1;
   for (let y = 0; y < matte.height; y++) {
     for (let x = 0; x < matte.width; x++) {
-      if (matte.alpha[y * matte.width + x]! <= 0.01) continue;
+      if (matte.alpha[y * matte.width + x]! <= SUBJECT_ALPHA_MIN) continue;
       bx0 = Math.min(bx0, x);
       bx1 = Math.max(bx1, x);
       by0 = Math.min(by0, y);
@@ -116,28 +128,41 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   }
   const sx = W / matte.width;
   const sy = H / matte.height;
-  // Room around the subject for the background's colour model and the fill's context.
-  const pad = 6;
-  const cx0 = Math.max(0, Math.floor((bx0 - pad) * sx));
-  const cy0 = Math.max(0, Math.floor((by0 - pad) * sy));
-  const cx1 = Math.min(W, Math.ceil((bx1 + 1 + pad) * sx));
-  const cy1 = Math.min(H, Math.ceil((by1 + 1 + pad) * sy));
+  return {
+    cx0: Math.max(0, Math.floor((bx0 - CROP_PAD) * sx)),
+    cy0: Math.max(0, Math.floor((by0 - CROP_PAD) * sy)),
+    cx1: Math.min(W, Math.ceil((bx1 + 1 + CROP_PAD) * sx)),
+    cy1: Math.min(H, Math.ceil((by1 + 1 + CROP_PAD) * sy)),
+  };
+}
+
+/**
+ * The thumbnail matte over the crop, resampled to mw × mh and snapped to the picture's
+ * colours and edges there (matte-refine.ts; one thumbnail pixel is `unit` pixels here).
+ */
+async function refineOnCrop(
+  image: Uint8Array,
+  W: number,
+  H: number,
+  matte: SubjectMatte,
+  crop: CropBox,
+  mw: number,
+  mh: number,
+): Promise<ReturnType<typeof refineMatte>> {
+  const { cx0, cy0, cx1, cy1 } = crop;
   const cw = cx1 - cx0;
   const ch = cy1 - cy0;
-  // Refine the thumbnail matte against the picture's edges at a middle resolution.
-  const k = Math.min(1, MATTE_SIDE / Math.max(W, H));
-  const mw = Math.max(2, Math.round(cw * k));
-  const mh = Math.max(2, Math.round(ch * k));
-  const crop = sharp(image, { raw: { width: W, height: H, channels: 4 } }).extract({
+  const sx = W / matte.width;
+  const sy = H / matte.height;
+  const extract = sharp(image, { raw: { width: W, height: H, channels: 4 } }).extract({
     left: cx0,
     top: cy0,
     width: cw,
     height: ch,
   });
   const guidePx = new Uint8Array(
-    await (mw === cw && mh === ch ? crop : crop.resize(mw, mh, { fit: 'fill' })).raw().toBuffer(),
+    await (mw === cw && mh === ch ? extract : extract.resize(mw, mh, { fit: 'fill' })).raw().toBuffer(),
   );
-  // The thumbnail matte over the crop, resampled to mw × mh.
   const tx0 = cx0 / sx;
   const ty0 = cy0 / sy;
   const rough = new Float32Array(mw * mh);
@@ -156,21 +181,35 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
       rough[y * mw + x] = top + (bottom - top) * (fy - y0);
     }
   }
-  // Snap it to the picture's colours and edges (matte-refine.ts): one thumbnail pixel is
-  // `unit` pixels here.
-  const { alpha: refined, subject: decided } = refineMatte(guidePx, mw, mh, rough, mw / (cw / sx));
+  return refineMatte(guidePx, mw, mh, rough, mw / (cw / sx));
+}
+
+/**
+ * The hole behind the subject, in level-0 pixels, and its box. It reaches a little past
+ * the subject's edge, so no trace of it (a pixel of the coat the matte missed) stays
+ * behind on the plate.
+ */
+function holeBehind(
+  refined: ReturnType<typeof refineMatte>,
+  crop: CropBox,
+  mw: number,
+  mh: number,
+  W: number,
+  H: number,
+  k: number,
+): { hole: Uint8Array; holeBox: { x0: number; y0: number; x1: number; y1: number } } {
+  const { cx0, cy0, cx1, cy1 } = crop;
+  const cw = cx1 - cx0;
+  const ch = cy1 - cy0;
   const cover = new Float32Array(mw * mh);
-  for (let i = 0; i < cover.length; i++) cover[i] = decided[i] || refined[i]! > 0.02 ? 1 : 0;
-  // The hole behind the subject reaches a little past its edge, so no trace of it (a
-  // pixel of the coat the matte missed) stays behind on the plate.
-  const grown = dilate(cover, mw, mh, Math.ceil(1 + 0.003 * Math.max(W, H) * k));
+  for (let i = 0; i < cover.length; i++) cover[i] = refined.subject[i] || refined.alpha[i]! > HOLE_ALPHA_MIN ? 1 : 0;
+  const grown = dilate(cover, mw, mh, Math.ceil(1 + HOLE_GROWTH * Math.max(W, H) * k));
   const holeCrop = mw === cw && mh === ch ? grown : resample(grown, mw, mh, cw, ch);
-  const alphaCrop = mw === cw && mh === ch ? refined : resample(refined, mw, mh, cw, ch);
   const hole = new Uint8Array(W * H);
   const holeBox = { x0: W, y0: H, x1: 0, y1: 0 };
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
-      if (holeCrop[y * cw + x]! <= 0.01) continue;
+      if (holeCrop[y * cw + x]! <= SUBJECT_ALPHA_MIN) continue;
       hole[(cy0 + y) * W + cx0 + x] = 1;
       holeBox.x0 = Math.min(holeBox.x0, cx0 + x);
       holeBox.x1 = Math.max(holeBox.x1, cx0 + x + 1);
@@ -178,7 +217,56 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
       holeBox.y1 = Math.max(holeBox.y1, cy0 + y + 1);
     }
   }
+  return { hole, holeBox };
+}
 
+/** The matting equation on the coarser mip levels, each over the subject's box there (matting.ts). */
+function matteLevels(
+  source: DecodedSource,
+  plateLevels: PainterSource['levels'],
+  subjectLevels: PainterSource['levels'],
+  crop: CropBox,
+  W: number,
+  H: number,
+): void {
+  const { cx0, cy0, cx1, cy1 } = crop;
+  for (let l = 1; l < subjectLevels.length; l++) {
+    const lv = subjectLevels[l]!;
+    const kx = lv.width / W;
+    const ky = lv.height / H;
+    solveMatting({
+      width: lv.width,
+      picture: new Uint8Array(source.levels[l]!.pixels),
+      plate: new Uint8Array(plateLevels[l]!.pixels),
+      subject: new Uint8Array(lv.pixels),
+      box: {
+        x0: Math.max(0, Math.floor(cx0 * kx) - MIP_SPREAD),
+        y0: Math.max(0, Math.floor(cy0 * ky) - MIP_SPREAD),
+        x1: Math.min(lv.width, Math.ceil(cx1 * kx) + MIP_SPREAD),
+        y1: Math.min(lv.height, Math.ceil(cy1 * ky) + MIP_SPREAD),
+      },
+    });
+  }
+}
+
+export async function buildLayers(source: DecodedSource, matte: SubjectMatte): Promise<[PainterSource, PainterSource]> {
+  const l0 = source.levels[0]!;
+  const W = l0.width;
+  const H = l0.height;
+  // The plate is filled in place: the decoded level 0 becomes the plate's (the picture is
+  // not drawn whole again), which saves copying and faulting in a frame-sized buffer or two.
+  const image = new Uint8Array(l0.pixels);
+  const crop = subjectCrop(matte, W, H);
+  const { cx0, cy0, cx1, cy1 } = crop;
+  const cw = cx1 - cx0;
+  const ch = cy1 - cy0;
+  // Refine the thumbnail matte against the picture's edges at a middle resolution.
+  const k = Math.min(1, MATTE_SIDE / Math.max(W, H));
+  const mw = Math.max(2, Math.round(cw * k));
+  const mh = Math.max(2, Math.round(ch * k));
+  const refined = await refineOnCrop(image, W, H, matte, crop, mw, mh);
+  const { hole, holeBox } = holeBehind(refined, crop, mw, mh, W, H, k);
+  const alphaCrop = mw === cw && mh === ch ? refined.alpha : resample(refined.alpha, mw, mh, cw, ch);
   // The picture where the subject is, before the fill overwrites it.
   const seen = new Uint8Array(cw * ch * 4);
   for (let y = 0; y < ch; y++)
@@ -194,7 +282,7 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
       const a = alphaCrop[y * cw + x]!;
-      if (a >= 0.01) subject[((cy0 + y) * W + cx0 + x) * 4 + 3] = Math.round(a * 255);
+      if (a >= SUBJECT_ALPHA_MIN) subject[((cy0 + y) * W + cx0 + x) * 4 + 3] = Math.round(a * 255);
     }
   }
   const box = { x0: cx0, y0: cy0, x1: cx1, y1: cy1 };
@@ -204,25 +292,7 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
     mipChain(l0.pixels, W, H, count),
     mipChain(subject.buffer, W, H, count),
   ]);
-  for (let l = 1; l < subjectLevels.length; l++) {
-    const lv = subjectLevels[l]!;
-    const kx = lv.width / W;
-    const ky = lv.height / H;
-    // The Lanczos filter spreads the level's edge a few pixels past the box.
-    const m = 4;
-    solveMatting({
-      width: lv.width,
-      picture: new Uint8Array(source.levels[l]!.pixels),
-      plate: new Uint8Array(plateLevels[l]!.pixels),
-      subject: new Uint8Array(lv.pixels),
-      box: {
-        x0: Math.max(0, Math.floor(cx0 * kx) - m),
-        y0: Math.max(0, Math.floor(cy0 * ky) - m),
-        x1: Math.min(lv.width, Math.ceil(cx1 * kx) + m),
-        y1: Math.min(lv.height, Math.ceil(cy1 * ky) + m),
-      },
-    });
-  }
+  matteLevels(source, plateLevels, subjectLevels, crop, W, H);
   return [
     { scale: source.scale, levels: plateLevels },
     {
