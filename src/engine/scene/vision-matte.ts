@@ -17,7 +17,7 @@
  */
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { colourClusters, nearestCluster, opponentFeatures } from './colour-clusters.js';
-import { guidedFilter } from './image-filters.js';
+import { guidedFilter, resample } from './image-filters.js';
 import { BOX_MARGIN, cutObject } from './box-cut.js';
 import { analyseSubject, type SubjectMatte } from './subject-matte.js';
 
@@ -207,24 +207,7 @@ function cutAtMost(
     y1: Math.ceil((box.y1 - crop.y0) * sy),
   };
   const cut = cutObject(small, sw, sh, sbox, { x0: 0, y0: 0, x1: sw, y1: sh });
-  if (!cut) return undefined;
-  const out = new Float32Array(cw * ch);
-  for (let y = 0; y < ch; y++) {
-    const fy = Math.min(sh - 1, Math.max(0, (y + 0.5) * sy - 0.5));
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(sh - 1, y0 + 1);
-    const ty = fy - y0;
-    for (let x = 0; x < cw; x++) {
-      const fx = Math.min(sw - 1, Math.max(0, (x + 0.5) * sx - 0.5));
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const tx = fx - x0;
-      const top = cut[y0 * sw + x0]! * (1 - tx) + cut[y0 * sw + x1]! * tx;
-      const bottom = cut[y1 * sw + x0]! * (1 - tx) + cut[y1 * sw + x1]! * tx;
-      out[y * cw + x] = top * (1 - ty) + bottom * ty;
-    }
-  }
-  return out;
+  return cut && resample(Float32Array.from(cut), sw, sh, cw, ch);
 }
 
 /** Subject vs background colours inside the box; the blob that holds the box's centre. */
