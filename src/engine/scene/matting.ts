@@ -5,11 +5,14 @@
  * - where the subject is clear (α = 0) the plate is the picture (the fill only lives
  *   under the subject, so at rest it never shows);
  * - where it is opaque, its colour is the picture's;
- * - between, F = (I − (1 − α)B) / α. Where that leaves 0..255 (a fill much darker or
- *   brighter than the true background behind a soft edge), F is clamped and the plate's
- *   pixel is moved to the value that still solves the equation, instead of the composite
- *   drifting from the picture (a lilac fringe inside a white cup's rim was exactly this:
- *   a clamped F over a brown fill).
+ * - between, F = (I − (1 − α)B) / α. Where that would leave 0..255 (a fill much darker or
+ *   brighter than the true background behind a soft edge), α is raised to the least that
+ *   keeps F in range (Smith & Blinn's bound for a known background): the edge pixel is
+ *   more of the subject than its matte said, and the plate keeps its fill. (A clamped F
+ *   left the composite off the picture, a lilac fringe inside a white cup's rim; moving
+ *   the plate's pixel instead, as was done next, put the edge's colour back on the plate
+ *   in channel-clamped specks, yellow ones beside an astronaut's hair, once the camera
+ *   moved.)
  *
  * Each mip level is solved on its own (I from the picture's level, B from the plate's,
  * α from the subject's downsampled alpha): compositing does not commute with
@@ -24,11 +27,13 @@
  * past the matte (the filled plate there is an estimate of the true background B, and the
  * subject's colour just inside its edge, carried outward, of F): within a band along the
  * decided outline as wide as the matte's likely misses, a pixel whose colour lies towards F
- * from B, or far from B in any direction, is given the α that explains it as F over that B
- * (at least the least α that any colour in range would need, so F does not clamp and the
+ * from B is given the α of its place between them (then at least the least α above, so the
  * plate keeps the fill), and the subject layer carries it. Pixels that look like the
  * background keep α = 0 and are the picture on the plate, as before (they are the true
  * background, better than any fill). Either way, at rest the composite is the picture.
+ * (Claiming also what lay far from B in any direction caught a dark rim of another hue,
+ * but took a flag's gold pole and an orange rim along the chin for the subject too; the
+ * least-α bound already catches most of such a rim once a little of it is claimed.)
  */
 import { distanceTo } from './image-filters.js';
 import { pushPullFill } from './push-pull.js';
@@ -68,13 +73,24 @@ export function solveMatting(level: MattingLevel): void {
         S[o + 2] = I[p + 2]!;
         continue;
       }
-      const a = a8 / 255;
+      // The least α that explains the pixel over this plate with F in range: a soft edge
+      // that differs from the fill more than its matte allows is that much more opaque.
+      let least = 0;
+      for (let c = 0; c < 3; c++) {
+        const i = I[p + c]!;
+        const b = B[o + c]!;
+        if (i < b) least = Math.max(least, 1 - i / b);
+        else if (i > b) least = Math.max(least, (i - b) / (255 - b));
+      }
+      const raised = Math.max(a8, Math.min(255, Math.ceil(least * 255 - 1e-6)));
+      S[o + 3] = raised;
+      const a = raised / 255;
       for (let c = 0; c < 3; c++) {
         const i = I[p + c]!;
         let b = B[o + c]!;
         let f = (i - (1 - a) * b) / a;
-        if (f > 255 || f < 0) {
-          // Keep F in range and move the plate so that αF + (1 − α)B is still I.
+        if (a < 1 && (f > 255 || f < 0)) {
+          // (Rounding only.) Keep F in range and move the plate so that αF + (1 − α)B is still I.
           f = f > 255 ? 255 : 0;
           b = Math.min(255, Math.max(0, Math.round((i - a * f) / (1 - a))));
           B[o + c] = b;
@@ -98,17 +114,6 @@ const CLAIM_FULL = 0.6;
 /** Subject–background colour difference (RGB units) below which the direction towards F means nothing, and above which it fully does. */
 const CONTRAST_MIN = 24;
 const CONTRAST_FULL = 48;
-/**
- * A pixel this far from B, as a share of how far the subject's colour is (at least
- * UNLIKE_FLOOR RGB units, so a low-contrast edge does not take the background's texture in),
- * is claimed in whatever direction it lies: a dark rim round a red coat, a hair's highlight
- * against a dark crowd are no background the fill knows, and left on the plate beside the
- * subject they would read as its copy (a thing of the background that close to the edge
- * riding with it costs less).
- */
-const UNLIKE_FROM = 0.45;
-const UNLIKE_FULL = 0.75;
-const UNLIKE_FLOOR = 80;
 /** Alpha from which the matte counts a pixel as the subject's (the edge misses are measured from). */
 const DECIDED = 0.5;
 /**
@@ -166,28 +171,15 @@ export function claimMissedEdge(e: MissedEdge): void {
       const o = ((crop.y0 + y) * W + crop.x0 + x) * 4;
       let len = 0;
       let dot = 0;
-      let off = 0;
       for (let c = 0; c < 3; c++) {
         const fb = F[i * 3 + c]! - B[o + c]!;
-        const ib = I[i * 4 + c]! - B[o + c]!;
         len += fb * fb;
-        dot += ib * fb;
-        off += ib * ib;
+        dot += (I[i * 4 + c]! - B[o + c]!) * fb;
       }
       const towardsF = len > 0 ? dot / len : 0;
-      const like = ramp(Math.sqrt(len), CONTRAST_MIN, CONTRAST_FULL) * ramp(towardsF, CLAIM_FROM, CLAIM_FULL);
-      const unlike = ramp(Math.sqrt(off) / Math.max(UNLIKE_FLOOR, Math.sqrt(len)), UNLIKE_FROM, UNLIKE_FULL);
-      const claim = Math.max(like, unlike) * near;
-      if (claim === 0) continue;
-      // The least α that explains the pixel over this B with F in range.
-      let least = 0;
-      for (let c = 0; c < 3; c++) {
-        const i8 = I[i * 4 + c]!;
-        const b = B[o + c]!;
-        if (i8 < b) least = Math.max(least, 1 - i8 / b);
-        else if (i8 > b) least = Math.max(least, (i8 - b) / (255 - b));
-      }
-      alpha[i] = Math.max(alpha[i]!, claim * Math.min(1, Math.max(towardsF, least)));
+      const claim = ramp(Math.sqrt(len), CONTRAST_MIN, CONTRAST_FULL) * ramp(towardsF, CLAIM_FROM, CLAIM_FULL) * near;
+      // solveMatting raises it further where F would leave the range over this B.
+      if (claim > 0) alpha[i] = Math.max(alpha[i]!, claim * Math.min(1, towardsF));
     }
   }
 }
