@@ -11,7 +11,6 @@ import { buildLayers } from '../../src/engine/scene/scene-sources.js';
 import { inpaintHole } from '../../src/engine/scene/inpaint.js';
 import { fillPlate } from '../../src/engine/scene/plate-fill.js';
 import { mirrorEdges } from '../../src/engine/scene/mirror-fill.js';
-import { solveMatting } from '../../src/engine/scene/matting.js';
 import type { SubjectMatte } from '../../src/engine/scene/subject-matte.js';
 import type { DecodedSource } from '../../src/engine/render/source-image.js';
 
@@ -373,29 +372,5 @@ describe('scene layers: an edge the matte missed', () => {
     }
     assert.ok(ghost < 0.05 * rimPx, `${ghost} of ${rimPx} plate pixels under the missed rim keep its colour`);
     assert.ok(worst <= 2, `at rest the composite is ${worst.toFixed(1)} levels off the picture`);
-  });
-});
-
-describe('scene layers: the matting equation at a soft edge', () => {
-  it('keeps the fill on the plate where F would leave the range, and still gives back the picture', () => {
-    // Dark hair strands over a light fill, a white rim over a brown one: the matte's alpha is
-    // too low for the picture to be any colour over that plate.
-    const cases = [
-      { picture: [40, 30, 20], plate: [200, 190, 180], alpha: 0.3 },
-      { picture: [250, 245, 240], plate: [110, 70, 40], alpha: 0.3 },
-      { picture: [90, 200, 60], plate: [120, 120, 120], alpha: 0.1 },
-    ];
-    for (const { picture, plate, alpha } of cases) {
-      const I = Uint8Array.from([...picture, 255]);
-      const B = Uint8Array.from([...plate, 255]);
-      const S = Uint8Array.from([0, 0, 0, Math.round(alpha * 255)]);
-      solveMatting({ width: 1, picture: I, plate: B, subject: S, box: { x0: 0, y0: 0, x1: 1, y1: 1 } });
-      assert.deepEqual([...B.subarray(0, 3)], plate, `the plate under ${picture} took the edge's colour: ${B}`);
-      const a = S[3]! / 255;
-      for (let c = 0; c < 3; c++) {
-        const composite = a * S[c]! + (1 - a) * B[c]!;
-        assert.ok(Math.abs(composite - picture[c]!) <= 1, `composite ${composite.toFixed(1)} for ${picture[c]}`);
-      }
-    }
   });
 });

@@ -5,14 +5,11 @@
  * - where the subject is clear (α = 0) the plate is the picture (the fill only lives
  *   under the subject, so at rest it never shows);
  * - where it is opaque, its colour is the picture's;
- * - between, F = (I − (1 − α)B) / α. Where that would leave 0..255 (a fill much darker or
- *   brighter than the true background behind a soft edge), α is raised to the least that
- *   keeps F in range (Smith & Blinn's bound for a known background): the edge pixel is
- *   more of the subject than its matte said, and the plate keeps its fill. (A clamped F
- *   left the composite off the picture, a lilac fringe inside a white cup's rim; moving
- *   the plate's pixel instead, as was done next, put the edge's colour back on the plate
- *   in channel-clamped specks, yellow ones beside an astronaut's hair, once the camera
- *   moved.)
+ * - between, F = (I − (1 − α)B) / α. Where that leaves 0..255 (a fill much darker or
+ *   brighter than the true background behind a soft edge), F is clamped and the plate's
+ *   pixel is moved to the value that still solves the equation, instead of the composite
+ *   drifting from the picture (a lilac fringe inside a white cup's rim was exactly this:
+ *   a clamped F over a brown fill).
  *
  * Each mip level is solved on its own (I from the picture's level, B from the plate's,
  * α from the subject's downsampled alpha): compositing does not commute with
@@ -27,13 +24,18 @@
  * past the matte (the filled plate there is an estimate of the true background B, and the
  * subject's colour just inside its edge, carried outward, of F): within a band along the
  * decided outline as wide as the matte's likely misses, a pixel whose colour lies towards F
- * from B is given the α of its place between them (then at least the least α above, so the
- * plate keeps the fill), and the subject layer carries it. Pixels that look like the
+ * from B is given the α of its place between them, and at least the least α that any F in
+ * range would need over that B (so F does not clamp and the plate keeps the fill: a claim
+ * below it left the edge's colour on the plate in channel-clamped specks, yellow ones
+ * beside an astronaut's hair), and the subject layer carries it. Pixels that look like the
  * background keep α = 0 and are the picture on the plate, as before (they are the true
  * background, better than any fill). Either way, at rest the composite is the picture.
  * (Claiming also what lay far from B in any direction caught a dark rim of another hue,
  * but took a flag's gold pole and an orange rim along the chin for the subject too; the
- * least-α bound already catches most of such a rim once a little of it is claimed.)
+ * least-α bound already catches most of such a rim once a little of it is claimed.
+ * Raising every soft edge's α to that bound in solveMatting, claimed or not, looked no
+ * better and would carry soft edges that look like background with the subject; those
+ * keep the plate-moving rule above.)
  */
 import { distanceTo } from './image-filters.js';
 import { pushPullFill } from './push-pull.js';
@@ -73,24 +75,13 @@ export function solveMatting(level: MattingLevel): void {
         S[o + 2] = I[p + 2]!;
         continue;
       }
-      // The least α that explains the pixel over this plate with F in range: a soft edge
-      // that differs from the fill more than its matte allows is that much more opaque.
-      let least = 0;
-      for (let c = 0; c < 3; c++) {
-        const i = I[p + c]!;
-        const b = B[o + c]!;
-        if (i < b) least = Math.max(least, 1 - i / b);
-        else if (i > b) least = Math.max(least, (i - b) / (255 - b));
-      }
-      const raised = Math.max(a8, Math.min(255, Math.ceil(least * 255 - 1e-6)));
-      S[o + 3] = raised;
-      const a = raised / 255;
+      const a = a8 / 255;
       for (let c = 0; c < 3; c++) {
         const i = I[p + c]!;
         let b = B[o + c]!;
         let f = (i - (1 - a) * b) / a;
-        if (a < 1 && (f > 255 || f < 0)) {
-          // (Rounding only.) Keep F in range and move the plate so that αF + (1 − α)B is still I.
+        if (f > 255 || f < 0) {
+          // Keep F in range and move the plate so that αF + (1 − α)B is still I.
           f = f > 255 ? 255 : 0;
           b = Math.min(255, Math.max(0, Math.round((i - a * f) / (1 - a))));
           B[o + c] = b;
@@ -178,8 +169,19 @@ export function claimMissedEdge(e: MissedEdge): void {
       }
       const towardsF = len > 0 ? dot / len : 0;
       const claim = ramp(Math.sqrt(len), CONTRAST_MIN, CONTRAST_FULL) * ramp(towardsF, CLAIM_FROM, CLAIM_FULL) * near;
-      // solveMatting raises it further where F would leave the range over this B.
-      if (claim > 0) alpha[i] = Math.max(alpha[i]!, claim * Math.min(1, towardsF));
+      if (claim === 0) continue;
+      // The least α that explains the pixel over this B with F in range.
+      let least = 0;
+      for (let c = 0; c < 3; c++) {
+        const i8 = I[i * 4 + c]!;
+        const b = B[o + c]!;
+        if (i8 < b) least = Math.max(least, 1 - i8 / b);
+        else if (i8 > b) least = Math.max(least, (i8 - b) / (255 - b));
+      }
+      // At least the least α, even for a weak claim: below it F would clamp and
+      // solveMatting would move the plate's pixel back towards the picture, leaving the
+      // pixel's edge colour there in channel-clamped specks.
+      alpha[i] = Math.max(alpha[i]!, least, claim * Math.min(1, towardsF));
     }
   }
 }
