@@ -291,3 +291,86 @@ describe('scene layers: the fill behind the subject', () => {
     for (let i = 0; i < w * h; i++) if (!hole[i]) assert.equal(rgba[i * 4 + 1], smooth[i * 4 + 1]);
   });
 });
+
+describe('scene layers: an edge the matte missed', () => {
+  // A red disc with a dark rim 3 px wide that the subject's matte (the red core's) leaves out:
+  // a sleeve's dark edge, a hair's outline. Left on the plate, the rim shows beside the
+  // subject as a ghost of its outline once the camera moves.
+  const R = 60;
+  const RIM = 3;
+  const cx = 240;
+  const cy = 135;
+  const distance = (x: number, y: number): number => Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
+  function rimScene(): { source: DecodedSource; back: number[][]; rim: number[] } {
+    const noise = valueNoise(W, H, 11, 9);
+    const rim = [45, 40, 60];
+    const px = new Uint8Array(W * H * 4);
+    const back: number[][] = [];
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const b = noise[y * W + x]!;
+        const bg = [150 + 50 * b, 185 + 40 * b, 200 + 40 * b];
+        back.push(bg);
+        const d = distance(x, y);
+        const core = Math.min(1, Math.max(0, R + 0.5 - d));
+        const edge = Math.min(1, Math.max(0, R + RIM + 0.5 - d));
+        const o = (y * W + x) * 4;
+        for (let c = 0; c < 3; c++) {
+          const fg = [200, 40, 45][c]! * core + rim[c]! * (1 - core);
+          px[o + c] = Math.round(fg * edge + bg[c]! * (1 - edge));
+        }
+        px[o + 3] = 255;
+      }
+    }
+    const pixels = new SharedArrayBuffer(px.length);
+    new Uint8Array(pixels).set(px);
+    return { source: { scale: 1, levels: [{ width: W, height: H, pixels }] }, back, rim };
+  }
+  /** The matte as a segmentation would give it: the red core only, soft over a thumbnail pixel. */
+  function coreMatte(): SubjectMatte {
+    const tw = 192;
+    const th = Math.round((tw * H) / W);
+    const s = W / tw;
+    const alpha = new Float32Array(tw * th);
+    for (let y = 0; y < th; y++) {
+      for (let x = 0; x < tw; x++) {
+        alpha[y * tw + x] = Math.min(
+          1,
+          Math.max(0, 0.5 - (Math.hypot((x + 0.5) * s - cx, (y + 0.5) * s - cy) - R) / s),
+        );
+      }
+    }
+    return { width: tw, height: th, alpha };
+  }
+
+  it('fills the plate under the missed rim with background, and at rest gives back the picture', async () => {
+    const { source, back, rim } = rimScene();
+    const picture = new Uint8Array(source.levels[0]!.pixels.slice(0));
+    const [plate, subject] = await buildLayers(source, coreMatte());
+    const P = new Uint8Array(plate.levels[0]!.pixels);
+    const S = new Uint8Array(subject.levels[0]!.pixels);
+    const dist = (a: ArrayLike<number>, o: number, b: number[]): number =>
+      Math.hypot(a[o]! - b[0]!, a[o + 1]! - b[1]!, a[o + 2]! - b[2]!);
+    let rimPx = 0;
+    let ghost = 0;
+    let worst = 0;
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const i = y * W + x;
+        const o = i * 4;
+        const d = distance(x, y);
+        // The plate under the rim's solid part: nearer the background's colour than the rim's.
+        if (d > R + 1 && d < R + RIM) {
+          rimPx++;
+          if (dist(P, o, rim) < dist(P, o, back[i]!)) ghost++;
+        }
+        // At rest: subject over plate is the picture.
+        const a = S[o + 3]! / 255;
+        for (let c = 0; c < 3; c++)
+          worst = Math.max(worst, Math.abs(a * S[o + c]! + (1 - a) * P[o + c]! - picture[o + c]!));
+      }
+    }
+    assert.ok(ghost < 0.05 * rimPx, `${ghost} of ${rimPx} plate pixels under the missed rim keep its colour`);
+    assert.ok(worst <= 2, `at rest the composite is ${worst.toFixed(1)} levels off the picture`);
+  });
+});

@@ -14,7 +14,31 @@
  * Each mip level is solved on its own (I from the picture's level, B from the plate's,
  * α from the subject's downsampled alpha): compositing does not commute with
  * downsampling, so solving level 0 and downsampling F left a fringe at coarser levels.
+ *
+ * The first rule has a cost: a pixel of the subject that its matte missed (a hair tip, the
+ * dark rim of a sleeve, a thumbnail pixel of a hand) has α = 0, so it is put back on the
+ * plate however far the hole was grown, and once the camera moves it shows beside the
+ * subject as a ghost of its edge. Rest exactness only asks that αF + (1 − α)B be the
+ * picture; it does not ask that the plate be the picture wherever the matte said "clear".
+ * So before solving, `claimMissedEdge` reads the picture once more where the hole was grown
+ * past the matte (the filled plate there is an estimate of the true background B, and the
+ * subject's colour just inside its edge, carried outward, of F): within a band along the
+ * decided outline as wide as the matte's likely misses, a pixel whose colour lies towards F
+ * from B is given the α of its place between them, and at least the least α that any F in
+ * range would need over that B (so F does not clamp and the plate keeps the fill: a claim
+ * below it left the edge's colour on the plate in channel-clamped specks, yellow ones
+ * beside an astronaut's hair), and the subject layer carries it. Pixels that look like the
+ * background keep α = 0 and are the picture on the plate, as before (they are the true
+ * background, better than any fill). Either way, at rest the composite is the picture.
+ * (Claiming also what lay far from B in any direction caught a dark rim of another hue,
+ * but took a flag's gold pole and an orange rim along the chin for the subject too; the
+ * least-α bound already catches most of such a rim once a little of it is claimed.
+ * Raising every soft edge's α to that bound in solveMatting, claimed or not, looked no
+ * better and would carry soft edges that look like background with the subject; those
+ * keep the plate-moving rule above.)
  */
+import { distanceTo } from './image-filters.js';
+import { pushPullFill } from './push-pull.js';
 
 /** Level pixels (RGBA, `width` wide) and the box (level px, exclusive ends) to solve in. */
 export interface MattingLevel {
@@ -65,6 +89,99 @@ export function solveMatting(level: MattingLevel): void {
         }
         S[o + c] = Math.min(255, Math.max(0, Math.round(f)));
       }
+    }
+  }
+}
+
+/** Opaque enough for its colour to stand for the subject's, carried out across its edge. */
+const OPAQUE = 0.9;
+/**
+ * A missed pixel's position from B (0) to F (1) at which it starts to count as the
+ * subject's, and at which it is wholly claimed: a little past B, not to take the
+ * background's own texture (grass, a crowd) in, and well short of F (a missed rim is a mix).
+ */
+const CLAIM_FROM = 0.25;
+const CLAIM_FULL = 0.6;
+/** Subject–background colour difference (RGB units) below which the direction towards F means nothing, and above which it fully does. */
+const CONTRAST_MIN = 24;
+const CONTRAST_FULL = 48;
+/** Alpha from which the matte counts a pixel as the subject's (the edge misses are measured from). */
+const DECIDED = 0.5;
+/**
+ * Share of the reach over which the claim fades out, away from the subject (past the reach
+ * the plate is the picture, so a claim stopping dead there would cut a hard line across
+ * whatever reaches out of it).
+ */
+const EDGE_FADE = 0.4;
+
+const ramp = (v: number, from: number, to: number): number => Math.min(1, Math.max(0, (v - from) / (to - from)));
+
+/** What `claimMissedEdge` works on: the subject's crop of the picture and its alpha, the filled plate and the hole. */
+export interface MissedEdge {
+  /** The picture over the crop (RGBA, `crop.w` wide). */
+  picture: Uint8Array;
+  /** The subject's alpha over the crop, 0..1: raised where the subject's pixels were missed. */
+  alpha: Float32Array;
+  /** The plate (RGBA, `width` wide), already filled where `hole` is set. */
+  plate: Uint8Array;
+  width: number;
+  /** 0/1, `width` wide. */
+  hole: Uint8Array;
+  crop: { x0: number; y0: number; w: number; h: number };
+  /** How far the hole was grown past the matte (px). */
+  reach: number;
+}
+
+/**
+ * Raises the alpha of the hole's pixels that look like the subject rather than the filled
+ * background behind them (see the file's comment), in place.
+ */
+export function claimMissedEdge(e: MissedEdge): void {
+  const { picture: I, alpha, plate: B, width: W, hole, crop, reach } = e;
+  const { w, h } = crop;
+  const n = w * h;
+  const opaque = new Uint8Array(n);
+  const decided = new Uint8Array(n);
+  let any = false;
+  for (let i = 0; i < n; i++) {
+    if (alpha[i]! >= OPAQUE) [opaque[i], any] = [1, true];
+    if (alpha[i]! >= DECIDED) decided[i] = 1;
+  }
+  if (!any) return;
+  // F: the subject's colours carried smoothly out across its edge (nearest ones weigh most).
+  const F = pushPullFill(I, w, h, 4, opaque);
+  // Only a band along the subject's edge: the misses lie there, while the hole's far parts
+  // (under a wide soft stretch of matte) are background the fill merely guesses at.
+  const toSubject = distanceTo(decided, w, h);
+  const fade = Math.max(1, EDGE_FADE * reach);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const near = Math.min(1, (reach - toSubject[i]!) / fade);
+      if (near <= 0 || alpha[i]! >= OPAQUE || !hole[(crop.y0 + y) * W + crop.x0 + x]) continue;
+      const o = ((crop.y0 + y) * W + crop.x0 + x) * 4;
+      let len = 0;
+      let dot = 0;
+      for (let c = 0; c < 3; c++) {
+        const fb = F[i * 3 + c]! - B[o + c]!;
+        len += fb * fb;
+        dot += (I[i * 4 + c]! - B[o + c]!) * fb;
+      }
+      const towardsF = len > 0 ? dot / len : 0;
+      const claim = ramp(Math.sqrt(len), CONTRAST_MIN, CONTRAST_FULL) * ramp(towardsF, CLAIM_FROM, CLAIM_FULL) * near;
+      if (claim === 0) continue;
+      // The least α that explains the pixel over this B with F in range.
+      let least = 0;
+      for (let c = 0; c < 3; c++) {
+        const i8 = I[i * 4 + c]!;
+        const b = B[o + c]!;
+        if (i8 < b) least = Math.max(least, 1 - i8 / b);
+        else if (i8 > b) least = Math.max(least, (i8 - b) / (255 - b));
+      }
+      // At least the least α, even for a weak claim: below it F would clamp and
+      // solveMatting would move the plate's pixel back towards the picture, leaving the
+      // pixel's edge colour there in channel-clamped specks.
+      alpha[i] = Math.max(alpha[i]!, least, claim * Math.min(1, towardsF));
     }
   }
 }

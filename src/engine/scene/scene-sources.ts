@@ -13,7 +13,7 @@ import { fillPlate } from './plate-fill.js';
 import { mirrorEdges } from './mirror-fill.js';
 import { BACKGROUND_DEPTH, PLANE_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';
 import { refineMatte } from './matte-refine.js';
-import { solveMatting } from './matting.js';
+import { claimMissedEdge, solveMatting } from './matting.js';
 import { estimateSubjectMatte, type SubjectMatte } from './subject-matte.js';
 import { matteFromVision } from './vision-matte.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
@@ -97,9 +97,17 @@ export function sceneFromPixels(rgb: Uint8Array, width: number, height: number):
 const CROP_PAD = 6;
 /** The thumbnail matte's alpha that counts as subject when finding its box and writing its layer. */
 const SUBJECT_ALPHA_MIN = 0.01;
-/** Refined alpha that the hole still covers, and the hole's growth as a share of the picture's long side. */
+/** Refined alpha that the hole still covers, and the hole's least growth as a share of the picture's long side. */
 const HOLE_ALPHA_MIN = 0.02;
 const HOLE_GROWTH = 0.003;
+/**
+ * How far the subject's matte may miss its edge, in pixels of the thumbnail it was drawn on
+ * (the refinement looks two of them past the rough outline; a hair tip, a sleeve's dark rim
+ * or a finger can lie beyond what it decided): the hole reaches this far past the matte, so
+ * the fill is drawn from true background, and what the matte missed there is claimed for
+ * the subject (matting.ts claimMissedEdge) instead of staying on the plate as a ghost.
+ */
+const MISS_REACH = 3;
 /** How far the Lanczos filter spreads a mip level's edge past the subject's box (level pixels). */
 const MIP_SPREAD = 4;
 
@@ -185,9 +193,9 @@ async function refineOnCrop(
 }
 
 /**
- * The hole behind the subject, in level-0 pixels, and its box. It reaches a little past
- * the subject's edge, so no trace of it (a pixel of the coat the matte missed) stays
- * behind on the plate.
+ * The hole behind the subject, in level-0 pixels, and its box. It reaches `reach` level-0
+ * px past the subject's matte, so the fill starts from pixels the subject does not touch
+ * (a pixel of the coat the matte missed would otherwise be carried into the fill).
  */
 function holeBehind(
   refined: ReturnType<typeof refineMatte>,
@@ -197,13 +205,14 @@ function holeBehind(
   W: number,
   H: number,
   k: number,
+  reach: number,
 ): { hole: Uint8Array; holeBox: { x0: number; y0: number; x1: number; y1: number } } {
   const { cx0, cy0, cx1, cy1 } = crop;
   const cw = cx1 - cx0;
   const ch = cy1 - cy0;
   const cover = new Float32Array(mw * mh);
   for (let i = 0; i < cover.length; i++) cover[i] = refined.subject[i] || refined.alpha[i]! > HOLE_ALPHA_MIN ? 1 : 0;
-  const grown = dilate(cover, mw, mh, Math.ceil(1 + HOLE_GROWTH * Math.max(W, H) * k));
+  const grown = dilate(cover, mw, mh, Math.ceil(1 + reach * k));
   const holeCrop = mw === cw && mh === ch ? grown : resample(grown, mw, mh, cw, ch);
   const hole = new Uint8Array(W * H);
   const holeBox = { x0: W, y0: H, x1: 0, y1: 0 };
@@ -265,7 +274,8 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   const mw = Math.max(2, Math.round(cw * k));
   const mh = Math.max(2, Math.round(ch * k));
   const refined = await refineOnCrop(image, W, H, matte, crop, mw, mh);
-  const { hole, holeBox } = holeBehind(refined, crop, mw, mh, W, H, k);
+  const reach = Math.max(HOLE_GROWTH * Math.max(W, H), (MISS_REACH * W) / matte.width);
+  const { hole, holeBox } = holeBehind(refined, crop, mw, mh, W, H, k, reach);
   const alphaCrop = mw === cw && mh === ch ? refined.alpha : resample(refined.alpha, mw, mh, cw, ch);
   // The picture where the subject is, before the fill overwrites it.
   const seen = new Uint8Array(cw * ch * 4);
@@ -276,8 +286,20 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
     await fillPlate(plate, W, H, hole, holeBox);
     mirrorEdges(plate, W, H, hole, holeBox);
   }
-  // The subject's alpha; its colours (and the plate under its soft edge) from the matting
+  // What the matte missed of the subject's edge rides with it rather than staying on the
+  // plate; then the subject's colours (and the plate under its soft edge) from the matting
   // equation, level by level, so that at rest subject over plate is the picture (matting.ts).
+  if (holeBox.x1 > holeBox.x0) {
+    claimMissedEdge({
+      picture: seen,
+      alpha: alphaCrop,
+      plate,
+      width: W,
+      hole,
+      crop: { x0: cx0, y0: cy0, w: cw, h: ch },
+      reach,
+    });
+  }
   const subject = new Uint8Array(new SharedArrayBuffer(W * H * 4));
   for (let y = 0; y < ch; y++) {
     for (let x = 0; x < cw; x++) {
