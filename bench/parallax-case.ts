@@ -7,7 +7,7 @@
  * same frames with the same arguments — in wall time, and in CPU seconds (ours: every thread
  * of this process and its ffmpeg; x264: its process), which a loaded machine disturbs less.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,54 @@ const cpuNow = (): number => {
   // Fields 16 and 17 of /proc/<pid>/stat (cutime, cstime) in clock ticks (100 Hz).
   return (u.user + u.system) / 1e6 + (Number(f[13]) + Number(f[14])) / 100;
 };
+/** CPU seconds (user + system) of each live thread of this process, by thread id, with its name. */
+const threadCpu = (): Map<string, { name: string; s: number }> => {
+  const m = new Map<string, { name: string; s: number }>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      // After the name: fields 14 and 15 of /proc/<pid>/task/<tid>/stat (utime, stime), 100 Hz.
+      const f = stat.slice(close + 2).split(' ');
+      m.set(tid, { name: stat.slice(stat.indexOf('(') + 1, close), s: (Number(f[11]) + Number(f[12])) / 100 });
+    } catch {
+      // The thread ended between the listing and the read.
+    }
+  }
+  return m;
+};
+
+/**
+ * Where one render's CPU seconds went: the main thread, each thread started since `startedAfter`
+ * was taken (the engine's frame workers, its vision thread, libvips), the threads that were
+ * there before (V8's and libuv's helpers), and ffmpeg (waited-for children).
+ */
+interface CpuSplit {
+  main: number;
+  started: { name: string; s: number }[];
+  others: number;
+  children: number;
+}
+const childrenCpu = (): number => {
+  const f = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  return (Number(f[13]) + Number(f[14])) / 100;
+};
+const splitCpu = async (startedAfter: Set<string>, f: () => Promise<void>): Promise<CpuSplit> => {
+  const a = threadCpu();
+  const ca = childrenCpu();
+  await f();
+  const b = threadCpu();
+  const split: CpuSplit = { main: 0, started: [], others: 0, children: childrenCpu() - ca };
+  for (const [tid, t] of b) {
+    const d = t.s - (a.get(tid)?.s ?? 0);
+    if (tid === String(process.pid)) split.main = d;
+    else if (!startedAfter.has(tid)) split.started.push({ name: t.name, s: d });
+    else split.others += d;
+  }
+  split.started.sort((x, y) => y.s - x.s);
+  return split;
+};
+
 /** Wraps a timed run so that the CPU seconds it uses (ours and children) are pushed to `into`. */
 const metered = (into: number[], f: () => Promise<number>) => async (): Promise<number> => {
   const a = cpuNow();
@@ -56,6 +104,7 @@ export async function runParallaxCase(runs = 3): Promise<void> {
     fps: FPS,
     images: [photo],
   };
+  const beforeEngine = new Set(threadCpu().keys());
   const engine = createLocalEngine({});
   const once = async (): Promise<{ s: number; raw: string }> => {
     const workDir = await mkdtemp(join(dir, 'run-'));
@@ -82,6 +131,8 @@ export async function runParallaxCase(runs = 3): Promise<void> {
     metered(oursCpu, async () => (await once()).s),
     metered(encCpu, () => runFfmpeg(ffmpeg, args, frames)),
   );
+  // One more warm render, split by thread (its own run: reading /proc per thread is not free).
+  const split = await splitCpu(beforeEngine, async () => void (await once()));
   await engine.close();
   // Scene preparation alone (decode, matte, fill, layer mip chains), median of runs.
   const preps: number[] = [];
@@ -105,6 +156,13 @@ export async function runParallaxCase(runs = 3): Promise<void> {
   );
   console.log(
     `  CPU seconds per render: ours ${median(oursCpu).toFixed(2)} s (preparation alone ${median(prepCpu).toFixed(2)} s) vs x264 alone ${median(encCpu).toFixed(2)} s → ${(median(oursCpu) / median(encCpu)).toFixed(2)}×`,
+  );
+  const started = split.started
+    .filter((t) => t.s >= 0.01)
+    .map((t) => `${t.name} ${t.s.toFixed(2)}`)
+    .join(', ');
+  console.log(
+    `  one warm render's CPU seconds by thread: main ${split.main.toFixed(2)}, started by the engine [${started}], other threads ${split.others.toFixed(2)}, ffmpeg ${split.children.toFixed(2)}`,
   );
   await rm(dir, { recursive: true, force: true });
 }
