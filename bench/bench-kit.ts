@@ -27,6 +27,45 @@ export function runFfmpeg(ffmpeg: string, args: string[], stdin: Buffer[] = []):
   });
 }
 
+/** Wall seconds and CPU seconds (user + system, the process and its children) of one run. */
+export interface Timed {
+  seconds: number;
+  cpu: number;
+}
+
+/**
+ * Runs `cmd args` (writing `stdin` frames with backpressure) through `sh`, whose `times`
+ * builtin then reports the CPU the command and its children used (Node has no getrusage of
+ * children). CPU seconds hold up under load better than wall time.
+ */
+export function runTimed(cmd: string, args: string[], stdin: Buffer[] = []): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const t = performance.now();
+    const script = '"$@"; s=$?; times >&2; exit $s';
+    const p = spawn('sh', ['-c', script, 'sh', cmd, ...args], {
+      stdio: [stdin.length ? 'pipe' : 'ignore', 'ignore', 'pipe'],
+    });
+    let err = '';
+    p.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+    p.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`${cmd} exited ${code}: ${err.slice(-800)}`));
+      // The second line of `times`: the children's user and system time ("0m4.87s 0m0.50s").
+      const m = /(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s\s*$/.exec(err);
+      if (!m) return reject(new Error(`no CPU times from sh: ${err.slice(-200)}`));
+      const cpu = Number(m[1]) * 60 + Number(m[2]) + Number(m[3]) * 60 + Number(m[4]);
+      resolve({ seconds: (performance.now() - t) / 1000, cpu });
+    });
+    if (stdin.length && p.stdin) {
+      const input = p.stdin;
+      input.on('error', () => {}); // a failed command is reported by its exit code
+      (async () => {
+        for (const f of stdin) if (!input.write(f)) await new Promise((r) => input.once('drain', r));
+        input.end();
+      })().catch(reject);
+    }
+  });
+}
+
 /** Decodes a video into raw frames of `width`×`height` (grey: 1 byte a pixel, rgba: 4). */
 export function decodeFrames(
   ffmpeg: string,

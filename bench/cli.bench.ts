@@ -8,10 +8,10 @@
  *      frames from memory, so CLI / x264 is everything we add around the encoder;
  *   2. plain ffmpeg zoompan making the whole clip from the JPEG (what users would otherwise
  *      pick; the same command as bench:render's).
- * Ratios are medians of each round's ratio. `--bin` times another launcher (e.g. the main
- * checkout's, for a before/after), which must accept the same options.
+ * Ratios are medians of each round's ratio, of wall and of CPU seconds (user + system of the
+ * process and its children: the CLI's ffmpeg is in its figure). `--bin` times another
+ * launcher (e.g. the main checkout's, for a before/after), which must accept the same options.
  */
-import { spawn } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { checkDist } from '../bin/dist-stamp.mjs';
 import { buildEncodeArgs } from '../src/engine/ffmpeg/ffmpeg-args.js';
 import { defaultFfmpegPath } from '../src/engine/ffmpeg/ffmpeg-path.js';
-import { decodeFrames, loadAverage, median, runFfmpeg, spread } from './bench-kit.js';
+import { decodeFrames, loadAverage, median, runTimed, spread, type Timed } from './bench-kit.js';
 import { makeDotChart } from './bench-inputs.js';
 
 const W = 1280;
@@ -46,38 +46,29 @@ const chart = join(dir, 'chart.jpg');
 await writeFile(chart, await makeDotChart(4000, 3000));
 const loadBefore = loadAverage();
 
-/** One whole CLI process; resolves to wall seconds. */
-function cli(out: string): Promise<number> {
-  return new Promise((res, rej) => {
-    const t = performance.now();
-    const args = [
-      BIN,
-      'render',
-      '--image',
-      chart,
-      '--motion',
-      'Zoom In',
-      '--model',
-      'turbo',
-      '--width',
-      String(W),
-      '--height',
-      String(H),
-      '-o',
-      out,
-    ];
-    const p = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    p.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    p.on('close', (code) =>
-      code === 0 ? res((performance.now() - t) / 1000) : rej(new Error(`cli exited ${code}: ${err.slice(-800)}`)),
-    );
-  });
+/** One whole CLI process: wall and CPU seconds (ffmpeg's included). */
+function cli(out: string): Promise<Timed> {
+  return runTimed(process.execPath, [
+    BIN,
+    'render',
+    '--image',
+    chart,
+    '--motion',
+    'Zoom In',
+    '--model',
+    'turbo',
+    '--width',
+    String(W),
+    '--height',
+    String(H),
+    '-o',
+    out,
+  ]);
 }
 
 // A first run warms the page cache and gives the frames the encoder baseline is fed.
 const first = join(dir, 'first.mp4');
-const coldish = await cli(first);
+const coldish = (await cli(first)).seconds;
 const written = (await readdir(dir)).filter((f) => f !== 'chart.jpg' && f !== 'first.mp4');
 const frames = decodeFrames(ffmpeg, first, W, H, 'rgba');
 if (frames.length !== FRAMES) throw new Error(`expected ${FRAMES} frames, decoded ${frames.length}`);
@@ -115,22 +106,25 @@ const zoompanArgs = [
   join(dir, 'zp.mp4'),
 ];
 
-const ours: number[] = [];
-const x264: number[] = [];
-const zoompan: number[] = [];
+const ours: Timed[] = [];
+const x264: Timed[] = [];
+const zoompan: Timed[] = [];
 for (let i = 0; i < RUNS; i++) {
   // The order within a round rotates so that no one always runs first.
   const steps = [
     async () => ours.push(await cli(join(dir, 'out.mp4'))),
-    async () => x264.push(await runFfmpeg(ffmpeg, x264Args, frames)),
-    async () => zoompan.push(await runFfmpeg(ffmpeg, zoompanArgs)),
+    async () => x264.push(await runTimed(ffmpeg, x264Args, frames)),
+    async () => zoompan.push(await runTimed(ffmpeg, zoompanArgs)),
   ];
   for (let k = 0; k < steps.length; k++) await steps[(i + k) % steps.length]!();
 }
-const vsX264 = median(ours.map((o, i) => o / x264[i]!));
-const vsZoompan = median(ours.map((o, i) => o / zoompan[i]!));
+const ratio = (a: Timed[], b: Timed[], key: keyof Timed) => median(a.map((o, i) => o[key] / b[i]![key]));
 
-const row = (name: string, xs: number[]) => `  ${name.padEnd(34)} ${median(xs).toFixed(2)} s  (${spread(xs)})`;
+const row = (name: string, xs: Timed[]) => {
+  const wall = xs.map((x) => x.seconds);
+  const cpu = xs.map((x) => x.cpu);
+  return `  ${name.padEnd(34)} ${median(wall).toFixed(2)} s  (${spread(wall)}), CPU ${median(cpu).toFixed(2)} s (${spread(cpu)})`;
+};
 console.log(`stillmotion render, whole process: ${BIN}`);
 console.log(
   `5 s 1280×720 turbo Zoom In from a 12 MP JPEG, ${RUNS} rounds, load average ${loadBefore} → ${loadAverage()}`,
@@ -141,6 +135,10 @@ console.log(
 console.log(row('CLI (node bin/stillmotion.mjs)', ours));
 console.log(row('x264 alone, same frames, same file', x264));
 console.log(row('ffmpeg zoompan, whole clip', zoompan));
-console.log(`  CLI / x264 alone      ${vsX264.toFixed(2)}×   (target ≤ 1.3×)`);
-console.log(`  CLI / zoompan         ${vsZoompan.toFixed(2)}×   (target < 1×)`);
+console.log(
+  `  CLI / x264 alone      ${ratio(ours, x264, 'seconds').toFixed(2)}×   (target ≤ 1.3×); CPU ${ratio(ours, x264, 'cpu').toFixed(2)}×`,
+);
+console.log(
+  `  CLI / zoompan         ${ratio(ours, zoompan, 'seconds').toFixed(2)}×   (target < 1×); CPU ${ratio(ours, zoompan, 'cpu').toFixed(2)}×`,
+);
 await rm(dir, { recursive: true, force: true });

@@ -7,13 +7,14 @@
 // so the sources' relative URLs (import.meta.url → ./motions.json, ../../models/, the
 // worker-thread loaders) resolve the same way from dist/src/ as from src/.
 //
-// Then it copies what tsc does not emit (non-TypeScript files under src/, models/) and
+// Then it copies what tsc does not emit (non-TypeScript files under src/, models/), works out
+// what need not be worked out on every start (the motion catalogue's listing order) and
 // writes dist/build-stamp.json (bin/dist-stamp.mjs), which the launcher checks.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { STAMP, makeStamp } from '../bin/dist-stamp.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -44,6 +45,13 @@ const copyAssets = (dir) => {
 };
 copyAssets('src');
 cpSync(join(root, 'models'), join(dist, 'models'), { recursive: true });
+
+// The catalogue's records in listing order, sorted by the compiled module's own rule, so that
+// MotionCatalogue.load() in dist/ reads them in order instead of sorting on every start.
+const catalogueDir = join(dist, 'src/catalogue');
+const { inListingOrder } = await import(pathToFileURL(join(catalogueDir, 'motion-catalogue.js')).href);
+const records = JSON.parse(readFileSync(join(catalogueDir, 'motions.json'), 'utf8'));
+writeFileSync(join(catalogueDir, 'motions.listing.json'), JSON.stringify(inListingOrder(records)));
 
 writeFileSync(join(root, STAMP), `${JSON.stringify(stamp, null, 1)}\n`);
 console.log(

@@ -20,6 +20,11 @@ export function engineFromConfig(
     renderThreads: config.renderThreads,
     maxImagePixels: config.maxImagePixels,
   });
+  // A process that renders starts the engine's threads (frame workers, the vision thread and
+  // its models) here, at the top of its start-up, so they load in the background while the
+  // database and the HTTP server come up; its first task then finds them ready instead of
+  // racing them. (TaskRunner.start warms too; warming is idempotent.)
+  if (config.workerConcurrency > 0) local.warm();
   if (!config.higgsfield) return local;
   const cloud = createHiggsfieldEngine(config.higgsfield, {
     catalogue: relay.catalogue,

@@ -75,7 +75,8 @@ export const renderCommand: Command = {
     // The vision thread starts first and loads its models (every render looks at the
     // picture) while this thread loads the engine's modules, which it imports only now.
     warmVision();
-    const { createLocalEngine } = await import('../engine/index.js');
+    // The engine module itself, not engine/index.js, which also loads the catalogue previews.
+    const { createLocalEngine } = await import('../engine/local-engine.js');
     const engine = createLocalEngine(threads === undefined ? {} : { renderThreads: threads });
     // The drawing threads start now, while the catalogue loads and the picture is read.
     engine.warm();
