@@ -7,9 +7,12 @@
  * bytes — never SVG, PDF or libvips' other loaders; the header (`metadata()`), whose
  * width × height is refused above `maxPixels` before any pixel is decoded (a 600 KB PNG
  * can declare 14000×14000, ~700 MB raw), and below 16 px a side (too small to move a
- * camera over, see core/image-limits.ts); and last a real decode of the first frame,
- * shrunk to 64 px on the fly, so a truncated or corrupt file fails now, at submit time,
- * and not in a worker minutes later.
+ * camera over, see core/image-limits.ts); and last a real decode of the first frame, so a
+ * truncated or corrupt file fails now, at submit time, and not in a worker minutes later.
+ * A large picture is shrunk to 64 px while it is decoded (JPEG's shrink-on-load reads less);
+ * a small one (≤ {@link FULL_DECODE_PIXELS}) is decoded as it is, without the resampling
+ * stage, which on such a picture costs more than the decode itself (~2 ms against ~1 ms
+ * of CPU for a 96 px JPEG). Either way every byte of the first frame is decoded.
  */
 import sharp, { type Metadata } from 'sharp';
 import { AppError } from '../core/errors.js';
@@ -92,7 +95,7 @@ export async function probeImage(body: Buffer, field: string, limits: ProbeLimit
   const small = swapped ? tooSmallReason(height, width) : tooSmallReason(width, height);
   if (small) throw invalidImage(field, small);
 
-  await decodeFirstFrame(body, field, limits.maxPixels);
+  await decodeFirstFrame(body, field, limits.maxPixels, width * height);
 
   const pages = meta.pages ?? 1;
   const notes = pages > 1 ? [`${field}: the image has ${pages} frames; only the first is used`] : [];
@@ -107,13 +110,17 @@ export async function probeImage(body: Buffer, field: string, limits: ProbeLimit
   };
 }
 
-/** A real, cheap decode: the first frame, shrunk while decoding, under libvips' own pixel limit too. */
-async function decodeFirstFrame(body: Buffer, field: string, maxPixels: number): Promise<void> {
+/**
+ * Up to this many pixels the first frame is decoded whole; above, shrunk while decoding.
+ * Where the two cost the same (measured: 256² is cheaper whole, 512² shrunk, for JPEG and PNG).
+ */
+export const FULL_DECODE_PIXELS = 320 * 320;
+
+/** A real, cheap decode of the first frame, under libvips' own pixel limit too. */
+async function decodeFirstFrame(body: Buffer, field: string, maxPixels: number, pixels: number): Promise<void> {
   try {
-    await sharp(body, { failOn: 'error', limitInputPixels: maxPixels, sequentialRead: true, pages: 1 })
-      .resize(64, 64, { fit: 'inside' })
-      .raw()
-      .toBuffer();
+    const decoder = sharp(body, { failOn: 'error', limitInputPixels: maxPixels, sequentialRead: true, pages: 1 });
+    await (pixels <= FULL_DECODE_PIXELS ? decoder : decoder.resize(64, 64, { fit: 'inside' })).raw().toBuffer();
   } catch (error) {
     throw invalidImage(field, 'the image could not be decoded (corrupt or truncated file)', error);
   }

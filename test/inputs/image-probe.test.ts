@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError, type ErrorCode } from '../../src/core/errors.js';
-import { probeImage, type ProbeLimits } from '../../src/inputs/image-probe.js';
+import { FULL_DECODE_PIXELS, probeImage, type ProbeLimits } from '../../src/inputs/image-probe.js';
 import { animatedGif, bombPng, jpeg, noisy, png, rotatedJpeg, solid } from './support/images.js';
 
 const FIELD = 'image[0]';
@@ -93,11 +93,20 @@ describe('probeImage', () => {
     await refused(svg, 'image_invalid', /not an image we accept/);
   });
 
-  it('refuses a truncated JPEG and a truncated PNG at probe time', async () => {
-    const photo = await noisy(256, 256).jpeg().toBuffer();
-    await refused(photo.subarray(0, Math.floor(photo.length * 0.6)), 'image_invalid', /corrupt or truncated/);
-    const picture = await noisy(256, 256).png().toBuffer();
-    await refused(picture.subarray(0, Math.floor(picture.length * 0.6)), 'image_invalid', /corrupt or truncated/);
+  it('refuses a truncated JPEG and a truncated PNG at probe time, small (decoded whole) or large (shrunk)', async () => {
+    for (const [w, h] of [
+      [256, 256],
+      [900, 600],
+    ] as const) {
+      assert.equal(w * h <= FULL_DECODE_PIXELS, w === 256, 'one size on each side of the whole-decode limit');
+      const photo = await noisy(w, h).jpeg().toBuffer();
+      await refused(photo.subarray(0, Math.floor(photo.length * 0.6)), 'image_invalid', /corrupt or truncated/);
+      const picture = await noisy(w, h).png().toBuffer();
+      await refused(picture.subarray(0, Math.floor(picture.length * 0.6)), 'image_invalid', /corrupt or truncated/);
+      // Untruncated, the same pictures pass.
+      assert.equal((await probeImage(photo, 'image', LIMITS)).width, w);
+      assert.equal((await probeImage(picture, 'image', LIMITS)).height, h);
+    }
   });
 
   it('refuses a file that only starts like an image', async () => {
