@@ -125,7 +125,11 @@ describe('probeImage', () => {
     for (const [name, body] of plain) {
       const meta = await sharp(body).metadata();
       const container = name.endsWith('JPEG') ? 'jpeg' : 'png';
-      assert.deepEqual(plainHeader(body, container), { format: meta.format, width: meta.width, height: meta.height }, name);
+      assert.deepEqual(
+        plainHeader(body, container),
+        { format: meta.format, width: meta.width, height: meta.height },
+        name,
+      );
       assert.equal(meta.orientation ?? 1, 1, name);
       assert.equal(meta.pages ?? 1, 1, name);
     }
