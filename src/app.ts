@@ -33,7 +33,7 @@ export type { WebhookTimings };
 
 export interface App {
   server: FastifyInstance;
-  pool: TaskRunner;
+  runner: TaskRunner;
   webhooks: WebhookDispatcher;
   logger: Logger;
   /** Starts workers and periodic jobs (retention sweep, queue reconciler). */
@@ -67,7 +67,7 @@ export async function buildApp(config: Config, options: Seams & { webhooks?: Web
     onTerminal: notifyTerminal,
   });
   const metrics = new Metrics({ store, queue, relay: () => engine.health?.() });
-  const pool = createTaskRunner(config, base, {
+  const runner = createTaskRunner(config, base, {
     onTerminal: notifyTerminal,
     onRenderFinished: (outcome, seconds) => metrics.renderFinished(outcome, seconds),
   });
@@ -95,19 +95,19 @@ export async function buildApp(config: Config, options: Seams & { webhooks?: Web
   const stops: (() => void)[] = [];
   return {
     server,
-    pool,
+    runner,
     webhooks: webhooks.dispatcher,
     logger,
     start() {
-      stops.push(startTaskRunner(config, base, pool, { reconcileAtStart: true }));
+      stops.push(startTaskRunner(config, base, runner, { reconcileAtStart: true }));
       webhooks.dispatcher.start();
       stops.push(startRetentionSweep(config, store, media, logger));
     },
     async close(graceMs = 25_000) {
       for (const stop of stops) stop();
       await closeServer(server, Math.min(graceMs, 10_000));
-      await pool.stop(graceMs);
-      // After the pool: renders finishing during the grace period still arm their webhooks.
+      await runner.stop(graceMs);
+      // After the runner: renders finishing during the grace period still arm their webhooks.
       await webhooks.dispatcher.stop();
       await webhooks.sender.close();
       await base.close();

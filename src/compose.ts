@@ -122,19 +122,19 @@ export function createTaskRunner(
 export function startTaskRunner(
   config: Config,
   base: Base,
-  pool: TaskRunner,
+  runner: TaskRunner,
   options: { reconcileAtStart: boolean },
 ): () => void {
   const { logger } = base;
-  pool.start();
+  runner.start();
   // A process that renders and checks every task loads the model now, not on the first task.
   if (config.workerConcurrency > 0 && config.nsfw.mode !== 'off') base.classifier.warm?.();
   // Tasks stored but never enqueued (a crash between the two, Redis lost its data) come back here.
-  if (options.reconcileAtStart) void pool.reconcile(0).catch((err) => logger.error({ err }, 'reconcile failed'));
+  if (options.reconcileAtStart) void runner.reconcile(0).catch((err) => logger.error({ err }, 'reconcile failed'));
   const every = config.reconcileIntervalMs;
   const timer = setInterval(
     () =>
-      void pool
+      void runner
         .reconcile(every)
         .then((n) => n > 0 && logger.info({ requeued: n }, 'reconciler re-enqueued tasks'))
         .catch((err) => logger.warn({ err }, 'reconcile failed')),

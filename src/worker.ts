@@ -11,7 +11,7 @@ import type { Task } from './core/task.js';
 import type { TaskRunner } from './core/task-runner.js';
 
 export interface WorkerProcess {
-  pool: TaskRunner;
+  runner: TaskRunner;
   logger: Logger;
   start(): void;
   /** Stops taking work; running renders get `graceMs`, then their tasks go back to the queue. */
@@ -39,7 +39,7 @@ export async function buildWorker(config: Config, options: Omit<Seams, 'relay'> 
   // and any API node's dispatcher sends it on its next poll. (With SQLite the API node's
   // own reconciler arms it; a worker process cannot reach that node's file.)
   const outbox = config.store.kind === 'postgres' ? adapters.webhookOutbox() : undefined;
-  const pool = createTaskRunner(config, base, {
+  const runner = createTaskRunner(config, base, {
     ...(outbox && {
       onTerminal: (task: Task) => {
         if (!task.webhook) return;
@@ -51,14 +51,14 @@ export async function buildWorker(config: Config, options: Omit<Seams, 'relay'> 
   });
   let stop: (() => void) | undefined;
   return {
-    pool,
+    runner,
     logger,
     start() {
-      stop = startTaskRunner(config, base, pool, { reconcileAtStart: false });
+      stop = startTaskRunner(config, base, runner, { reconcileAtStart: false });
     },
     async close(graceMs = 25_000) {
       stop?.();
-      await pool.stop(graceMs);
+      await runner.stop(graceMs);
       await base.close();
     },
   };

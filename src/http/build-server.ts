@@ -38,9 +38,11 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
   // JSON only (uploads add their own binary parsers): anything else is a clear 415.
   app.removeContentTypeParser('text/plain');
 
-  app.addHook('onSend', async (request, reply) => {
+  // A callback hook (no promise per request).
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('X-Request-Id', request.id);
     reply.header('X-Correlation-ID', request.id);
+    done(null, payload);
   });
 
   await app.register(swagger, {

@@ -1,6 +1,6 @@
 /**
  * Prometheus metrics: queue depth and tasks by status (read at scrape time), renders by
- * outcome and render seconds (pushed by the worker pool).
+ * outcome and render seconds (pushed by the task runner).
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { EngineHealth, TaskQueue, TaskStore } from '../core/ports.js';

@@ -16,6 +16,7 @@ import { SqliteTaskStore } from '../../src/adapters/sqlite/sqlite-task-store.js'
 import { runTaskQueueCases } from '../cases/task-queue.case.js';
 import { runTaskStoreCases } from '../cases/task-store.case.js';
 import { ManualClock } from '../cases/manual-clock.js';
+import { makeTask } from '../cases/task-fixture.js';
 
 async function tempDir(): Promise<{ dir: string; remove(): Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'stillmotion-sqlite-'));
@@ -125,6 +126,41 @@ async function runChildAndKill(dbFile: string, mode: 'open' | 'insert' | 'claim'
   child.kill('SIGKILL');
   assert.equal(await exited, 'SIGKILL');
 }
+
+describe('SQLite task store reads', () => {
+  test('a task read again is never stale: writes by this store, this connection or another one show', async (t) => {
+    const { dir, remove } = await tempDir();
+    t.after(remove);
+    const file = join(dir, 'stillmotion.db');
+    const db = openSqliteDatabase(file);
+    const other = openSqliteDatabase(file);
+    t.after(() => {
+      db.close();
+      other.close();
+    });
+    const store = new SqliteTaskStore(db);
+    const task = makeTask();
+    await store.insert(task);
+    const progress = async () => (await store.get(task.id))?.progress;
+    assert.equal(await progress(), 0);
+    assert.equal(await progress(), 0, 'read twice');
+
+    await store.update(task.id, { progress: 0.25 });
+    assert.equal(await progress(), 0.25, 'after an update through the store');
+    db.prepare('UPDATE tasks SET progress = 0.5 WHERE id = ?').run(task.id);
+    assert.equal(await progress(), 0.5, 'after a write on the same connection');
+    other.prepare('UPDATE tasks SET progress = 0.75 WHERE id = ?').run(task.id);
+    assert.equal(await progress(), 0.75, 'after a commit by another connection');
+    await new SqliteTaskStore(other).delete(task.id);
+    assert.equal(await store.get(task.id), undefined, 'after a delete by another store');
+
+    // Each read is a task of its own: changing one does not change the next.
+    await store.insert(makeTask({ id: task.id }));
+    const first = (await store.get(task.id))!;
+    first.params.prompt = 'changed by a caller';
+    assert.notEqual((await store.get(task.id))!.params.prompt, 'changed by a caller');
+  });
+});
 
 describe('SQLite embedded mode across a crash', () => {
   test('several processes opening a fresh file at once migrate it exactly once', async (t) => {

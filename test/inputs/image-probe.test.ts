@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { AppError, type ErrorCode } from '../../src/core/errors.js';
-import { probeImage, type ProbeLimits } from '../../src/inputs/image-probe.js';
+import sharp from 'sharp';
+import { FULL_DECODE_PIXELS, plainHeader, probeImage, type ProbeLimits } from '../../src/inputs/image-probe.js';
 import { animatedGif, bombPng, jpeg, noisy, png, rotatedJpeg, solid } from './support/images.js';
 
 const FIELD = 'image[0]';
@@ -93,11 +94,56 @@ describe('probeImage', () => {
     await refused(svg, 'image_invalid', /not an image we accept/);
   });
 
-  it('refuses a truncated JPEG and a truncated PNG at probe time', async () => {
-    const photo = await noisy(256, 256).jpeg().toBuffer();
-    await refused(photo.subarray(0, Math.floor(photo.length * 0.6)), 'image_invalid', /corrupt or truncated/);
-    const picture = await noisy(256, 256).png().toBuffer();
-    await refused(picture.subarray(0, Math.floor(picture.length * 0.6)), 'image_invalid', /corrupt or truncated/);
+  it('refuses a truncated JPEG and a truncated PNG at probe time, small (decoded whole) or large (shrunk)', async () => {
+    for (const [w, h] of [
+      [256, 256],
+      [900, 600],
+    ] as const) {
+      assert.equal(w * h <= FULL_DECODE_PIXELS, w === 256, 'one size on each side of the whole-decode limit');
+      const photo = await noisy(w, h).jpeg().toBuffer();
+      await refused(photo.subarray(0, Math.floor(photo.length * 0.6)), 'image_invalid', /corrupt or truncated/);
+      const picture = await noisy(w, h).png().toBuffer();
+      await refused(picture.subarray(0, Math.floor(picture.length * 0.6)), 'image_invalid', /corrupt or truncated/);
+      // Untruncated, the same pictures pass.
+      assert.equal((await probeImage(photo, 'image', LIMITS)).width, w);
+      assert.equal((await probeImage(picture, 'image', LIMITS)).height, h);
+    }
+  });
+
+  it('reads a plain PNG or JPEG header exactly as libvips does, and leaves EXIF and odd files to libvips', async () => {
+    const plain: [string, Buffer][] = [
+      ['baseline JPEG', await jpeg(640, 427)],
+      ['progressive JPEG', await noisy(300, 200).jpeg({ progressive: true }).toBuffer()],
+      ['CMYK JPEG', await solid(120, 90).toColourspace('cmyk').jpeg().toBuffer()],
+      ['4:4:4 JPEG', await noisy(33, 17).jpeg({ chromaSubsampling: '4:4:4' }).toBuffer()],
+      ['RGB PNG', await png(640, 427)],
+      ['palette PNG', await noisy(200, 100).png({ palette: true }).toBuffer()],
+      ['16-bit PNG', await noisy(50, 70).toColourspace('rgb16').png().toBuffer()],
+      ['interlaced PNG', await noisy(77, 55).png({ progressive: true }).toBuffer()],
+      ['grey PNG with alpha', await solid(40, 30).greyscale().ensureAlpha().png().toBuffer()],
+    ];
+    for (const [name, body] of plain) {
+      const meta = await sharp(body).metadata();
+      const container = name.endsWith('JPEG') ? 'jpeg' : 'png';
+      assert.deepEqual(
+        plainHeader(body, container),
+        { format: meta.format, width: meta.width, height: meta.height },
+        name,
+      );
+      assert.equal(meta.orientation ?? 1, 1, name);
+      assert.equal(meta.pages ?? 1, 1, name);
+    }
+    const toLibvips: [string, Buffer, 'jpeg' | 'png'][] = [
+      ['JPEG with EXIF orientation', await rotatedJpeg(64, 48), 'jpeg'],
+      ['JPEG with EXIF, no orientation', await solid(64, 48).jpeg().withMetadata().toBuffer(), 'jpeg'],
+      ['PNG with EXIF', await solid(64, 48).png().withMetadata({ orientation: 6 }).toBuffer(), 'png'],
+      ['truncated PNG', (await png(64, 48)).subarray(0, 60), 'png'],
+      ['JPEG header alone', Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46]), 'jpeg'],
+    ];
+    for (const [name, body, container] of toLibvips) assert.equal(plainHeader(body, container), undefined, name);
+    // Through the probe, the EXIF-rotated picture still reads as displayed.
+    const rotated = await probeImage(await rotatedJpeg(64, 48), FIELD, LIMITS);
+    assert.deepEqual([rotated.width, rotated.height, rotated.orientation], [48, 64, 6]);
   });
 
   it('refuses a file that only starts like an image', async () => {
