@@ -14,7 +14,13 @@ import { findMotionDefinition } from '../motion/motion-definitions.js';
 import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from '../motion/prompt-modifiers.js';
 import { resolveSize, resolveTiming, type RenderTiming } from '../framing/render-size.js';
 import { estimateSaliency } from '../framing/saliency.js';
-import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from '../scene/scene-sources.js';
+import {
+  buildSceneSources,
+  estimateScene,
+  PRESUMED_LAYOUT,
+  sceneThumbnail,
+  VISION_MATTE_SIDE,
+} from '../scene/scene-sources.js';
 import { decodeSource, probeImage, saliencyThumbnail } from './source-image.js';
 import type { PainterSource } from './frame-painter.js';
 import { closeUpZoom, facePointFromVision, findFaceByColour, type FacePoint } from '../framing/face-aim.js';
@@ -23,14 +29,14 @@ import { sceneRecord } from '../../vision/scene-record.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { estimateHorizon, type HorizonEstimate } from '../scene/horizon.js';
 import { feetOf, sceneDepth } from '../scene/scene-depth.js';
-import { doubtfulPerson } from '../scene/vision-matte.js';
+import { doubtfulPerson, objectExtent } from '../scene/vision-matte.js';
 import type { SubjectMatte } from '../scene/subject-matte.js';
 import type { DecodedSource } from './source-image.js';
 import { chooseMatch, type SubjectMatch } from './two-image-transition.js';
 
 /** The horizon of a decoded picture, on a thumbnail the size of the subject matte's (outside it). */
 async function horizonOf(source: DecodedSource, matte?: SubjectMatte): Promise<HorizonEstimate> {
-  const t = await saliencyThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
+  const t = await sceneThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
   const fits = matte && matte.width === t.width && matte.height === t.height;
   const feet = matte ? feetOf(matte) : 1;
   return estimateHorizon(t.data, t.width, t.height, fits ? matte.alpha : undefined, feet);
@@ -170,11 +176,18 @@ export async function prepareRender(
   // Aimed moves go for the detected subject; the saliency estimate is for pictures where
   // the detector trusts nothing (a landscape still has a centre of interest).
   // (The saliency thumbnail is made only for those: a resize of the decoded picture; nor is
-  // the box of an unsure "person" with no face trusted: a baboon's face.)
+  // the box of an unsure "person" with no face trusted: a baboon's face.) An object's aim is
+  // the middle of the thing the graph cut around its box finds (a cup and its saucer where
+  // the detector boxed the cup), the depth moves' matte's cut; the box's when the cut fails.
   const focus = await Promise.all(
     sources.map(async (s, i) => {
       const look = looks[i];
       const aimed = look && !doubtfulPerson(look) ? look.aim : undefined;
+      if (aimed && look?.subject === 'object') {
+        const t = await sceneThumbnail(s, VISION_MATTE_SIDE);
+        const extent = objectExtent(look!, t.data, t.width, t.height);
+        if (extent) return { x: extent.x + extent.w / 2, y: extent.y + extent.h / 2 };
+      }
       if (aimed) return aimed;
       const t = await saliencyThumbnail(s);
       return estimateSaliency(t.data, t.width, t.height);
