@@ -112,10 +112,10 @@ function objectCut(vision: SceneVision, rgb: Uint8Array, w: number, h: number): 
 }
 
 /**
- * The extent (normalised box) of the detected object as the graph cut finds it, or
- * undefined when the cut does not hold (see boxCutAlpha) or there is no object to cut. The
- * detector's box can hold a part of the thing (a cup without its saucer): the cut around
- * it takes the whole, and the aimed moves go for that.
+ * The extent (normalised box) of the detected object: its box and what the graph cut
+ * around it finds, or undefined when the cut does not hold (see boxCutAlpha) or there is
+ * no object to cut. The detector's box can hold a part of the thing (a cup without its
+ * saucer): the cut around it takes the whole, and the aimed moves go for that.
  */
 export function objectExtent(
   vision: SceneVision,
@@ -138,7 +138,15 @@ export function objectExtent(
       if (y > y1) y1 = y;
     }
   if (x1 < 0) return undefined;
-  return { x: x0 / w, y: y0 / h, w: (x1 + 1 - x0) / w, h: (y1 + 1 - y0) / h };
+  // Grown by the cut, never shrunk: the cut that misses a part the detector boxed (on
+  // coffee it flips between cup-and-saucer and the cup's rim alone as the box moves by 1 %)
+  // leaves the box.
+  const b = vision.box!;
+  const ex0 = Math.min(b.x, x0 / w);
+  const ey0 = Math.min(b.y, y0 / h);
+  const ex1 = Math.max(b.x + b.w, (x1 + 1) / w);
+  const ey1 = Math.max(b.y + b.h, (y1 + 1) / h);
+  return { x: ex0, y: ey0, w: ex1 - ex0, h: ey1 - ey0 };
 }
 
 function objectAlpha(vision: SceneVision, rgb: Uint8Array, w: number, h: number): Float32Array | undefined {
