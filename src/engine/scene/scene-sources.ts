@@ -75,8 +75,11 @@ export function sceneThumbnail(source: DecodedSource, side: number): Promise<Thu
   return t;
 }
 
-/** A decoded picture at the vision models' analysis size (when no look was passed in). */
-async function pictureOf(source: DecodedSource): Promise<RgbPicture> {
+/**
+ * A decoded picture at the vision models' analysis size (≤ VISION_SIDE on the long side),
+ * resized from level 0: the copy the models look at, without decoding the file again.
+ */
+export async function pictureOf(source: DecodedSource): Promise<RgbPicture> {
   const l0 = source.levels[0]!;
   const { data, info } = await sharp(Buffer.from(l0.pixels), {
     raw: { width: l0.width, height: l0.height, channels: 4 },
