@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { warmVision } from '../vision/vision-thread.js';
+import { releaseVision, rewarmVision, warmVision } from '../vision/vision-thread.js';
 import { AppError } from '../core/errors.js';
 import type { Engine, RenderContext, RenderJob, RenderOutput } from '../core/ports.js';
 import type { RenderResolved } from '../core/task.js';
@@ -151,6 +151,9 @@ async function renderJob(
     await Promise.all([raw, ...(min ? [min] : [])].map((p) => rm(p, { force: true })));
     throw err;
   }
+  // Every look of this task is in: the vision thread's memory (~230 MB) goes back for the
+  // frames, and the models load again after the render where the engine was warmed.
+  releaseVision();
   const { timing, plan, sources } = prepared;
   let lastReport = 0;
   // The poster is encoded from frame 0 while the rest of the clip renders.
@@ -191,10 +194,12 @@ async function renderJob(
   try {
     await renderVideo(video);
   } catch (err) {
+    rewarmVision();
     await posterWrite?.catch(() => {});
     if (poster) await rm(poster, { force: true });
     throw err;
   }
+  rewarmVision();
   await posterWrite;
   context.onProgress(1);
   return { resolved: prepared.resolved };

@@ -11,21 +11,36 @@ import type { SceneVision, SeeOptions } from './scene-vision.js';
 import type { VisionReply, VisionRequest } from './vision-worker.js';
 
 let worker: Worker | undefined;
+/** The thread ends as soon as it has answered what it was asked (releaseVision). */
+let releasing = false;
 let nextId = 1;
 const pending = new Map<number, { resolve: (v: SceneVision | undefined) => void; reject: (e: Error) => void }>();
 
+function end(w: Worker): void {
+  releasing = false;
+  warmed = false;
+  if (worker === w) worker = undefined;
+  void w.terminate();
+}
+
 function thread(): Worker {
+  releasing = false;
   if (worker) return worker;
   const w = new Worker(new URL('./vision-worker.mjs', import.meta.url));
   w.on('message', (reply: VisionReply) => {
     const p = pending.get(reply.id);
     if (!p) return;
     pending.delete(reply.id);
-    if (pending.size === 0) w.unref();
+    if (pending.size === 0) {
+      w.unref();
+      if (releasing) end(w);
+    }
     if ('error' in reply) p.reject(new Error(`vision: ${reply.error}`));
     else p.resolve(reply.vision);
   });
   const fail = (error: Error): void => {
+    // A thread released while idle owes nothing; the requests pending now are a new one's.
+    if (worker !== w) return;
     worker = undefined;
     for (const p of pending.values()) p.reject(error);
     pending.clear();
@@ -66,10 +81,29 @@ export async function segmentSubjectOffThread(picture: RgbPicture, vision: Scene
  * Idempotent once warm; a failure is left for the first look to report.
  */
 let warmed = false;
+/** Whether this process asked for warm models (a service between tasks). */
+let keepWarm = false;
 export function warmVision(): void {
+  keepWarm = true;
   if (warmed) return;
   warmed = true;
   ask({ op: 'warm' }, false).catch(() => {
     warmed = false;
   });
+}
+
+/**
+ * Ends the vision thread once it has answered every request in flight (at once when
+ * idle), freeing its memory for the render; a later look starts a new one (the models
+ * load again there, ~1 s on two cores). A request made meanwhile keeps it.
+ */
+export function releaseVision(): void {
+  if (!worker) return;
+  if (pending.size === 0) end(worker);
+  else releasing = true;
+}
+
+/** Loads the models again after a release, where the process asked for warm models (warmVision). */
+export function rewarmVision(): void {
+  if (keepWarm) warmVision();
 }

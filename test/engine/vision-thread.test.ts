@@ -9,6 +9,8 @@ import { describe, it } from 'node:test';
 import { estimateScene } from '../../src/engine/scene/scene-sources.js';
 import { decodeSource, probeImage } from '../../src/engine/render/source-image.js';
 import { modelLoadCount } from '../../src/vision/model-store.js';
+import { analysisPicture } from '../../src/vision/see-picture.js';
+import { releaseVision, seeSceneOffThread } from '../../src/vision/vision-thread.js';
 import { photo, photosSkip } from './vision-photos.js';
 
 const MAX = 100_000_000;
@@ -22,5 +24,16 @@ describe('vision off the calling thread', { skip: photosSkip }, () => {
     assert.ok(scene.matte, 'the astronaut separates (the models ran somewhere)');
     assert.equal(scene.layout.depths.length, 2);
     assert.equal(modelLoadCount(), 0, 'no model was loaded on this thread');
+  });
+
+  it('a release lets the look in flight finish, and a look after it sees the same', async () => {
+    const picture = await analysisPicture(await readFile(photo('coffee.png')), MAX);
+    const during = seeSceneOffThread(picture, {});
+    releaseVision(); // a look is pending: the thread ends after answering it
+    const first = await during;
+    releaseVision(); // idle: ends now
+    const again = await seeSceneOffThread(picture, {});
+    assert.equal(first.label, 'cup');
+    assert.deepEqual(again, first, 'the new thread sees what the released one saw');
   });
 });

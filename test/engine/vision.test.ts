@@ -15,6 +15,7 @@ import { modelLoadCount } from '../../src/vision/model-store.js';
 import { type Detection, detectObjects } from '../../src/vision/object-detector.js';
 import { boxToPicture, fittedInput, iou, letterbox, type RgbPicture } from '../../src/vision/picture.js';
 import { analysisPicture } from '../../src/vision/see-picture.js';
+import { decodeSource, probeImage } from '../../src/engine/render/source-image.js';
 import { chooseSubject, seeScene } from '../../src/vision/scene-vision.js';
 import { tfReady } from '../../src/vision/tf-runtime.js';
 import { photo, photosSkip } from './vision-photos.js';
@@ -102,6 +103,30 @@ describe('vision models', () => {
       .toBuffer();
     const p = await analysisPicture(jpeg, MAX);
     assert.deepEqual([p.width, p.height], [100, 300]);
+  });
+
+  it('sees a transparent PNG on white, as the video shows it', async () => {
+    // A red square in a transparent frame whose hidden pixels store black.
+    const rgba = new Uint8Array(64 * 64 * 4);
+    for (let y = 0; y < 64; y++)
+      for (let x = 0; x < 64; x++)
+        if (x >= 16 && x < 48 && y >= 16 && y < 48) rgba.set([200, 30, 30, 255], (y * 64 + x) * 4);
+    const png = await sharp(Buffer.from(rgba), { raw: { width: 64, height: 64, channels: 4 } })
+      .png()
+      .toBuffer();
+    const p = await analysisPicture(png, MAX);
+    const info = await probeImage(png, MAX, 'image[0]');
+    const video = await decodeSource(png, info, { scale: 1, levelCount: 1, maxPixels: MAX, field: 'image[0]' });
+    const shown = new Uint8Array(video.levels[0]!.pixels);
+    for (const [x, y] of [
+      [2, 2],
+      [32, 32],
+      [60, 40],
+    ] as const) {
+      const seen = Array.from(p.data.subarray((y * 64 + x) * 3, (y * 64 + x) * 3 + 3));
+      assert.deepEqual(seen, Array.from(shown.subarray((y * 64 + x) * 4, (y * 64 + x) * 4 + 3)), `pixel ${x},${y}`);
+    }
+    assert.deepEqual(Array.from(p.data.subarray(0, 3)), [255, 255, 255], 'the transparent corner is white');
   });
 });
 

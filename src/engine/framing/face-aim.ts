@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import { estimateSubjectMatte, type SubjectMatte } from '../scene/subject-matte.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { seePicture } from '../../vision/see-picture.js';
+import { SOURCE_BACKGROUND } from '../render/source-image.js';
 
 export type FaceTarget = 'eyes' | 'mouth' | 'face';
 
@@ -301,7 +302,7 @@ export async function findFaceByColour(
     .rotate()
     .resize(FACE_THUMB_SIDE, FACE_THUMB_SIDE, { fit: 'inside' })
     .toColourspace('srgb')
-    .removeAlpha()
+    .flatten({ background: SOURCE_BACKGROUND })
     .raw()
     .toBuffer({ resolveWithObject: true });
   return estimateFacePoint(data, info.width, info.height, estimateSubjectMatte(data, info.width, info.height), target);

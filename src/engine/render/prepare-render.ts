@@ -14,26 +14,39 @@ import { findMotionDefinition } from '../motion/motion-definitions.js';
 import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from '../motion/prompt-modifiers.js';
 import { resolveSize, resolveTiming, type RenderTiming } from '../framing/render-size.js';
 import { estimateSaliency } from '../framing/saliency.js';
-import { buildSceneSources, estimateScene, PRESUMED_LAYOUT } from '../scene/scene-sources.js';
+import {
+  buildSceneSources,
+  estimateScene,
+  PRESUMED_LAYOUT,
+  pictureOf,
+  sceneThumbnail,
+  VISION_MATTE_SIDE,
+} from '../scene/scene-sources.js';
 import { decodeSource, probeImage, saliencyThumbnail } from './source-image.js';
 import type { PainterSource } from './frame-painter.js';
 import { closeUpZoom, facePointFromVision, findFaceByColour, type FacePoint } from '../framing/face-aim.js';
-import { seePicture } from '../../vision/see-picture.js';
+import { ANALYSIS_SIDE as VISION_SIDE, seePicture } from '../../vision/see-picture.js';
+import type { RgbPicture } from '../../vision/picture.js';
 import { sceneRecord } from '../../vision/scene-record.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { estimateHorizon, type HorizonEstimate } from '../scene/horizon.js';
 import { feetOf, sceneDepth } from '../scene/scene-depth.js';
-import { doubtfulPerson } from '../scene/vision-matte.js';
+import { doubtfulPerson, objectExtent } from '../scene/vision-matte.js';
 import type { SubjectMatte } from '../scene/subject-matte.js';
 import type { DecodedSource } from './source-image.js';
 import { chooseMatch, type SubjectMatch } from './two-image-transition.js';
 
 /** The horizon of a decoded picture, on a thumbnail the size of the subject matte's (outside it). */
 async function horizonOf(source: DecodedSource, matte?: SubjectMatte): Promise<HorizonEstimate> {
-  const t = await saliencyThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
+  const t = await sceneThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
   const fits = matte && matte.width === t.width && matte.height === t.height;
   const feet = matte ? feetOf(matte) : 1;
   return estimateHorizon(t.data, t.width, t.height, fits ? matte.alpha : undefined, feet);
+}
+
+/** A JPEG (libvips decodes it at 1/2, 1/4 or 1/8 scale directly). */
+function shrinksOnLoad(image: Buffer): boolean {
+  return image.length > 3 && image[0] === 0xff && image[1] === 0xd8 && image[2] === 0xff;
 }
 
 /**
@@ -93,12 +106,21 @@ export async function prepareRender(
   // record says so) rather than the render failing.
   // The looks run in the vision thread while this one decodes; only a face move waits for
   // its look first (the face's size sets the zoom, which sets the decode's resolution).
-  const looking: Promise<(SceneVision | undefined)[]> = Promise.all(
-    images.map((img, i) =>
-      seePicture(img, options.maxImagePixels, { faces: i === 0 && aim !== undefined }).catch(() => undefined),
-    ),
-  );
-  const firstLook = aim ? (await looking)[0] : undefined;
+  const lookAt = (copies?: ((() => Promise<RgbPicture>) | undefined)[]): Promise<(SceneVision | undefined)[]> =>
+    Promise.all(
+      images.map((img, i) =>
+        seePicture(img, options.maxImagePixels, { faces: i === 0 && aim !== undefined }, copies?.[i]).catch(
+          () => undefined,
+        ),
+      ),
+    );
+  // A JPEG's analysis copy is cheap to decode on its own (shrink-on-load, ~40 ms for 12 MP)
+  // and the look then runs while the picture is decoded for the render. Other formats
+  // decode every pixel for it (~0.4–0.7 s for a 12 MP PNG): one picture that nothing needs
+  // to look at first (no face move, no match cut) is looked at in a copy of its decode.
+  const lookFirst = aim !== undefined || images.length > 1 || images.some(shrinksOnLoad);
+  let looking = lookFirst ? lookAt() : undefined;
+  const firstLook = aim ? (await looking!)[0] : undefined;
   const face: FacePoint | undefined = !aim
     ? undefined
     : firstLook
@@ -135,7 +157,7 @@ export async function prepareRender(
       ...(match && { match }),
     });
   // Two pictures with a subject each are matched on them (a match cut), when the looks are sure.
-  const matching = images.length > 1 ? looking.then((looks) => chooseMatch(looks, infos)) : undefined;
+  const matching = images.length > 1 ? looking!.then((looks) => chooseMatch(looks, infos)) : undefined;
   const match = matching && (await matching).match;
   // The scales a move needs do not depend on where the centre of interest is, so the
   // pictures are decoded once, for a plan aimed at the centre, and the saliency estimate
@@ -157,6 +179,15 @@ export async function prepareRender(
       return decodeSource(img, info, { scale, levelCount, maxPixels: options.maxImagePixels, field: `image[${i}]` });
     }),
   );
+  looking ??= lookAt(
+    sources.map((s, i) =>
+      // The decode holds the copy a decode of the file would give (level 0 at least as large).
+      Math.max(s.levels[0]!.width, s.levels[0]!.height) >=
+      Math.min(VISION_SIDE, Math.max(infos[i]!.width, infos[i]!.height))
+        ? () => pictureOf(s)
+        : undefined,
+    ),
+  );
   const looks = await looking;
   const scenes = depth
     ? await Promise.all(
@@ -170,11 +201,20 @@ export async function prepareRender(
   // Aimed moves go for the detected subject; the saliency estimate is for pictures where
   // the detector trusts nothing (a landscape still has a centre of interest).
   // (The saliency thumbnail is made only for those: a resize of the decoded picture; nor is
-  // the box of an unsure "person" with no face trusted: a baboon's face.)
+  // the box of an unsure "person" with no face trusted: a baboon's face.) An object's aim is
+  // the middle of the thing the graph cut around its box finds (a cup and its saucer where
+  // the detector boxed the cup), the depth moves' matte's cut; the box's when the cut fails.
+  // Depth moves keep the box's middle: their focus row also sets the layers' depths, and
+  // moving it moved Lazy Susan's background sweep (test/engine/parallax.test.ts) 3.2 → 2.8 px.
   const focus = await Promise.all(
     sources.map(async (s, i) => {
       const look = looks[i];
       const aimed = look && !doubtfulPerson(look) ? look.aim : undefined;
+      if (aimed && !depth && look?.subject === 'object') {
+        const t = await sceneThumbnail(s, VISION_MATTE_SIDE);
+        const extent = objectExtent(look!, t.data, t.width, t.height);
+        if (extent) return { x: extent.x + extent.w / 2, y: extent.y + extent.h / 2 };
+      }
       if (aimed) return aimed;
       const t = await saliencyThumbnail(s);
       return estimateSaliency(t.data, t.width, t.height);

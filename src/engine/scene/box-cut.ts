@@ -118,25 +118,34 @@ function fitMixture(rgb: Uint8Array, idx: Int32Array, count: number, comp: Uint8
   return m;
 }
 
-/** Per component: log weight + log N(x); returns the best component and the mixture's log-likelihood. */
+/**
+ * Per component: log weight + log N(x); returns the mixture's log-likelihood and leaves the
+ * most likely component in `best.c`. (Called a few hundred thousand times a cut: no
+ * allocation in here.)
+ */
 function score(m: Mixture, rgb: Uint8Array, i: number, best: { c: number }): number {
   let sum = 0;
   let top = -Infinity;
   const r = rgb[i * 3]!;
   const g = rgb[i * 3 + 1]!;
   const b = rgb[i * 3 + 2]!;
+  const { mean, inv, logNorm } = m;
   for (let c = 0; c < m.k; c++) {
-    if (m.logNorm[c] === -Infinity) continue;
-    const dr = r - m.mean[c * 3]!;
-    const dg = g - m.mean[c * 3 + 1]!;
-    const db = b - m.mean[c * 3 + 2]!;
-    const v = m.inv.subarray(c * 9, c * 9 + 9);
+    const ln = logNorm[c]!;
+    if (ln === -Infinity) continue;
+    const dr = r - mean[c * 3]!;
+    const dg = g - mean[c * 3 + 1]!;
+    const db = b - mean[c * 3 + 2]!;
+    const o = c * 9;
     const q =
-      dr * (v[0]! * dr + v[1]! * dg + v[2]! * db) +
-      dg * (v[3]! * dr + v[4]! * dg + v[5]! * db) +
-      db * (v[6]! * dr + v[7]! * dg + v[8]! * db);
-    const l = m.logNorm[c]! - 0.5 * q;
-    if (l > top) [top, best.c] = [l, c];
+      dr * (inv[o]! * dr + inv[o + 1]! * dg + inv[o + 2]! * db) +
+      dg * (inv[o + 3]! * dr + inv[o + 4]! * dg + inv[o + 5]! * db) +
+      db * (inv[o + 6]! * dr + inv[o + 7]! * dg + inv[o + 8]! * db);
+    const l = ln - 0.5 * q;
+    if (l > top) {
+      top = l;
+      best.c = c;
+    }
     sum += Math.exp(l);
   }
   return sum > 0 ? Math.log(sum) : top === -Infinity ? -1e3 : top;
@@ -235,10 +244,15 @@ export function cutObject(
         pairs++;
       }
   const beta = 1 / (2 * Math.max(1, total / Math.max(1, pairs)));
-  // Neighbour weights do not change between rounds.
-  const linkA: number[] = [];
-  const linkB: number[] = [];
-  const linkC: number[] = [];
+  // Neighbour weights do not change between rounds: one graph, its terminals set each round.
+  let links = 0;
+  for (let y = 0; y < ch; y++)
+    for (let x = 0; x < cw; x++)
+      for (const [dx, dy] of OFFS) {
+        const xx = x + dx;
+        if (xx >= 0 && xx < cw && y + dy < ch) links++;
+      }
+  const g = gridGraph(n, links);
   for (let y = 0; y < ch; y++)
     for (let x = 0; x < cw; x++)
       for (const [dx, dy, k] of OFFS) {
@@ -247,9 +261,7 @@ export function cutObject(
         if (xx < 0 || xx >= cw || yy >= ch) continue;
         const i = y * cw + x;
         const j = yy * cw + xx;
-        linkA.push(i);
-        linkB.push(j);
-        linkC.push(GAMMA * k * Math.exp(-beta * diff2(i, j)));
+        addLink(g, i, j, GAMMA * k * Math.exp(-beta * diff2(i, j)));
       }
 
   let label: Uint8Array = new Uint8Array(n);
@@ -282,10 +294,9 @@ export function cutObject(
     if (nf < 2 * COMPONENTS || nb < 2 * COMPONENTS) return undefined;
     fg = fitMixture(px, fgIdx, nf, components(fg, fgIdx, nf), COMPONENTS);
     bg = fitMixture(px, bgIdx, nb, components(bg, bgIdx, nb), COMPONENTS);
-    const g = gridGraph(n, linkA.length);
-    for (let e = 0; e < linkA.length; e++) addLink(g, linkA[e]!, linkB[e]!, linkC[e]!);
     for (let i = 0; i < n; i++) {
       if (sure[i]) {
+        g.source[i] = 0;
         g.sink[i] = 1e9;
         continue;
       }

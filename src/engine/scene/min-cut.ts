@@ -40,13 +40,22 @@ export function addLink(g: GridGraph, a: number, b: number, c: number): void {
   g.links++;
 }
 
-/**
- * Solves the cut; returns 1 for nodes on the source side (subject), 0 otherwise. Terminal
- * capacities are reduced to their difference (flow through both is a constant).
- */
-export function minCut(g: GridGraph): Uint8Array {
+/** A graph's neighbour arcs in CSR (each link as a pair a→b, b→a), with their capacities. */
+interface Arcs {
+  links: number;
+  start: Int32Array;
+  head: Int32Array;
+  rev: Int32Array;
+  cap: Float64Array;
+}
+
+/** The arcs of each graph solved, while its links stay as they were (a cut re-solved with new terminals). */
+const arcsOf = new WeakMap<GridGraph, Arcs>();
+
+function arcs(g: GridGraph): Arcs {
+  const known = arcsOf.get(g);
+  if (known && known.links === g.links) return known;
   const n = g.n;
-  // Arcs in CSR: each neighbour link gives a pair (a→b, b→a), capacity c each way.
   const M = 2 * g.links;
   const head = new Int32Array(M);
   const cap = new Float64Array(M);
@@ -70,7 +79,19 @@ export function minCut(g: GridGraph): Uint8Array {
     rev[x] = y;
     rev[y] = x;
   }
-  return boykovKolmogorov(n, start, head, rev, cap, g.source, g.sink);
+  const out = { links: g.links, start, head, rev, cap };
+  arcsOf.set(g, out);
+  return out;
+}
+
+/**
+ * Solves the cut; returns 1 for nodes on the source side (subject), 0 otherwise. Terminal
+ * capacities are reduced to their difference (flow through both is a constant). The graph
+ * may be solved again with other terminal capacities (its links unchanged).
+ */
+export function minCut(g: GridGraph): Uint8Array {
+  const { start, head, rev, cap } = arcs(g);
+  return boykovKolmogorov(g.n, start, head, rev, cap.slice(), g.source, g.sink);
 }
 
 const TERMINAL = -1;

@@ -30,7 +30,7 @@ export interface SceneEstimate {
 /** Long side of the thumbnail the subject is found on by the colour estimate. */
 const ANALYSIS_SIDE = 192;
 /** Long side of the thumbnail a vision matte is drawn at (the segmentation's own size). */
-const VISION_MATTE_SIDE = 256;
+export const VISION_MATTE_SIDE = 256;
 /** Long side the matte is refined at against the picture's edges before upsampling. */
 const MATTE_SIDE = 1024;
 
@@ -46,18 +46,40 @@ export async function estimateScene(source: DecodedSource, vision?: SceneVision)
   // In the vision thread, as prepareRender's looks are: never the models on this thread.
   vision ??= await seeSceneOffThread(await pictureOf(source), { matte: true }).catch(() => undefined);
   if (vision) {
-    const t = await saliencyThumbnail(source, VISION_MATTE_SIDE);
+    const t = await sceneThumbnail(source, VISION_MATTE_SIDE);
     const matte = matteFromVision(vision, t.data, t.width, t.height);
     return matte
       ? { layout: { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }, matte }
       : { layout: { depths: [PLANE_DEPTH] } };
   }
-  const t = await saliencyThumbnail(source, ANALYSIS_SIDE);
+  const t = await sceneThumbnail(source, ANALYSIS_SIDE);
   return sceneFromPixels(t.data, t.width, t.height);
 }
 
-/** A decoded picture at the vision models' analysis size (when no look was passed in). */
-async function pictureOf(source: DecodedSource): Promise<RgbPicture> {
+type Thumbnail = Awaited<ReturnType<typeof saliencyThumbnail>>;
+const thumbnails = new WeakMap<DecodedSource, Map<number, Promise<Thumbnail>>>();
+
+/**
+ * A decoded picture's RGB thumbnail at `side` px on the long side (saliencyThumbnail), made
+ * once per picture and side: the scene's matte, the horizon and the aim of one task read
+ * the same pixels. Made before the layers are built (buildLayers fills level 0 in place).
+ */
+export function sceneThumbnail(source: DecodedSource, side: number): Promise<Thumbnail> {
+  const bySide = thumbnails.get(source) ?? new Map<number, Promise<Thumbnail>>();
+  thumbnails.set(source, bySide);
+  const known = bySide.get(side);
+  if (known) return known;
+  const t = saliencyThumbnail(source, side);
+  bySide.set(side, t);
+  t.catch(() => bySide.delete(side));
+  return t;
+}
+
+/**
+ * A decoded picture at the vision models' analysis size (≤ VISION_SIDE on the long side),
+ * resized from level 0: the copy the models look at, without decoding the file again.
+ */
+export async function pictureOf(source: DecodedSource): Promise<RgbPicture> {
   const l0 = source.levels[0]!;
   const { data, info } = await sharp(Buffer.from(l0.pixels), {
     raw: { width: l0.width, height: l0.height, channels: 4 },

@@ -80,8 +80,10 @@ function personAlpha(vision: SceneVision, w: number, h: number): Float32Array {
   return alpha;
 }
 
-function objectAlpha(vision: SceneVision, rgb: Uint8Array, w: number, h: number): Float32Array | undefined {
-  const b = vision.box!;
+/** The subject's box in pixels of a w × h picture, or undefined when it is too small or fills the picture. */
+function objectPixelBox(vision: SceneVision, w: number, h: number): [number, number, number, number] | undefined {
+  const b = vision.box;
+  if (!b) return undefined;
   const bx0 = Math.max(0, Math.floor(b.x * w));
   const by0 = Math.max(0, Math.floor(b.y * h));
   const bx1 = Math.min(w, Math.ceil((b.x + b.w) * w));
@@ -90,7 +92,68 @@ function objectAlpha(vision: SceneVision, rgb: Uint8Array, w: number, h: number)
   // A thing that fills the picture (a cat's head, a dog seen close) leaves no background
   // beside it to separate from: one plane, not a cut-out of most of the picture.
   if ((bx1 - bx0) * (by1 - by0) > 0.8 * w * h) return undefined;
-  const cut = boxCutAlpha(rgb, w, h, bx0, by0, bx1, by1);
+  return [bx0, by0, bx1, by1];
+}
+
+/**
+ * The graph cut of a look's object on a thumbnail, kept per thumbnail's pixels and look:
+ * the depth moves' matte and the aim (objectExtent) of one task share one cut.
+ */
+const cuts = new WeakMap<Uint8Array, WeakMap<SceneVision, { alpha: Float32Array | undefined }>>();
+
+function objectCut(vision: SceneVision, rgb: Uint8Array, w: number, h: number): Float32Array | undefined {
+  const box = objectPixelBox(vision, w, h);
+  if (!box) return undefined;
+  const byLook = cuts.get(rgb) ?? new WeakMap<SceneVision, { alpha: Float32Array | undefined }>();
+  cuts.set(rgb, byLook);
+  const hit = byLook.get(vision) ?? { alpha: boxCutAlpha(rgb, w, h, ...box) };
+  byLook.set(vision, hit);
+  return hit.alpha;
+}
+
+/**
+ * The extent (normalised box) of the detected object: its box and what the graph cut
+ * around it finds, or undefined when the cut does not hold (see boxCutAlpha) or there is
+ * no object to cut. The detector's box can hold a part of the thing (a cup without its
+ * saucer): the cut around it takes the whole, and the aimed moves go for that.
+ */
+export function objectExtent(
+  vision: SceneVision,
+  rgb: Uint8Array,
+  w: number,
+  h: number,
+): { x: number; y: number; w: number; h: number } | undefined {
+  const alpha = vision.subject === 'object' ? objectCut(vision, rgb, w, h) : undefined;
+  if (!alpha) return undefined;
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      if (alpha[y * w + x]! < 0.5) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
+  if (x1 < 0) return undefined;
+  // Grown by the cut, never shrunk: the cut that misses a part the detector boxed (on
+  // coffee it flips between cup-and-saucer and the cup's rim alone as the box moves by 1 %)
+  // leaves the box.
+  const b = vision.box!;
+  const ex0 = Math.min(b.x, x0 / w);
+  const ey0 = Math.min(b.y, y0 / h);
+  const ex1 = Math.max(b.x + b.w, (x1 + 1) / w);
+  const ey1 = Math.max(b.y + b.h, (y1 + 1) / h);
+  return { x: ex0, y: ey0, w: ex1 - ex0, h: ey1 - ey0 };
+}
+
+function objectAlpha(vision: SceneVision, rgb: Uint8Array, w: number, h: number): Float32Array | undefined {
+  const box = objectPixelBox(vision, w, h);
+  if (!box) return undefined;
+  const [bx0, by0, bx1, by1] = box;
+  const cut = objectCut(vision, rgb, w, h);
   if (cut) return cut;
   const cx0 = Math.max(0, Math.floor(bx0 - CROP_MARGIN * (bx1 - bx0)));
   const cy0 = Math.max(0, Math.floor(by0 - CROP_MARGIN * (by1 - by0)));
