@@ -4,7 +4,7 @@
  * effects. Pure data, computed once per task; workers draw it.
  */
 import type { CameraPose } from '../motion/camera-pose.js';
-import { relativePose, type CameraPath } from '../motion/camera-path.js';
+import { pathTravels, relativePose, type CameraPath } from '../motion/camera-path.js';
 import { maxOffsets, poseTransform, requiredZoom, type FrameGeometry } from '../framing/framing.js';
 import { affineScale, applyAffine, invertAffine, multiplyAffine, sameAffine, type Affine } from '../maths/affine.js';
 import { planLook, type FrameLook } from '../looks/index.js';
@@ -110,6 +110,14 @@ function probeDepths(scene: SceneLayout): number[] {
 
 /** A move starts at rest unless that needs a crop this much closer than its centred travel would (measured: Dolly In, tracks and orbits 0-2 %, cranes 5-18 %, arcs 9-27 %, Robo Arm 13-49 %). */
 const MAX_REST_CROP = 1.15;
+/**
+ * A move that needs more (an arc, Robo Arm) rests too, its crop ramped in from the rest
+ * frame and its travel shortened until the closest crop is at most this much closer than
+ * the centred travel's constant one.
+ */
+const MAX_RAMP_CROP = 1.1;
+/** Halvings of the bisection for that shortening (2^-12 of the travel). */
+const TRAVEL_STEPS = 12;
 /** Output height (px) the motions' defocus radii are given at; the blur scales with the frame. */
 const BLUR_DESIGN_HEIGHT = 720;
 /**
@@ -195,16 +203,18 @@ function frameClip(options: RenderPlanOptions): ClipFraming {
   const twoImages = geometries.length > 1;
   const timeOf = (i: number): number => (frames <= 1 ? 0 : (i / (frames - 1)) * path.span);
   const depthsOf = scenes.map(probeDepths);
-  const { sceneAt, offsets, zoom } = placeCamera({ path, frames, fps, geometries, depthsOf, twoImages, timeOf });
+  const { sceneAt, coverAt } = placeCamera({ path, frames, fps, geometries, depthsOf, twoImages, timeOf });
 
   const depthAffine = (l: number, s: number): ((depth: number) => Affine) => {
     const g = geometries[l]!;
     const p = sceneAt(l, s);
     const poses = depthsOf[l]!.map((d) => layerPose(p, d));
     // With two images the first/last frames must be exactly the pictures (framed as a
-    // still would be), so offsets and cover correction are per instant (none at the ends).
-    const off = twoImages ? maxOffsets(g, poses) : offsets[l]!;
-    const zf = twoImages ? Math.max(...poses.map((q) => requiredZoom(g, q, off))) : zoom[l]!;
+    // still would be), so offsets and cover correction are per instant (none at the ends);
+    // with one, they ramp from the rest frame's own (see placeCamera).
+    const cover = twoImages ? instantCover(g, poses) : coverAt(s);
+    const off = cover.offsets;
+    const zf = cover.zoom;
     // All layers lean toward the centre of interest by the same amount (the one the most
     // zoomed-out layer has room for), so at rest they line up into the picture.
     const leanZoom = Math.min(...poses.map((q) => q.zoom)) * zf;
@@ -213,15 +223,32 @@ function frameClip(options: RenderPlanOptions): ClipFraming {
   return { path, frames, fps, maxSamples, geometries, scenes, sourceBase, twoImages, timeOf, sceneAt, depthAffine };
 }
 
-/** Offsets and cover correction of each picture for one way of placing the camera. */
+/** Offsets (picture px, per axis) and cover correction that keep a picture's frame covered. */
 interface Cover {
-  offsets: { mx: number; my: number }[];
-  zoom: number[];
+  offsets: { mx: number; my: number };
+  zoom: number;
+}
+
+/** What the camera placement needs of the clip. */
+interface Placing {
+  path: CameraPath;
+  frames: number;
+  fps: number;
+  geometries: FrameGeometry[];
+  depthsOf: number[][];
+  twoImages: boolean;
+  timeOf(i: number): number;
+}
+
+/** The cover of one instant: just the offsets and zoom that the layers' poses there need. */
+function instantCover(g: FrameGeometry, poses: CameraPose[]): Cover {
+  const offsets = maxOffsets(g, poses);
+  return { offsets, zoom: Math.max(...poses.map((q) => requiredZoom(g, q, offsets))) };
 }
 
 /**
- * Where the camera stands relative to each picture's scene over the clip, with the offsets
- * and constant cover correction that keep the frame covered.
+ * Where the camera stands relative to each picture's scene over the clip, and the offsets
+ * and cover correction that keep the frame covered at each instant.
  *
  * The picture was taken from one camera position: its layers line up there and only
  * there. A move's travel may be centred (an arc, a track, a boom: from −a to +a so the
@@ -230,34 +257,59 @@ interface Cover {
  * dolly starts from (the first frame; the last for a move that lands on the picture, a
  * dolly out or a crane whose travel ends at zero), with the subject's framing there (pan,
  * zoom) kept: that frame is the picture. The layers then part one way, up to twice as
- * far as when centred; where that would need a much closer crop to keep the frame
- * covered (a wide track), the move stays centred.
+ * far as when centred, under one constant cover correction over the clip (a zoom stays a
+ * pure zoom). Where that would need a much closer crop (MAX_REST_CROP: an arc, Robo Arm),
+ * the cover instead ramps from the rest frame (see `coverRamp`): the margin the layers'
+ * slides need is taken as the camera gets there, so the rest frame is framed as the
+ * move's roll and zoom alone would frame it, and the travel is shortened until the
+ * closest crop fits MAX_RAMP_CROP.
  */
-function placeCamera(o: {
-  path: CameraPath;
-  frames: number;
-  fps: number;
-  geometries: FrameGeometry[];
-  depthsOf: number[][];
-  twoImages: boolean;
-  timeOf(i: number): number;
-}): Cover & { sceneAt(l: number, s: number): CameraPose } {
-  const { path, twoImages } = o;
+function placeCamera(o: Placing): {
+  sceneAt(l: number, s: number): CameraPose;
+  coverAt(s: number): Cover;
+} {
+  const { path, geometries, depthsOf } = o;
   const start = path.poseAt(0);
   const end = path.poseAt(path.span);
-  const fromRest = restFrom(Math.abs(end.tz) < Math.abs(start.tz) ? end : start);
-  /** The camera relative to picture `l` at time `s` (with two images, to its own end of the clip). */
-  const designed = (l: number, s: number): CameraPose => {
-    const p = path.poseAt(s);
-    return twoImages ? relativePose(p, l === 0 ? start : end) : p;
-  };
-  const asDesigned = coverFor(o, designed);
-  const rested = twoImages ? asDesigned : coverFor(o, (_l, s) => fromRest(path.poseAt(s)));
-  const rebase = !twoImages && rested.zoom[0]! <= MAX_REST_CROP * asDesigned.zoom[0]!;
-  return {
-    ...(rebase ? rested : asDesigned),
-    sceneAt: (l, s) => (rebase ? fromRest(path.poseAt(s)) : designed(l, s)),
-  };
+  if (o.twoImages) {
+    // Each picture relative to its own end of the clip; its cover is per instant (frameClip).
+    return {
+      sceneAt: (l, s) => relativePose(path.poseAt(s), l === 0 ? start : end),
+      coverAt: () => {
+        throw new Error('two pictures are covered per instant');
+      },
+    };
+  }
+  const g = geometries[0]!;
+  const depths = depthsOf[0]!;
+  const times = probeTimes(o);
+  if (!pathTravels(path, o.frames)) {
+    const cover = constantCover(g, depths, times, (s) => path.poseAt(s));
+    return { sceneAt: (_l, s) => path.poseAt(s), coverAt: () => cover };
+  }
+  const landing = Math.abs(end.tz) < Math.abs(start.tz);
+  const fromRest = restFrom(landing ? end : start);
+  const rest = fromRest(landing ? end : start);
+  const at = (k: number) => (s: number) => shorten(fromRest(path.poseAt(s)), rest, k);
+  const centred = constantCover(g, depths, times, (s) => path.poseAt(s)).zoom;
+  const rested = constantCover(g, depths, times, at(1));
+  if (rested.zoom <= MAX_REST_CROP * centred) return { sceneAt: (_l, s) => at(1)(s), coverAt: () => rested };
+  const most = MAX_RAMP_CROP * centred;
+  let k = 1;
+  let ramp = coverRamp(g, depths, times, at(1), landing);
+  if (ramp.max > most) {
+    let lo = 0;
+    let hi = 1;
+    for (let i = 0; i < TRAVEL_STEPS; i++) {
+      const mid = (lo + hi) / 2;
+      if (coverRamp(g, depths, times, at(mid), landing).max > most) hi = mid;
+      else lo = mid;
+    }
+    k = lo;
+    ramp = coverRamp(g, depths, times, at(k), landing);
+  }
+  const place = at(k);
+  return { sceneAt: (_l, s) => place(s), coverAt: ramp.at };
 }
 
 /** Poses counted from `anchor`, where the picture's layers line up, keeping the subject's framing there. */
@@ -274,34 +326,93 @@ function restFrom(anchor: CameraPose): (p: CameraPose) => CameraPose {
   });
 }
 
-/** Offsets and cover correction of each picture over the frame times (and shutter edges) for a way of placing the camera. */
-function coverFor(
-  o: {
-    path: CameraPath;
-    frames: number;
-    fps: number;
-    geometries: FrameGeometry[];
-    depthsOf: number[][];
-    timeOf(i: number): number;
-  },
-  at: (l: number, s: number) => CameraPose,
-): Cover {
-  const { path, frames, fps, geometries, depthsOf, timeOf } = o;
-  const probe: CameraPose[][] = geometries.map(() => []);
+/**
+ * A pose counted from rest with its sideways and vertical travel (and the pan that goes
+ * with it: an arc's aim back at the subject) shortened to `k` of the way from `rest`; its
+ * travel forward (which magnifies, needing little margin), zoom and roll kept.
+ */
+function shorten(p: CameraPose, rest: CameraPose, k: number): CameraPose {
+  if (k === 1) return p;
+  return {
+    ...p,
+    tx: p.tx * k,
+    ty: p.ty * k,
+    x: rest.x + (p.x - rest.x) * k,
+    y: rest.y + (p.y - rest.y) * k,
+  };
+}
+
+/** The clip times the cover is probed at, ascending: every frame and its shutter's edges. */
+function probeTimes(o: Placing): number[] {
+  const { path, frames, fps, timeOf } = o;
+  const times: number[] = [];
   for (let i = 0; i < frames; i++) {
     const s = timeOf(i);
     const half = path.poseAt(s).shutter / fps / 2;
-    for (let l = 0; l < geometries.length; l++) {
-      for (const t of [s - half, s, s + half]) {
-        const p = at(l, t);
-        probe[l]!.push(...depthsOf[l]!.map((d) => layerPose(p, d)));
-      }
-    }
+    for (const t of [s - half, s, s + half]) times.push(Math.min(path.span, Math.max(0, t)));
   }
-  const offsets = geometries.map((g, l) => maxOffsets(g, probe[l]!));
+  return [...new Set(times)].sort((a, b) => a - b);
+}
+
+/** One offset and cover correction for every probed instant (the largest any needs). */
+function constantCover(g: FrameGeometry, depths: number[], times: number[], at: (s: number) => CameraPose): Cover {
+  const poses = times.flatMap((t) => depths.map((d) => layerPose(at(t), d)));
+  return instantCover(g, poses);
+}
+
+/**
+ * A depth move's cover, ramped from its rest end (the first frame, or the last with
+ * `fromEnd`): offsets and cover correction that only ever grow away from rest (so the
+ * crop never breathes in and out with an orbit's swing), each instant's the largest any
+ * instant between it and rest needed. Only the layers' slides ramp: the crop the poses
+ * need with no offsets (a roll, a layer shrinking below cover: a dolly zoom's
+ * background) is held over the whole clip, as a 2-D move holds it. Between probed
+ * instants the values are interpolated. `max`: the ramp's closest crop.
+ */
+function coverRamp(
+  g: FrameGeometry,
+  depths: number[],
+  times: number[],
+  at: (s: number) => CameraPose,
+  fromEnd: boolean,
+): { max: number; at(s: number): Cover } {
+  const poses = times.map((t) => depths.map((d) => layerPose(at(t), d)));
+  const none = { mx: 0, my: 0 };
+  const still = Math.max(...poses.flat().map((q) => requiredZoom(g, q, none)));
+  const mx = new Float64Array(times.length);
+  const my = new Float64Array(times.length);
+  const zoom = new Float64Array(times.length);
+  let m = { ...none };
+  let z = still;
+  for (let n = 0; n < times.length; n++) {
+    const i = fromEnd ? times.length - 1 - n : n;
+    const o = maxOffsets(g, poses[i]!);
+    m = { mx: Math.max(m.mx, o.mx), my: Math.max(m.my, o.my) };
+    z = Math.max(z, ...poses[i]!.map((q) => requiredZoom(g, q, m)));
+    mx[i] = m.mx;
+    my[i] = m.my;
+    zoom[i] = z;
+  }
   return {
-    offsets,
-    zoom: geometries.map((g, l) => Math.max(...probe[l]!.map((p) => requiredZoom(g, p, offsets[l]!)))),
+    max: z,
+    at(s) {
+      // The probe at or after s, and the share of the way to it from the one before.
+      let hi = 0;
+      let lo = times.length - 1;
+      let j = times.length - 1;
+      while (hi <= lo) {
+        const mid = (hi + lo) >> 1;
+        if (times[mid]! >= s) {
+          j = mid;
+          lo = mid - 1;
+        } else hi = mid + 1;
+      }
+      const i = Math.max(0, j - 1);
+      const u =
+        j === i || times[j]! <= times[i]! ? 1 : Math.min(1, Math.max(0, (s - times[i]!) / (times[j]! - times[i]!)));
+      const lerp = (v: Float64Array): number => v[i]! + (v[j]! - v[i]!) * u;
+      return { offsets: { mx: lerp(mx), my: lerp(my) }, zoom: lerp(zoom) };
+    },
   };
 }
 
