@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
-import { releaseVision, rewarmVision, warmVision } from '../vision/vision-thread.js';
+import { releaseVision, rewarmVision, visionKeptWarm, warmVision } from '../vision/vision-thread.js';
 import { AppError } from '../core/errors.js';
 import type { Engine, RenderContext, RenderJob, RenderOutput } from '../core/ports.js';
 import type { RenderResolved } from '../core/task.js';
@@ -16,6 +16,7 @@ import { findMotionDefinition, loopability } from './motion/motion-definitions.j
 import { presetPathSpec } from './motion/camera-control.js';
 import { prepareRender } from './render/prepare-render.js';
 import { renderVideo, type VideoRenderOptions } from './render/render-video.js';
+import type { PainterSource } from './render/frame-painter.js';
 import { defaultFfmpegPath } from './ffmpeg/ffmpeg-path.js';
 import { FrameWorkerPool } from './render/frame-worker-pool.js';
 import { FfmpegProcess } from './ffmpeg/ffmpeg-process.js';
@@ -60,6 +61,15 @@ export interface LocalEngine extends Engine {
 }
 
 const PROGRESS_INTERVAL_MS = 250;
+
+/** Full-resolution pixels above which a warm service ends the vision thread for the render. */
+const RELEASE_VISION_ABOVE_PIXELS = 16_000_000;
+
+/** Whether a source was decoded from a picture over {@link RELEASE_VISION_ABOVE_PIXELS}. */
+function isLargePicture(source: PainterSource): boolean {
+  const level0 = source.levels[0]!;
+  return (level0.width / source.scale) * (level0.height / source.scale) > RELEASE_VISION_ABOVE_PIXELS;
+}
 
 /** Creates the local engine (name "local"). */
 export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine {
@@ -151,9 +161,11 @@ async function renderJob(
     await Promise.all([raw, ...(min ? [min] : [])].map((p) => rm(p, { force: true })));
     throw err;
   }
-  // Every look of this task is in: the vision thread's memory (~230 MB) goes back for the
-  // frames, and the models load again after the render where the engine was warmed.
-  releaseVision();
+  // Every look of this task is in. A one-shot process hands the vision thread's memory
+  // (~230 MB) back for the frames at once; a warm service only for a large picture, where
+  // it is needed (a 24 MP photo at 1080p peaked at 604 MB with it kept), since the models'
+  // reload after the render costs about a CPU-second beside the next task's encode.
+  if (!visionKeptWarm() || prepared.sources.some(isLargePicture)) releaseVision();
   const { timing, plan, sources } = prepared;
   let lastReport = 0;
   // The poster is encoded from frame 0 while the rest of the clip renders.

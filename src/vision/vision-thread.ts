@@ -103,6 +103,11 @@ export function releaseVision(): void {
   else releasing = true;
 }
 
+/** Whether this process asked for warm models (warmVision): a service, not a one-shot CLI. */
+export function visionKeptWarm(): boolean {
+  return keepWarm;
+}
+
 /** Loads the models again after a release, where the process asked for warm models (warmVision). */
 export function rewarmVision(): void {
   if (keepWarm) warmVision();
