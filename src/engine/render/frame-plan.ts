@@ -31,6 +31,8 @@ export interface FrameLayer {
   join?: boolean;
   /** Only these rows of the source (picture px, top and bottom), e.g. one band of the ground. */
   rows?: [number, number];
+  /** Only these columns of the source (picture px, left and right), e.g. a wall standing on the ground. */
+  cols?: [number, number];
   /** The group this layer starts is drawn through this mask (a transition's edge). */
   mask?: LayerMask;
 }
