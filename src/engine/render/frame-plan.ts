@@ -10,7 +10,13 @@ import { affineScale, applyAffine, invertAffine, multiplyAffine, sameAffine, typ
 import { planLook, type FrameLook } from '../looks/index.js';
 import { blurSampling } from './motion-blur.js';
 import { layerPose, PLANE_DEPTH, SUBJECT_DEPTH } from '../scene/layer-projection.js';
-import { groundBandAffine, groundBandRows, groundDepthAt, type GroundPlane } from '../scene/ground-plane.js';
+import {
+  groundBandAffine,
+  groundBandRows,
+  groundDepthAt,
+  standingSpans,
+  type GroundPlane,
+} from '../scene/ground-plane.js';
 import {
   planTransition,
   type MatchOutcome,
@@ -340,7 +346,11 @@ function transitionOf(clip: ClipFraming, match: SubjectMatch | undefined): Trans
   });
 }
 
-/** A picture's layers at the sub-frame times, the ground in bands cut at the frame's time `s`. */
+/**
+ * A picture's layers at the sub-frame times: the far background, the ground in bands cut at
+ * the frame's time `s`, what stands on the ground in column spans over them, then the
+ * matted layers.
+ */
 function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): FrameLayer[] {
   const scene = clip.scenes[l]!;
   const g = clip.geometries[l]!;
@@ -365,6 +375,17 @@ function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): 
         join: true,
         rows: [ya, yb],
         samples: ats.map((at) => groundBandAffine((row) => at(rowDepth(row)), ya, yb, g.outWidth, g.outHeight)),
+      });
+    }
+    // What stands on the ground (walls, house fronts) at its foot's depth, in column spans over it.
+    for (const span of standingSpans(mid, ground, far, g.imageWidth, H)) {
+      layers.push({
+        source: base,
+        alpha: 1,
+        join: true,
+        rows: [0, span.y1],
+        cols: [span.x0, span.x1],
+        samples: ats.map((at) => at(span.depth)),
       });
     }
   } else {

@@ -8,7 +8,8 @@
  */
 import type { ResolvedScene } from '../../core/task.js';
 import type { SceneLayout } from '../render/frame-plan.js';
-import type { GroundPlane } from './ground-plane.js';
+import { footAt, type GroundPlane } from './ground-plane.js';
+import type { GroundContact } from './ground-contact.js';
 import type { HorizonEstimate } from './horizon.js';
 import { BACKGROUND_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';
 import type { SubjectMatte } from './subject-matte.js';
@@ -35,22 +36,33 @@ export function feetOf(matte: SubjectMatte): number {
   return 1;
 }
 
-/** The layout and its record for a picture's subject matte (if any), horizon and centre of interest row. */
-export function sceneDepth(o: { matte?: SubjectMatte; horizon: HorizonEstimate; focusRow: number }): {
+/**
+ * The layout and its record for a picture's subject matte (if any), horizon, ground contact
+ * (if any: what stands on the ground, see ground-contact.ts) and centre of interest.
+ */
+export function sceneDepth(o: {
+  matte?: SubjectMatte;
+  horizon: HorizonEstimate;
+  contact?: GroundContact;
+  focusRow: number;
+  /** Column of the centre of interest (fraction of the width); its depth is its column's foot's when it stands. */
+  focusColumn?: number;
+}): {
   layout: SceneLayout;
   record: SceneDepthRecord;
 } {
   const h = o.horizon.row;
+  const feet = o.contact?.feet;
   let far: number;
   let near: number;
   if (o.matte) {
     far = BACKGROUND_DEPTH;
-    const feet = feetOf(o.matte);
-    if (feet >= FEET_CUT || feet - h < 0.05) {
+    const feetRow = feetOf(o.matte);
+    if (feetRow >= FEET_CUT || feetRow - h < 0.05) {
       near = GROUND_UNDER_BUST;
     } else {
       // Disparity is linear in the row: 1/far at the horizon, 1 (the subject's) at its feet.
-      const disparity = 1 / far + (1 - 1 / far) * ((1 - h) / (feet - h));
+      const disparity = 1 / far + (1 - 1 / far) * ((1 - h) / (feetRow - h));
       near = Math.max(NEAREST_GROUND, 1 / disparity);
     }
   } else {
@@ -61,14 +73,17 @@ export function sceneDepth(o: { matte?: SubjectMatte; horizon: HorizonEstimate; 
     // parallax there on every depth move but Crane Up, at rest as before, but the camera
     // axes promise that with no subject the centre of interest slides the whole travel
     // (camera-control.test.ts 'horizontal +10', 'vertical +10'): it slid 0.71× as far.)
-    const k = Math.max(0, Math.min(1, (o.focusRow - h) / Math.max(1e-6, 1 - h)));
+    // With ground contact the centre of interest is as deep as its column's foot, if it stands.
+    const row = feet ? Math.max(o.focusRow, footAt({ horizon: h, near: 1, feet }, o.focusColumn ?? 0.5)) : o.focusRow;
+    const k = Math.max(0, Math.min(1, (row - h) / Math.max(1e-6, 1 - h)));
     const dNear = 1 / NEAREST_GROUND;
     const compressed = (1 - dNear * k) / Math.max(1e-6, 1 - k);
     const farDisparity = compressed * GROUND_RANGE >= dNear ? compressed : 1 / (1 + (GROUND_RANGE - 1) * k);
     far = 1 / farDisparity;
     near = 1 / Math.min(dNear, farDisparity * GROUND_RANGE);
   }
-  const ground: GroundPlane = { horizon: h, near };
+  const ground: GroundPlane = { horizon: h, near, ...(feet && { feet }) };
+  const standing = feet ? feet.filter((f) => f > h).length / feet.length : 0;
   const layout: SceneLayout = { depths: o.matte ? [far, SUBJECT_DEPTH] : [far], ground };
   return {
     layout,
@@ -76,7 +91,12 @@ export function sceneDepth(o: { matte?: SubjectMatte; horizon: HorizonEstimate; 
       layers: o.matte ? ['far background', 'ground', 'subject'] : ['far background', 'ground'],
       depth: {
         far: round(far),
-        ground: { horizon: round(h), horizonFrom: o.horizon.source, near: round(near) },
+        ground: {
+          horizon: round(h),
+          horizonFrom: o.horizon.source,
+          near: round(near),
+          ...(standing > 0 && { standing: round(standing) }),
+        },
         ...(o.matte && { subject: SUBJECT_DEPTH }),
       },
     },
