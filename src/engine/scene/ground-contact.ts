@@ -185,8 +185,8 @@ export function groundContact(
 
 /**
  * The horizon and ground contact of a scene's thumbnail (packed RGB, outside `subject`, the
- * horizon above `below`). With no subject layer, where the picture's slanted straight lines
- * agree on an eye level (`eyeLevelHorizon`: a street, a room, a façade's courses) that is
+ * horizon above `below`). With no subject layer, where the rows split at a skyline or
+ * roofline and below it the picture's slanted straight lines agree on an eye level (`eyeLevelHorizon`: a street, a room, a façade's courses) that is
  * the horizon and what stands above it is stood on the ground at its foot; else the row
  * split's horizon, and the far background above it, as before. A subject layer (`layered`)
  * is the unit of depth and its feet set the ground's slope: standing the plate on the ground
@@ -201,7 +201,10 @@ export function sceneGround(
 ): { horizon: HorizonEstimate; contact?: GroundContact } {
   const { subject, below = 1 } = o;
   const split = estimateHorizon(rgb, width, height, subject, below);
-  if (o.layered) return { horizon: split };
+  // Walls rise from the eye level to a skyline or roofline the row split finds; without such a
+  // split an eye level alone is often lines in fur or foliage (chelsea: a cat's close-up
+  // stood on the ground at the frame's bottom, Arc Right's frame 0 left the picture).
+  if (o.layered || split.source !== 'edge') return { horizon: split };
   const eye = eyeLevelHorizon(rgb, width, height, split, subject, below);
   if (!eye) return { horizon: split };
   const horizon: HorizonEstimate = { row: eye.row, source: 'vanishing', strength: eye.agreement };
