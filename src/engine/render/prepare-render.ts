@@ -23,7 +23,7 @@ import { sceneRecord } from '../../vision/scene-record.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { sceneGround, type GroundContact } from '../scene/ground-contact.js';
 import type { HorizonEstimate } from '../scene/horizon.js';
-import { feetOf, sceneDepth } from '../scene/scene-depth.js';
+import { feetOf, pathReach, sceneDepth } from '../scene/scene-depth.js';
 import { doubtfulPerson } from '../scene/vision-matte.js';
 import type { SubjectMatte } from '../scene/subject-matte.js';
 import type { DecodedSource } from './source-image.js';
@@ -201,7 +201,13 @@ export async function prepareRender(
       sources.map(async (s, i) => {
         const matte = scenes[i]!.matte;
         const ground = await horizonOf(s, matte);
-        return sceneDepth({ ...(matte && { matte }), ...ground, focusRow: focus[i]!.y, focusColumn: focus[i]!.x });
+        return sceneDepth({
+          ...(matte && { matte }),
+          ...ground,
+          focusRow: focus[i]!.y,
+          focusColumn: focus[i]!.x,
+          reach: pathReach(path, timing.frames),
+        });
       }),
     ));
   const plan = planFor(
