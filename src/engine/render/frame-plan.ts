@@ -118,6 +118,8 @@ function probeDepths(scene: SceneLayout): number[] {
 
 /** A move starts at rest unless that needs a crop this much closer than its centred travel would (measured: Dolly In, tracks and orbits 0-2 %, cranes 5-18 %, arcs 9-27 %, Robo Arm 13-49 %). */
 const MAX_REST_CROP = 1.15;
+/** Share of the picture's width each standing span is drawn beyond its columns on both sides (see `sceneLayers`). */
+const SPAN_OVERLAP = 0.006;
 /** Output height (px) the motions' defocus radii are given at; the blur scales with the frame. */
 const BLUR_DESIGN_HEIGHT = 720;
 /**
@@ -377,14 +379,25 @@ function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): 
         samples: ats.map((at) => groundBandAffine((row) => at(rowDepth(row)), ya, yb, g.outWidth, g.outHeight)),
       });
     }
-    // What stands on the ground (walls, house fronts) at its foot's depth, in column spans over it.
-    for (const span of standingSpans(mid, ground, far, g.imageWidth, H)) {
+    // What stands on the ground (walls, house fronts) at its foot's depth, in column spans over
+    // it, back to front. Neighbouring spans at slightly different depths part by up to a few
+    // px, and the far background showed through as a sliver of sky: a span is drawn a little
+    // wider under a nearer span beside it (which, drawn later, covers it where it stands).
+    const overlap = Math.ceil(SPAN_OVERLAP * g.imageWidth);
+    const spans = standingSpans(mid, ground, far, g.imageWidth, H);
+    const nearerAt = (x: number, depth: number): boolean =>
+      spans.some((o) => (o.x0 === x || o.x1 === x) && o.depth < depth);
+    for (const span of spans) {
+      const adjoins = (x: number): boolean => nearerAt(x, span.depth);
       layers.push({
         source: base,
         alpha: 1,
         join: true,
         rows: [0, span.y1],
-        cols: [span.x0, span.x1],
+        cols: [
+          adjoins(span.x0) ? Math.max(0, span.x0 - overlap) : span.x0,
+          adjoins(span.x1) ? Math.min(g.imageWidth, span.x1 + overlap) : span.x1,
+        ],
         samples: ats.map((at) => at(span.depth)),
       });
     }
