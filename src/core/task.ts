@@ -157,8 +157,11 @@ export interface ResolvedScene {
   depth?: {
     /** Depth of the far background (the subject, or the centre of interest, is at 1). */
     far: number;
-    /** The ground plane: horizon row (fraction of the height, and how it was found) and depth at the bottom row. */
-    ground: { horizon: number; horizonFrom: 'edge' | 'prior'; near: number };
+    /**
+     * The ground plane: horizon row (fraction of the height, and how it was found), depth at the
+     * bottom row, and the share of columns whose walls stand on it at their foot's depth.
+     */
+    ground: { horizon: number; horizonFrom: 'edge' | 'vanishing' | 'prior'; near: number; standing?: number };
     /** Depth of the subject layer, when one separates. */
     subject?: number;
   };

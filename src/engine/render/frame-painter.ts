@@ -10,6 +10,7 @@ import type { Affine } from '../maths/affine.js';
 import type { FrameInstructions, FrameLayer, LayerMask } from './frame-plan.js';
 import { LookPainter } from '../looks/index.js';
 import type { DecodedSource, SourceLevel } from './source-image.js';
+import { cropRect, type LayerCrop } from './layer-crop.js';
 
 /** Minification a single bilinear level handles before the next level is blended in. */
 const LOD_BIAS = 0.7;
@@ -46,13 +47,6 @@ function levelRect(bounds: LayerBounds, l0: SourceLevel, l: SourceLevel): [numbe
   const x1 = Math.min(l.width, Math.ceil(bounds.x1 * kx) + 2);
   const y1 = Math.min(l.height, Math.ceil(bounds.y1 * ky) + 2);
   return [x0, y0, Math.max(1, x1 - x0), Math.max(1, y1 - y0)];
-}
-
-/** The rectangle of `level` holding picture rows `rows` (scaled by `k`), one row longer below. */
-function rowRect(level: Canvas, rows: [number, number], k: number): [number, number, number, number] {
-  const y0 = Math.max(0, Math.min(level.height - 1, Math.floor(rows[0] * k)));
-  const y1 = Math.max(y0 + 1, Math.min(level.height, Math.ceil(rows[1] * k) + 1));
-  return [0, y0, level.width, y1 - y0];
 }
 
 /** The mip level (fractional) a transform samples a source at. */
@@ -133,7 +127,7 @@ export class FramePainter {
     src: PaintSource,
     m: Affine,
     alpha: number,
-    rows?: [number, number],
+    crop?: LayerCrop,
     part?: 'fine' | 'coarse',
   ): void {
     const lod = lodOf(src, m);
@@ -142,7 +136,8 @@ export class FramePainter {
       const k = src.scale / 2 ** level;
       ctx.globalAlpha = a;
       ctx.setTransform(m[0] / k, m[1] / k, m[2] / k, m[3] / k, m[4], m[5]);
-      const rect = rows ? rowRect(src.levels[level]!, rows, k) : src.rects?.[level];
+      const lv = src.levels[level]!;
+      const rect = crop?.rows || crop?.cols ? cropRect(lv.width, lv.height, crop, k) : src.rects?.[level];
       if (rect) ctx.drawImage(src.levels[level]!, ...rect, ...rect);
       else ctx.drawImage(src.levels[level]!, 0, 0);
     };
@@ -166,7 +161,7 @@ export class FramePainter {
 
   private drawLayer(ctx: SKRSContext2D, layer: FrameLayer): void {
     const src = this.sources[layer.source]!;
-    layer.samples.forEach((m, i) => this.drawSample(ctx, src, m, 1 / (i + 1), layer.rows));
+    layer.samples.forEach((m, i) => this.drawSample(ctx, src, m, 1 / (i + 1), layer));
   }
 
   /**
@@ -177,7 +172,7 @@ export class FramePainter {
    */
   private paintRest(layers: FrameLayer[]): void {
     for (const layer of layers)
-      this.drawSample(this.ctx, this.sources[layer.source]!, layer.samples[0]!, 1, layer.rows, 'fine');
+      this.drawSample(this.ctx, this.sources[layer.source]!, layer.samples[0]!, 1, layer, 'fine');
     const first = layers[0]!;
     const src = this.sources[first.source]!;
     const lod = lodOf(src, first.samples[0]!);
@@ -186,8 +181,7 @@ export class FramePainter {
     const s = this.scratchCtx();
     s.setTransform(1, 0, 0, 1, 0, 0);
     s.clearRect(0, 0, this.width, this.height);
-    for (const layer of layers)
-      this.drawSample(s, this.sources[layer.source]!, layer.samples[0]!, 1, layer.rows, 'coarse');
+    for (const layer of layers) this.drawSample(s, this.sources[layer.source]!, layer.samples[0]!, 1, layer, 'coarse');
     this.ctx.setTransform(1, 0, 0, 1, 0, 0);
     this.ctx.globalAlpha = frac;
     this.ctx.drawImage(this.scratch!.canvas, 0, 0);
@@ -231,7 +225,7 @@ export class FramePainter {
     const only = group.length === 1 ? group[0]! : undefined;
     if (!mask && only && only.samples.length === 1 && this.sources[only.source]!.transparent) {
       // A matted layer fading on its own needs no scratch pass.
-      this.drawSample(this.ctx, this.sources[only.source]!, only.samples[0]!, alpha, only.rows);
+      this.drawSample(this.ctx, this.sources[only.source]!, only.samples[0]!, alpha, only);
       return;
     }
     const s = this.scratchCtx();

@@ -10,7 +10,13 @@ import { affineScale, applyAffine, invertAffine, multiplyAffine, sameAffine, typ
 import { planLook, type FrameLook } from '../looks/index.js';
 import { blurSampling } from './motion-blur.js';
 import { layerPose, PLANE_DEPTH, SUBJECT_DEPTH } from '../scene/layer-projection.js';
-import { groundBandAffine, groundBandRows, groundDepthAt, type GroundPlane } from '../scene/ground-plane.js';
+import {
+  groundBandAffine,
+  groundBandRows,
+  groundDepthAt,
+  standingSpans,
+  type GroundPlane,
+} from '../scene/ground-plane.js';
 import {
   planTransition,
   type MatchOutcome,
@@ -31,6 +37,8 @@ export interface FrameLayer {
   join?: boolean;
   /** Only these rows of the source (picture px, top and bottom), e.g. one band of the ground. */
   rows?: [number, number];
+  /** Only these columns of the source (picture px, left and right), e.g. a wall standing on the ground. */
+  cols?: [number, number];
   /** The group this layer starts is drawn through this mask (a transition's edge). */
   mask?: LayerMask;
 }
@@ -118,6 +126,8 @@ const MAX_REST_CROP = 1.15;
 const MAX_RAMP_CROP = 1.1;
 /** Halvings of the bisection for that shortening (2^-12 of the travel). */
 const TRAVEL_STEPS = 12;
+/** Share of the picture's width each standing span is drawn beyond its columns on both sides (see `sceneLayers`). */
+const SPAN_OVERLAP = 0.006;
 /** Output height (px) the motions' defocus radii are given at; the blur scales with the frame. */
 const BLUR_DESIGN_HEIGHT = 720;
 /**
@@ -449,7 +459,11 @@ function transitionOf(clip: ClipFraming, match: SubjectMatch | undefined): Trans
   });
 }
 
-/** A picture's layers at the sub-frame times, the ground in bands cut at the frame's time `s`. */
+/**
+ * A picture's layers at the sub-frame times: the far background, the ground in bands cut at
+ * the frame's time `s`, what stands on the ground in column spans over them, then the
+ * matted layers.
+ */
 function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): FrameLayer[] {
   const scene = clip.scenes[l]!;
   const g = clip.geometries[l]!;
@@ -474,6 +488,28 @@ function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): 
         join: true,
         rows: [ya, yb],
         samples: ats.map((at) => groundBandAffine((row) => at(rowDepth(row)), ya, yb, g.outWidth, g.outHeight)),
+      });
+    }
+    // What stands on the ground (walls, house fronts) at its foot's depth, in column spans over
+    // it, back to front. Neighbouring spans at slightly different depths part by up to a few
+    // px, and the far background showed through as a sliver of sky: a span is drawn a little
+    // wider under a nearer span beside it (which, drawn later, covers it where it stands).
+    const overlap = Math.ceil(SPAN_OVERLAP * g.imageWidth);
+    const spans = standingSpans(mid, ground, far, g.imageWidth, H);
+    const nearerAt = (x: number, depth: number): boolean =>
+      spans.some((o) => (o.x0 === x || o.x1 === x) && o.depth < depth);
+    for (const span of spans) {
+      const adjoins = (x: number): boolean => nearerAt(x, span.depth);
+      layers.push({
+        source: base,
+        alpha: 1,
+        join: true,
+        rows: [0, span.y1],
+        cols: [
+          adjoins(span.x0) ? Math.max(0, span.x0 - overlap) : span.x0,
+          adjoins(span.x1) ? Math.min(g.imageWidth, span.x1 + overlap) : span.x1,
+        ],
+        samples: ats.map((at) => at(span.depth)),
       });
     }
   } else {

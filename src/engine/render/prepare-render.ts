@@ -29,19 +29,27 @@ import { ANALYSIS_SIDE as VISION_SIDE, seePicture } from '../../vision/see-pictu
 import type { RgbPicture } from '../../vision/picture.js';
 import { sceneRecord } from '../../vision/scene-record.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
-import { estimateHorizon, type HorizonEstimate } from '../scene/horizon.js';
-import { feetOf, sceneDepth } from '../scene/scene-depth.js';
+import { sceneGround, type GroundContact } from '../scene/ground-contact.js';
+import type { HorizonEstimate } from '../scene/horizon.js';
+import { feetOf, pathReach, sceneDepth } from '../scene/scene-depth.js';
 import { doubtfulPerson, objectExtent } from '../scene/vision-matte.js';
 import type { SubjectMatte } from '../scene/subject-matte.js';
 import type { DecodedSource } from './source-image.js';
 import { chooseMatch, type SubjectMatch } from './two-image-transition.js';
 
-/** The horizon of a decoded picture, on a thumbnail the size of the subject matte's (outside it). */
-async function horizonOf(source: DecodedSource, matte?: SubjectMatte): Promise<HorizonEstimate> {
+/** The horizon and ground contact of a decoded picture, on a thumbnail the size of the subject matte's (outside it). */
+async function horizonOf(
+  source: DecodedSource,
+  matte?: SubjectMatte,
+): Promise<{ horizon: HorizonEstimate; contact?: GroundContact }> {
   const t = await sceneThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
   const fits = matte && matte.width === t.width && matte.height === t.height;
   const feet = matte ? feetOf(matte) : 1;
-  return estimateHorizon(t.data, t.width, t.height, fits ? matte.alpha : undefined, feet);
+  return sceneGround(t.data, t.width, t.height, {
+    ...(fits && { subject: matte.alpha }),
+    below: feet,
+    layered: matte !== undefined,
+  });
 }
 
 /** A JPEG (libvips decodes it at 1/2, 1/4 or 1/8 scale directly). */
@@ -232,8 +240,14 @@ export async function prepareRender(
     (await Promise.all(
       sources.map(async (s, i) => {
         const matte = scenes[i]!.matte;
-        const horizon = await horizonOf(s, matte);
-        return sceneDepth({ ...(matte && { matte }), horizon, focusRow: focus[i]!.y });
+        const ground = await horizonOf(s, matte);
+        return sceneDepth({
+          ...(matte && { matte }),
+          ...ground,
+          focusRow: focus[i]!.y,
+          focusColumn: focus[i]!.x,
+          reach: pathReach(path, timing.frames),
+        });
       }),
     ));
   const plan = planFor(

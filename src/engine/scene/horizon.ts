@@ -8,19 +8,17 @@
  * That split often finds a skyline or a roofline, above the eye level, which the ground
  * cannot pass; the picture's slanted straight lines (kerbs, courses, window rows: level in
  * the world) meet at the eye level (`eyeLevelHorizon`: leuvenA 0.68 against a labelled 0.70,
- * where the split says 0.17). It is not used for depth yet: depth is by rows, and with the
- * horizon at the street's end the walls beside the street, above it, become far background
- * with the far houses in the same rows, so the depth moves on a street went flat (leuvenA,
- * bench:scene at 480 px, measured parallax with the eye level as the horizon: Arc Right
- * 0.05 %, Dolly In 0.15 %, against 1.48 % and 0.66 % with the split's). It needs walls
- * standing on the ground at their foot's depth first (columns, not rows).
+ * where the split says 0.17). With the horizon there the walls beside the street share their
+ * rows with the far houses, so depth by rows alone would make them far background; with
+ * it the scene stands its walls on the ground at their foot's depth (ground-contact.ts
+ * `sceneGround`).
  */
 
 export interface HorizonEstimate {
   /** Row as a fraction of the picture's height (0 = top). */
   row: number;
-  /** 'edge': a split in the picture's rows; 'prior': the default row. */
-  source: 'edge' | 'prior';
+  /** 'edge': a split in the picture's rows; 'vanishing': where slanted lines meet; 'prior': the default row. */
+  source: 'edge' | 'vanishing' | 'prior';
   /** Share of the rows' variation the split explains (0..1). */
   strength: number;
 }
@@ -111,7 +109,7 @@ export function estimateHorizon(
 /**
  * The horizon at the eye level, where the picture's slanted straight lines meet, when enough
  * of them agree on a row below the split `rows` found (or the split was weak): else undefined.
- * Not used for depth yet (see the note at the top).
+ * With it what stands above the horizon stands on the ground (ground-contact.ts).
  */
 export function eyeLevelHorizon(
   rgb: Uint8Array,
