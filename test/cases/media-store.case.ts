@@ -88,6 +88,28 @@ export const MEDIA_STORE_CASES: Record<string, (context: CaseContext) => Promise
     assert.equal((await media.stat('inputs/tok/noext'))?.contentType, 'image/png');
   },
 
+  async 'rewriting a key with another type reads back the latest type, whatever the extension'({ media, scratch }) {
+    // Under a key whose extension names one type: away from it, back to it, away again.
+    for (const [type, body] of [
+      ['image/webp', 'webp'],
+      ['image/jpeg', 'jpeg'],
+      ['image/png', 'png'],
+    ] as const) {
+      await media.putBuffer('tok/0.jpg', Buffer.from(body), type);
+      assert.deepEqual(await media.stat('tok/0.jpg'), { bytes: body.length, contentType: type }, type);
+      assert.equal((await media.read('tok/0.jpg')).toString(), body);
+    }
+    const source = join(scratch, 'poster.out');
+    await writeFile(source, 'jpeg poster');
+    await media.putFile('tok/0.jpg', source, 'image/jpeg');
+    assert.deepEqual(await media.stat('tok/0.jpg'), { bytes: 11, contentType: 'image/jpeg' }, 'putFile');
+    // Not an exact match of the extension's type: kept exactly as given.
+    await media.putBuffer('tok/1.json', Buffer.from('{}'), 'application/json; charset=utf-8');
+    await media.putBuffer('tok/2.JPG', Buffer.from('x'), 'image/jpeg');
+    assert.equal((await media.stat('tok/1.json'))?.contentType, 'application/json; charset=utf-8');
+    assert.equal((await media.stat('tok/2.JPG'))?.contentType, 'image/jpeg');
+  },
+
   async 'putFile moves a local file in'({ media, scratch }) {
     const data = randomBytes(70_000);
     const source = join(scratch, 'render-out.mp4');

@@ -15,17 +15,41 @@ interface Sidecar {
 }
 
 /**
+ * The content type a key's extension names, for the few types the service stores. A file
+ * stored under such a key with exactly this type needs no sidecar: the key says it. Entries
+ * may be added, but never changed or removed — a file written without a sidecar is read
+ * back through this table.
+ */
+const TYPE_OF_EXTENSION: ReadonlyMap<string, string> = new Map([
+  ['jpg', 'image/jpeg'],
+  ['jpeg', 'image/jpeg'],
+  ['png', 'image/png'],
+  ['webp', 'image/webp'],
+  ['gif', 'image/gif'],
+  ['avif', 'image/avif'],
+  ['tif', 'image/tiff'],
+  ['tiff', 'image/tiff'],
+  ['mp4', 'video/mp4'],
+  ['webm', 'video/webm'],
+  ['json', 'application/json'],
+]);
+
+/**
  * {@link MediaStore} on a local (or shared, e.g. NFS) folder.
  *
- * Layout: key `abc/raw.mp4` is the file `<root>/abc/raw.mp4`; its content type is kept in
- * a sidecar `<root>/abc/.raw.mp4.meta.json`. A sidecar rather than a guess from the
- * extension because callers choose the type (an input image stored as `inputs/x/0.jpg`
- * may really be WebP) and keys need no extension at all; the sidecar name starts with a
- * dot, which no key segment may, so it can never be read or overwritten as a key.
+ * Layout: key `abc/raw.mp4` is the file `<root>/abc/raw.mp4`. Its content type is the one
+ * its extension names ({@link TYPE_OF_EXTENSION}) unless a sidecar `<root>/abc/.raw.mp4.meta.json`
+ * says otherwise. The sidecar is written only where the extension does not say the type:
+ * callers choose the type (an input image stored as `inputs/x/0.jpg` may really be WebP),
+ * keys need no extension at all, and `.JPG` or `image/jpeg; foo=bar` are not an exact
+ * match either. Data folders written before that rule have a sidecar for every file, and a
+ * sidecar always wins, so they read as before. The sidecar name starts with a dot, which no
+ * key segment may, so it can never be read or overwritten as a key.
  *
  * Writes are atomic: bytes go to a dot-named temp file in the destination folder, are
  * fsynced, then renamed over the key, so a reader sees the old file, the new file or no
- * file — never half of one. The sidecar is written first, so a visible file always has one.
+ * file — never half of one. The sidecar is written (or a stale one removed) first, so a
+ * visible file always reads with its type.
  */
 export class FsMediaStore implements MediaStore {
   readonly #root: string;
@@ -50,8 +74,7 @@ export class FsMediaStore implements MediaStore {
     const source = await stat(filePath);
     if (!source.isFile()) throw new AppError('invalid_request', `putFile: ${filePath} is not a file`);
     const size = source.size;
-    await mkdir(dirname(target), { recursive: true });
-    await this.#writeSidecar(target, contentType);
+    await this.#prepare(target, contentType);
     try {
       await rename(filePath, target);
     } catch (error) {
@@ -67,8 +90,7 @@ export class FsMediaStore implements MediaStore {
 
   async putBuffer(key: string, data: Buffer, contentType: string): Promise<MediaRef> {
     const target = this.#pathOf(key);
-    await mkdir(dirname(target), { recursive: true });
-    await this.#writeSidecar(target, contentType);
+    await this.#prepare(target, contentType);
     await this.#atomically(target, async (temp) => {
       const handle = await open(temp, 'wx');
       try {
@@ -159,6 +181,18 @@ export class FsMediaStore implements MediaStore {
     return path;
   }
 
+  /**
+   * Makes the folder of `target` and settles its type before the bytes land: a sidecar
+   * where the extension does not name `contentType`, else none — and a sidecar left by an
+   * earlier write of another type under the same key is removed. A folder this call
+   * created holds no such sidecar, so a fresh task folder costs no look for one.
+   */
+  async #prepare(target: string, contentType: string): Promise<void> {
+    const created = await mkdir(dirname(target), { recursive: true });
+    if (typeOfExtension(target) !== contentType) await this.#writeSidecar(target, contentType);
+    else if (created === undefined) await unlink(sidecarPath(target)).catch(ignoreMissing);
+  }
+
   async #writeSidecar(target: string, contentType: string): Promise<void> {
     const sidecar: Sidecar = { contentType };
     await this.#atomically(sidecarPath(target), (temp) => writeFile(temp, JSON.stringify(sidecar), { flag: 'wx' }));
@@ -171,7 +205,7 @@ export class FsMediaStore implements MediaStore {
     } catch (error) {
       if (!isMissing(error) && !(error instanceof SyntaxError)) throw error;
     }
-    return 'application/octet-stream';
+    return typeOfExtension(target) ?? 'application/octet-stream';
   }
 
   /** Runs `write` into a fresh temp file beside `target`, then renames it over `target`. */
@@ -185,6 +219,16 @@ export class FsMediaStore implements MediaStore {
       throw error;
     }
   }
+}
+
+function typeOfExtension(target: string): string | undefined {
+  const name = basename(target);
+  const dot = name.lastIndexOf('.');
+  return dot < 0 ? undefined : TYPE_OF_EXTENSION.get(name.slice(dot + 1));
+}
+
+function ignoreMissing(error: unknown): void {
+  if (!isMissing(error)) throw error;
 }
 
 function sidecarPath(target: string): string {
