@@ -327,10 +327,11 @@ export class TaskRunner {
     }
     if (err instanceof RenderBlocked && reason === undefined) {
       const { status, error } = err.outcome;
-      const done = await this.finish(task.id, lease, { status, error }, ['in_progress']);
-      // A blocked task's inputs are not kept for the retention period.
-      if (done)
-        for (const prefix of mediaPrefixesOf(done)) await this.deps.media.deletePrefix(prefix).catch(() => undefined);
+      // A blocked task's inputs are not kept for the retention period, and they go before
+      // the verdict is recorded: a client that reads `nsfw` must not still fetch the picture
+      // (a crash in between leaves a task whose retry fails for want of its input).
+      for (const prefix of mediaPrefixesOf(task)) await this.deps.media.deletePrefix(prefix).catch(() => undefined);
+      await this.finish(task.id, lease, { status, error }, ['in_progress']);
       this.deps.onRenderFinished?.(status, seconds);
       logger.warn({ taskId: task.id, error }, 'task blocked before rendering');
       return;
