@@ -103,7 +103,13 @@ describe('distributed mode: webhooks with several API nodes', { skip: skipReason
     try {
       const outbox = new PgWebhookOutbox(pool);
       for (const id of ids) {
-        const delivery = await outbox.getByTask(id);
+        // The receiver has the POST before the dispatcher marks its row (it marks on the
+        // response), so a row may still read pending for a moment: wait for it to settle.
+        let delivery = await outbox.getByTask(id);
+        for (const settleBy = Date.now() + 10_000; delivery?.state === 'pending' && Date.now() < settleBy; ) {
+          await new Promise((r) => setTimeout(r, 50));
+          delivery = await outbox.getByTask(id);
+        }
         assert.equal(delivery?.state, 'delivered', `${id}: ${JSON.stringify(delivery)}`);
         assert.equal(delivery?.attempts, 1, `${id}: taken more than once`);
       }
