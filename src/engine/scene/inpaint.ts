@@ -12,11 +12,15 @@
  *   clamped, so texture carries on but an edge (a tree's outline, a ridge) does not come
  *   along as a ghost; rows whose surroundings are mostly smooth (a sky) get none. A
  *   smooth fill alone would read as a blurred patch in a textured scene.
+ * - Texture: over both, up to TEXTURE_REACH into the hole, blocks copied from the known
+ *   background around it (patch-fill.ts), so a crowd or foliage behind the subject carries
+ *   on rather than reading as a flat blob; it fades into the membrane deeper in.
  *
  * Deterministic; works on the hole's neighbourhood only: O(pixels of that box).
  */
 import { mulberry32 } from '../maths/prng.js';
 import { boxMean, distanceTo } from './image-filters.js';
+import { patchFill } from './patch-fill.js';
 import { pushPullFill } from './push-pull.js';
 import { rowFill } from './row-fill.js';
 
@@ -28,6 +32,13 @@ export interface Box {
   y1: number;
 }
 
+/**
+ * How deep into the hole (a share of the picture's long side) the copied texture reaches
+ * (patch-fill.ts); deeper, the membrane and grain alone. A depth move reveals a strip along
+ * the subject's edge a few per cent of the frame wide (mirror-fill.ts's MIRROR_DEPTH), so
+ * the deep inside is rarely seen, and copying there costs time and gathers a collage.
+ */
+const TEXTURE_REACH = 0.07;
 /** How much of the fill's low frequencies come from the row fill (the rest: push-pull). */
 const ROW_SHARE = 0.8;
 /** Half the side of a grain tile (tiles overlap by half and are feathered). */
@@ -107,6 +118,18 @@ export function inpaintHole(rgba: Uint8Array, w: number, h: number, hole: Uint8A
       const gain = Math.min(3, Math.max(0.3, (luma + grain[i]!) / Math.max(1, luma)));
       for (let c = 0; c < 3; c++) rgba[o + c] = Math.min(255, Math.max(0, Math.round(low[i * 3 + c]! * gain)));
       rgba[o + 3] = 255;
+    }
+  }
+  const tex = new Uint8Array(rw * rh * 4);
+  // Copied texture over that, in the band a move reveals (patch-fill.ts).
+  const done = patchFill(px, tex, rw, rh, inHole, TEXTURE_REACH * Math.max(w, h));
+  for (let y = 0; y < rh; y++) {
+    for (let x = 0; x < rw; x++) {
+      const i = y * rw + x;
+      const k = done[i]!;
+      if (k <= 0) continue;
+      const o = ((ry0 + y) * w + rx0 + x) * 4;
+      for (let c = 0; c < 3; c++) rgba[o + c] = Math.round(k * tex[i * 4 + c]! + (1 - k) * rgba[o + c]!);
     }
   }
 }

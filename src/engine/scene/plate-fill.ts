@@ -1,7 +1,7 @@
 /**
  * The background plate's fill at a working resolution: the hole's neighbourhood is taken at
  * most FILL_SIDE px for the whole picture's scale, filled there (inpaint.ts), and the fill
- * is scaled back into the hole's pixels. The fill is a smooth membrane plus grain, which
+ * is scaled back into the hole's pixels. The fill (a membrane, grain and copied texture)
  * loses nothing worth its cost at the full decode (level 0 is sized for the most zoomed
  * frame, often well above the output), and the work shrinks with the square of the scale.
  */

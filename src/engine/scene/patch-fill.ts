@@ -1,0 +1,361 @@
+/**
+ * Texture for a filled hole, by exemplar: the hole is grown in from its edge, ring by ring
+ * (onion peel), each pixel copied from the known place whose patch best matches what is
+ * already there around it (the known surroundings, then the pixels filled before it).
+ *
+ * A smooth membrane (push-pull, row fill) carries the surroundings' colour into the hole
+ * but not their texture: behind a subject standing in a crowd, foliage or a tiled wall it
+ * reads as a flat blob, a shadow cut out of the background. Copying patches continues the
+ * texture instead (a crowd stays a crowd, a sky stays smooth because its patches are), and
+ * the first ring matches the known pixels beside it, so the hole's outline does not show.
+ *
+ * - Sources: only known pixels whose whole patch is known (never the hole, so the
+ *   subject's colours cannot come in), in the neighbourhood the caller passes.
+ * - Candidates per pixel, as in coherent synthesis / PatchMatch: each filled neighbour's
+ *   source shifted by the step (so pieces of texture come over whole, favoured by
+ *   COHERENCE), the nearest sources beside the hole in its row and column, a few random
+ *   sources, and a random search of shrinking radius around the best.
+ * - Deterministic: the order is fixed (distance from the edge, then raster) and the random
+ *   choices come from the seeded PRNG.
+ *
+ * Cost: O(hole pixels × candidates × patch), with early exit in the patch distance.
+ */
+import { mulberry32 } from '../maths/prng.js';
+import { distanceTo } from './image-filters.js';
+
+/** Patch half-side (patches are (2R + 1)²). */
+const R = 6;
+/** Half-side of the block copied from the best match (at most R: the source's patch is known). */
+const B = 4;
+/** A coherent candidate (a neighbour's source, shifted) wins unless another is this much better. */
+const COHERENCE = 0.75;
+/**
+ * Weight of the guide (the smooth membrane's colour) against the patch's mean, per patch
+ * pixel: the texture follows the surroundings' low frequencies (the crowd's darkness above,
+ * the grass below) and one stray pick (a patch of grass among the crowd) does not grow.
+ */
+const GUIDE = 1;
+/** Mean-colour distance (RGB levels) from the guide past which a source patch is a thing. */
+const STRUCTURE = 35;
+/** In busy surroundings (a crowd) the cut is this many times their brightness spread. */
+const STRUCTURE_SPREAD = 2;
+/** Half-side of the vote's window. */
+const VOTE = 2;
+/** How much further than its depth into the hole a pixel's random sources may lie (px). */
+const LOCAL = 24;
+/** The share of the reach over which the texture is whole (it fades out over the rest). */
+const FADE = 0.7;
+/** Random sources tried per pixel. */
+const RANDOM_TRIES = 4;
+
+/**
+ * Fills `out` (w × h × 4, in place) where `inHole` is set with texture copied from the known
+ * pixels of `px` (w × h × 4; only its pixels outside the hole are read), up to `reach` px
+ * into the hole. Returns each pixel's weight for the texture (0 where it has none: deeper
+ * than the reach, or no source), for the caller to blend over its smooth fill.
+ */
+export function patchFill(
+  px: Uint8Array,
+  out: Uint8Array,
+  w: number,
+  h: number,
+  inHole: Uint8Array,
+  reach: number,
+): Float32Array {
+  const n = w * h;
+  const done = new Float32Array(n);
+  // Valid sources: patch inside the picture and wholly known.
+  const clearance = distanceTo(inHole, w, h);
+  const valid = new Uint8Array(n);
+  const sources = new Int32Array(n);
+  let nSources = 0;
+  const minClear = R * Math.SQRT2 + 1;
+  for (let y = R; y < h - R; y++) {
+    for (let x = R; x < w - R; x++) {
+      const i = y * w + x;
+      if (clearance[i]! >= minClear) {
+        valid[i] = 1;
+        sources[nSources++] = i;
+      }
+    }
+  }
+  if (nSources === 0) return done;
+  // Summed-area tables: of all the colours (a source patch's mean) and of the sources'
+  // colours and count (the guide: the mean of the sources around a pixel, so a dark rim
+  // the matte left just outside the hole, its edge or shadow, does not tint the fill).
+  const W1 = w + 1;
+  const all = new Int32Array(W1 * (h + 1) * 3);
+  const src = new Float64Array(W1 * (h + 1) * 6);
+  for (let y = 0; y < h; y++) {
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    let vr = 0;
+    let vg = 0;
+    let vb = 0;
+    let vn = 0;
+    let vl = 0;
+    let vq = 0;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      r += px[i * 4]!;
+      g += px[i * 4 + 1]!;
+      b += px[i * 4 + 2]!;
+      if (valid[i]) {
+        vr += px[i * 4]!;
+        vg += px[i * 4 + 1]!;
+        vb += px[i * 4 + 2]!;
+        vn++;
+        const l = 0.299 * px[i * 4]! + 0.587 * px[i * 4 + 1]! + 0.114 * px[i * 4 + 2]!;
+        vl += l;
+        vq += l * l;
+      }
+      const a = (y + 1) * W1 + x + 1;
+      const u = a - W1;
+      all[a * 3] = all[u * 3]! + r;
+      all[a * 3 + 1] = all[u * 3 + 1]! + g;
+      all[a * 3 + 2] = all[u * 3 + 2]! + b;
+      src[a * 6] = src[u * 6]! + vr;
+      src[a * 6 + 1] = src[u * 6 + 1]! + vg;
+      src[a * 6 + 2] = src[u * 6 + 2]! + vb;
+      src[a * 6 + 3] = src[u * 6 + 3]! + vn;
+      src[a * 6 + 4] = src[u * 6 + 4]! + vl;
+      src[a * 6 + 5] = src[u * 6 + 5]! + vq;
+    }
+  }
+  const patchArea = (2 * R + 1) ** 2;
+  const meanOf = (s: number, c: number): number => {
+    const x = s % w;
+    const y = (s - x) / w;
+    const a = (y - R) * W1 + x - R;
+    const b = (y + R + 1) * W1 + x + R + 1;
+    const k = 2 * R + 1;
+    return (all[b * 3 + c]! - all[(b - k) * 3 + c]! - all[(a + k) * 3 + c]! + all[a * 3 + c]!) / patchArea;
+  };
+  // Working image: known pixels as they are, hole pixels as they get filled.
+  const img = new Uint8Array(px);
+  const filled = new Uint8Array(n);
+  for (let i = 0; i < n; i++) filled[i] = inHole[i] ? 0 : 1;
+  const srcOf = new Int32Array(n).fill(-1);
+  // Order: by distance from the known pixels (rings), then raster.
+  const depth = distanceTo(filled, w, h);
+  let maxDepth = 0;
+  let nHole = 0;
+  for (let i = 0; i < n; i++) nHole += inHole[i]!;
+  const holePx = new Int32Array(nHole);
+  for (let i = 0, k = 0; i < n; i++) {
+    if (!inHole[i]) continue;
+    holePx[k++] = i;
+    maxDepth = Math.max(maxDepth, Math.floor(depth[i]!));
+  }
+  const bucketStart = new Int32Array(maxDepth + 2);
+  for (const i of holePx) bucketStart[Math.floor(depth[i]!) + 1]!++;
+  for (let d = 1; d <= maxDepth + 1; d++) bucketStart[d] = bucketStart[d]! + bucketStart[d - 1]!;
+  const order = new Int32Array(nHole);
+  const fillAt = bucketStart.slice();
+  for (const i of holePx) order[fillAt[Math.floor(depth[i]!)]!++] = i;
+
+  const rand = mulberry32(0x7e47);
+  // The patch's offsets that are filled, for the pixel being filled (same for every candidate).
+  const offs = new Int32Array((2 * R + 1) ** 2);
+  let nOffs = 0;
+  let tx = 0;
+  let ty = 0;
+  let best = Infinity;
+  let bestSrc = -1;
+  const tried = new Int32Array(64);
+  let nTried = 0;
+  let gr = 0;
+  let gg = 0;
+  let gb = 0;
+  let cut = STRUCTURE;
+
+  const consider = (s: number, weight: number): void => {
+    if (s < 0 || s >= n || !valid[s]) return;
+    for (let k = 0; k < nTried; k++) if (tried[k] === s) return;
+    if (nTried < tried.length) tried[nTried++] = s;
+    const er = meanOf(s, 0) - gr;
+    const eg = meanOf(s, 1) - gg;
+    const eb = meanOf(s, 2) - gb;
+    // A thing, not texture: a patch far off the surroundings' mean (a dark post beside the
+    // subject) does not come in, so it is not doubled behind the subject.
+    if (er * er + eg * eg + eb * eb > cut * cut) return;
+    const sum = patchCost(img, ty * w + tx, s, offs, nOffs, GUIDE * nOffs, er, eg, eb, best / weight);
+    if (sum < 0) return;
+    best = sum * weight;
+    bestSrc = s;
+  };
+
+  for (let o = 0; o < order.length; o++) {
+    const t = order[o]!;
+    if (depth[t]! > reach) break;
+    if (filled[t]) continue;
+    tx = t % w;
+    ty = (t - tx) / w;
+    nOffs = 0;
+    for (let dy = -R; dy <= R; dy++) {
+      const y = ty + dy;
+      if (y < 0 || y >= h) continue;
+      for (let dx = -R; dx <= R; dx++) {
+        const x = tx + dx;
+        if (x < 0 || x >= w || !filled[y * w + x]) continue;
+        // Every other pixel of the patch, and all of the nearest ring (the join).
+        if ((dx & 1 || dy & 1) && (Math.abs(dx) > 1 || Math.abs(dy) > 1)) continue;
+        offs[nOffs++] = dy * w + dx;
+      }
+    }
+    best = Infinity;
+    bestSrc = -1;
+    nTried = 0;
+    {
+      // The guide: the sources' mean over a box that reaches past the nearest ones.
+      const q = Math.ceil(depth[t]! + 2 * R + LOCAL);
+      const x0 = Math.max(0, tx - q);
+      const y0 = Math.max(0, ty - q);
+      const x1 = Math.min(w, tx + q + 1);
+      const y1 = Math.min(h, ty + q + 1);
+      const a = (y0 * W1 + x0) * 6;
+      const b = (y0 * W1 + x1) * 6;
+      const c = (y1 * W1 + x0) * 6;
+      const d = (y1 * W1 + x1) * 6;
+      const box = (k: number): number => src[d + k]! - src[b + k]! - src[c + k]! + src[a + k]!;
+      const m = box(3);
+      if (m > 0) {
+        gr = box(0) / m;
+        gg = box(1) / m;
+        gb = box(2) / m;
+        const ml = box(4) / m;
+        cut = Math.max(STRUCTURE, STRUCTURE_SPREAD * Math.sqrt(Math.max(0, box(5) / m - ml * ml)));
+      }
+    }
+    // Coherent: the neighbours' sources, shifted.
+    for (let dy = -1; dy <= 1; dy++) {
+      const y = ty + dy;
+      if (y < 0 || y >= h) continue;
+      for (let dx = -1; dx <= 1; dx++) {
+        const x = tx + dx;
+        if ((dx === 0 && dy === 0) || x < 0 || x >= w) continue;
+        const s = srcOf[y * w + x]!;
+        if (s < 0) continue;
+        const sx = (s % w) - dx;
+        const sy = Math.floor(s / w) - dy;
+        if (sx >= 0 && sx < w && sy >= 0 && sy < h) consider(sy * w + sx, COHERENCE);
+      }
+    }
+    // Beside the hole: the nearest sources along the row and the column.
+    for (const [sx, sy] of [
+      [-1, 0],
+      [1, 0],
+      [0, -1],
+      [0, 1],
+    ] as const) {
+      let x = tx;
+      let y = ty;
+      for (let k = 0; k < 2 * depth[t]! + LOCAL && x >= 0 && x < w && y >= 0 && y < h && !valid[y * w + x]; k++) {
+        x += sx;
+        y += sy;
+      }
+      if (x >= 0 && x < w && y >= 0 && y < h) consider(y * w + x, 1);
+    }
+    // Random sources near the pixel: within its depth into the hole and some more, so
+    // what is copied is what stands around this part of the hole (a flag beside the
+    // shoulder, not a rocket across the picture).
+    const near = depth[t]! + LOCAL;
+    for (let k = 0; k < RANDOM_TRIES; k++) {
+      const x = Math.round(tx + (2 * rand() - 1) * near);
+      const y = Math.round(ty + (2 * rand() - 1) * near);
+      if (x >= 0 && x < w && y >= 0 && y < h) consider(y * w + x, 1);
+    }
+    // Random search around the best so far.
+    for (let r = near / 4; r >= 1 && bestSrc >= 0; r /= 2) {
+      const bx = bestSrc % w;
+      const by = (bestSrc - bx) / w;
+      const x = Math.round(bx + (2 * rand() - 1) * r);
+      const y = Math.round(by + (2 * rand() - 1) * r);
+      if (x >= 0 && x < w && y >= 0 && y < h) consider(y * w + x, 1);
+    }
+    if (bestSrc < 0) continue;
+    // The block around the pixel comes over whole (its pixels not yet filled).
+    for (let dy = -B; dy <= B; dy++) {
+      const y = ty + dy;
+      if (y < 0 || y >= h) continue;
+      for (let dx = -B; dx <= B; dx++) {
+        const x = tx + dx;
+        if (x < 0 || x >= w) continue;
+        const i = y * w + x;
+        if (filled[i]) continue;
+        const j = bestSrc + dy * w + dx;
+        img[i * 4] = img[j * 4]!;
+        img[i * 4 + 1] = img[j * 4 + 1]!;
+        img[i * 4 + 2] = img[j * 4 + 2]!;
+        filled[i] = 1;
+        srcOf[i] = j;
+      }
+    }
+  }
+  // Vote: each pixel is the mean of what its neighbours' sources, shifted, say it is — the
+  // copy itself inside a coherent piece, a feathered join where two pieces meet.
+  for (const t of holePx) {
+    if (srcOf[t]! < 0 || depth[t]! >= reach) continue;
+    const x0 = t % w;
+    const y0 = (t - x0) / w;
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    let k = 0;
+    for (let dy = -VOTE; dy <= VOTE; dy++) {
+      const y = y0 + dy;
+      if (y < 0 || y >= h) continue;
+      for (let dx = -VOTE; dx <= VOTE; dx++) {
+        const x = x0 + dx;
+        if (x < 0 || x >= w) continue;
+        const q = srcOf[y * w + x]!;
+        if (q < 0) continue;
+        const j = q - dy * w - dx;
+        if (j < 0 || j >= n || inHole[j]) continue;
+        r += px[j * 4]!;
+        g += px[j * 4 + 1]!;
+        b += px[j * 4 + 2]!;
+        k++;
+      }
+    }
+    out[t * 4] = Math.round(r / k);
+    out[t * 4 + 1] = Math.round(g / k);
+    out[t * 4 + 2] = Math.round(b / k);
+    out[t * 4 + 3] = 255;
+    // Full strength up to FADE of the reach, then down to the membrane at the reach.
+    done[t] = Math.min(1, Math.max(0, (reach - depth[t]!) / ((1 - FADE) * reach)));
+  }
+  return done;
+}
+
+/**
+ * The squared difference between the filled pixels of the patches at `t` and `s` (at the
+ * offsets `offs`) plus `guideWeight` × the squared mean-colour error (er, eg, eb); −1 as
+ * soon as it reaches `limit`.
+ */
+function patchCost(
+  img: Uint8Array,
+  t: number,
+  s: number,
+  offs: Int32Array,
+  nOffs: number,
+  guideWeight: number,
+  er: number,
+  eg: number,
+  eb: number,
+  limit: number,
+): number {
+  let sum = guideWeight * (er * er + eg * eg + eb * eb);
+  if (sum >= limit) return -1;
+  for (let k = 0; k < nOffs; k++) {
+    const a = (t + offs[k]!) * 4;
+    const b = (s + offs[k]!) * 4;
+    const dr = img[a]! - img[b]!;
+    const dg = img[a + 1]! - img[b + 1]!;
+    const db = img[a + 2]! - img[b + 2]!;
+    sum += dr * dr + dg * dg + db * db;
+    if (sum >= limit) return -1;
+  }
+  return sum;
+}
