@@ -106,7 +106,9 @@ export function inpaintHole(rgba: Uint8Array, w: number, h: number, hole: Uint8A
     if (k === 0) continue;
     for (let c = 0; c < 3; c++) low[i * 3 + c] = k * rows.fill[i * 4 + c]! + (1 - k) * low[i * 3 + c]!;
   }
-  const grain = borrowGrain(px, rw, rh, inHole);
+  // Each pixel's distance to the hole: where grain and texture may be taken from.
+  const clearance = distanceTo(inHole, rw, rh);
+  const grain = borrowGrain(px, rw, rh, inHole, clearance);
   for (let y = 0; y < rh; y++) {
     for (let x = 0; x < rw; x++) {
       const i = y * rw + x;
@@ -122,7 +124,7 @@ export function inpaintHole(rgba: Uint8Array, w: number, h: number, hole: Uint8A
   }
   const tex = new Uint8Array(rw * rh * 4);
   // Copied texture over that, in the band a move reveals (patch-fill.ts).
-  const done = patchFill(px, tex, rw, rh, inHole, TEXTURE_REACH * Math.max(w, h));
+  const done = patchFill(px, tex, rw, rh, inHole, clearance, TEXTURE_REACH * Math.max(w, h));
   for (let y = 0; y < rh; y++) {
     for (let x = 0; x < rw; x++) {
       const i = y * rw + x;
@@ -164,10 +166,9 @@ function summedArea(v: Float32Array, w: number, h: number): Float64Array {
  * along); the sum is rescaled by the windows' energy so the grain keeps its strength
  * where tiles overlap.
  */
-function borrowGrain(px: Uint8Array, w: number, h: number, inHole: Uint8Array): Float32Array {
+function borrowGrain(px: Uint8Array, w: number, h: number, inHole: Uint8Array, clearance: Float32Array): Float32Array {
   const detail = highPass(px, w, h);
-  // A source tile must stay clear of the hole and of the blur that reached into it.
-  const clearance = distanceTo(inHole, w, h);
+  // A source tile must stay clear of the hole (`clearance`) and of the blur that reached into it.
   const minClear = TILE * Math.SQRT2 + 3;
   const strength = new Float32Array(w * h);
   for (let i = 0; i < w * h; i++) strength[i] = Math.abs(detail[i]!);

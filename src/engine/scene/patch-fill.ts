@@ -51,7 +51,8 @@ const RANDOM_TRIES = 4;
 /**
  * Fills `out` (w × h × 4, in place) where `inHole` is set with texture copied from the known
  * pixels of `px` (w × h × 4; only its pixels outside the hole are read), up to `reach` px
- * into the hole. Returns each pixel's weight for the texture (0 where it has none: deeper
+ * into the hole. `clearance` is each pixel's distance to the hole (`distanceTo(inHole)`,
+ * which the caller has already made for its grain). Returns each pixel's weight for the texture (0 where it has none: deeper
  * than the reach, or no source), for the caller to blend over its smooth fill.
  */
 export function patchFill(
@@ -60,12 +61,12 @@ export function patchFill(
   w: number,
   h: number,
   inHole: Uint8Array,
+  clearance: Float32Array,
   reach: number,
 ): Float32Array {
   const n = w * h;
   const done = new Float32Array(n);
   // Valid sources: patch inside the picture and wholly known.
-  const clearance = distanceTo(inHole, w, h);
   const valid = new Uint8Array(n);
   const sources = new Int32Array(n);
   let nSources = 0;
