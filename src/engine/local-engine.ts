@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import sharp from 'sharp';
+import sharp from '../sharp.js';
 import { releaseVision, rewarmVision, visionKeptWarm, warmVision } from '../vision/vision-thread.js';
 import { AppError } from '../core/errors.js';
 import { DEFAULT_MAX_IMAGE_PIXELS } from '../core/image-limits.js';
