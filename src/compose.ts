@@ -9,7 +9,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createLogger } from './process/logger.js';
-import sharp from 'sharp';
+import sharp from './sharp.js';
 import { createAdapters, type Adapters } from './adapters/create-adapters.js';
 import type { RelayTimings } from './adapters/higgsfield/create-higgsfield-engine.js';
 import type { MotionCatalogue } from './catalogue/motion-catalogue.js';

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isAppError } from '../core/errors.js';
+import { DEFAULT_MAX_IMAGE_PIXELS } from '../core/image-limits.js';
 import { MODEL_TIERS, type ModelTier } from '../core/task.js';
 import { MotionCatalogue } from '../catalogue/motion-catalogue.js';
 import { warmVision } from '../vision/vision-thread.js';
@@ -75,11 +76,6 @@ export const renderCommand: Command = {
     // The vision thread starts first and loads its models (every render looks at the
     // picture) while this thread loads the engine's modules, which it imports only now.
     warmVision();
-    // The engine module itself, not engine/index.js, which also loads the catalogue previews.
-    const { createLocalEngine } = await import('../engine/local-engine.js');
-    const engine = createLocalEngine(threads === undefined ? {} : { renderThreads: threads });
-    // The drawing threads start now, while the catalogue loads and the picture is read.
-    engine.warm();
     const catalogue = MotionCatalogue.load();
     const motions = [];
     for (const spec of values.motion) {
@@ -91,11 +87,30 @@ export const renderCommand: Command = {
           ? `; did you mean ${near.map((n) => `"${n}"`).join(' or ')}?`
           : ' (the catalogue is at GET /higgsfield/tpl/motions)';
         console.error(`error (unknown_motion): unknown motion "${m[1]}"${hint}`);
-        await engine.close();
         return 2;
       }
       motions.push({ name: record.name, strength: m[2] ? Number(m[2]) : 1 });
     }
+    let images: Buffer[];
+    try {
+      images = [await readFile(values.image), ...(values.end ? [await readFile(values.end)] : [])];
+    } catch (err) {
+      reportError(err);
+      return 1;
+    }
+    // The picture goes to the vision thread now: its look is the longest step before the
+    // first frame, and it would otherwise wait for the engine's import, the probe and the
+    // decode (the render finds it begun).
+    const { lookAhead } = await import('../engine/render/look-ahead.js');
+    void lookAhead({ images, motions }, DEFAULT_MAX_IMAGE_PIXELS);
+    // The engine module itself, not engine/index.js, which also loads the catalogue previews.
+    const { createLocalEngine } = await import('../engine/local-engine.js');
+    const engine = createLocalEngine({
+      maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
+      ...(threads !== undefined && { renderThreads: threads }),
+    });
+    // The drawing threads start now, while the picture is probed and decoded.
+    engine.warm();
     const output = resolve(values.output);
     const preview = values.preview === undefined ? undefined : resolve(values.preview);
     const poster = values.poster === undefined ? undefined : resolve(values.poster);
@@ -106,7 +121,6 @@ export const renderCommand: Command = {
     const bar = progressBar(process.stderr);
     const started = performance.now();
     try {
-      const images = [await readFile(values.image), ...(values.end ? [await readFile(values.end)] : [])];
       const width = num(values.width, 'width');
       const height = num(values.height, 'height');
       const duration = num(values.duration, 'duration');
@@ -143,11 +157,7 @@ export const renderCommand: Command = {
       return 0;
     } catch (err) {
       bar.done();
-      const fsError = err as NodeJS.ErrnoException;
-      if (isAppError(err)) console.error(`error (${err.code}): ${err.message}`);
-      else if (fsError.code === 'ENOENT' && fsError.path)
-        console.error(`error: cannot read ${fsError.path}: no such file`);
-      else console.error(err);
+      reportError(err);
       return 1;
     } finally {
       process.off('SIGINT', onSigint);
@@ -156,6 +166,13 @@ export const renderCommand: Command = {
     }
   },
 };
+
+function reportError(err: unknown): void {
+  const fsError = err as NodeJS.ErrnoException;
+  if (isAppError(err)) console.error(`error (${err.code}): ${err.message}`);
+  else if (fsError.code === 'ENOENT' && fsError.path) console.error(`error: cannot read ${fsError.path}: no such file`);
+  else console.error(err);
+}
 
 /** One line of what the engine understood of the picture (resolved.scene). */
 export function describeScene(scene: ResolvedScene): string {

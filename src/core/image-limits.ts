@@ -14,3 +14,9 @@ export function tooSmallReason(width: number, height: number): string | undefine
   if (width >= MIN_IMAGE_SIDE && height >= MIN_IMAGE_SIDE) return undefined;
   return `the image is ${width}×${height}; each side must be at least ${MIN_IMAGE_SIDE} pixels to render a camera move`;
 }
+
+/**
+ * The largest picture, in pixels, the local engine decodes unless told otherwise
+ * (MAX_IMAGE_PIXELS for the service; the CLI uses this).
+ */
+export const DEFAULT_MAX_IMAGE_PIXELS = 50_000_000;

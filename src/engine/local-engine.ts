@@ -5,9 +5,10 @@
 import { availableParallelism } from 'node:os';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import sharp from 'sharp';
+import sharp from '../sharp.js';
 import { releaseVision, rewarmVision, visionKeptWarm, warmVision } from '../vision/vision-thread.js';
 import { AppError } from '../core/errors.js';
+import { DEFAULT_MAX_IMAGE_PIXELS } from '../core/image-limits.js';
 import type { Engine, RenderContext, RenderJob, RenderOutput } from '../core/ports.js';
 import type { RenderResolved } from '../core/task.js';
 import { buildEncodeArgs, minPreviewSize } from './ffmpeg/ffmpeg-args.js';
@@ -83,7 +84,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     return {
       ffmpegPath: options.ffmpegPath,
       renderThreads,
-      maxImagePixels: options.maxImagePixels ?? 50_000_000,
+      maxImagePixels: options.maxImagePixels ?? DEFAULT_MAX_IMAGE_PIXELS,
       pool,
     };
   };

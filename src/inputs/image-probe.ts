@@ -14,7 +14,8 @@
  * stage, which on such a picture costs more than the decode itself (~2 ms against ~1 ms
  * of CPU for a 96 px JPEG). Either way every byte of the first frame is decoded.
  */
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import sharp from '../sharp.js';
 import { AppError } from '../core/errors.js';
 import { tooSmallReason } from '../core/image-limits.js';
 import { formatBytes } from './format-bytes.js';

@@ -4,7 +4,7 @@
  * comes out is bytes that are known to decode, within the byte and pixel limits, with the
  * displayed size and a content type taken from the bytes (never from the sender's word).
  */
-import sharp from 'sharp';
+import sharp from '../sharp.js';
 import { AppError } from '../core/errors.js';
 import { parseImageInput } from './image-input.js';
 import { probeImage, type ImageFormat } from './image-probe.js';

@@ -4,7 +4,7 @@
  * holding the topology and the base64 weights) and are imported from node_modules; nothing
  * is fetched at install or run time.
  */
-import sharp from 'sharp';
+import sharp from '../sharp.js';
 import { tfReady } from '../vision/tf-runtime.js';
 
 /** nsfwjs's five classes, as probabilities that add up to 1. */

@@ -6,7 +6,7 @@
  * one task share it. The models run in the vision thread (vision-thread.ts), not on the
  * caller's event loop.
  */
-import sharp from 'sharp';
+import sharp from '../sharp.js';
 import type { RgbPicture } from './picture.js';
 import type { SceneVision, SeeOptions } from './scene-vision.js';
 import { seeSceneOffThread, segmentSubjectOffThread } from './vision-thread.js';

@@ -65,8 +65,15 @@ function ask(req: Request, keepAlive = true): Promise<SceneVision | undefined> {
   });
 }
 
+let looksAskedFor = 0;
+/** How many looks this process has asked the vision thread for (tests: a picture is looked at once). */
+export function looksAsked(): number {
+  return looksAskedFor;
+}
+
 /** seeScene in the vision thread. */
 export async function seeSceneOffThread(picture: RgbPicture, options: SeeOptions): Promise<SceneVision> {
+  looksAskedFor++;
   return (await ask({ op: 'see', picture, options }))!;
 }
 

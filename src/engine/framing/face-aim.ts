@@ -10,7 +10,7 @@
  * only when the models cannot run at all (`estimateFacePoint`), so a render never fails
  * because the tfjs runtime did.
  */
-import sharp from 'sharp';
+import sharp from '../../sharp.js';
 import { estimateSubjectMatte, type SubjectMatte } from '../scene/subject-matte.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { seePicture } from '../../vision/see-picture.js';

@@ -3,7 +3,7 @@
  * the first frame shows, found on a small copy of the coarsest mip level. Falls back to the
  * upper corner of the first frame when the picture is flat (no region stands out).
  */
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas } from '../canvas.js';
 import { applyAffine, invertAffine, type Affine } from '../maths/affine.js';
 import type { LookPicture } from './surface.js';
 

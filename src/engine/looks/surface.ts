@@ -2,7 +2,8 @@
  * What a look draws on: the painter's output canvas before its pixels are read back
  * (Skia stage), and the read-back RGBA pixels (per-pixel stage, edited in place).
  */
-import { createCanvas, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas } from '../canvas.js';
 import type { FrameLook } from './types.js';
 
 /** The main picture as the painter holds it: mip levels, level 0 at `scale` × picture px. */

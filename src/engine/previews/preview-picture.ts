@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import sharp from 'sharp';
+import sharp from '../../sharp.js';
 import { makeSampleImage } from './sample-image.js';
 
 /** Where `npm run previews:photo` puts the photograph, under the data folder. */

@@ -3,7 +3,7 @@
  * with a face, off-centre) in front of a textured landscape, so every move reads in the
  * catalogue previews and the saliency estimate has something to find.
  */
-import { createCanvas } from '@napi-rs/canvas';
+import { createCanvas } from '../canvas.js';
 import { mulberry32 } from '../maths/prng.js';
 
 let cached: Promise<Buffer> | undefined;

@@ -5,7 +5,8 @@
  * (an opaque background, matted layers over it) composited back to front, then the
  * optical effects (rack focus, barrel distortion). Runs in worker threads or in-process.
  */
-import { createCanvas, ImageData, type Canvas, type SKRSContext2D } from '@napi-rs/canvas';
+import type { Canvas, SKRSContext2D } from '@napi-rs/canvas';
+import { createCanvas, ImageData } from '../canvas.js';
 import type { Affine } from '../maths/affine.js';
 import type { FrameInstructions, FrameLayer, LayerMask } from './frame-plan.js';
 import { LookPainter } from '../looks/index.js';

@@ -26,6 +26,7 @@ import { decodeSource, probeImage, saliencyThumbnail } from './source-image.js';
 import type { PainterSource } from './frame-painter.js';
 import { closeUpZoom, facePointFromVision, findFaceByColour, type FacePoint } from '../framing/face-aim.js';
 import { ANALYSIS_SIDE as VISION_SIDE, seePicture } from '../../vision/see-picture.js';
+import { looksFirst, startLooks } from './look-ahead.js';
 import type { RgbPicture } from '../../vision/picture.js';
 import { sceneRecord } from '../../vision/scene-record.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
@@ -50,11 +51,6 @@ async function horizonOf(
     below: feet,
     layered: matte !== undefined,
   });
-}
-
-/** A JPEG (libvips decodes it at 1/2, 1/4 or 1/8 scale directly). */
-function shrinksOnLoad(image: Buffer): boolean {
-  return image.length > 3 && image[0] === 0xff && image[1] === 0xd8 && image[2] === 0xff;
 }
 
 /**
@@ -114,20 +110,11 @@ export async function prepareRender(
   // record says so) rather than the render failing.
   // The looks run in the vision thread while this one decodes; only a face move waits for
   // its look first (the face's size sets the zoom, which sets the decode's resolution).
+  // Which looks start first, and how, is look-ahead.ts's rule: the CLI starts the same
+  // looks there before the engine has loaded, and these calls then find them begun.
   const lookAt = (copies?: ((() => Promise<RgbPicture>) | undefined)[]): Promise<(SceneVision | undefined)[]> =>
-    Promise.all(
-      images.map((img, i) =>
-        seePicture(img, options.maxImagePixels, { faces: i === 0 && aim !== undefined }, copies?.[i]).catch(
-          () => undefined,
-        ),
-      ),
-    );
-  // A JPEG's analysis copy is cheap to decode on its own (shrink-on-load, ~40 ms for 12 MP)
-  // and the look then runs while the picture is decoded for the render. Other formats
-  // decode every pixel for it (~0.4–0.7 s for a 12 MP PNG): one picture that nothing needs
-  // to look at first (no face move, no match cut) is looked at in a copy of its decode.
-  const lookFirst = aim !== undefined || images.length > 1 || images.some(shrinksOnLoad);
-  let looking = lookFirst ? lookAt() : undefined;
+    startLooks(images, aim !== undefined, options.maxImagePixels, copies);
+  let looking = looksFirst(images, aim !== undefined) ? lookAt() : undefined;
   const firstLook = aim ? (await looking!)[0] : undefined;
   const face: FacePoint | undefined = !aim
     ? undefined

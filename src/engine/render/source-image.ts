@@ -3,7 +3,8 @@
  * flattened on white, and shrink-on-load straight to the resolution the move needs, plus
  * a mip chain for minification. Pixels land in SharedArrayBuffers so worker threads share one copy.
  */
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
+import sharp from '../../sharp.js';
 import { AppError } from '../../core/errors.js';
 import { tooSmallReason } from '../../core/image-limits.js';
 

@@ -5,7 +5,7 @@
  * loses nothing worth its cost at the full decode (level 0 is sized for the most zoomed
  * frame, often well above the output), and the work shrinks with the square of the scale.
  */
-import sharp from 'sharp';
+import sharp from '../../sharp.js';
 import { inpaintHole, type Box } from './inpaint.js';
 
 /** Long side of the whole picture at the fill's working resolution. */

@@ -4,7 +4,7 @@
  * layers — the background plate with the subject's hole filled, and the subject with a
  * soft matte in its alpha — each with its own mip chain, as the painter's sources.
  */
-import sharp from 'sharp';
+import sharp from '../../sharp.js';
 import type { SceneLayout } from '../render/frame-plan.js';
 import type { PainterSource } from '../render/frame-painter.js';
 import { mipChain, saliencyThumbnail, type DecodedSource } from '../render/source-image.js';
