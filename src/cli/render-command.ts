@@ -75,7 +75,8 @@ export const renderCommand: Command = {
     const threads = num(values.threads, 'threads');
     // The vision thread starts first and loads its models (every render looks at the
     // picture) while this thread loads the engine's modules, which it imports only now.
-    warmVision();
+    // Not kept warm: a one-shot process hands the models' memory back for the render.
+    warmVision({ keep: false });
     const catalogue = MotionCatalogue.load();
     const motions = [];
     for (const spec of values.motion) {
@@ -107,6 +108,7 @@ export const renderCommand: Command = {
     const { createLocalEngine } = await import('../engine/local-engine.js');
     const engine = createLocalEngine({
       maxImagePixels: DEFAULT_MAX_IMAGE_PIXELS,
+      keepVisionWarm: false,
       ...(threads !== undefined && { renderThreads: threads }),
     });
     // The drawing threads start now, while the picture is probed and decoded.

@@ -29,6 +29,12 @@ export interface LocalEngineOptions {
   renderThreads?: number;
   /** Largest accepted input picture in pixels. */
   maxImagePixels?: number;
+  /**
+   * Whether warm() keeps the vision models loaded between renders (a service, the default).
+   * A one-shot process (the CLI) passes false: the models still load early, and their
+   * memory is handed back for the render's.
+   */
+  keepVisionWarm?: boolean;
 }
 
 interface ResolvedEngineOptions {
@@ -107,7 +113,7 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     // Every render looks at its picture: the vision models load with the frame threads.
     warm: () => {
       resolved().pool?.prewarm();
-      warmVision();
+      warmVision({ keep: options.keepVisionWarm !== false });
     },
     async close() {
       const p = pool;

@@ -85,13 +85,15 @@ export async function segmentSubjectOffThread(picture: RgbPicture, vision: Scene
 /**
  * Starts the vision thread and loads the runtime and the detector models there, in the
  * background, so that a process's first look does not wait for them (~1 s on two cores).
- * Idempotent once warm; a failure is left for the first look to report.
+ * Idempotent once warm; a failure is left for the first look to report. `keep: false` is
+ * a one-shot process (the CLI) loading early: its models may still be released for the
+ * render's memory, as a service's are not (visionKeptWarm).
  */
 let warmed = false;
 /** Whether this process asked for warm models (a service between tasks). */
 let keepWarm = false;
-export function warmVision(): void {
-  keepWarm = true;
+export function warmVision(opts: { keep?: boolean } = {}): void {
+  if (opts.keep !== false) keepWarm = true;
   if (warmed) return;
   warmed = true;
   ask({ op: 'warm' }, false).catch(() => {
