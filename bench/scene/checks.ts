@@ -5,7 +5,17 @@
  * from rendered frames, each depth move's parallax, dolly zoom's scales and frame 0.
  */
 import type { LocalEngine } from '../../src/engine/local-engine.js';
-import { clipJob, engineFacePoint, engineScene, planView, renderClip, type Photo } from './engine-probe.js';
+import {
+  clipJob,
+  engineFacePoint,
+  engineScene,
+  planView,
+  probeClip,
+  renderClip,
+  type Clip,
+  type Photo,
+  type PlanView,
+} from './engine-probe.js';
 import type { Box, PhotoLabel, Point } from './labels.js';
 import { writeSheet } from './sheet.js';
 import {
@@ -168,21 +178,33 @@ export async function checkAim(
   return { motion, last: lasts[hit >= 0 ? hit : 0]!, inCentralHalf: hit >= 0, inFrameShare: inside / view.frames };
 }
 
-export interface MoveResult {
+/** What the tracker read between the labelled near side and background of one set of frames. */
+export interface ParallaxFigures {
+  parallaxPct?: number;
+  /** Frames the regions were followed over (of the clip's), from the reference frame on. */
+  followed?: number;
+  subjectScale?: number;
+  backgroundScale?: number;
+  /** Why parallax could not be measured (regions too small or lost at once). */
+  note?: string;
+}
+
+export interface MoveResult extends ParallaxFigures {
   motion: string;
   /** Layers the plan drew (1: the move rendered flat). */
   layers: number;
-  parallaxPct?: number;
-  subjectScale?: number;
-  backgroundScale?: number;
+  /**
+   * The same reading on the texture probe (engine-probe.ts probeClip): the engine's plan,
+   * layers and mattes painted by its painter with a noise over the picture, so flat regions
+   * can be followed. The figures beside it (parallaxPct, …) are the plain photo's clip.
+   */
+  probe?: ParallaxFigures;
   /** Frame 0 against the framed source. */
   frame0: { psnr: number; p999: number };
   /** For a move that lands on the picture (drawn at rest on its last frame, not its first): the last frame against it. */
   landing?: { psnr: number; p999: number };
   /** The horizon the engine's depth used (fraction of the height) and how it was found. */
   horizon?: { row: number; from: string };
-  /** Why parallax could not be measured (regions too small or lost at once). */
-  note?: string;
 }
 
 /** Cap on registered pixel positions per region (time is bounded by it). */
@@ -208,10 +230,89 @@ function nearRegion(label: PhotoLabel): ((p: Point) => boolean) | undefined {
   return undefined;
 }
 
+/** The labelled near side and background as grid points of a plan's frame (frame 0 unless told). */
+function regions(label: PhotoLabel, view: PlanView, frame = 0): { near: Point[]; background: Point[] } | undefined {
+  const near = nearRegion(label);
+  if (!near || label.background.length === 0) return undefined;
+  const { width: w, height: h } = view;
+  // Frame px back to photo px, to ask the labels which side a grid point is on.
+  const inv = invert(view.front(frame));
+  const toPhoto = (p: Point): Point => apply(inv, p);
+  const step = Math.max(2, Math.round(w / 160));
+  const margin = 4;
+  return {
+    near: thin(
+      gridPoints(w, h, step, margin, (p) => near(toPhoto(p)) && !label.background.some((b) => inBox(b, toPhoto(p)))),
+    ),
+    background: thin(
+      gridPoints(w, h, step, margin, (p) => label.background.some((b) => inBox(b, toPhoto(p))) && !near(toPhoto(p))),
+    ),
+  };
+}
+
+/**
+ * Fewest grid points of the smaller region at which frame 0 is a good start. Below it (a
+ * move that starts away from the picture and lands on it: Crane Up's frame 0 shows no sky)
+ * the regions are taken on the last frame instead, when more of them show there.
+ */
+const MIN_REGION_POINTS = 300;
+
+/** Which frame the regions are taken on and tracked from: 0, or the last one (tracked backwards). */
+function referenceFrame(
+  label: PhotoLabel,
+  view: PlanView,
+): { frame: number; pts?: { near: Point[]; background: Point[] } } {
+  const first = regions(label, view, 0);
+  const size = (r: typeof first): number => (r ? Math.min(r.near.length, r.background.length) : 0);
+  if (!first || size(first) >= MIN_REGION_POINTS) return { frame: 0, ...(first && { pts: first }) };
+  const last = view.frames - 1;
+  const atLast = regions(label, view, last);
+  return size(atLast) > size(first) ? { frame: last, pts: atLast! } : { frame: 0, pts: first };
+}
+
+/**
+ * The tracker's reading of a clip between the two regions, from frame `from` (0, or the
+ * last frame: then backwards, and the scales are given as last over first, as from frame 0).
+ */
+function readParallax(
+  clip: Clip,
+  pts: { near: Point[]; background: Point[] },
+  from = 0,
+  maxJump?: number,
+): ParallaxFigures {
+  const { width: w, height: h } = clip;
+  const backwards = from > 0;
+  const grey = (backwards ? [...clip.frames].reverse() : clip.frames).map(toGrey);
+  // The subject in tiles of about a sixth of the frame (at least 40 px): each is followed on its own.
+  const reading = measureParallax(
+    grey,
+    w,
+    h,
+    tile(pts.near, Math.max(40, Math.round(Math.max(w, h) / 6))),
+    pts.background,
+    maxJump,
+  );
+  if (!reading)
+    return {
+      note: `regions could not be followed (near ${pts.near.length} px, background ${pts.background.length} px)`,
+    };
+  // Backwards, a region lost before frame 0 gives a scale that is not the whole clip's.
+  const whole = reading.lastFrame === clip.frames.length - 1;
+  return {
+    parallaxPct: reading.parallaxPct,
+    followed: reading.lastFrame + 1,
+    ...(!backwards
+      ? { subjectScale: reading.subjectScale, backgroundScale: reading.backgroundScale }
+      : whole && { subjectScale: 1 / reading.subjectScale, backgroundScale: 1 / reading.backgroundScale }),
+    ...(backwards && { note: 'regions taken on the last frame and tracked back to frame 0' }),
+  };
+}
+
 /**
  * Renders `motion` on the photo and measures it: parallax between the labelled near side
  * and the labelled background (points tracked from frame 0 on), the two sides' scale
- * change, and frame 0 against the framed source.
+ * change, and frame 0 against the framed source — on the clip engine.render made, and
+ * (unless `probe` is false) the same on the texture probe of the same plan.
  */
 export async function checkMove(
   engine: LocalEngine,
@@ -224,9 +325,12 @@ export async function checkMove(
   ffmpeg: string,
   tmp: string,
   sheetPath?: string,
+  options: { probe?: boolean } = {},
 ): Promise<MoveResult> {
   const job = clipJob(photo, motion, size, seconds, fps);
-  const [view, clip] = [await planView(job), await renderClip(engine, job, ffmpeg, tmp)];
+  const probed = options.probe === false ? undefined : await probeClip(job);
+  const view = probed?.view ?? (await planView(job));
+  const clip = await renderClip(engine, job, ffmpeg, tmp);
   const { width: w, height: h } = clip;
   const back0: Affine2 = view.back(0);
   const reference = frameSource(photo.rgb, photo.width, photo.height, back0, w, h);
@@ -245,60 +349,55 @@ export async function checkMove(
     ...(landing && { landing }),
     ...(view.horizon && { horizon: view.horizon }),
   };
-  const near = nearRegion(label);
-  if (!near || label.background.length === 0) return { ...result, note: 'no near/background labels' };
-  // Frame-0 px back to photo px, to ask the labels which side a grid point is on.
-  const inv = invert(view.front(0));
-  const toPhoto = (p: Point): Point => apply(inv, p);
-  const step = Math.max(2, Math.round(w / 160));
-  const margin = 4;
-  const subjectPts = thin(
-    gridPoints(w, h, step, margin, (p) => near(toPhoto(p)) && !label.background.some((b) => inBox(b, toPhoto(p)))),
-  );
-  const backgroundPts = thin(
-    gridPoints(w, h, step, margin, (p) => label.background.some((b) => inBox(b, toPhoto(p))) && !near(toPhoto(p))),
-  );
-  if (sheetPath)
-    await writeSheet(sheetPath, clip.frames, w, h, [0, Math.floor(clip.frames.length / 2), clip.frames.length - 1], {
-      near: subjectPts,
-      background: backgroundPts,
-    });
-  const grey = clip.frames.map(toGrey);
-  // The subject in tiles of about a sixth of the frame (at least 40 px): each is followed on its own.
-  const reading = measureParallax(
-    grey,
-    w,
-    h,
-    tile(subjectPts, Math.max(40, Math.round(Math.max(w, h) / 6))),
-    backgroundPts,
-  );
-  if (!reading)
-    return {
-      ...result,
-      note: `regions could not be followed (near ${subjectPts.length} px, background ${backgroundPts.length} px)`,
-    };
+  const { frame: from, pts } = referenceFrame(label, view);
+  if (!pts) return { ...result, note: 'no near/background labels' };
+  // The sheet marks the regions on its first frame: the reference frame.
+  const pick =
+    from > 0 ? [from, Math.floor(clip.frames.length / 2), 0] : [0, Math.floor(clip.frames.length / 2), lastIndex];
+  if (sheetPath) {
+    await writeSheet(sheetPath, clip.frames, w, h, pick, pts);
+    if (probed) await writeSheet(sheetPath.replace(/\.png$/, '-probe.png'), probed.clip.frames, w, h, pick, pts);
+  }
   return {
     ...result,
-    parallaxPct: reading.parallaxPct,
-    subjectScale: reading.subjectScale,
-    backgroundScale: reading.backgroundScale,
+    ...readParallax(clip, pts, from),
+    ...(probed && { probe: readParallax(probed.clip, pts, from, PROBE_MAX_JUMP) }),
   };
 }
 
-/** Pass/fail of one move's reading against the targets (frame 0 needs the flat move's PSNR). */
+/**
+ * On the probe a fit may land farther from the extrapolated motion than on a photo (4 px):
+ * the jump check guards against locking onto the next period of a wallpaper, and the
+ * probe's noise has no period, while a move that holds and then sets off (Arc Right's
+ * ramp: 0.2 px, then 4.9 px a frame) outruns the extrapolation. The residual check stays.
+ */
+const PROBE_MAX_JUMP = 12;
+
+/** Whether a reading keeps the subject's size (±6 %) while the background's changes (≥ 8 %). */
+function dollyHolds(r: ParallaxFigures): boolean {
+  return (
+    r.subjectScale !== undefined &&
+    r.backgroundScale !== undefined &&
+    Math.abs(r.subjectScale - 1) <= TARGETS.dollySubject &&
+    Math.abs(r.backgroundScale - 1) >= TARGETS.dollyBackground
+  );
+}
+
+/**
+ * Pass/fail of one move's reading against the targets (frame 0 needs the flat move's PSNR):
+ * parallax and dolly on the plain clip, probeParallax and probeDolly on the texture probe.
+ */
 export function judgeMove(
   r: MoveResult,
   flatPsnr: number | undefined,
-): { parallax?: boolean; dolly?: boolean; frame0?: boolean } {
-  const out: { parallax?: boolean; dolly?: boolean; frame0?: boolean } = {};
-  if (r.parallaxPct !== undefined) out.parallax = r.parallaxPct >= TARGETS.parallaxPct;
-  else out.parallax = false;
+): { parallax?: boolean; dolly?: boolean; probeParallax?: boolean; probeDolly?: boolean; frame0?: boolean } {
+  const out: { parallax?: boolean; dolly?: boolean; probeParallax?: boolean; probeDolly?: boolean; frame0?: boolean } =
+    {};
+  out.parallax = r.parallaxPct !== undefined && r.parallaxPct >= TARGETS.parallaxPct;
+  if (r.probe) out.probeParallax = r.probe.parallaxPct !== undefined && r.probe.parallaxPct >= TARGETS.parallaxPct;
   if (DOLLY_ZOOMS.has(r.motion)) {
-    out.dolly =
-      r.subjectScale !== undefined &&
-      r.backgroundScale !== undefined &&
-      Math.abs(r.subjectScale - 1) <= TARGETS.dollySubject &&
-      Math.abs(r.backgroundScale - 1) >= TARGETS.dollyBackground;
+    out.dolly = dollyHolds(r);
+    if (r.probe) out.probeDolly = dollyHolds(r.probe);
   }
   // The picture at rest: frame 0, or the last frame of a move that lands on the picture.
   if (flatPsnr !== undefined)

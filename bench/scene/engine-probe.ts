@@ -12,9 +12,10 @@ import sharp from 'sharp';
 import type { RenderJob } from '../../src/core/ports.js';
 import { findFace, type FaceTarget } from '../../src/engine/framing/face-aim.js';
 import type { LocalEngine } from '../../src/engine/local-engine.js';
-import { prepareRender } from '../../src/engine/render/prepare-render.js';
+import { FramePainter, type PainterSource } from '../../src/engine/render/frame-painter.js';
+import { prepareRender, type PreparedRender } from '../../src/engine/render/prepare-render.js';
 import { estimateScene } from '../../src/engine/scene/scene-sources.js';
-import { decodeSource, probeImage } from '../../src/engine/render/source-image.js';
+import { decodeSource, mipChain, probeImage } from '../../src/engine/render/source-image.js';
 import type { Affine2 } from './measure.js';
 import type { Point } from './labels.js';
 
@@ -125,7 +126,10 @@ export interface PlanView {
 
 /** The render plan of a job (the same one engine.render draws), seen through its transforms. */
 export async function planView(job: RenderJob): Promise<PlanView> {
-  const prepared = await prepareRender(job, { maxImagePixels: MAX_PIXELS });
+  return viewOf(await prepareRender(job, { maxImagePixels: MAX_PIXELS }));
+}
+
+function viewOf(prepared: PreparedRender): PlanView {
   const { plan, timing } = prepared;
   const mid = (s: Affine2[]): Affine2 => s[Math.floor(s.length / 2)]!;
   const first = plan.frameAt(0).layers;
@@ -176,4 +180,112 @@ export async function renderClip(engine: LocalEngine, job: RenderJob, ffmpeg: st
   } finally {
     await rm(workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The texture probe: a job's plan as prepareRender makes it (the same scene estimate,
+ * layers, mattes, ground bands and per-frame transforms that engine.render draws), painted
+ * by the engine's own FramePainter — but with every layer's colours replaced by half the
+ * photo plus a band-limited noise fixed to the picture (texturedSources), its alpha (the
+ * mattes) kept. A plain wall, a blurred background or a sky then has texture the tracker
+ * can follow, and what it reads is the separation the painter really draws between the
+ * labelled regions, not a figure recomputed from the plan. Frames are painted in-process
+ * and not encoded (no codec in the way); a 2-D move's probe must read ≈ 0 like its clip.
+ */
+export async function probeClip(job: RenderJob): Promise<{ view: PlanView; clip: Clip }> {
+  const prepared = await prepareRender(job, { maxImagePixels: MAX_PIXELS });
+  const { plan, timing } = prepared;
+  const { width, height } = timing;
+  const sources = await texturedSources(prepared.sources, Math.max(width, height));
+  const painter = new FramePainter(sources, width, height);
+  const rgba = new Uint8Array(width * height * 4);
+  const frames: Uint8Array[] = [];
+  for (let i = 0; i < plan.frames; i++) {
+    painter.paint(plan.frameAt(i), rgba);
+    const rgb = new Uint8Array(width * height * 3);
+    for (let p = 0, q = 0; p < rgba.length; p += 4, q += 3) {
+      rgb[q] = rgba[p]!;
+      rgb[q + 1] = rgba[p + 1]!;
+      rgb[q + 2] = rgba[p + 2]!;
+    }
+    frames.push(rgb);
+  }
+  return { view: viewOf(prepared), clip: { width, height, frames } };
+}
+
+/** The probe's noise: its finest cell, in frame px at rest (the tracker smooths over ~5 px). */
+const NOISE_CELL_PX = 6;
+/** The noise's range (grey levels); the layer's own colour keeps the rest, scaled down to fit. */
+const NOISE_AMP = 127;
+
+/** A lattice value in [0, 1) for integer (i, j) and octave o: a small integer hash. */
+function lattice(i: number, j: number, o: number): number {
+  let h = (i * 374761393 + j * 668265263 + o * 2147483647) | 0;
+  h = Math.imul(h ^ (h >>> 13), 1274126177);
+  h ^= h >>> 16;
+  return (h >>> 0) / 4294967296;
+}
+
+/** Value noise in [0, 1] at picture position (u, v) in cells of the finest octave: two octaves (1 and 2.7 cells). */
+function noiseAt(u: number, v: number): number {
+  let sum = 0;
+  let weight = 0;
+  for (const [o, period, w] of [
+    [0, 1, 0.6],
+    [1, 2.7, 0.4],
+  ] as const) {
+    const x = u / period;
+    const y = v / period;
+    const i = Math.floor(x);
+    const j = Math.floor(y);
+    const fx = x - i;
+    const fy = y - j;
+    const sx = fx * fx * (3 - 2 * fx);
+    const sy = fy * fy * (3 - 2 * fy);
+    const a = lattice(i, j, o) + (lattice(i + 1, j, o) - lattice(i, j, o)) * sx;
+    const b = lattice(i, j + 1, o) + (lattice(i + 1, j + 1, o) - lattice(i, j + 1, o)) * sx;
+    sum += w * (a + (b - a) * sy);
+    weight += w;
+  }
+  return sum / weight;
+}
+
+/**
+ * The painter's sources with their colours replaced and their alpha kept: level 0 becomes
+ * the layer's own colour scaled into 0–128 plus a grey noise in 0–127 fixed to the picture's
+ * coordinates (every layer of a picture gets the same noise at the same picture position,
+ * so at rest the layers still compose to one picture), the coarser levels are filtered
+ * from it as the engine's mip chain is, and every level keeps the engine's alpha.
+ */
+export async function texturedSources(sources: PainterSource[], frameLongSide: number): Promise<PainterSource[]> {
+  return Promise.all(
+    sources.map(async (s) => {
+      const l0 = s.levels[0]!;
+      const { width: W, height: H } = l0;
+      // Level-0 px per cell: the frame shows about frameLongSide px of the picture's long side at rest.
+      const cell = Math.max(1, (NOISE_CELL_PX * Math.max(W, H)) / frameLongSide);
+      const src = new Uint8Array(l0.pixels);
+      const buf = new SharedArrayBuffer(W * H * 4);
+      const out = new Uint8Array(buf);
+      for (let y = 0; y < H; y++) {
+        for (let x = 0; x < W; x++) {
+          const p = (y * W + x) * 4;
+          const n = noiseAt((x + 0.5) / cell, (y + 0.5) / cell) * NOISE_AMP;
+          const k = (255 - NOISE_AMP) / 255;
+          out[p] = src[p]! * k + n;
+          out[p + 1] = src[p + 1]! * k + n;
+          out[p + 2] = src[p + 2]! * k + n;
+          out[p + 3] = src[p + 3]!;
+        }
+      }
+      const levels = await mipChain(buf, W, H, s.levels.length);
+      // The engine's own alpha on every level (its matte as the painter would draw it).
+      levels.forEach((lv, l) => {
+        const a = new Uint8Array(s.levels[l]!.pixels);
+        const b = new Uint8Array(lv.pixels);
+        for (let p = 3; p < b.length; p += 4) b[p] = a[p]!;
+      });
+      return { ...s, levels };
+    }),
+  );
 }

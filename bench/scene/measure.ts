@@ -216,7 +216,7 @@ export function registerRegion(
 }
 
 /** Px a fit may land from the extrapolated motion (plus half the frame's expected step). */
-const MAX_JUMP = 4;
+export const MAX_JUMP = 4;
 
 /** Largest median grey-level residual (0–255, smoothed frames) a registered region may leave. */
 const MAX_MEDIAN_RESIDUAL = 6;
@@ -248,6 +248,7 @@ export function regionMotion(
   w: number,
   h: number,
   points: Point[],
+  maxJump = MAX_JUMP,
 ): (Similarity2 | undefined)[] {
   const out: (Similarity2 | undefined)[] = [IDENTITY];
   const xs = points.map((p) => p[0]);
@@ -286,7 +287,7 @@ export function regionMotion(
           return Math.hypot(fx - gx, fy - gy) - 0.5 * Math.hypot(gx - px, gy - py);
         }),
       );
-    const ok = fit && jump! <= MAX_JUMP ? fit : undefined;
+    const ok = fit && jump! <= maxJump ? fit : undefined;
     out.push(ok?.sim);
     if (ok) [prev2, prev] = [prev, ok.sim];
   }
@@ -395,6 +396,8 @@ export function measureParallax(
   h: number,
   subject: Point[][],
   background: Point[],
+  /** How far a fit may land from the extrapolated motion (regionMotion). */
+  maxJump = MAX_JUMP,
 ): ParallaxReading | undefined {
   const frames = grey.map((f) => smooth(f, w, h));
   // Flat stretches (sky, a dark coat) register anywhere with a small residual, and a tile
@@ -417,10 +420,10 @@ export function measureParallax(
     spread(background) > spread(bgPts)
   )
     bgPts = background;
-  const mb = regionMotion(frames, w, h, bgPts);
+  const mb = regionMotion(frames, w, h, bgPts, maxJump);
   const tiles = tilePts.map((pts) => ({
     centre: [pts.reduce((a, p) => a + p[0], 0) / pts.length, pts.reduce((a, p) => a + p[1], 0) / pts.length] as Point,
-    motion: regionMotion(frames, w, h, pts),
+    motion: regionMotion(frames, w, h, pts, maxJump),
   }));
   let best = { pct: 0, frame: 0 };
   let last: { k: number; s: number; b: number } | undefined;

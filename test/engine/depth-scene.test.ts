@@ -169,6 +169,21 @@ describe('depth: the ground recedes', () => {
     );
   });
 
+  it('puts the ground behind a subject when no horizon was seen (a squirrel on a branch, blurred leaves)', () => {
+    // A subject whose matte ends at 80 % of the height: on a seen horizon that row is where
+    // it stands and the ground comes nearer than the subject below it; on the prior row
+    // nothing says there is a ground, and what lies below must not slide with the subject.
+    const [tw, th] = [64, 48];
+    const alpha = new Float32Array(tw * th);
+    for (let y = Math.round(th * 0.3); y < Math.round(th * 0.8); y++)
+      for (let x = 20; x < 44; x++) alpha[y * tw + x] = 1;
+    const matte = { width: tw, height: th, alpha };
+    const near = (source: 'edge' | 'prior'): number =>
+      sceneDepth({ matte, horizon: { row: PRIOR_HORIZON, source, strength: 0 }, focusRow: 0.5 }).layout.ground!.near;
+    assert.ok(near('edge') < 1, `on a seen horizon the ground reaches ${near('edge')} at the bottom`);
+    assert.ok(near('prior') > 1, `on the prior row the ground reaches ${near('prior')}, nearer than the subject`);
+  });
+
   it('records the layers and depths it used', async () => {
     const job: RenderJob = {
       taskId: 't',

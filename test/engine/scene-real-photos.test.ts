@@ -9,8 +9,8 @@
  * reason; copy .cache/photos from a machine that has them to run it there.
  *
  * Targets are issue 13's. Checks today's engine does not meet yet are marked `todo` with the
- * value measured on the baseline (branch scene-bench, base 2a4adf7): they run and report but do
- * not fail the suite. Remove the `todo` once vision and depth have landed and the check passes.
+ * value measured: they run and report but do not fail the suite. Remove the `todo` once the
+ * check passes. Parallax and dolly zoom are judged on the texture probe (see `parallax`).
  */
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -101,19 +101,25 @@ describe('scene checks on real photos', { skip }, () => {
     if (tmp) await rm(tmp, { recursive: true, force: true });
   });
 
+  // Parallax and dolly zoom are judged on the texture probe (the engine's plan, layers and
+  // mattes painted by its painter with a noise over the picture: bench/scene/engine-probe.ts),
+  // which flat regions cannot hide from the tracker; the photo clip's figure is in the message.
+  const photoFigure = (r: MoveResult): string =>
+    r.parallaxPct === undefined ? `photo: not measurable` : `photo: ${r.parallaxPct.toFixed(2)} %`;
   const parallax = async (name: string, motion: string): Promise<void> => {
     const r = await move(name, motion);
-    assert.ok(r.parallaxPct !== undefined, `${motion} on ${name}: parallax not measurable (${r.note})`);
+    const p = r.probe!;
+    assert.ok(p.parallaxPct !== undefined, `${motion} on ${name}: parallax not measurable on the probe (${p.note})`);
     assert.ok(
-      r.parallaxPct >= TARGETS.parallaxPct,
-      `${motion} on ${name}: parallax ${r.parallaxPct.toFixed(2)} % of the width, target ≥ ${TARGETS.parallaxPct} % (${r.layers} layer(s))`,
+      p.parallaxPct >= TARGETS.parallaxPct,
+      `${motion} on ${name}: parallax ${p.parallaxPct.toFixed(2)} % of the width on the probe (${photoFigure(r)}), target ≥ ${TARGETS.parallaxPct} % (${r.layers} layer(s))`,
     );
   };
   const dollyZoom = async (name: string, motion: string): Promise<void> => {
-    const r = await move(name, motion);
+    const r = (await move(name, motion)).probe!;
     assert.ok(
       r.subjectScale !== undefined && r.backgroundScale !== undefined,
-      `${motion} on ${name}: scales not measurable (${r.note})`,
+      `${motion} on ${name}: scales not measurable on the probe (${r.note})`,
     );
     assert.ok(
       Math.abs(r.subjectScale - 1) <= TARGETS.dollySubject,
@@ -153,13 +159,18 @@ describe('scene checks on real photos', { skip }, () => {
 
   describe('the instrument', () => {
     for (const name of PHOTOS) {
-      it(`reads no parallax on a flat 2-D move (${FLAT_MOVE}, ${name})`, async () => {
+      it(`reads no parallax on a flat 2-D move (${FLAT_MOVE}, ${name}), on the photo and on the probe`, async () => {
         const r = await move(name, FLAT_MOVE);
-        assert.ok(r.parallaxPct !== undefined, `${FLAT_MOVE} on ${name}: not measurable (${r.note})`);
-        assert.ok(
-          r.parallaxPct < FLOOR,
-          `${FLAT_MOVE} on ${name}: ${r.parallaxPct.toFixed(2)} % parallax on a flat move`,
-        );
+        for (const [what, x] of [
+          ['photo', r],
+          ['probe', r.probe!],
+        ] as const) {
+          assert.ok(x.parallaxPct !== undefined, `${FLAT_MOVE} on ${name} (${what}): not measurable (${x.note})`);
+          assert.ok(
+            x.parallaxPct < FLOOR,
+            `${FLAT_MOVE} on ${name} (${what}): ${x.parallaxPct.toFixed(2)} % parallax on a flat move`,
+          );
+        }
       });
     }
   });
@@ -195,10 +206,15 @@ describe('scene checks on real photos', { skip }, () => {
     // in the 384×256 frame).
     it('ends Crash Zoom In on the cup', () => centred('coffee', 'Crash Zoom In'));
     it('shows parallax on Arc Right', () => parallax('coffee', 'Arc Right'));
+    // On the photo clip the tracker cannot follow the cup's smooth white through the zoom
+    // (not measurable). The probe reads what is drawn: at 480 px (bench) cup and saucer
+    // ×1.000, the table ×0.778; at this test's 384 px the picture is decoded at 553×369 and
+    // the subject layer holds the cup alone (15 % of the picture against 47 %), so the
+    // labelled cup-and-saucer shrinks with the table.
     it(
       "keeps the cup's size on Dolly Zoom In while the background's changes",
       {
-        todo: "measured: not measurable: regions could not be followed (near 4000 px, background 1061 px) — with the graph cut the layer holds cup and saucer, but the tracker cannot follow the cup's smooth white through the zoom",
+        todo: 'measured on the probe at 384 px: subject ×0.807, background ×0.778 — the saucer is on the plate (the cut around the detected cup differs with the decode size)',
       },
       () => dollyZoom('coffee', 'Dolly Zoom In'),
     );

@@ -151,7 +151,12 @@ export function sceneDepth(o: {
   if (o.matte) {
     far = BACKGROUND_DEPTH;
     const feetRow = feetOf(o.matte);
-    if (feetRow >= FEET_CUT || feetRow - h < 0.05) {
+    // A horizon nobody saw (the prior row: no split, no vanishing point) says nothing about
+    // a ground the subject stands on: a squirrel on a branch against blurred leaves had its
+    // lowest matte row taken for feet on a ground reaching 0.8 at the bottom, and the
+    // leaves below the prior row slid with it (Arc Right 1.45 %, Dolly Zoom In's leaves
+    // ×0.997 on the texture probe). The ground then lies between subject and far, as under a bust.
+    if (feetRow >= FEET_CUT || feetRow - h < 0.05 || o.horizon.source === 'prior') {
       near = GROUND_UNDER_BUST;
     } else {
       // Disparity is linear in the row: 1/far at the horizon, 1 (the subject's) at its feet.
