@@ -212,8 +212,7 @@ function denseSimilarity(frameA: Uint8Array, frameB: Uint8Array, w: number, h: n
  * The similarity from frame `from` to frame `to`, composed of the dense fits between
  * neighbouring frames. The patch tracker's chain (chainedSimilarity) adds up one
  * whole-pixel bias per step, which on a roll of several degrees reads up to 0.6° off and
- * moves with the pixels' last bit (Skia's SIMD path differs between CPUs); each dense
- * step is sub-pixel exact.
+ * moves with small pixel differences; each dense step is sub-pixel exact.
  */
 function denseChain(v: GreyVideo, from: number, to: number): Similarity {
   let [ar, ai, br, bi] = [1, 0, 0, 0];
