@@ -325,9 +325,14 @@ export class TaskService {
     // renders the task before it is enqueued, below, once both are durable; if either
     // fails, the row is taken back. A process that dies in between leaves a row whose
     // submit was never answered (as a crash during the WAL's flush always could).
-    const written = Promise.all(
+    // Settled only when every write has finished, so that a cleanup after one failed
+    // cannot run while another is still landing its file.
+    const written = Promise.allSettled(
       inputs.map(({ image, key }) => this.deps.media.putBuffer(key, image.body, image.contentType)),
-    );
+    ).then((results) => {
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    });
     written.catch(() => undefined); // handled below; not an unhandled rejection meanwhile
     try {
       if (task.webhook && webhooks) {

@@ -124,4 +124,21 @@ describe('TaskService.submit storage', () => {
     assert.equal(await queue.depth(), 0);
     assert.deepEqual(await inputFolders(), []);
   });
+
+  it('cleans up after the slower inputs too when a faster one fails', async (t) => {
+    let puts = 0;
+    const { service, store, inputFolders } = await setUp(t, (fs) =>
+      withPut(fs, async (put, ...args) => {
+        // The first input fails at once; the second is still landing its file then.
+        if (puts++ === 0) throw new Error('disk full');
+        await new Promise((r) => setTimeout(r, 200));
+        return put(...args);
+      }),
+    );
+    await assert.rejects(service.submit(request), /disk full/);
+    // Past the slower write's end: nothing of it may land after the cleanup.
+    await new Promise((r) => setTimeout(r, 400));
+    assert.deepEqual(await store.listByOwner('key-a', { limit: 10 }), []);
+    assert.deepEqual(await inputFolders(), []);
+  });
 });
