@@ -274,7 +274,22 @@ export class TaskService {
     if (camera) this.checkCamera(camera, request, motions);
     const seed = request.seed ?? randomInt(SEED_MIN, SEED_MAX + 1);
     const token = mediaToken();
-    const images = await this.storeImages(request.images, request.ownerKeyId, token);
+    const loaded = await this.loadImages(request.images, request.ownerKeyId);
+    const inputs = loaded.map((image, index) => ({
+      image,
+      key: `inputs/${token}/${index}.${EXTENSIONS[image.contentType] ?? 'bin'}`,
+    }));
+    const images = inputs.map(
+      ({ image, key }): InputImage => ({
+        id: randomUUID(),
+        mediaKey: key,
+        contentType: image.contentType,
+        width: image.width,
+        height: image.height,
+        bytes: image.body.length,
+        ...(image.sourceUrl && { sourceUrl: image.sourceUrl }),
+      }),
+    );
     const now = this.now();
     const task: Task = {
       id: randomUUID(),
@@ -305,6 +320,20 @@ export class TaskService {
       updatedAt: now,
     };
     const deliveryId = randomUUID();
+    // The inputs are written (each flushed to disk) while the row is inserted (its WAL
+    // flushed): the submit waits for one round trip to the disk, not two in a row. Nothing
+    // renders the task before it is enqueued, below, once both are durable; if either
+    // fails, the row is taken back. A process that dies in between leaves a row whose
+    // submit was never answered (as a crash during the WAL's flush always could).
+    // Settled only when every write has finished, so that a cleanup after one failed
+    // cannot run while another is still landing its file.
+    const written = Promise.allSettled(
+      inputs.map(({ image, key }) => this.deps.media.putBuffer(key, image.body, image.contentType)),
+    ).then((results) => {
+      const failed = results.find((r) => r.status === 'rejected');
+      if (failed) throw failed.reason;
+    });
+    written.catch(() => undefined); // handled below; not an unhandled rejection meanwhile
     try {
       if (task.webhook && webhooks) {
         await webhooks.register({
@@ -315,8 +344,15 @@ export class TaskService {
           checkAt: now + (this.deps.webhookCheckDelayMs ?? 60_000),
         });
       }
-      await store.insert(task);
+      const [files, row] = await Promise.allSettled([written, store.insert(task)]);
+      if (files.status === 'rejected') {
+        if (row.status === 'fulfilled') await store.delete(task.id).catch(() => undefined);
+        throw files.reason;
+      }
+      if (row.status === 'rejected') throw row.reason;
     } catch (error) {
+      // The writes may still be running (the webhook's registration failed first).
+      await written.catch(() => undefined);
       // Nothing refers to these any more; best effort, the error is what matters.
       await this.deps.media.deletePrefix(`inputs/${token}`).catch(() => undefined);
       if (task.webhook && webhooks) await webhooks.delete(deliveryId).catch(() => undefined);
@@ -330,23 +366,8 @@ export class TaskService {
     return task;
   }
 
-  private async storeImages(images: SubmitRequest['images'], ownerKeyId: string, token: string): Promise<InputImage[]> {
-    const loaded = await Promise.all(images.map(({ value, field }) => this.deps.loadImage(value, field, ownerKeyId)));
-    return Promise.all(
-      loaded.map(async (image, index): Promise<InputImage> => {
-        const ext = EXTENSIONS[image.contentType] ?? 'bin';
-        const ref = await this.deps.media.putBuffer(`inputs/${token}/${index}.${ext}`, image.body, image.contentType);
-        return {
-          id: randomUUID(),
-          mediaKey: ref.key,
-          contentType: image.contentType,
-          width: image.width,
-          height: image.height,
-          bytes: ref.bytes,
-          ...(image.sourceUrl && { sourceUrl: image.sourceUrl }),
-        };
-      }),
-    );
+  private loadImages(images: SubmitRequest['images'], ownerKeyId: string) {
+    return Promise.all(images.map(({ value, field }) => this.deps.loadImage(value, field, ownerKeyId)));
   }
 
   /** The task, if it exists and belongs to the key; another key's task is a 404. */

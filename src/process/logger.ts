@@ -24,9 +24,37 @@ export function createLogger(options: LoggerOptions): Logger {
   const format = process.env.LOG_FORMAT?.trim().toLowerCase();
   const pretty = options.pretty ?? (format === 'pretty' ? true : format === 'json' ? false : out.isTTY === true);
   const base = { level: options.level, base: { service: options.service } };
-  if (!pretty) return out === process.stdout ? pino(base) : pino(base, out as DestinationStream);
+  if (!pretty && out !== process.stdout) return pino(base, out as DestinationStream);
+  if (!pretty) {
+    // Lines are written asynchronously, batched while a write is under way (pino's default
+    // for stdout), and flushed synchronously when the process exits, also on an uncaught
+    // exception. An error or fatal line is flushed at once: a crash that skips the exit
+    // handlers (a native abort, SIGKILL from the OOM killer) must not take the line that
+    // says what went wrong with it.
+    const stream = pino.destination({ fd: process.stdout.fd ?? 1, sync: false });
+    return pino(
+      {
+        ...base,
+        hooks: {
+          logMethod(args, method, level) {
+            method.apply(this, args);
+            if (level >= 50) flushNow(stream);
+          },
+        },
+      },
+      stream,
+    );
+  }
   const colour = out.isTTY === true && !process.env.NO_COLOR;
   return pino(base, { write: (line: string) => void out.write(prettyLine(line, colour)) });
+}
+
+function flushNow(stream: { flushSync(): void }): void {
+  try {
+    stream.flushSync();
+  } catch {
+    // Not open yet or already closed: the asynchronous write still carries the line.
+  }
 }
 
 /** Logs a key created on this start: a block in the pretty form, one line in JSON. */

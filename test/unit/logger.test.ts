@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { createLogger, logCreatedKey, prettyLine } from '../../src/process/logger.js';
@@ -60,5 +61,33 @@ describe('logger', () => {
     const line = prettyLine(JSON.stringify({ level: 50, time: 0, msg: 'boom', err: { stack: 'Error: x\n    at y' } }));
     assert.match(line, /ERROR boom\n {4}Error: x\n {8}at y\n$/);
     assert.equal(prettyLine('not json'), 'not json');
+  });
+  it('keeps the last lines of a process that dies without exit handlers, and every line of one that exits', () => {
+    const logger = new URL('../../src/process/logger.ts', import.meta.url).href;
+    const run = (end: string) =>
+      spawnSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '--input-type=module',
+          '-e',
+          `import { createLogger } from ${JSON.stringify(logger)};
+           const log = createLogger({ level: 'info', service: 'svc', pretty: false });
+           for (let i = 0; i < 2000; i++) log.info({ i }, 'busy');
+           ${end}`,
+        ],
+        { encoding: 'utf8' },
+      ).stdout.split('\n');
+    // SIGKILL: no exit handler runs, so only what was written survives; the error line is.
+    const killed = run(`log.error({ code: 'E_LAST' }, 'about to die'); process.kill(process.pid, 'SIGKILL');`);
+    assert.ok(
+      killed.some((l) => l.includes('E_LAST')),
+      'the error line is on the output',
+    );
+    // An uncaught exception exits through the handlers: every line, in order.
+    const thrown = run(`log.info('last info'); setImmediate(() => { throw new Error('crash'); });`).filter(Boolean);
+    assert.equal(thrown.length, 2001);
+    assert.match(thrown.at(-1)!, /last info/);
   });
 });
