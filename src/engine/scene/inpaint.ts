@@ -23,6 +23,7 @@ import { boxMean, distanceTo } from './image-filters.js';
 import { patchFill } from './patch-fill.js';
 import { pushPullFill } from './push-pull.js';
 import { rowFill } from './row-fill.js';
+import { timed } from '../render/stage-clock.js';
 
 export interface Box {
   x0: number;
@@ -97,10 +98,10 @@ export function inpaintHole(rgba: Uint8Array, w: number, h: number, hole: Uint8A
       known[y * rw + x] = 1 - inHole[y * rw + x]!;
     }
   }
-  const low = pushPullFill(px, rw, rh, 4, known);
+  const low = timed('fill membrane', () => pushPullFill(px, rw, rh, 4, known));
   // Mostly the row fill (horizontal bands carry on), on the membrane (which also joins
   // what is above and below, and covers rows with nothing beside them).
-  const rows = rowFill(px, rw, rh, 4, inHole);
+  const rows = timed('fill membrane', () => rowFill(px, rw, rh, 4, inHole));
   for (let i = 0; i < rw * rh; i++) {
     const k = ROW_SHARE * rows.weight[i]!;
     if (k === 0) continue;
@@ -108,7 +109,7 @@ export function inpaintHole(rgba: Uint8Array, w: number, h: number, hole: Uint8A
   }
   // Each pixel's distance to the hole: where grain and texture may be taken from.
   const clearance = distanceTo(inHole, rw, rh);
-  const grain = borrowGrain(px, rw, rh, inHole, clearance);
+  const grain = timed('fill grain', () => borrowGrain(px, rw, rh, inHole, clearance));
   for (let y = 0; y < rh; y++) {
     for (let x = 0; x < rw; x++) {
       const i = y * rw + x;
@@ -124,7 +125,7 @@ export function inpaintHole(rgba: Uint8Array, w: number, h: number, hole: Uint8A
   }
   const tex = new Uint8Array(rw * rh * 4);
   // Copied texture over that, in the band a move reveals (patch-fill.ts).
-  const done = patchFill(px, tex, rw, rh, inHole, clearance, TEXTURE_REACH * Math.max(w, h));
+  const done = timed('patch fill', () => patchFill(px, tex, rw, rh, inHole, clearance, TEXTURE_REACH * Math.max(w, h)));
   for (let y = 0; y < rh; y++) {
     for (let x = 0; x < rw; x++) {
       const i = y * rw + x;
