@@ -68,7 +68,6 @@ export function patchFill(
   const done = new Float32Array(n);
   // Valid sources: patch inside the picture and wholly known.
   const valid = new Uint8Array(n);
-  const sources = new Int32Array(n);
   let nSources = 0;
   const minClear = R * Math.SQRT2 + 1;
   for (let y = R; y < h - R; y++) {
@@ -76,54 +75,31 @@ export function patchFill(
       const i = y * w + x;
       if (clearance[i]! >= minClear) {
         valid[i] = 1;
-        sources[nSources++] = i;
+        nSources++;
       }
     }
   }
   if (nSources === 0) return done;
-  // Summed-area tables: of all the colours (a source patch's mean) and of the sources'
-  // colours and count (the guide: the mean of the sources around a pixel, so a dark rim
-  // the matte left just outside the hole, its edge or shadow, does not tint the fill).
+  // Order: by distance from the known pixels (rings), then raster. The distance matters in
+  // the hole only (0 elsewhere), and the hole's box bounds it (see depthInHole).
+  const depth = depthInHole(inHole, w, h);
+  if (!depth) return done;
+  // The band the texture is copied into: the hole's pixels up to `reach` deep.
+  const band = bandBox(inHole, depth, w, h, reach);
+  if (!band) return done;
+  // Summed-area table of all the colours (a source patch's mean; sources are anywhere).
   const W1 = w + 1;
-  const all = new Int32Array(W1 * (h + 1) * 3);
-  const src = new Float64Array(W1 * (h + 1) * 6);
-  for (let y = 0; y < h; y++) {
-    let r = 0;
-    let g = 0;
-    let b = 0;
-    let vr = 0;
-    let vg = 0;
-    let vb = 0;
-    let vn = 0;
-    let vl = 0;
-    let vq = 0;
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      r += px[i * 4]!;
-      g += px[i * 4 + 1]!;
-      b += px[i * 4 + 2]!;
-      if (valid[i]) {
-        vr += px[i * 4]!;
-        vg += px[i * 4 + 1]!;
-        vb += px[i * 4 + 2]!;
-        vn++;
-        const l = 0.299 * px[i * 4]! + 0.587 * px[i * 4 + 1]! + 0.114 * px[i * 4 + 2]!;
-        vl += l;
-        vq += l * l;
-      }
-      const a = (y + 1) * W1 + x + 1;
-      const u = a - W1;
-      all[a * 3] = all[u * 3]! + r;
-      all[a * 3 + 1] = all[u * 3 + 1]! + g;
-      all[a * 3 + 2] = all[u * 3 + 2]! + b;
-      src[a * 6] = src[u * 6]! + vr;
-      src[a * 6 + 1] = src[u * 6 + 1]! + vg;
-      src[a * 6 + 2] = src[u * 6 + 2]! + vb;
-      src[a * 6 + 3] = src[u * 6 + 3]! + vn;
-      src[a * 6 + 4] = src[u * 6 + 4]! + vl;
-      src[a * 6 + 5] = src[u * 6 + 5]! + vq;
-    }
-  }
+  const all = colourTable(px, w, h);
+  // Summed-area table of the sources' colours, count and brightness (the guide: the mean of
+  // the sources around a pixel, so a dark rim the matte left just outside the hole, its edge
+  // or shadow, does not tint the fill), over the guide's boxes around the band only.
+  const guideReach = Math.ceil(reach + 2 * R + LOCAL);
+  const gx0 = Math.max(0, band.x0 - guideReach);
+  const gy0 = Math.max(0, band.y0 - guideReach);
+  const gx1 = Math.min(w, band.x1 + guideReach);
+  const gy1 = Math.min(h, band.y1 + guideReach);
+  const src = sourceTable(px, valid, w, gx0, gy0, gx1, gy1);
+  const GW = gx1 - gx0 + 1;
   const patchArea = (2 * R + 1) ** 2;
   const meanOf = (s: number, c: number): number => {
     const x = s % w;
@@ -138,8 +114,8 @@ export function patchFill(
   const filled = new Uint8Array(n);
   for (let i = 0; i < n; i++) filled[i] = inHole[i] ? 0 : 1;
   const srcOf = new Int32Array(n).fill(-1);
-  // Order: by distance from the known pixels (rings), then raster.
-  const depth = distanceTo(filled, w, h);
+  // How far each pixel is from the nearest source along its row and column, each way.
+  const toSource = sourceDistances(valid, w, h);
   let maxDepth = 0;
   let nHole = 0;
   for (let i = 0; i < n; i++) nHole += inHole[i]!;
@@ -211,14 +187,14 @@ export function patchFill(
     {
       // The guide: the sources' mean over a box that reaches past the nearest ones.
       const q = Math.ceil(depth[t]! + 2 * R + LOCAL);
-      const x0 = Math.max(0, tx - q);
-      const y0 = Math.max(0, ty - q);
-      const x1 = Math.min(w, tx + q + 1);
-      const y1 = Math.min(h, ty + q + 1);
-      const a = (y0 * W1 + x0) * 6;
-      const b = (y0 * W1 + x1) * 6;
-      const c = (y1 * W1 + x0) * 6;
-      const d = (y1 * W1 + x1) * 6;
+      const x0 = Math.max(0, tx - q) - gx0;
+      const y0 = Math.max(0, ty - q) - gy0;
+      const x1 = Math.min(w, tx + q + 1) - gx0;
+      const y1 = Math.min(h, ty + q + 1) - gy0;
+      const a = (y0 * GW + x0) * 6;
+      const b = (y0 * GW + x1) * 6;
+      const c = (y1 * GW + x0) * 6;
+      const d = (y1 * GW + x1) * 6;
       const box = (k: number): number => src[d + k]! - src[b + k]! - src[c + k]! + src[a + k]!;
       const m = box(3);
       if (m > 0) {
@@ -243,20 +219,15 @@ export function patchFill(
         if (sx >= 0 && sx < w && sy >= 0 && sy < h) consider(sy * w + sx, COHERENCE);
       }
     }
-    // Beside the hole: the nearest sources along the row and the column.
-    for (const [sx, sy] of [
-      [-1, 0],
-      [1, 0],
-      [0, -1],
-      [0, 1],
-    ] as const) {
-      let x = tx;
-      let y = ty;
-      for (let k = 0; k < 2 * depth[t]! + LOCAL && x >= 0 && x < w && y >= 0 && y < h && !valid[y * w + x]; k++) {
-        x += sx;
-        y += sy;
-      }
-      if (x >= 0 && x < w && y >= 0 && y < h) consider(y * w + x, 1);
+    // Beside the hole: the nearest sources along the row and the column, within a walk of
+    // 2 × depth + LOCAL steps (a source k steps away is reached when k − 1 < that).
+    {
+      const walk = 2 * depth[t]! + LOCAL + 1;
+      const [left, right, up, down] = toSource;
+      if (left[t]! < walk) consider(t - left[t]!, 1);
+      if (right[t]! < walk) consider(t + right[t]!, 1);
+      if (up[t]! < walk) consider(t - up[t]! * w, 1);
+      if (down[t]! < walk) consider(t + down[t]! * w, 1);
     }
     // Random sources near the pixel: within its depth into the hole and some more, so
     // what is copied is what stands around this part of the hole (a flag beside the
@@ -328,6 +299,170 @@ export function patchFill(
     done[t] = Math.min(1, Math.max(0, (reach - depth[t]!) / ((1 - FADE) * reach)));
   }
   return done;
+}
+
+/**
+ * Each pixel's distance to the known pixels (`distanceTo`), in the hole, and 0 elsewhere;
+ * undefined without a hole. Worked out on the hole's box grown by a pixel: that ring is
+ * known, and the chamfer passes reach the box's inside through it only, so the values are
+ * those of the whole neighbourhood's map, bit for bit, at a share of the cost.
+ */
+function depthInHole(inHole: Uint8Array, w: number, h: number): Float32Array | undefined {
+  let bx0 = w;
+  let by0 = h;
+  let bx1 = -1;
+  let by1 = -1;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!inHole[y * w + x]) continue;
+      if (x < bx0) bx0 = x;
+      if (x > bx1) bx1 = x;
+      if (y < by0) by0 = y;
+      by1 = y;
+    }
+  }
+  if (bx1 < 0) return undefined;
+  const x0 = Math.max(0, bx0 - 1);
+  const y0 = Math.max(0, by0 - 1);
+  const bw = Math.min(w, bx1 + 2) - x0;
+  const bh = Math.min(h, by1 + 2) - y0;
+  const known = new Uint8Array(bw * bh);
+  for (let y = 0; y < bh; y++) {
+    for (let x = 0; x < bw; x++) known[y * bw + x] = inHole[(y0 + y) * w + x0 + x] ? 0 : 1;
+  }
+  const inBox = distanceTo(known, bw, bh);
+  const depth = new Float32Array(w * h);
+  for (let y = 0; y < bh; y++) depth.set(inBox.subarray(y * bw, (y + 1) * bw), (y0 + y) * w + x0);
+  return depth;
+}
+
+/** The box (x1, y1 exclusive) of the hole's pixels at most `reach` deep; undefined when none is. */
+function bandBox(
+  inHole: Uint8Array,
+  depth: Float32Array,
+  w: number,
+  h: number,
+  reach: number,
+): { x0: number; y0: number; x1: number; y1: number } | undefined {
+  const box = { x0: w, y0: h, x1: 0, y1: 0 };
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!inHole[i] || depth[i]! > reach) continue;
+      if (x < box.x0) box.x0 = x;
+      if (x >= box.x1) box.x1 = x + 1;
+      if (y < box.y0) box.y0 = y;
+      box.y1 = y + 1;
+    }
+  }
+  return box.x1 > 0 ? box : undefined;
+}
+
+/** Summed-area table ((w + 1) × (h + 1) × RGB) of the colours of `px` (w × h × 4). */
+function colourTable(px: Uint8Array, w: number, h: number): Int32Array {
+  const W1 = w + 1;
+  const all = new Int32Array(W1 * (h + 1) * 3);
+  for (let y = 0; y < h; y++) {
+    let r = 0;
+    let g = 0;
+    let b = 0;
+    for (let x = 0; x < w; x++) {
+      const i = (y * w + x) * 4;
+      r += px[i]!;
+      g += px[i + 1]!;
+      b += px[i + 2]!;
+      const a = ((y + 1) * W1 + x + 1) * 3;
+      const u = a - W1 * 3;
+      all[a] = all[u]! + r;
+      all[a + 1] = all[u + 1]! + g;
+      all[a + 2] = all[u + 2]! + b;
+    }
+  }
+  return all;
+}
+
+/**
+ * Summed-area table over the box [x0, x1) × [y0, y1) of `px` (`w` wide), from its corner,
+ * of the valid sources' R, G, B, count, brightness and brightness²: (x1 − x0 + 1) ×
+ * (y1 − y0 + 1) × 6.
+ */
+function sourceTable(
+  px: Uint8Array,
+  valid: Uint8Array,
+  w: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): Float64Array {
+  const GW = x1 - x0 + 1;
+  const src = new Float64Array(GW * (y1 - y0 + 1) * 6);
+  for (let y = y0; y < y1; y++) {
+    let vr = 0;
+    let vg = 0;
+    let vb = 0;
+    let vn = 0;
+    let vl = 0;
+    let vq = 0;
+    for (let x = x0; x < x1; x++) {
+      const i = y * w + x;
+      if (valid[i]) {
+        vr += px[i * 4]!;
+        vg += px[i * 4 + 1]!;
+        vb += px[i * 4 + 2]!;
+        vn++;
+        const l = 0.299 * px[i * 4]! + 0.587 * px[i * 4 + 1]! + 0.114 * px[i * 4 + 2]!;
+        vl += l;
+        vq += l * l;
+      }
+      const a = ((y - y0 + 1) * GW + x - x0 + 1) * 6;
+      const u = a - GW * 6;
+      src[a] = src[u]! + vr;
+      src[a + 1] = src[u + 1]! + vg;
+      src[a + 2] = src[u + 2]! + vb;
+      src[a + 3] = src[u + 3]! + vn;
+      src[a + 4] = src[u + 4]! + vl;
+      src[a + 5] = src[u + 5]! + vq;
+    }
+  }
+  return src;
+}
+
+/** No source that way (further than any walk). */
+const NONE = 0x7fffffff;
+
+/**
+ * Per pixel, the steps to the nearest valid source to its left, right, above and below
+ * (0 on a source; NONE where there is none that way).
+ */
+function sourceDistances(valid: Uint8Array, w: number, h: number): [Int32Array, Int32Array, Int32Array, Int32Array] {
+  const n = w * h;
+  const left = new Int32Array(n);
+  const right = new Int32Array(n);
+  const up = new Int32Array(n);
+  const down = new Int32Array(n);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0, d = NONE; x < w; x++) {
+      d = valid[row + x] ? 0 : d === NONE ? NONE : d + 1;
+      left[row + x] = d;
+    }
+    for (let x = w - 1, d = NONE; x >= 0; x--) {
+      d = valid[row + x] ? 0 : d === NONE ? NONE : d + 1;
+      right[row + x] = d;
+    }
+  }
+  for (let x = 0; x < w; x++) {
+    for (let y = 0, d = NONE; y < h; y++) {
+      d = valid[y * w + x] ? 0 : d === NONE ? NONE : d + 1;
+      up[y * w + x] = d;
+    }
+    for (let y = h - 1, d = NONE; y >= 0; y--) {
+      d = valid[y * w + x] ? 0 : d === NONE ? NONE : d + 1;
+      down[y * w + x] = d;
+    }
+  }
+  return [left, right, up, down];
 }
 
 /**
