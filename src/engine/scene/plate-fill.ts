@@ -40,19 +40,29 @@ export async function fillPlate(rgba: Uint8Array, w: number, h: number, hole: Ui
   // is in the hole: the subject's colours must not seep into the fill.
   const fx = rw / sw;
   const fy = rh / sh;
-  const smallHole = new Uint8Array(sw * sh);
+  // (The small pixels under the hole's pixels, then grown by one: the same as marking the
+  // 3 × 3 around each hole pixel's small pixel, without doing it once per big pixel.)
+  const under = new Uint8Array(sw * sh);
+  const column = new Int32Array(box.x1 - box.x0);
+  for (let x = box.x0; x < box.x1; x++) column[x - box.x0] = Math.min(sw - 1, Math.floor((x - rx0) / fx));
   for (let y = box.y0; y < box.y1; y++) {
     const Y = Math.min(sh - 1, Math.floor((y - ry0) / fy));
-    for (let x = box.x0; x < box.x1; x++) {
-      if (!hole[y * w + x]) continue;
-      const X = Math.min(sw - 1, Math.floor((x - rx0) / fx));
-      for (let yy = Math.max(0, Y - 1); yy <= Math.min(sh - 1, Y + 1); yy++) {
-        for (let xx = Math.max(0, X - 1); xx <= Math.min(sw - 1, X + 1); xx++) smallHole[yy * sw + xx] = 1;
-      }
-    }
+    for (let x = box.x0; x < box.x1; x++) if (hole[y * w + x]) under[Y * sw + column[x - box.x0]!] = 1;
   }
+  const smallHole = growByOne(under, sw, sh);
   inpaintHole(small, sw, sh, smallHole);
-  // Back to full resolution, bilinearly, in the hole's pixels only.
+  // Back to full resolution, bilinearly, in the hole's pixels only (each column's taps and
+  // weight worked out once).
+  const left = new Int32Array(box.x1 - box.x0);
+  const right = new Int32Array(box.x1 - box.x0);
+  const across = new Float64Array(box.x1 - box.x0);
+  for (let x = box.x0; x < box.x1; x++) {
+    const sx = Math.min(sw - 1, Math.max(0, (x - rx0 + 0.5) / fx - 0.5));
+    const x0 = Math.floor(sx);
+    left[x - box.x0] = x0;
+    right[x - box.x0] = Math.min(sw - 1, x0 + 1);
+    across[x - box.x0] = sx - x0;
+  }
   for (let y = box.y0; y < box.y1; y++) {
     const sy = Math.min(sh - 1, Math.max(0, (y - ry0 + 0.5) / fy - 0.5));
     const y0 = Math.floor(sy);
@@ -61,10 +71,9 @@ export async function fillPlate(rgba: Uint8Array, w: number, h: number, hole: Ui
     for (let x = box.x0; x < box.x1; x++) {
       const i = y * w + x;
       if (!hole[i]) continue;
-      const sx = Math.min(sw - 1, Math.max(0, (x - rx0 + 0.5) / fx - 0.5));
-      const x0 = Math.floor(sx);
-      const x1 = Math.min(sw - 1, x0 + 1);
-      const wx = sx - x0;
+      const x0 = left[x - box.x0]!;
+      const x1 = right[x - box.x0]!;
+      const wx = across[x - box.x0]!;
       const a = (y0 * sw + x0) * 4;
       const b = (y0 * sw + x1) * 4;
       const c = (y1 * sw + x0) * 4;
@@ -77,4 +86,23 @@ export async function fillPlate(rgba: Uint8Array, w: number, h: number, hole: Ui
       rgba[i * 4 + 3] = 255;
     }
   }
+}
+
+/** `mask` (0/1) grown by the 3 × 3 square around each set pixel. */
+function growByOne(mask: Uint8Array, w: number, h: number): Uint8Array {
+  const rows = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    const row = y * w;
+    for (let x = 0; x < w; x++) {
+      if (mask[row + x] || (x > 0 && mask[row + x - 1]) || (x < w - 1 && mask[row + x + 1])) rows[row + x] = 1;
+    }
+  }
+  const out = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (rows[i] || (y > 0 && rows[i - w]) || (y < h - 1 && rows[i + w])) out[i] = 1;
+    }
+  }
+  return out;
 }
