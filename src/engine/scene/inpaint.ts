@@ -101,7 +101,7 @@ export function inpaintHole(rgba: Uint8Array, w: number, h: number, hole: Uint8A
   const low = timed('fill membrane', () => pushPullFill(px, rw, rh, 4, known));
   // Mostly the row fill (horizontal bands carry on), on the membrane (which also joins
   // what is above and below, and covers rows with nothing beside them).
-  const rows = timed('fill membrane', () => rowFill(px, rw, rh, 4, inHole));
+  const rows = timed('fill membrane', () => rowFill(px, rw, rh, 4, inHole, 3));
   for (let i = 0; i < rw * rh; i++) {
     const k = ROW_SHARE * rows.weight[i]!;
     if (k === 0) continue;

@@ -144,7 +144,10 @@ export function claimMissedEdge(e: MissedEdge): void {
   const decided = new Uint8Array(n);
   let any = false;
   for (let i = 0; i < n; i++) {
-    if (alpha[i]! >= OPAQUE) [opaque[i], any] = [1, true];
+    if (alpha[i]! >= OPAQUE) {
+      opaque[i] = 1;
+      any = true;
+    }
     if (alpha[i]! >= DECIDED) decided[i] = 1;
   }
   if (!any) return;

@@ -108,6 +108,12 @@ function expandInto(fine: Level, coarse: Level): void {
   }
 }
 
+/** Whether every pixel has some weight (a plain loop: this runs on every pixel of every level). */
+function allKnown(weight: Float32Array): boolean {
+  for (let i = 0; i < weight.length; i++) if (!(weight[i]! > 0)) return false;
+  return true;
+}
+
 /**
  * The smooth fill of an RGB(A) region: `px` holds `channels` bytes a pixel, `known` marks
  * the pixels to keep. Returns RGB floats (3 a pixel) for every pixel: the known ones
@@ -128,7 +134,7 @@ export function pushPullFill(px: Uint8Array, w: number, h: number, channels: num
   const levels: Level[] = [{ w, h, colour, weight }];
   for (;;) {
     const top = levels.at(-1)!;
-    if (top.weight.every((v) => v > 0) || (top.w === 1 && top.h === 1)) break;
+    if (allKnown(top.weight) || (top.w === 1 && top.h === 1)) break;
     levels.push(reduce(top));
   }
   for (let l = levels.length - 2; l >= 0; l--) expandInto(levels[l]!, levels[l + 1]!);

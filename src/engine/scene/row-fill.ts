@@ -46,7 +46,8 @@ export function medians(hist: Uint32Array, channels: number, count: number): num
  * The row fill of `px` (w × h × `channels`) where `hole` is set: `channels` floats per
  * pixel, zero outside the hole, and how far to trust it per pixel (`weight`, 0–1: 1 where
  * the hole's sides are much nearer than its top or bottom, 0 in a row with no known pixel
- * on either side) so the caller can blend it with an isotropic fill.
+ * on either side) so the caller can blend it with an isotropic fill. Only the first
+ * `colours` channels are filled (the rest stay zero: an RGBA caller that reads RGB).
  */
 export function rowFill(
   px: Uint8Array,
@@ -54,6 +55,7 @@ export function rowFill(
   h: number,
   channels: number,
   hole: Uint8Array,
+  colours = channels,
 ): { fill: Float32Array; weight: Float32Array } {
   const fill = new Float32Array(w * h * channels);
   const weight = new Float32Array(w * h);
@@ -66,12 +68,12 @@ export function rowFill(
       for (let k = 0, x = from; k < run && x >= 0 && x < w; x += step) {
         const i = yy * w + x;
         if (hole[i]) continue;
-        for (let c = 0; c < channels; c++) hist[c * 256 + px[i * channels + c]!]!++;
+        for (let c = 0; c < colours; c++) hist[c * 256 + px[i * channels + c]!]!++;
         count++;
         k++;
       }
     }
-    return count > 0 ? medians(hist, channels, count) : undefined;
+    return count > 0 ? medians(hist, colours, count) : undefined;
   };
   for (let y = 0; y < h; y++) {
     for (let a = 0; a < w; ) {
@@ -93,7 +95,7 @@ export function rowFill(
           const i = y * w + x;
           const kl = Math.min(1, (x - a + 1) / NEAR_TO_FAR);
           const kr = Math.min(1, (b - x) / NEAR_TO_FAR);
-          for (let c = 0; c < channels; c++) {
+          for (let c = 0; c < colours; c++) {
             const lc = nearL[c]! + (l[c]! - nearL[c]!) * kl;
             const rc = nearR[c]! + (r[c]! - nearR[c]!) * kr;
             fill[i * channels + c] = lc + (rc - lc) * t;
@@ -112,15 +114,19 @@ export function rowFill(
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (!weight[i]) continue;
+      const top = Math.max(0, y - SMOOTH_ROWS);
+      const bottom = Math.min(h - 1, y + SMOOTH_ROWS);
       let n = 0;
-      for (let yy = Math.max(0, y - SMOOTH_ROWS); yy <= Math.min(h - 1, y + SMOOTH_ROWS); yy++) {
-        const j = yy * w + x;
-        if (!weight[j]) continue;
-        for (let c = 0; c < channels; c++)
-          smooth[i * channels + c] = smooth[i * channels + c]! + fill[j * channels + c]!;
-        n++;
+      for (let yy = top; yy <= bottom; yy++) if (weight[yy * w + x]) n++;
+      for (let c = 0; c < colours; c++) {
+        // Summed in float32 as it is stored, row by row (the result is that sum's).
+        let sum = 0;
+        for (let yy = top; yy <= bottom; yy++) {
+          const j = yy * w + x;
+          if (weight[j]) sum = Math.fround(sum + fill[j * channels + c]!);
+        }
+        smooth[i * channels + c] = sum / n;
       }
-      for (let c = 0; c < channels; c++) smooth[i * channels + c] = smooth[i * channels + c]! / n;
     }
   }
   // Trust the row fill where the hole's pixel is nearer its sides than its top or bottom:
