@@ -116,12 +116,15 @@ export function patchFill(
   const srcOf = new Int32Array(n).fill(-1);
   // How far each pixel is from the nearest source along its row and column, each way.
   const toSource = sourceDistances(valid, w, h);
+  // The hole's pixels in rings up to the one the reach lies in: the fill stops in that ring
+  // (at its first pixel deeper than the reach) and never gets to the deeper ones.
+  const lastRing = Math.floor(reach);
   let maxDepth = 0;
   let nHole = 0;
-  for (let i = 0; i < n; i++) nHole += inHole[i]!;
+  for (let i = 0; i < n; i++) if (inHole[i] && Math.floor(depth[i]!) <= lastRing) nHole++;
   const holePx = new Int32Array(nHole);
   for (let i = 0, k = 0; i < n; i++) {
-    if (!inHole[i]) continue;
+    if (!inHole[i] || Math.floor(depth[i]!) > lastRing) continue;
     holePx[k++] = i;
     maxDepth = Math.max(maxDepth, Math.floor(depth[i]!));
   }
