@@ -151,17 +151,25 @@ export function claimMissedEdge(e: MissedEdge): void {
     if (alpha[i]! >= DECIDED) decided[i] = 1;
   }
   if (!any) return;
-  // F: the subject's colours carried smoothly out across its edge (nearest ones weigh most).
-  const F = pushPullFill(I, w, h, 4, opaque);
   // Only a band along the subject's edge: the misses lie there, while the hole's far parts
   // (under a wide soft stretch of matte) are background the fill merely guesses at.
   const toSubject = distanceTo(decided, w, h);
   const fade = Math.max(1, EDGE_FADE * reach);
+  const inBand = new Uint8Array(n);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
+      if (reach - toSubject[i]! > 0 && alpha[i]! < OPAQUE && hole[(crop.y0 + y) * W + crop.x0 + x]) inBand[i] = 1;
+    }
+  }
+  // F: the subject's colours carried smoothly out across its edge (nearest ones weigh
+  // most), worked out in the band only.
+  const F = pushPullFill(I, w, h, 4, opaque, inBand);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (!inBand[i]) continue;
       const near = Math.min(1, (reach - toSubject[i]!) / fade);
-      if (near <= 0 || alpha[i]! >= OPAQUE || !hole[(crop.y0 + y) * W + crop.x0 + x]) continue;
       const o = ((crop.y0 + y) * W + crop.x0 + x) * 4;
       let len = 0;
       let dot = 0;
