@@ -214,6 +214,7 @@ function borrowGrain(px: Uint8Array, w: number, h: number, inHole: Uint8Array, c
     };
     return { median: quantile(0.5), mean: n > 0 ? sum / n : 0 };
   };
+  const holeCells = cellsWithHole(inHole, w, h);
   const out = new Float32Array(w * h);
   const energy = new Float32Array(w * h);
   const rand = mulberry32(0x5eed);
@@ -226,11 +227,7 @@ function borrowGrain(px: Uint8Array, w: number, h: number, inHole: Uint8Array, c
     const limit = GRAIN_CLAMP * median;
     for (let cx = 0; cx < w + TILE; cx += TILE) {
       // Only tiles that reach into the hole.
-      let needed = false;
-      for (let y = Math.max(0, cy - TILE); y < Math.min(h, cy + TILE) && !needed; y++) {
-        for (let x = Math.max(0, cx - TILE); x < Math.min(w, cx + TILE); x++) if (inHole[y * w + x]) needed = true;
-      }
-      if (!needed) continue;
+      if (!holeCells.near(cx / TILE, cy / TILE)) continue;
       // Of a few clear places near these rows, the one whose texture strength is nearest.
       let sx = -1;
       let sy = -1;
@@ -266,4 +263,21 @@ function borrowGrain(px: Uint8Array, w: number, h: number, inHole: Uint8Array, c
     out[i] = out[i]! / Math.sqrt(Math.max(0.25, energy[i]!));
   }
   return out;
+}
+
+/**
+ * Which TILE × TILE cells of the picture hold a hole pixel; `near(cx, cy)` says whether a
+ * tile centred on the corner of cells (cx, cy) (it covers the four cells around it) reaches
+ * into the hole — one look per tile instead of a scan of its pixels.
+ */
+function cellsWithHole(inHole: Uint8Array, w: number, h: number): { near: (cx: number, cy: number) => boolean } {
+  const cw = Math.ceil(w / TILE);
+  const ch = Math.ceil(h / TILE);
+  const cells = new Uint8Array(cw * ch);
+  for (let y = 0; y < h; y++) {
+    const row = Math.floor(y / TILE) * cw;
+    for (let x = 0; x < w; x++) if (inHole[y * w + x]) cells[row + Math.floor(x / TILE)] = 1;
+  }
+  const at = (x: number, y: number): boolean => x >= 0 && y >= 0 && x < cw && y < ch && cells[y * cw + x] === 1;
+  return { near: (cx, cy) => at(cx - 1, cy - 1) || at(cx, cy - 1) || at(cx - 1, cy) || at(cx, cy) };
 }
