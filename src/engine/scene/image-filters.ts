@@ -121,6 +121,13 @@ export function dilate(mask: Float32Array, w: number, h: number, r: number): Flo
 export function distanceTo(mask: Uint8Array, w: number, h: number): Float32Array {
   const d = new Float32Array(w * h);
   for (let i = 0; i < w * h; i++) d[i] = mask[i] ? 0 : 1e9;
+  // (Each pass a function of its own: one loop each for V8 to optimise.)
+  chamferForward(d, w, h);
+  chamferBackward(d, w, h);
+  return d;
+}
+
+function chamferForward(d: Float32Array, w: number, h: number): void {
   const D = Math.SQRT2;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -135,6 +142,10 @@ export function distanceTo(mask: Uint8Array, w: number, h: number): Float32Array
       d[i] = v;
     }
   }
+}
+
+function chamferBackward(d: Float32Array, w: number, h: number): void {
+  const D = Math.SQRT2;
   for (let y = h - 1; y >= 0; y--) {
     for (let x = w - 1; x >= 0; x--) {
       const i = y * w + x;
@@ -148,5 +159,4 @@ export function distanceTo(mask: Uint8Array, w: number, h: number): Float32Array
       d[i] = v;
     }
   }
-  return d;
 }
