@@ -166,10 +166,14 @@ function keepJoined(mask: Uint8Array, w: number, h: number, seed: Uint8Array): U
   while (top > 0) {
     const i = stack[--top]!;
     const x = i % w;
-    if (x > 0 && mask[i - 1] && !out[i - 1]) (out[i - 1] = 1), (stack[top++] = i - 1);
-    if (x < w - 1 && mask[i + 1] && !out[i + 1]) (out[i + 1] = 1), (stack[top++] = i + 1);
-    if (i >= w && mask[i - w] && !out[i - w]) (out[i - w] = 1), (stack[top++] = i - w);
-    if (i + w < w * h && mask[i + w] && !out[i + w]) (out[i + w] = 1), (stack[top++] = i + w);
+    for (let k = 0; k < 4; k++) {
+      const inside = k === 0 ? x > 0 : k === 1 ? x < w - 1 : k === 2 ? i >= w : i + w < w * h;
+      const j = k === 0 ? i - 1 : k === 1 ? i + 1 : k === 2 ? i - w : i + w;
+      if (inside && mask[j] && !out[j]) {
+        out[j] = 1;
+        stack[top++] = j;
+      }
+    }
   }
   return out;
 }
