@@ -37,6 +37,7 @@ import { doubtfulPerson, objectExtent } from '../scene/vision-matte.js';
 import type { SubjectMatte } from '../scene/subject-matte.js';
 import type { DecodedSource } from './source-image.js';
 import { chooseMatch, type SubjectMatch } from './two-image-transition.js';
+import { timed, withStageClock, type StageSink } from './stage-clock.js';
 
 /** The horizon and ground contact of a decoded picture, on a thumbnail the size of the subject matte's (outside it). */
 async function horizonOf(
@@ -73,15 +74,25 @@ export interface PreparedRender {
   resolved: RenderResolved;
 }
 
+interface PrepareOptions {
+  maxImagePixels: number;
+  onTiming?: (timing: RenderTiming) => void;
+  /** Receives each stage's wall and CPU time (stage-clock.ts; for the benchmark). */
+  onStage?: StageSink;
+}
+
 /** Prepares a render job; rejects with image_invalid / image_too_large on bad pictures. */
-export async function prepareRender(
-  job: RenderJob,
-  options: { maxImagePixels: number; onTiming?: (timing: RenderTiming) => void },
-): Promise<PreparedRender> {
+export function prepareRender(job: RenderJob, options: PrepareOptions): Promise<PreparedRender> {
+  return withStageClock(options.onStage, () => prepare(job, options));
+}
+
+async function prepare(job: RenderJob, options: PrepareOptions): Promise<PreparedRender> {
   if (job.images.length === 0)
     throw new AppError('image_invalid', 'image[0]: a start image is required', { field: 'image[0]' });
   const images = job.images.slice(0, 2);
-  const infos = await Promise.all(images.map((img, i) => probeImage(img, options.maxImagePixels, `image[${i}]`)));
+  const infos = await timed('probe', () =>
+    Promise.all(images.map((img, i) => probeImage(img, options.maxImagePixels, `image[${i}]`))),
+  );
   const size = resolveSize(job.model, infos[0]!, { width: job.width, height: job.height });
   const timing = resolveTiming(size, { duration: job.duration, fps: job.fps });
   // The size is known before anything is decoded: the caller starts the encoder meanwhile.
@@ -162,17 +173,19 @@ export async function prepareRender(
     depth ? images.map(() => PRESUMED_LAYOUT) : undefined,
     match,
   );
-  const sources = await Promise.all(
-    images.map((img, i) => {
-      const info = infos[i]!;
-      const range = scaleRange[i]!;
-      // Level 0 samples the most-zoomed frame about 1:1; never upsample on decode.
-      const cap = Math.sqrt(MAX_SOURCE_PIXELS / (info.width * info.height));
-      const scale = Math.min(1, range.max, cap);
-      const lod = Math.log2(scale / range.min) - LOD_BIAS;
-      const levelCount = Math.max(1, Math.ceil(lod) + 1);
-      return decodeSource(img, info, { scale, levelCount, maxPixels: options.maxImagePixels, field: `image[${i}]` });
-    }),
+  const sources = await timed('decode', () =>
+    Promise.all(
+      images.map((img, i) => {
+        const info = infos[i]!;
+        const range = scaleRange[i]!;
+        // Level 0 samples the most-zoomed frame about 1:1; never upsample on decode.
+        const cap = Math.sqrt(MAX_SOURCE_PIXELS / (info.width * info.height));
+        const scale = Math.min(1, range.max, cap);
+        const lod = Math.log2(scale / range.min) - LOD_BIAS;
+        const levelCount = Math.max(1, Math.ceil(lod) + 1);
+        return decodeSource(img, info, { scale, levelCount, maxPixels: options.maxImagePixels, field: `image[${i}]` });
+      }),
+    ),
   );
   looking ??= lookAt(
     sources.map((s, i) =>
@@ -183,13 +196,17 @@ export async function prepareRender(
         : undefined,
     ),
   );
-  const looks = await looking;
+  // (What is left of the look once the decode is done: they ran side by side.)
+  const looks = await timed('vision look', () => looking!);
   const scenes = depth
     ? await Promise.all(
         sources.map(async (s, i) => {
           const look =
-            looks[i] && (await seePicture(images[i]!, options.maxImagePixels, { matte: true }).catch(() => undefined));
-          return estimateScene(s, look ?? undefined);
+            looks[i] &&
+            (await timed('vision segmentation', () =>
+              seePicture(images[i]!, options.maxImagePixels, { matte: true }).catch(() => undefined),
+            ));
+          return timed('matte', () => estimateScene(s, look ?? undefined));
         }),
       )
     : undefined;
@@ -201,19 +218,21 @@ export async function prepareRender(
   // the detector boxed the cup), the depth moves' matte's cut; the box's when the cut fails.
   // Depth moves keep the box's middle: their focus row also sets the layers' depths, and
   // moving it moved Lazy Susan's background sweep (test/engine/parallax.test.ts) 3.2 → 2.8 px.
-  const focus = await Promise.all(
-    sources.map(async (s, i) => {
-      const look = looks[i];
-      const aimed = look && !doubtfulPerson(look) ? look.aim : undefined;
-      if (aimed && !depth && look?.subject === 'object') {
-        const t = await sceneThumbnail(s, VISION_MATTE_SIDE);
-        const extent = objectExtent(look!, t.data, t.width, t.height);
-        if (extent) return { x: extent.x + extent.w / 2, y: extent.y + extent.h / 2 };
-      }
-      if (aimed) return aimed;
-      const t = await saliencyThumbnail(s);
-      return estimateSaliency(t.data, t.width, t.height);
-    }),
+  const focus = await timed('aim', () =>
+    Promise.all(
+      sources.map(async (s, i) => {
+        const look = looks[i];
+        const aimed = look && !doubtfulPerson(look) ? look.aim : undefined;
+        if (aimed && !depth && look?.subject === 'object') {
+          const t = await sceneThumbnail(s, VISION_MATTE_SIDE);
+          const extent = objectExtent(look!, t.data, t.width, t.height);
+          if (extent) return { x: extent.x + extent.w / 2, y: extent.y + extent.h / 2 };
+        }
+        if (aimed) return aimed;
+        const t = await saliencyThumbnail(s);
+        return estimateSaliency(t.data, t.width, t.height);
+      }),
+    ),
   );
   // Face moves aim the first picture at the face when one was found.
   if (face) focus[0] = face;
@@ -224,25 +243,27 @@ export async function prepareRender(
   // Depth: the subject (when one separates), the ground below the horizon, the far background.
   const depths =
     scenes &&
-    (await Promise.all(
-      sources.map(async (s, i) => {
-        const matte = scenes[i]!.matte;
-        const ground = await horizonOf(s, matte);
-        return sceneDepth({
-          ...(matte && { matte }),
-          ...ground,
-          focusRow: focus[i]!.y,
-          focusColumn: focus[i]!.x,
-          reach: pathReach(path, timing.frames),
-        });
-      }),
+    (await timed('depth', () =>
+      Promise.all(
+        sources.map(async (s, i) => {
+          const matte = scenes[i]!.matte;
+          const ground = await horizonOf(s, matte);
+          return sceneDepth({
+            ...(matte && { matte }),
+            ...ground,
+            focusRow: focus[i]!.y,
+            focusColumn: focus[i]!.x,
+            reach: pathReach(path, timing.frames),
+          });
+        }),
+      ),
     ));
   const plan = planFor(
     focus.map((f, i) => geometry(i, f)),
     depths?.map((d) => d.layout),
     match,
   );
-  const layers = scenes ? await buildSceneSources(sources, scenes) : sources;
+  const layers = scenes ? await timed('layers', () => buildSceneSources(sources, scenes)) : sources;
 
   const names = job.motions.map((m) => m.name);
   const resolved: RenderResolved = {

@@ -48,39 +48,27 @@ function sampled(idx: number[]): number[] {
  */
 export function refineMatte(rgba: Uint8Array, w: number, h: number, rough: Float32Array, unit: number): RefinedMatte {
   const n = w * h;
-  const inside = new Uint8Array(n);
-  const outside = new Uint8Array(n);
-  for (let i = 0; i < n; i++) (rough[i]! >= 0.5 ? inside : outside)[i] = 1;
+  // (Its steps run as functions of their own, one loop each and no closure made per call:
+  // V8 compiled this long function again at each loop, call after call.)
+  const { inside, outside } = splitAtHalf(rough);
   const toBackground = distanceTo(outside, w, h);
   const toSubject = distanceTo(inside, w, h);
-  let deepest = 0;
-  for (let i = 0; i < n; i++) deepest = Math.max(deepest, toBackground[i]!);
+  const deepest = largest(toBackground);
   // The rough outline is off by up to a few thumbnail pixels, more inward (the thumbnail's
   // blob closes gaps and swallows small things glued to the subject) than outward.
   const bandIn = Math.min(3.5 * unit, 0.5 * deepest);
   const bandOut = 2 * unit;
   const ringOut = bandOut + 6 * unit;
-  const fgIdx: number[] = [];
-  const bgIdx: number[] = [];
-  for (let i = 0; i < n; i++) {
-    if (inside[i] && toBackground[i]! > bandIn) fgIdx.push(i);
-    else if (outside[i] && toSubject[i]! > bandOut && toSubject[i]! <= ringOut) bgIdx.push(i);
-  }
+  const band: Band = { inside, outside, toBackground, toSubject, bandIn, bandOut, ringOut };
+  const { fgIdx, bgIdx } = sides(band);
   const f = opponentFeatures(rgba, n, 4);
-  const p = new Float32Array(n);
-  for (let i = 0; i < n; i++) p[i] = inside[i] && toBackground[i]! > bandIn ? 1 : 0;
+  // The core: inside the rough outline, deeper than the band.
+  const core = coreOf(band);
+  const p = Float32Array.from(core);
   if (fgIdx.length >= CLUSTERS && bgIdx.length >= CLUSTERS) {
     const fgC = colourClusters(f, sampled(fgIdx), CLUSTERS);
     const bgC = colourClusters(f, sampled(bgIdx), CLUSTERS);
-    for (let i = 0; i < n; i++) {
-      const inBand = inside[i] ? toBackground[i]! <= bandIn : toSubject[i]! <= bandOut;
-      if (!inBand) continue;
-      const colour =
-        (nearestCluster(f, i, bgC, CLUSTERS).distance - nearestCluster(f, i, fgC, CLUSTERS).distance) / COLOUR_SCALE;
-      const r = Math.min(0.9, Math.max(0.1, rough[i]!));
-      const score = Math.min(4, Math.max(-4, colour)) + 0.6 * Math.log(r / (1 - r));
-      p[i] = 1 / (1 + Math.exp(-score));
-    }
+    decideBand(band, f, fgC, bgC, rough, p);
   } else {
     // Too few pixels on one side to model: keep the rough decision.
     for (let i = 0; i < n; i++) p[i] = inside[i]!;
@@ -90,19 +78,87 @@ export function refineMatte(rgba: Uint8Array, w: number, h: number, rough: Float
   const smooth = boxMean(p, w, h, 1);
   const decided = new Uint8Array(n);
   for (let i = 0; i < n; i++) decided[i] = smooth[i]! > 0.5 ? 1 : 0;
-  const subject = keepJoined(decided, w, h, (i) => inside[i] === 1 && toBackground[i]! > bandIn);
+  const subject = keepJoined(decided, w, h, core);
   closePinholes(subject, w, h, Math.max(4, Math.round(2 * unit * unit)));
 
   return { alpha: edgeAlpha(rgba, w, h, subject), subject };
 }
 
-/** The pixels of `mask` 4-connected to a seed. */
-function keepJoined(mask: Uint8Array, w: number, h: number, seed: (i: number) => boolean): Uint8Array {
+/** The rough matte's inside (≥ 0.5) and outside. */
+function splitAtHalf(rough: Float32Array): { inside: Uint8Array; outside: Uint8Array } {
+  const inside = new Uint8Array(rough.length);
+  const outside = new Uint8Array(rough.length);
+  for (let i = 0; i < rough.length; i++) {
+    if (rough[i]! >= 0.5) inside[i] = 1;
+    else outside[i] = 1;
+  }
+  return { inside, outside };
+}
+
+function largest(v: Float32Array): number {
+  let m = 0;
+  for (let i = 0; i < v.length; i++) m = Math.max(m, v[i]!);
+  return m;
+}
+
+/** The rough outline, its distance maps and the band about it that is decided again. */
+interface Band {
+  inside: Uint8Array;
+  outside: Uint8Array;
+  toBackground: Float32Array;
+  toSubject: Float32Array;
+  bandIn: number;
+  bandOut: number;
+  ringOut: number;
+}
+
+/** The subject's sure pixels (the core) and the background's ring outside the band, for their colour models. */
+function sides(b: Band): { fgIdx: number[]; bgIdx: number[] } {
+  const { inside, outside, toBackground, toSubject, bandIn, bandOut, ringOut } = b;
+  const fgIdx: number[] = [];
+  const bgIdx: number[] = [];
+  for (let i = 0; i < inside.length; i++) {
+    if (inside[i] && toBackground[i]! > bandIn) fgIdx.push(i);
+    else if (outside[i] && toSubject[i]! > bandOut && toSubject[i]! <= ringOut) bgIdx.push(i);
+  }
+  return { fgIdx, bgIdx };
+}
+
+/** 1 inside the rough outline deeper than the band, else 0. */
+function coreOf(b: Band): Uint8Array {
+  const core = new Uint8Array(b.inside.length);
+  for (let i = 0; i < core.length; i++) core[i] = b.inside[i] && b.toBackground[i]! > b.bandIn ? 1 : 0;
+  return core;
+}
+
+/** The band's pixels' subject probability (`p`, in place) from the two colour models and the rough matte. */
+function decideBand(
+  b: Band,
+  f: Float32Array,
+  fgC: Float32Array,
+  bgC: Float32Array,
+  rough: Float32Array,
+  p: Float32Array,
+): void {
+  const { inside, toBackground, toSubject, bandIn, bandOut } = b;
+  for (let i = 0; i < p.length; i++) {
+    const inBand = inside[i] ? toBackground[i]! <= bandIn : toSubject[i]! <= bandOut;
+    if (!inBand) continue;
+    const colour =
+      (nearestCluster(f, i, bgC, CLUSTERS).distance - nearestCluster(f, i, fgC, CLUSTERS).distance) / COLOUR_SCALE;
+    const r = Math.min(0.9, Math.max(0.1, rough[i]!));
+    const score = Math.min(4, Math.max(-4, colour)) + 0.6 * Math.log(r / (1 - r));
+    p[i] = 1 / (1 + Math.exp(-score));
+  }
+}
+
+/** The pixels of `mask` 4-connected to a seed (where `seed` is 1). */
+function keepJoined(mask: Uint8Array, w: number, h: number, seed: Uint8Array): Uint8Array {
   const out = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
   let top = 0;
   for (let i = 0; i < w * h; i++) {
-    if (mask[i] && seed(i)) {
+    if (mask[i] && seed[i]) {
       out[i] = 1;
       stack[top++] = i;
     }
@@ -110,10 +166,14 @@ function keepJoined(mask: Uint8Array, w: number, h: number, seed: (i: number) =>
   while (top > 0) {
     const i = stack[--top]!;
     const x = i % w;
-    if (x > 0 && mask[i - 1] && !out[i - 1]) (out[i - 1] = 1), (stack[top++] = i - 1);
-    if (x < w - 1 && mask[i + 1] && !out[i + 1]) (out[i + 1] = 1), (stack[top++] = i + 1);
-    if (i >= w && mask[i - w] && !out[i - w]) (out[i - w] = 1), (stack[top++] = i - w);
-    if (i + w < w * h && mask[i + w] && !out[i + w]) (out[i + w] = 1), (stack[top++] = i + w);
+    for (let k = 0; k < 4; k++) {
+      const inside = k === 0 ? x > 0 : k === 1 ? x < w - 1 : k === 2 ? i >= w : i + w < w * h;
+      const j = k === 0 ? i - 1 : k === 1 ? i + 1 : k === 2 ? i - w : i + w;
+      if (inside && mask[j] && !out[j]) {
+        out[j] = 1;
+        stack[top++] = j;
+      }
+    }
   }
   return out;
 }
@@ -125,14 +185,16 @@ function closePinholes(mask: Uint8Array, w: number, h: number, maxArea: number):
     mask.map((v) => 1 - v),
     w,
     h,
-    (i) => {
-      const x = i % w;
-      return x === 0 || x === w - 1 || i < w || i >= w * (h - 1);
-    },
+    borderOf(w, h),
   );
   const enclosed = new Uint8Array(w * h);
   let any = false;
-  for (let i = 0; i < w * h; i++) if (!mask[i] && !open[i]) [enclosed[i], any] = [1, true];
+  for (let i = 0; i < w * h; i++) {
+    if (!mask[i] && !open[i]) {
+      enclosed[i] = 1;
+      any = true;
+    }
+  }
   if (!any) return;
   const seen = new Uint8Array(w * h);
   const stack = new Int32Array(w * h);
@@ -146,12 +208,27 @@ function closePinholes(mask: Uint8Array, w: number, h: number, maxArea: number):
     while (top > 0) {
       const i = stack[--top]!;
       region.push(i);
-      for (const j of [i - 1, i + 1, i - w, i + w]) {
-        if (enclosed[j] && !seen[j]) (seen[j] = 1), (stack[top++] = j);
+      // (The four neighbours written out: an array of them per pixel was garbage.)
+      for (let k = 0; k < 4; k++) {
+        const j = k === 0 ? i - 1 : k === 1 ? i + 1 : k === 2 ? i - w : i + w;
+        if (enclosed[j] && !seen[j]) {
+          seen[j] = 1;
+          stack[top++] = j;
+        }
       }
     }
     if (region.length <= maxArea) for (const i of region) mask[i] = 1;
   }
+}
+
+/** 1 on the picture's outermost rows and columns. */
+function borderOf(w: number, h: number): Uint8Array {
+  const border = new Uint8Array(w * h);
+  for (let i = 0; i < w * h; i++) {
+    const x = i % w;
+    if (x === 0 || x === w - 1 || i < w || i >= w * (h - 1)) border[i] = 1;
+  }
+  return border;
 }
 
 /**
@@ -171,8 +248,13 @@ function edgeAlpha(rgba: Uint8Array, w: number, h: number, subject: Uint8Array):
       const i = y * w + x;
       // Only the pixels on either side of the outline are mixed.
       if (near[i]! <= 0 || near[i]! >= 1) continue;
-      const F = new Float64Array(3);
-      const B = new Float64Array(3);
+      // (Sums in locals, not two arrays made per outline pixel: whole numbers, the same.)
+      let f0 = 0;
+      let f1 = 0;
+      let f2 = 0;
+      let b0 = 0;
+      let b1 = 0;
+      let b2 = 0;
       let nf = 0;
       let nb = 0;
       for (let yy = Math.max(0, y - R); yy <= Math.min(h - 1, y + R); yy++) {
@@ -180,23 +262,30 @@ function edgeAlpha(rgba: Uint8Array, w: number, h: number, subject: Uint8Array):
           const j = yy * w + xx;
           const m = near[j]!;
           if (m >= 1) {
-            for (let c = 0; c < 3; c++) F[c] = F[c]! + rgba[j * 4 + c]!;
+            f0 += rgba[j * 4]!;
+            f1 += rgba[j * 4 + 1]!;
+            f2 += rgba[j * 4 + 2]!;
             nf++;
           } else if (m <= 0) {
-            for (let c = 0; c < 3; c++) B[c] = B[c]! + rgba[j * 4 + c]!;
+            b0 += rgba[j * 4]!;
+            b1 += rgba[j * 4 + 1]!;
+            b2 += rgba[j * 4 + 2]!;
             nb++;
           }
         }
       }
       let a = near[i]!;
       if (nf > 0 && nb > 0) {
-        let dot = 0;
-        let len = 0;
-        for (let c = 0; c < 3; c++) {
-          const fb = F[c]! / nf - B[c]! / nb;
-          dot += (rgba[i * 4 + c]! - B[c]! / nb) * fb;
-          len += fb * fb;
-        }
+        // Per channel in order (red, green, blue), as the sums over channels always ran.
+        const fb0 = f0 / nf - b0 / nb;
+        const fb1 = f1 / nf - b1 / nb;
+        const fb2 = f2 / nf - b2 / nb;
+        let dot = (rgba[i * 4]! - b0 / nb) * fb0;
+        let len = fb0 * fb0;
+        dot += (rgba[i * 4 + 1]! - b1 / nb) * fb1;
+        len += fb1 * fb1;
+        dot += (rgba[i * 4 + 2]! - b2 / nb) * fb2;
+        len += fb2 * fb2;
         if (len > MIN_CONTRAST * MIN_CONTRAST) a = dot / len;
       }
       alpha[i] = Math.min(1, Math.max(0, a));

@@ -137,28 +137,61 @@ export interface MissedEdge {
  * background behind them (see the file's comment), in place.
  */
 export function claimMissedEdge(e: MissedEdge): void {
-  const { picture: I, alpha, plate: B, width: W, hole, crop, reach } = e;
+  const { picture: I, alpha, crop } = e;
   const { w, h } = crop;
-  const n = w * h;
+  // (The steps are functions of their own, one loop each, for V8 to optimise once.)
+  const masks = opaqueAndDecided(alpha);
+  if (!masks) return;
+  // Only a band along the subject's edge: the misses lie there, while the hole's far parts
+  // (under a wide soft stretch of matte) are background the fill merely guesses at.
+  const toSubject = distanceTo(masks.decided, w, h);
+  const inBand = bandOf(e, toSubject);
+  // F: the subject's colours carried smoothly out across its edge (nearest ones weigh
+  // most), worked out in the band only.
+  const F = pushPullFill(I, w, h, 4, masks.opaque, inBand);
+  claimBand(e, toSubject, inBand, F);
+}
+
+/** The crop's opaque pixels (F's known ones) and decided ones (the outline's inside); undefined when none is opaque. */
+function opaqueAndDecided(alpha: Float32Array): { opaque: Uint8Array; decided: Uint8Array } | undefined {
+  const n = alpha.length;
   const opaque = new Uint8Array(n);
   const decided = new Uint8Array(n);
   let any = false;
   for (let i = 0; i < n; i++) {
-    if (alpha[i]! >= OPAQUE) [opaque[i], any] = [1, true];
+    if (alpha[i]! >= OPAQUE) {
+      opaque[i] = 1;
+      any = true;
+    }
     if (alpha[i]! >= DECIDED) decided[i] = 1;
   }
-  if (!any) return;
-  // F: the subject's colours carried smoothly out across its edge (nearest ones weigh most).
-  const F = pushPullFill(I, w, h, 4, opaque);
-  // Only a band along the subject's edge: the misses lie there, while the hole's far parts
-  // (under a wide soft stretch of matte) are background the fill merely guesses at.
-  const toSubject = distanceTo(decided, w, h);
+  return any ? { opaque, decided } : undefined;
+}
+
+/** The hole's pixels of the crop within the reach of the decided outline, not opaque. */
+function bandOf(e: MissedEdge, toSubject: Float32Array): Uint8Array {
+  const { alpha, width: W, hole, crop, reach } = e;
+  const { w, h } = crop;
+  const inBand = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (reach - toSubject[i]! > 0 && alpha[i]! < OPAQUE && hole[(crop.y0 + y) * W + crop.x0 + x]) inBand[i] = 1;
+    }
+  }
+  return inBand;
+}
+
+/** Raises the band's alpha where a pixel lies towards F from the plate's B (see the file's comment). */
+function claimBand(e: MissedEdge, toSubject: Float32Array, inBand: Uint8Array, F: Float32Array): void {
+  const { picture: I, alpha, plate: B, width: W, crop, reach } = e;
+  const { w, h } = crop;
   const fade = Math.max(1, EDGE_FADE * reach);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
+      if (!inBand[i]) continue;
       const near = Math.min(1, (reach - toSubject[i]!) / fade);
-      if (near <= 0 || alpha[i]! >= OPAQUE || !hole[(crop.y0 + y) * W + crop.x0 + x]) continue;
       const o = ((crop.y0 + y) * W + crop.x0 + x) * 4;
       let len = 0;
       let dot = 0;

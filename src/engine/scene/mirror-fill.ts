@@ -171,27 +171,28 @@ function blendSmoothed(rgba: Uint8Array, w: number, hole: Uint8Array, box: Box, 
   const bh = box.y1 - box.y0;
   const { colour, weight } = field;
   for (let x = 0; x < bw; x++) {
-    const inHole = (y: number): boolean => hole[(box.y0 + y) * w + box.x0 + x] === 1;
+    // (No closure here, as there was one made per column: the hole's test is written out.)
+    const col = box.y0 * w + box.x0 + x;
     let sum = 0;
     let count = 0;
     for (let y = 0; y < Math.min(bh, LEAN_ROWS); y++) {
-      if (!inHole(y)) continue;
+      if (hole[col + y * w] !== 1) continue;
       sum += weight[y * bw + x]!;
       count++;
     }
     for (let y = 0; y < bh; y++) {
       const enter = y + LEAN_ROWS;
-      if (enter < bh && inHole(enter)) {
+      if (enter < bh && hole[col + enter * w] === 1) {
         sum += weight[enter * bw + x]!;
         count++;
       }
       const leave = y - LEAN_ROWS - 1;
-      if (leave >= 0 && inHole(leave)) {
+      if (leave >= 0 && hole[col + leave * w] === 1) {
         sum -= weight[leave * bw + x]!;
         count--;
       }
       const j = y * bw + x;
-      if (!inHole(y)) continue;
+      if (hole[col + y * w] !== 1) continue;
       const m = Math.min(weight[j]!, sum / count);
       if (m <= 0) continue;
       const o = ((box.y0 + y) * w + box.x0 + x) * 4;
@@ -245,19 +246,23 @@ function medianBeside(
   return medians(hist, 1, n)[0]!;
 }
 
+/** Brightness of entry `j` of packed RGB floats. */
+function lumaAt(m: Float32Array, j: number): number {
+  return 0.299 * m[j * 3]! + 0.587 * m[j * 3 + 1]! + 0.114 * m[j * 3 + 2]!;
+}
+
 /**
  * Per step k of a mirror (`m`, RGB per step), how much it reads as texture about `median`:
  * its brightness smoothed over ±SMOOTH steps, against the STRUCTURE thresholds.
  */
 function textureWeights(m: Float32Array, reach: number, median: number, out: Float32Array): void {
-  const luma = (j: number): number => 0.299 * m[j * 3]! + 0.587 * m[j * 3 + 1]! + 0.114 * m[j * 3 + 2]!;
   let sum = 0;
   let lo = 0;
   let hi = -1;
   for (let k = 0; k < reach; k++) {
     // The window [k − SMOOTH, k + SMOOTH], clipped to the mirror, as a running sum.
-    while (hi < Math.min(reach - 1, k + SMOOTH)) sum += luma(++hi);
-    while (lo < k - SMOOTH) sum -= luma(lo++);
+    while (hi < Math.min(reach - 1, k + SMOOTH)) sum += lumaAt(m, ++hi);
+    while (lo < k - SMOOTH) sum -= lumaAt(m, lo++);
     const off = Math.abs(sum / (hi - lo + 1) - median);
     out[k] = Math.min(1, Math.max(0, (STRUCTURE_NONE - off) / (STRUCTURE_NONE - STRUCTURE_FULL)));
   }

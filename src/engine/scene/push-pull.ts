@@ -76,8 +76,8 @@ function reduce(l: Level): Level {
   return { w, h, colour, weight };
 }
 
-/** Fills `fine`'s partly known pixels from the (complete) coarser level, in place. */
-function expandInto(fine: Level, coarse: Level): void {
+/** Fills `fine`'s partly known pixels (those `only` marks, when given) from the (complete) coarser level, in place. */
+function expandInto(fine: Level, coarse: Level, only?: Uint8Array): void {
   for (let y = 0; y < fine.h; y++) {
     const fy = Math.min(coarse.h - 1, Math.max(0, (y + 0.5) / 2 - 0.5));
     const y0 = Math.floor(fy);
@@ -85,6 +85,7 @@ function expandInto(fine: Level, coarse: Level): void {
     const wy = fy - y0;
     for (let x = 0; x < fine.w; x++) {
       const i = y * fine.w + x;
+      if (only && !only[i]) continue;
       // Pixels known well enough keep their own colour.
       const own = Math.min(1, 2 * fine.weight[i]!);
       if (own >= 1) continue;
@@ -108,14 +109,29 @@ function expandInto(fine: Level, coarse: Level): void {
   }
 }
 
+/** Whether every pixel has some weight (a plain loop: this runs on every pixel of every level). */
+function allKnown(weight: Float32Array): boolean {
+  for (let i = 0; i < weight.length; i++) if (!(weight[i]! > 0)) return false;
+  return true;
+}
+
 /**
  * The smooth fill of an RGB(A) region: `px` holds `channels` bytes a pixel, `known` marks
  * the pixels to keep. Returns RGB floats (3 a pixel) for every pixel: the known ones
  * unchanged, the others interpolated. Isotropic on purpose: a fill that reaches farther
  * along rows than across them carries horizons on, but also drags a tree trunk or a post
- * beside the hole across it as a streak.
+ * beside the hole across it as a streak. With `wanted`, only the pixels it marks are filled
+ * (the others keep their own colour, known or not): the coarser levels are the same, and
+ * the last, full-size expansion is the costliest step.
  */
-export function pushPullFill(px: Uint8Array, w: number, h: number, channels: number, known: Uint8Array): Float32Array {
+export function pushPullFill(
+  px: Uint8Array,
+  w: number,
+  h: number,
+  channels: number,
+  known: Uint8Array,
+  wanted?: Uint8Array,
+): Float32Array {
   const colour = new Float32Array(w * h * 3);
   const weight = new Float32Array(w * h);
   let any = false;
@@ -128,9 +144,9 @@ export function pushPullFill(px: Uint8Array, w: number, h: number, channels: num
   const levels: Level[] = [{ w, h, colour, weight }];
   for (;;) {
     const top = levels.at(-1)!;
-    if (top.weight.every((v) => v > 0) || (top.w === 1 && top.h === 1)) break;
+    if (allKnown(top.weight) || (top.w === 1 && top.h === 1)) break;
     levels.push(reduce(top));
   }
-  for (let l = levels.length - 2; l >= 0; l--) expandInto(levels[l]!, levels[l + 1]!);
+  for (let l = levels.length - 2; l >= 0; l--) expandInto(levels[l]!, levels[l + 1]!, l === 0 ? wanted : undefined);
   return levels[0]!.colour;
 }

@@ -46,7 +46,8 @@ export function medians(hist: Uint32Array, channels: number, count: number): num
  * The row fill of `px` (w × h × `channels`) where `hole` is set: `channels` floats per
  * pixel, zero outside the hole, and how far to trust it per pixel (`weight`, 0–1: 1 where
  * the hole's sides are much nearer than its top or bottom, 0 in a row with no known pixel
- * on either side) so the caller can blend it with an isotropic fill.
+ * on either side) so the caller can blend it with an isotropic fill. Only the first
+ * `colours` channels are filled (the rest stay zero: an RGBA caller that reads RGB).
  */
 export function rowFill(
   px: Uint8Array,
@@ -54,25 +55,61 @@ export function rowFill(
   h: number,
   channels: number,
   hole: Uint8Array,
+  colours = channels,
 ): { fill: Float32Array; weight: Float32Array } {
+  // (Each step is a function of its own, with no closure made per call: V8 optimises each
+  // loop once instead of compiling one long function again at every loop it reaches.)
+  const img: Picture = { px, w, h, channels, colours, hole };
+  const { fill, weight, dh } = fillRuns(img);
+  const smooth = smoothColumns(img, fill, weight);
+  trustRows(img, weight, dh);
+  return { fill: smooth, weight };
+}
+
+/** What the row fill works on: `px` (w × h × `channels`), the first `colours` channels filled where `hole` is set. */
+interface Picture {
+  px: Uint8Array;
+  w: number;
+  h: number;
+  channels: number;
+  colours: number;
+  hole: Uint8Array;
+}
+
+/**
+ * The per-channel medians of up to `run` known pixels from x = `from` stepping `step`, on
+ * rows y ± SIDE_ROWS (undefined where none is known); `hist` is the scratch histogram.
+ */
+function sideMedians(
+  img: Picture,
+  hist: Uint32Array,
+  y: number,
+  from: number,
+  step: 1 | -1,
+  run: number,
+): number[] | undefined {
+  const { px, w, h, channels, colours, hole } = img;
+  hist.fill(0);
+  let count = 0;
+  for (let yy = Math.max(0, y - SIDE_ROWS); yy <= Math.min(h - 1, y + SIDE_ROWS); yy++) {
+    for (let k = 0, x = from; k < run && x >= 0 && x < w; x += step) {
+      const i = yy * w + x;
+      if (hole[i]) continue;
+      for (let c = 0; c < colours; c++) hist[c * 256 + px[i * channels + c]!]!++;
+      count++;
+      k++;
+    }
+  }
+  return count > 0 ? medians(hist, colours, count) : undefined;
+}
+
+/** Each run of hole, row by row, blended from its left side's colour to its right's; with the sideways distance to them. */
+function fillRuns(img: Picture): { fill: Float32Array; weight: Float32Array; dh: Float32Array } {
+  const { w, h, channels, colours, hole } = img;
   const fill = new Float32Array(w * h * channels);
   const weight = new Float32Array(w * h);
   const dh = new Float32Array(w * h);
   const hist = new Uint32Array(channels * 256);
-  const side = (y: number, from: number, step: 1 | -1, run = SIDE_RUN): number[] | undefined => {
-    hist.fill(0);
-    let count = 0;
-    for (let yy = Math.max(0, y - SIDE_ROWS); yy <= Math.min(h - 1, y + SIDE_ROWS); yy++) {
-      for (let k = 0, x = from; k < run && x >= 0 && x < w; x += step) {
-        const i = yy * w + x;
-        if (hole[i]) continue;
-        for (let c = 0; c < channels; c++) hist[c * 256 + px[i * channels + c]!]!++;
-        count++;
-        k++;
-      }
-    }
-    return count > 0 ? medians(hist, channels, count) : undefined;
-  };
   for (let y = 0; y < h; y++) {
     for (let a = 0; a < w; ) {
       if (!hole[y * w + a]) {
@@ -81,19 +118,19 @@ export function rowFill(
       }
       let b = a;
       while (b < w && hole[y * w + b]) b++;
-      const left = a > 0 ? side(y, a - 1, -1) : undefined;
-      const right = b < w ? side(y, b, 1) : undefined;
+      const left = a > 0 ? sideMedians(img, hist, y, a - 1, -1, SIDE_RUN) : undefined;
+      const right = b < w ? sideMedians(img, hist, y, b, 1, SIDE_RUN) : undefined;
       if (left || right) {
         const l = left ?? right!;
         const r = right ?? left!;
-        const nearL = left ? side(y, a - 1, -1, SIDE_NEAR)! : l;
-        const nearR = right ? side(y, b, 1, SIDE_NEAR)! : r;
+        const nearL = left ? sideMedians(img, hist, y, a - 1, -1, SIDE_NEAR)! : l;
+        const nearR = right ? sideMedians(img, hist, y, b, 1, SIDE_NEAR)! : r;
         for (let x = a; x < b; x++) {
           const t = (x - a + 0.5) / (b - a);
           const i = y * w + x;
           const kl = Math.min(1, (x - a + 1) / NEAR_TO_FAR);
           const kr = Math.min(1, (b - x) / NEAR_TO_FAR);
-          for (let c = 0; c < channels; c++) {
+          for (let c = 0; c < colours; c++) {
             const lc = nearL[c]! + (l[c]! - nearL[c]!) * kl;
             const rc = nearR[c]! + (r[c]! - nearR[c]!) * kr;
             fill[i * channels + c] = lc + (rc - lc) * t;
@@ -106,25 +143,42 @@ export function rowFill(
       a = b;
     }
   }
-  // Neighbouring rows agree: a box down each column over the filled pixels.
+  return { fill, weight, dh };
+}
+
+/** Neighbouring rows agree: a box down each column over the filled pixels. */
+function smoothColumns(img: Picture, fill: Float32Array, weight: Float32Array): Float32Array {
+  const { w, h, channels, colours } = img;
   const smooth = new Float32Array(fill.length);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       if (!weight[i]) continue;
+      const top = Math.max(0, y - SMOOTH_ROWS);
+      const bottom = Math.min(h - 1, y + SMOOTH_ROWS);
       let n = 0;
-      for (let yy = Math.max(0, y - SMOOTH_ROWS); yy <= Math.min(h - 1, y + SMOOTH_ROWS); yy++) {
-        const j = yy * w + x;
-        if (!weight[j]) continue;
-        for (let c = 0; c < channels; c++)
-          smooth[i * channels + c] = smooth[i * channels + c]! + fill[j * channels + c]!;
-        n++;
+      for (let yy = top; yy <= bottom; yy++) if (weight[yy * w + x]) n++;
+      for (let c = 0; c < colours; c++) {
+        // Summed in float32 as it is stored, row by row (the result is that sum's).
+        let sum = 0;
+        for (let yy = top; yy <= bottom; yy++) {
+          const j = yy * w + x;
+          if (weight[j]) sum = Math.fround(sum + fill[j * channels + c]!);
+        }
+        smooth[i * channels + c] = sum / n;
       }
-      for (let c = 0; c < channels; c++) smooth[i * channels + c] = smooth[i * channels + c]! / n;
     }
   }
-  // Trust the row fill where the hole's pixel is nearer its sides than its top or bottom:
-  // under a head the sky above is the better guess, in the middle of a body the rows are.
+  return smooth;
+}
+
+/**
+ * Trust the row fill where the hole's pixel is nearer its sides than its top or bottom
+ * (`weight`, in place): under a head the sky above is the better guess, in the middle of a
+ * body the rows are.
+ */
+function trustRows(img: Picture, weight: Float32Array, dh: Float32Array): void {
+  const { w, h, hole } = img;
   for (let x = 0; x < w; x++) {
     for (let a = 0; a < h; ) {
       if (!hole[a * w + x]) {
@@ -142,5 +196,4 @@ export function rowFill(
       a = b;
     }
   }
-  return { fill: smooth, weight };
 }

@@ -20,6 +20,7 @@ import type { SceneVision } from '../../vision/scene-vision.js';
 import { seeSceneOffThread } from '../../vision/vision-thread.js';
 import { ANALYSIS_SIDE as VISION_SIDE } from '../../vision/see-picture.js';
 import type { RgbPicture } from '../../vision/picture.js';
+import { timed } from '../render/stage-clock.js';
 
 export interface SceneEstimate {
   layout: SceneLayout;
@@ -295,32 +296,36 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
   const k = Math.min(1, MATTE_SIDE / Math.max(W, H));
   const mw = Math.max(2, Math.round(cw * k));
   const mh = Math.max(2, Math.round(ch * k));
-  const refined = await refineOnCrop(image, W, H, matte, crop, mw, mh);
+  const refined = await timed('refine matte', () => refineOnCrop(image, W, H, matte, crop, mw, mh));
   const reach = Math.max(HOLE_GROWTH * Math.max(W, H), (MISS_REACH * W) / matte.width);
-  const { hole, holeBox } = holeBehind(refined, crop, mw, mh, W, H, k, reach);
-  const alphaCrop = mw === cw && mh === ch ? refined.alpha : resample(refined.alpha, mw, mh, cw, ch);
+  const { hole, holeBox } = timed('hole', () => holeBehind(refined, crop, mw, mh, W, H, k, reach));
+  const alphaCrop = timed('hole', () =>
+    mw === cw && mh === ch ? refined.alpha : resample(refined.alpha, mw, mh, cw, ch),
+  );
   // The picture where the subject is, before the fill overwrites it.
   const seen = new Uint8Array(cw * ch * 4);
   for (let y = 0; y < ch; y++)
     seen.set(image.subarray(((cy0 + y) * W + cx0) * 4, ((cy0 + y) * W + cx1) * 4), y * cw * 4);
   const plate = image;
   if (holeBox.x1 > holeBox.x0) {
-    await fillPlate(plate, W, H, hole, holeBox);
-    mirrorEdges(plate, W, H, hole, holeBox);
+    await timed('fill', () => fillPlate(plate, W, H, hole, holeBox));
+    timed('mirror', () => mirrorEdges(plate, W, H, hole, holeBox));
   }
   // What the matte missed of the subject's edge rides with it rather than staying on the
   // plate; then the subject's colours (and the plate under its soft edge) from the matting
   // equation, level by level, so that at rest subject over plate is the picture (matting.ts).
   if (holeBox.x1 > holeBox.x0) {
-    claimMissedEdge({
-      picture: seen,
-      alpha: alphaCrop,
-      plate,
-      width: W,
-      hole,
-      crop: { x0: cx0, y0: cy0, w: cw, h: ch },
-      reach,
-    });
+    timed('claim edge', () =>
+      claimMissedEdge({
+        picture: seen,
+        alpha: alphaCrop,
+        plate,
+        width: W,
+        hole,
+        crop: { x0: cx0, y0: cy0, w: cw, h: ch },
+        reach,
+      }),
+    );
   }
   const subject = new Uint8Array(new SharedArrayBuffer(W * H * 4));
   for (let y = 0; y < ch; y++) {
@@ -330,13 +335,14 @@ export async function buildLayers(source: DecodedSource, matte: SubjectMatte): P
     }
   }
   const box = { x0: cx0, y0: cy0, x1: cx1, y1: cy1 };
-  solveMatting({ width: W, picture: seen, plate, subject, box, pictureOrigin: { x: cx0, y: cy0, width: cw } });
+  timed('matting', () =>
+    solveMatting({ width: W, picture: seen, plate, subject, box, pictureOrigin: { x: cx0, y: cy0, width: cw } }),
+  );
   const count = source.levels.length;
-  const [plateLevels, subjectLevels] = await Promise.all([
-    mipChain(l0.pixels, W, H, count),
-    mipChain(subject.buffer, W, H, count),
-  ]);
-  matteLevels(source, plateLevels, subjectLevels, crop, W, H);
+  const [plateLevels, subjectLevels] = await timed('levels', () =>
+    Promise.all([mipChain(l0.pixels, W, H, count), mipChain(subject.buffer, W, H, count)]),
+  );
+  timed('matting', () => matteLevels(source, plateLevels, subjectLevels, crop, W, H));
   return [
     { scale: source.scale, levels: plateLevels },
     {
