@@ -99,6 +99,13 @@ describe('rolled sampler', () => {
     assert.equal(through, 0);
   });
 
+  it('leaves a level wider than its fixed point to Skia', () => {
+    const wide = [picture(16400, 8)];
+    const m: Affine = [0.03, 0.02 * 0.03, -0.02 * 30, 30, -80, -20];
+    const f = frame([{ source: 0, alpha: 1, samples: [m] }]);
+    assert.deepEqual(paint(wide, f, true), paint(wide, f, false));
+  });
+
   it('is the compilation of rolled-sampler.wat', async () => {
     const build = (await import('../../scripts/build-sampler.mjs' as string)) as {
       compileSampler(): Promise<Buffer>;

@@ -95,7 +95,7 @@ export class FramePainter {
   private fillRgba: Uint8Array | undefined;
 
   private readonly fill: string;
-  private readonly useRolled: boolean;
+  private useRolled: boolean;
 
   constructor(
     sources: PainterSource[],
@@ -104,7 +104,9 @@ export class FramePainter {
     options: PainterOptions = {},
   ) {
     this.fill = options.fill ?? '#000';
-    this.useRolled = options.rolled !== false;
+    // The sampler's 16.16 fixed point holds levels up to 32767 px a side.
+    this.useRolled =
+      options.rolled !== false && sources.every((src) => src.levels.every((l) => Math.max(l.width, l.height) <= 16384));
     this.sources = sources.map((s) => {
       const transparent = s.transparent === true;
       return {
@@ -244,8 +246,13 @@ export class FramePainter {
   /** Paints a frame and copies its RGBA pixels into `target` (width × height × 4 bytes). */
   paint(frame: FrameInstructions, target: Uint8Array): void {
     if (this.paintsRolled(frame)) {
-      this.paintRolled(frame, target);
-      return;
+      try {
+        this.paintRolled(frame, target);
+        return;
+      } catch {
+        // A draw out of the sampler's range (it traps rather than guess): Skia from now on.
+        this.useRolled = false;
+      }
     }
     const ctx = this.ctx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);

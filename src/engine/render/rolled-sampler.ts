@@ -164,9 +164,10 @@ export class RolledSampler {
       id,
       ie,
       if_,
-      // Output px between neighbouring lines of constant u (of constant v).
-      1 / Math.hypot(ia, ic),
-      1 / Math.hypot(ib, id),
+      // Output px between neighbouring lines of constant u (of constant v); at least 1/64,
+      // which keeps the edges' reach (half a pixel in level px) inside the fixed point.
+      Math.max(1 / 64, 1 / Math.hypot(ia, ic)),
+      Math.max(1 / 64, 1 / Math.hypot(ib, id)),
       Math.round(Math.min(1, alpha) * 256),
       transparent ? 0 : 1,
     );
