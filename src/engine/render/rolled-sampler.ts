@@ -168,7 +168,7 @@ export class RolledSampler {
       // which keeps the edges' reach (half a pixel in level px) inside the fixed point.
       Math.max(1 / 64, 1 / Math.hypot(ia, ic)),
       Math.max(1 / 64, 1 / Math.hypot(ib, id)),
-      Math.round(Math.min(1, alpha) * 256),
+      Math.round(Math.min(1, alpha) * 32768),
       transparent ? 0 : 1,
     );
   }

@@ -129,11 +129,11 @@
             (local.set $m (i16x8.add (local.get $m)
               (i16x8.q15mulr_sat_s (i16x8.sub (local.get $h) (local.get $m))
                 (i16x8.splat (i32.shl (local.get $fx) (i32.const 7))))))
-            (if (i32.and (global.get $g_opaque) (i32.eq (local.get $a) (i32.const 256)))
+            (if (i32.and (global.get $g_opaque) (i32.eq (local.get $a) (i32.const 32768)))
               (then (v128.store32_lane 0 (local.get $out) (i8x16.narrow_i16x8_u (local.get $m) (local.get $m))))
               (else
-                ;; s = p * a / 256; out = s + d * (255 - s.alpha) / 255
-                (local.set $m (i16x8.shr_u (i16x8.add (i16x8.mul (local.get $m) (i16x8.splat (local.get $a))) (i16x8.splat (i32.const 128))) (i32.const 8)))
+                ;; s = p * a / 32768; out = s + d * (255 - s.alpha) / 255
+                (local.set $m (i16x8.q15mulr_sat_s (local.get $m) (i16x8.splat (select (local.get $a) (i32.const 32767) (i32.lt_s (local.get $a) (i32.const 32767))))))
                 (local.set $sa (i32.sub (i32.const 255) (i16x8.extract_lane_u 3 (local.get $m))))
                 (local.set $d (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $out))))
                 (local.set $d (i16x8.mul (local.get $d) (i16x8.splat (local.get $sa))))
@@ -146,7 +146,8 @@
 
   ;; Draws the rectangle [rx0, rx1) x [ry0, ry1) (level px) of a premultiplied sw x sh level
   ;; at src onto the dw-wide premultiplied frame at dst, source-over with opacity alpha
-  ;; (0..256), over the output box [bx0, bx1) x [by0, by1). (ia..if) maps an output pixel's
+  ;; (0..32768: the motion-blur average's weights 1/n need more than 8 bits), over the
+  ;; output box [bx0, bx1) x [by0, by1). (ia..if) maps an output pixel's
   ;; centre to level px; kx, ky are output px per level px across the rectangle's edges, for
   ;; their anti-aliased coverage. Columns are walked in strips of 128: a rolled row crosses
   ;; many source rows, and a strip keeps the rows it reads in cache for the next output row.
@@ -288,7 +289,7 @@
               (local.set $m (i16x8.add (local.get $m)
                 (i16x8.q15mulr_sat_s (i16x8.sub (local.get $h) (local.get $m))
                   (i16x8.splat (i32.shl (i32.and (i32.shr_u (local.get $tu) (i32.const 8)) (i32.const 255)) (i32.const 7))))))
-                  (local.set $m (i16x8.shr_u (i16x8.add (i16x8.mul (local.get $m) (i16x8.splat (local.get $alpha))) (i16x8.splat (i32.const 128))) (i32.const 8)))
+                  (local.set $m (i16x8.q15mulr_sat_s (local.get $m) (i16x8.splat (select (local.get $alpha) (i32.const 32767) (i32.lt_s (local.get $alpha) (i32.const 32767))))))
                   (local.set $sa (i32.sub (i32.const 255) (i16x8.extract_lane_u 3 (local.get $m))))
                   (local.set $d (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $out))))
                   (local.set $d (i16x8.mul (local.get $d) (i16x8.splat (local.get $sa))))
@@ -301,7 +302,7 @@
           (local.set $v (i32.add (local.get $v) (local.get $dv)))
           (local.set $x (i32.add (local.get $x) (i32.const 1)))
           (br $gpx))))
-          (else (if (i32.eq (local.get $alpha) (i32.const 256))
+          (else (if (i32.eq (local.get $alpha) (i32.const 32768))
             (then
         (block $fdone (loop $fpx
           (br_if $fdone (i32.ge_s (local.get $x) (local.get $xb)))
@@ -340,11 +341,11 @@
               (local.set $m (i16x8.add (local.get $m)
                 (i16x8.q15mulr_sat_s (i16x8.sub (local.get $h) (local.get $m))
                   (i16x8.splat (i32.shl (i32.and (i32.shr_u (local.get $tu) (i32.const 8)) (i32.const 255)) (i32.const 7))))))
-              ;; An opaque source at opacity a: out = d + (s - d) * a / 256.
+              ;; An opaque source at opacity a: out = d + (s - d) * a / 32768.
               (local.set $d (i16x8.extend_low_i8x16_u (v128.load32_zero (local.get $out))))
               (v128.store32_lane 0 (local.get $out) (i8x16.narrow_i16x8_u
                 (i16x8.add (local.get $d) (i16x8.q15mulr_sat_s (i16x8.sub (local.get $m) (local.get $d))
-                  (i16x8.splat (i32.shl (local.get $alpha) (i32.const 7)))))
+                  (i16x8.splat (local.get $alpha))))
                 (local.get $m)))
           (local.set $out (i32.add (local.get $out) (i32.const 4)))
           (local.set $u (i32.add (local.get $u) (local.get $du)))
