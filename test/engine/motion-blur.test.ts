@@ -6,6 +6,11 @@ import { BLUR_START_PX, SAMPLE_SPACING_PX, blurSampling } from '../../src/engine
 import { prepareRender } from '../../src/engine/render/prepare-render.js';
 import { makeSampleImage } from '../../src/engine/index.js';
 import type { RenderJob } from '../../src/core/ports.js';
+import { buildCameraPath } from '../../src/engine/motion/camera-path.js';
+import { findMotionDefinition } from '../../src/engine/motion/motion-definitions.js';
+import { DEFAULT_MODIFIERS } from '../../src/engine/motion/prompt-modifiers.js';
+import { buildRenderPlan } from '../../src/engine/render/frame-plan.js';
+import { BACKGROUND_DEPTH, SUBJECT_DEPTH } from '../../src/engine/scene/layer-projection.js';
 
 describe('motion-blur sampling', () => {
   it('draws one sample while the picture travels less than the start threshold', () => {
@@ -69,5 +74,42 @@ describe('motion-blur sampling', () => {
     const whip = await counts('Whip Pan');
     assert.ok(Math.max(...whip) > 8, `whip pan peak ${Math.max(...whip)}`);
     assert.equal(whip[0], 1);
+  });
+
+  // A subject in front of a background, 5 s at 24 fps: [background, subject] layers a frame.
+  const layered = (name: string, maxSamples: number) =>
+    buildRenderPlan({
+      path: buildCameraPath({
+        motions: [{ definition: findMotionDefinition(name)!, strength: 1 }],
+        modifiers: DEFAULT_MODIFIERS,
+        seed: 1,
+        span: 119 / 24,
+      }),
+      frames: 120,
+      fps: 24,
+      maxSamples,
+      geometries: [{ imageWidth: 4000, imageHeight: 3000, outWidth: 1280, outHeight: 720, focusX: 2000, focusY: 1400 }],
+      scenes: [{ depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }],
+    });
+
+  it('draws the subject an orbit holds once, at the frame time, while the background streaks', () => {
+    for (const name of ['Arc Right', '360 Orbit']) {
+      const blurred = layered(name, 24);
+      const sharp = layered(name, 1);
+      let streaks = 0;
+      for (let i = 0; i < blurred.frames; i++) {
+        const [bg, subject] = blurred.frameAt(i).layers;
+        if (bg!.samples.length === 1) continue;
+        streaks++;
+        assert.deepEqual(subject!.samples, sharp.frameAt(i).layers[1]!.samples, `${name} frame ${i}`);
+      }
+      assert.ok(streaks > 10, `${name}: ${streaks} frames with a streaking background`);
+    }
+  });
+
+  it('keeps the sub-frame samples of a subject that moves fast itself', () => {
+    const plan = layered('Super Dolly In', 24);
+    const most = Math.max(...Array.from({ length: plan.frames }, (_, i) => plan.frameAt(i).layers[1]!.samples.length));
+    assert.ok(most > 4, `the subject's most samples in a frame: ${most}`);
   });
 });

@@ -12,13 +12,18 @@ import type { FrameInstructions, FrameLayer, LayerMask } from './frame-plan.js';
 import { LookPainter } from '../looks/index.js';
 import type { DecodedSource, SourceLevel } from './source-image.js';
 import { cropRect, type LayerCrop } from './layer-crop.js';
+import { RolledSampler } from './rolled-sampler.js';
 
 /** Minification a single bilinear level handles before the next level is blended in. */
 const LOD_BIAS = 0.7;
+/** A transform whose rows mix in the other axis more than this is rolled (see rolled-sampler). */
+const ROLLED = 1e-9;
 
 interface PaintSource {
   scale: number;
   levels: Canvas[];
+  /** The levels' pixels, for the rolled sampler. */
+  pixels: SourceLevel[];
   transparent: boolean;
   /** Per level: the part to draw when not all of it (the bounds grown by the filter's reach). */
   rects?: [number, number, number, number][];
@@ -59,6 +64,8 @@ function lodOf(src: PaintSource, m: Affine): number {
 export interface PainterOptions {
   /** What shows where nothing is drawn (never, by design; tests paint a sentinel here). */
   fill?: string;
+  /** Rolled frames by the rolled sampler (default) or by Skia (tests compare the two). */
+  rolled?: boolean;
 }
 
 function levelCanvas(width: number, height: number, pixels: SharedArrayBuffer, transparent: boolean): Canvas {
@@ -85,8 +92,11 @@ export class FramePainter {
   private scratch: { canvas: Canvas; ctx: SKRSContext2D } | undefined;
   private radius2: Float32Array | undefined;
   private looks: LookPainter | undefined;
+  private rolled: RolledSampler | undefined;
+  private fillRgba: Uint8Array | undefined;
 
   private readonly fill: string;
+  private useRolled: boolean;
 
   constructor(
     sources: PainterSource[],
@@ -95,12 +105,16 @@ export class FramePainter {
     options: PainterOptions = {},
   ) {
     this.fill = options.fill ?? '#000';
+    // The sampler's 16.16 fixed point holds levels up to 32767 px a side.
+    this.useRolled =
+      options.rolled !== false && sources.every((src) => src.levels.every((l) => Math.max(l.width, l.height) <= 16384));
     this.sources = sources.map((s) => {
       const transparent = s.transparent === true;
       return {
         scale: s.scale,
         transparent,
         levels: s.levels.map((l) => levelCanvas(l.width, l.height, l.pixels, transparent)),
+        pixels: s.levels,
         ...(s.bounds && { rects: s.levels.map((l) => levelRect(s.bounds!, s.levels[0]!, l)) }),
       };
     });
@@ -122,9 +136,12 @@ export class FramePainter {
     return this.scratch.ctx;
   }
 
-  /** Draws one transform of a source; `alpha` is the running-average weight of the sample. */
+  /**
+   * Draws one transform of a source; `alpha` is the running-average weight of the sample.
+   * `ctx` is a Skia context, or `'rolled'` for the frame the rolled sampler paints.
+   */
   private drawSample(
-    ctx: SKRSContext2D,
+    ctx: SKRSContext2D | 'rolled',
     src: PaintSource,
     m: Affine,
     alpha: number,
@@ -135,12 +152,17 @@ export class FramePainter {
     const last = src.levels.length - 1;
     const draw = (level: number, a: number): void => {
       const k = src.scale / 2 ** level;
-      ctx.globalAlpha = a;
-      ctx.setTransform(m[0] / k, m[1] / k, m[2] / k, m[3] / k, m[4], m[5]);
+      const t: Affine = [m[0] / k, m[1] / k, m[2] / k, m[3] / k, m[4], m[5]];
       const lv = src.levels[level]!;
       const rect = crop?.rows || crop?.cols ? cropRect(lv.width, lv.height, crop, k) : src.rects?.[level];
-      if (rect) ctx.drawImage(src.levels[level]!, ...rect, ...rect);
-      else ctx.drawImage(src.levels[level]!, 0, 0);
+      if (ctx === 'rolled') {
+        this.rolled!.draw(src.pixels[level]!, src.transparent, t, a, rect ?? [0, 0, lv.width, lv.height]);
+        return;
+      }
+      ctx.globalAlpha = a;
+      ctx.setTransform(...t);
+      if (rect) ctx.drawImage(lv, ...rect, ...rect);
+      else ctx.drawImage(lv, 0, 0);
     };
     const base = Math.min(last, Math.floor(lod));
     const frac = lod - Math.floor(lod);
@@ -160,7 +182,7 @@ export class FramePainter {
     }
   }
 
-  private drawLayer(ctx: SKRSContext2D, layer: FrameLayer): void {
+  private drawLayer(ctx: SKRSContext2D | 'rolled', layer: FrameLayer): void {
     const src = this.sources[layer.source]!;
     layer.samples.forEach((m, i) => this.drawSample(ctx, src, m, 1 / (i + 1), layer));
   }
@@ -188,8 +210,51 @@ export class FramePainter {
     this.ctx.drawImage(this.scratch!.canvas, 0, 0);
   }
 
+  /**
+   * A frame the rolled sampler paints: one with a rolled layer (Skia's slow path) and
+   * nothing but opaque groups of layers drawn over one another (no fade, mask, smear,
+   * defocus or look, which need Skia's canvas). A frame at rest stays Skia's (frame 0 is
+   * the still's picture exactly).
+   */
+  private paintsRolled(frame: FrameInstructions): boolean {
+    return (
+      this.useRolled &&
+      !frame.rest &&
+      !frame.smear &&
+      !(frame.blur > 0.25) &&
+      !frame.look &&
+      frame.layers.every((l) => l.alpha >= 0.999 && !l.mask) &&
+      frame.layers.some((l) => l.samples.some((m) => Math.abs(m[1]) > ROLLED))
+    );
+  }
+
+  private paintRolled(frame: FrameInstructions, target: Uint8Array): void {
+    if (!this.rolled) {
+      this.rolled = new RolledSampler(this.width, this.height);
+      // The fill colour as Skia parses it.
+      const c = createCanvas(1, 1).getContext('2d');
+      c.fillStyle = this.fill;
+      c.fillRect(0, 0, 1, 1);
+      this.fillRgba = new Uint8Array(c.getImageData(0, 0, 1, 1).data);
+    }
+    this.rolled.fill(this.fillRgba!);
+    for (const layer of frame.layers) this.drawLayer('rolled', layer);
+    const pixels = this.rolled.pixels();
+    if (frame.fisheye > 0.001) this.barrel(pixels, target, frame.fisheye);
+    else target.set(pixels);
+  }
+
   /** Paints a frame and copies its RGBA pixels into `target` (width × height × 4 bytes). */
   paint(frame: FrameInstructions, target: Uint8Array): void {
+    if (this.paintsRolled(frame)) {
+      try {
+        this.paintRolled(frame, target);
+        return;
+      } catch {
+        // A draw out of the sampler's range (it traps rather than guess): Skia from now on.
+        this.useRolled = false;
+      }
+    }
     const ctx = this.ctx;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.globalAlpha = 1;

@@ -8,7 +8,7 @@ import { pathTravels, relativePose, type CameraPath } from '../motion/camera-pat
 import { maxOffsets, poseTransform, requiredZoom, type FrameGeometry } from '../framing/framing.js';
 import { affineScale, applyAffine, invertAffine, multiplyAffine, sameAffine, type Affine } from '../maths/affine.js';
 import { planLook, type FrameLook } from '../looks/index.js';
-import { blurSampling } from './motion-blur.js';
+import { BLUR_START_PX, blurSampling } from './motion-blur.js';
 import { layerPose, PLANE_DEPTH, SUBJECT_DEPTH } from '../scene/layer-projection.js';
 import {
   groundBandAffine,
@@ -468,6 +468,7 @@ function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): 
   const scene = clip.scenes[l]!;
   const g = clip.geometries[l]!;
   const ats = times.map((t) => clip.depthAffine(l, t));
+  const plane = planeSamples(clip, l, s, times, ats);
   const base = clip.sourceBase[l]!;
   const layers: FrameLayer[] = [];
   const ground = scene.ground;
@@ -478,7 +479,7 @@ function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): 
     const horizon = ground.horizon * H;
     const mid = clip.depthAffine(l, s);
     const rows = groundBandRows((row) => mid(rowDepth(row)), horizon, H, g.outWidth);
-    layers.push({ source: base, alpha: 1, samples: ats.map((at) => at(far)), rows: [0, horizon] });
+    layers.push({ source: base, alpha: 1, samples: plane(far), rows: [0, horizon] });
     for (let b = 0; b + 1 < rows.length; b++) {
       const ya = rows[b]!;
       const yb = rows[b + 1]!;
@@ -513,12 +514,39 @@ function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): 
       });
     }
   } else {
-    layers.push({ source: base, alpha: 1, samples: ats.map((at) => at(scene.depths[0]!)) });
+    layers.push({ source: base, alpha: 1, samples: plane(scene.depths[0]!) });
   }
   for (let j = 1; j < scene.depths.length; j++) {
-    layers.push({ source: base + j, alpha: 1, join: true, samples: ats.map((at) => at(scene.depths[j]!)) });
+    layers.push({ source: base + j, alpha: 1, join: true, samples: plane(scene.depths[j]!) });
   }
   return layers;
+}
+
+/**
+ * The sub-frame samples of a plane at one depth (the far background, a matted layer): all of
+ * them, or only the one at the frame's time `s` when that plane itself travels no more than
+ * BLUR_START_PX within the shutter, the travel below which a frame gets no motion blur at
+ * all (measured as `blurSamples` measures it). A frame's sample count follows its fastest
+ * plane; on an arc the subject the camera holds moves under a pixel, and copies of it that
+ * close average to what one copy shows, at a draw each. The ground's bands and standing
+ * spans keep every sample: they meet edge to edge. With two pictures the transition moves
+ * each sample (`swell`), so every layer keeps them all.
+ */
+function planeSamples(
+  clip: ClipFraming,
+  l: number,
+  s: number,
+  times: number[],
+  ats: ((depth: number) => Affine)[],
+): (depth: number) => Affine[] {
+  const n = times.length;
+  if (n === 1 || clip.transition) return (d) => ats.map((at) => at(d));
+  const g = clip.geometries[l]!;
+  // The samples sit at the middles of n equal parts of the shutter.
+  const half = ((times[n - 1]! - times[0]!) * n) / (n - 1) / 2;
+  const [open, mid, shut] = [s - half, s, s + half].map((t) => clip.depthAffine(l, t));
+  return (d) =>
+    displacement(open!(d), shut!(d), g.outWidth, g.outHeight) > BLUR_START_PX ? ats.map((at) => at(d)) : [mid!(d)];
 }
 
 /** One frame: its sub-frame samples, the pictures handed over, the look's warp and the focus. */
