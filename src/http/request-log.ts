@@ -21,7 +21,16 @@ export function isClientDisconnect(error: unknown): boolean {
   return typeof code === 'string' && DISCONNECTS.has(code);
 }
 
-const logged = new WeakSet<FastifyReply>();
+// A flag on the reply, not a WeakSet of replies: a WeakSet entry per request is an ephemeron
+// the garbage collector has to process in every young-generation collection.
+const LOGGED = Symbol('request logged');
+type Flagged = FastifyReply & { [LOGGED]?: true };
+/** True the first time it is asked about `reply`, false after. */
+function once(reply: Flagged): boolean {
+  if (reply[LOGGED]) return false;
+  reply[LOGGED] = true;
+  return true;
+}
 
 function lineOf(request: FastifyRequest, reply: FastifyReply) {
   return {
@@ -36,8 +45,7 @@ export class RequestLogController extends LogController {
   override incomingRequest(): void {}
 
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
-    if (logged.has(reply)) return;
-    logged.add(reply);
+    if (!once(reply)) return;
     const line = lineOf(request, reply);
     if (!error) reply.log.info(line, 'request');
     else if (isClientDisconnect(error)) reply.log.info({ ...line, aborted: true }, 'request: the client went away');
@@ -50,8 +58,7 @@ export class RequestLogController extends LogController {
       reply.log.warn({ err: error }, 'response terminated with an error with headers already sent');
       return;
     }
-    if (logged.has(reply)) return;
-    logged.add(reply);
+    if (!once(reply)) return;
     reply.log.info({ ...lineOf(request, reply), aborted: true }, 'request: the client went away');
   }
 }

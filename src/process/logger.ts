@@ -31,7 +31,14 @@ export function createLogger(options: LoggerOptions): Logger {
     // exception. An error or fatal line is flushed at once: a crash that skips the exit
     // handlers (a native abort, SIGKILL from the OOM killer) must not take the line that
     // says what went wrong with it.
-    const stream = pino.destination({ fd: process.stdout.fd ?? 1, sync: false });
+    //
+    // The stream keeps the pending lines as Buffers (SonicBoom's buffer mode): in its default
+    // string mode every line re-measures the UTF-8 length of the whole pending batch (and
+    // flattens it), which grows with the batch under load. Same bytes either way.
+    const stream = pino.destination({ fd: process.stdout.fd ?? 1, sync: false, contentMode: 'buffer' });
+    // (SonicBoom's types only declare strings; in buffer mode its write takes Buffers.)
+    const writeBuffer = stream.write.bind(stream) as unknown as (data: Buffer) => boolean;
+    stream.write = (line: string) => writeBuffer(Buffer.from(line));
     return pino(
       {
         ...base,

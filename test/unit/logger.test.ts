@@ -90,4 +90,30 @@ describe('logger', () => {
     assert.equal(thrown.length, 2001);
     assert.match(thrown.at(-1)!, /last info/);
   });
+  it('writes multi-byte text intact and in order through batches larger than one write', () => {
+    const logger = new URL('../../src/process/logger.ts', import.meta.url).href;
+    const out = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '--input-type=module',
+        '-e',
+        `import { createLogger } from ${JSON.stringify(logger)};
+         const log = createLogger({ level: 'info', service: 'svc', pretty: false });
+         for (let i = 0; i < 3000; i++) log.info({ i, title: 'Caf\u00e9 \u2014 travelling \ud83c\udfac' }, 'r\u00e9sum\u00e9');`,
+      ],
+      { encoding: 'utf8' },
+    ).stdout;
+    const lines = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { i: number; title: string; msg: string });
+    assert.equal(lines.length, 3000);
+    assert.deepEqual(
+      lines.map((l) => l.i),
+      Array.from({ length: 3000 }, (_, i) => i),
+    );
+    assert.ok(lines.every((l) => l.title === 'Café — travelling 🎬' && l.msg === 'résumé'));
+  });
 });
