@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { saliencyAim } from '../../src/engine/framing/saliency.js';
 import { subjectAim } from '../../src/engine/framing/subject-aim.js';
 import type { SceneVision } from '../../src/vision/scene-vision.js';
 
@@ -67,5 +68,10 @@ describe('subject aim: what an aimed 2-D move goes for', () => {
   it('keeps the chosen face when it is in the person', () => {
     const look = { ...person([face(0.8, 0.12)], 0), aim: { x: 0.83, y: 0.15 } };
     near(subjectAim(look), 0.83, 0.15);
+  });
+
+  it('leans half way from the centre toward a saliency guess', () => {
+    near(saliencyAim({ x: 0.9, y: 0.2 }), 0.7, 0.35);
+    near(saliencyAim({ x: 0.5, y: 0.5 }), 0.5, 0.5);
   });
 });

@@ -13,7 +13,7 @@ import type { FrameGeometry } from '../framing/framing.js';
 import { findMotionDefinition } from '../motion/motion-definitions.js';
 import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from '../motion/prompt-modifiers.js';
 import { resolveSize, resolveTiming, type RenderTiming } from '../framing/render-size.js';
-import { estimateSaliency } from '../framing/saliency.js';
+import { estimateSaliency, saliencyAim } from '../framing/saliency.js';
 import { subjectAim } from '../framing/subject-aim.js';
 import {
   buildSceneSources,
@@ -233,7 +233,9 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
         }
         if (aimed) return aimed;
         const t = await saliencyThumbnail(s);
-        return estimateSaliency(t.data, t.width, t.height);
+        const salient = estimateSaliency(t.data, t.width, t.height);
+        // Depth moves keep the estimate itself: it also sets their layers' depths.
+        return depth ? salient : saliencyAim(salient);
       }),
     ),
   );
