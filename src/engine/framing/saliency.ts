@@ -90,3 +90,17 @@ export function estimateSaliency(rgb: Uint8Array, width: number, height: number)
   }
   return { x: (mx + 0.5) / width, y: (my + 0.5) / height };
 }
+
+/**
+ * How far a 2-D move leans from the picture's centre toward the saliency estimate. The
+ * estimate is a guess from colour and detail (bright lamps under a rocket, a wallpaper's
+ * pattern around a plant win over the thing itself), and a 2.6× crash zoom that commits to
+ * it all the way ends off the subject whenever it is off; photographers put the subject
+ * near the middle, so half the lean keeps the guess's direction and halves its cost.
+ */
+export const SALIENCY_LEAN = 0.5;
+
+/** The point a 2-D move aims at from a saliency estimate: part way from the centre to it. */
+export function saliencyAim(s: Saliency): Saliency {
+  return { x: 0.5 + SALIENCY_LEAN * (s.x - 0.5), y: 0.5 + SALIENCY_LEAN * (s.y - 0.5) };
+}

@@ -13,7 +13,8 @@ import type { FrameGeometry } from '../framing/framing.js';
 import { findMotionDefinition } from '../motion/motion-definitions.js';
 import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from '../motion/prompt-modifiers.js';
 import { resolveSize, resolveTiming, type RenderTiming } from '../framing/render-size.js';
-import { estimateSaliency } from '../framing/saliency.js';
+import { estimateSaliency, saliencyAim } from '../framing/saliency.js';
+import { subjectAim } from '../framing/subject-aim.js';
 import {
   buildSceneSources,
   estimateScene,
@@ -222,7 +223,9 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
     Promise.all(
       sources.map(async (s, i) => {
         const look = looks[i];
-        const aimed = look && !doubtfulPerson(look) ? look.aim : undefined;
+        // 2-D moves skip small unsure detections and aim a faceless person at the head
+        // (subject-aim.ts); depth moves keep the look's aim, which also sets their depths.
+        const aimed = depth ? (look && !doubtfulPerson(look) ? look.aim : undefined) : subjectAim(look);
         if (aimed && !depth && look?.subject === 'object') {
           const t = await sceneThumbnail(s, VISION_MATTE_SIDE);
           const extent = objectExtent(look!, t.data, t.width, t.height);
@@ -230,7 +233,9 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
         }
         if (aimed) return aimed;
         const t = await saliencyThumbnail(s);
-        return estimateSaliency(t.data, t.width, t.height);
+        const salient = estimateSaliency(t.data, t.width, t.height);
+        // Depth moves keep the estimate itself: it also sets their layers' depths.
+        return depth ? salient : saliencyAim(salient);
       }),
     ),
   );
