@@ -6,7 +6,7 @@
 import { AppError } from '../../core/errors.js';
 import type { RenderJob } from '../../core/ports.js';
 import type { ModelTier, RenderResolved } from '../../core/task.js';
-import { pathTravels, type PathMotion } from '../motion/camera-path.js';
+import { pathTravels, type CameraPath, type PathMotion } from '../motion/camera-path.js';
 import { buildControlledPath, resolvePathSpec } from '../motion/camera-control.js';
 import { buildRenderPlan, type RenderPlan, type SceneLayout } from './frame-plan.js';
 import type { FrameGeometry } from '../framing/framing.js';
@@ -219,13 +219,19 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
   // the detector boxed the cup), the depth moves' matte's cut; the box's when the cut fails.
   // Depth moves keep the box's middle: their focus row also sets the layers' depths, and
   // moving it moved Lazy Susan's background sweep (test/engine/parallax.test.ts) 3.2 → 2.8 px.
+  // The zoom's own rules (subject-aim.ts: skip small unsure detections, a faceless person's
+  // head, half way to the saliency estimate) are for where a 2-D zoom converges: the first
+  // picture of a move that magnifies. Elsewhere the focus only leans a picture's framing,
+  // and it stays the same whichever move shows the picture, so a two-picture clip ends on
+  // the second as a still of it is framed (test/engine/depth-scene.test.ts).
+  const zooms = !depth && magnifies(path, timing.frames);
   const focus = await timed('aim', () =>
     Promise.all(
       sources.map(async (s, i) => {
         const look = looks[i];
-        // 2-D moves skip small unsure detections and aim a faceless person at the head
-        // (subject-aim.ts); depth moves keep the look's aim, which also sets their depths.
-        const aimed = depth ? (look && !doubtfulPerson(look) ? look.aim : undefined) : subjectAim(look);
+        const zoomAim = zooms && i === 0;
+        // Depth moves keep the look's aim, which also sets their depths.
+        const aimed = zoomAim ? subjectAim(look) : look && !doubtfulPerson(look) ? look.aim : undefined;
         if (aimed && !depth && look?.subject === 'object') {
           const t = await sceneThumbnail(s, VISION_MATTE_SIDE);
           const extent = objectExtent(look!, t.data, t.width, t.height);
@@ -235,7 +241,7 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
         const t = await saliencyThumbnail(s);
         const salient = estimateSaliency(t.data, t.width, t.height);
         // Depth moves keep the estimate itself: it also sets their layers' depths.
-        return depth ? salient : saliencyAim(salient);
+        return zoomAim ? saliencyAim(salient) : salient;
       }),
     ),
   );
@@ -308,4 +314,11 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
     }),
   };
   return { timing, plan, sources: layers, resolved };
+}
+
+/** Whether a camera path magnifies the picture by a tenth or more at some frame (a zoom in). */
+function magnifies(path: CameraPath, frames: number): boolean {
+  const n = Math.max(2, frames);
+  for (let i = 0; i < n; i++) if (path.poseAt((i / (n - 1)) * path.span).zoom >= 1.1) return true;
+  return false;
 }
