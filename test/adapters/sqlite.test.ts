@@ -128,17 +128,18 @@ async function runChildAndKill(dbFile: string, mode: 'open' | 'insert' | 'claim'
 }
 
 describe('SQLite task store reads', () => {
-  test('a task read again is never stale: writes by this store, this connection or another one show', async (t) => {
+  test('a task read again is never stale: writes by this store, another store or another process show', async (t) => {
     const { dir, remove } = await tempDir();
     t.after(remove);
     const file = join(dir, 'stillmotion.db');
     const db = openSqliteDatabase(file);
-    const other = openSqliteDatabase(file);
+    const other = openSqliteDatabase(file); // a second process, as far as SQLite can tell
     t.after(() => {
       db.close();
       other.close();
     });
     const store = new SqliteTaskStore(db);
+    const elsewhere = new SqliteTaskStore(other);
     const task = makeTask();
     await store.insert(task);
     const progress = async () => (await store.get(task.id))?.progress;
@@ -147,18 +148,57 @@ describe('SQLite task store reads', () => {
 
     await store.update(task.id, { progress: 0.25 });
     assert.equal(await progress(), 0.25, 'after an update through the store');
-    db.prepare('UPDATE tasks SET progress = 0.5 WHERE id = ?').run(task.id);
-    assert.equal(await progress(), 0.5, 'after a write on the same connection');
-    other.prepare('UPDATE tasks SET progress = 0.75 WHERE id = ?').run(task.id);
-    assert.equal(await progress(), 0.75, 'after a commit by another connection');
-    await new SqliteTaskStore(other).delete(task.id);
-    assert.equal(await store.get(task.id), undefined, 'after a delete by another store');
+    await new SqliteTaskStore(db).update(task.id, { progress: 0.4 });
+    assert.equal(await progress(), 0.4, 'after an update through another store on the connection');
+    await elsewhere.update(task.id, { progress: 0.75, status: 'in_progress' });
+    assert.deepEqual(
+      await store.get(task.id).then((read) => [read?.progress, read?.status]),
+      [0.75, 'in_progress'],
+      'after a commit by another connection',
+    );
+    await store.update(task.id, { progress: 0.9 });
+    assert.equal(await progress(), 0.9, 'own write after the other connection wrote');
+    await elsewhere.delete(task.id);
+    assert.equal(await store.get(task.id), undefined, 'after a delete by another connection');
 
-    // Each read is a task of its own: changing one does not change the next.
     await store.insert(makeTask({ id: task.id }));
+    assert.equal(await progress(), 0, 'after an insert');
+    await store.delete(task.id);
+    assert.equal(await store.get(task.id), undefined, 'after an own delete');
+  });
+
+  test('a read Task cannot be changed by its caller, so the next read is as stored', async (t) => {
+    const { dir, remove } = await tempDir();
+    t.after(remove);
+    const db = openSqliteDatabase(join(dir, 'stillmotion.db'));
+    t.after(() => db.close());
+    const store = new SqliteTaskStore(db);
+    const task = makeTask();
+    await store.insert(task);
     const first = (await store.get(task.id))!;
-    first.params.prompt = 'changed by a caller';
-    assert.notEqual((await store.get(task.id))!.params.prompt, 'changed by a caller');
+    assert.throws(() => {
+      first.params.prompt = 'changed by a caller';
+    }, TypeError);
+    assert.throws(() => {
+      first.status = 'completed';
+    }, TypeError);
+    assert.deepEqual(await store.get(task.id), first);
+    assert.equal((await store.get(task.id))!.params.prompt, task.params.prompt);
+  });
+
+  test('a read inside a transaction that rolls back is not kept', async (t) => {
+    const { dir, remove } = await tempDir();
+    t.after(remove);
+    const db = openSqliteDatabase(join(dir, 'stillmotion.db'));
+    t.after(() => db.close());
+    const store = new SqliteTaskStore(db);
+    const task = makeTask();
+    await store.insert(task);
+    db.exec('BEGIN');
+    await store.update(task.id, { progress: 0.5 });
+    assert.equal((await store.get(task.id))?.progress, 0.5, 'the transaction sees its own write');
+    db.exec('ROLLBACK');
+    assert.equal((await store.get(task.id))?.progress, 0, 'the rolled-back write is gone');
   });
 });
 

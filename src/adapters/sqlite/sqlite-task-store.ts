@@ -7,6 +7,7 @@ import { TASK_STATUSES, TERMINAL_STATUSES, type Task, type TaskStatus } from '..
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from './open-database.js';
 import { PATCH_COLUMNS, taskFromRow, taskToRow, type TaskRow as SharedTaskRow } from '../task-row.js';
+import { type TaskCache, taskCacheOf } from './task-cache.js';
 import { type SyncFile, type WalSync, WalSyncError, walSyncOf } from './wal-sync.js';
 
 export interface SqliteTaskStoreOptions {
@@ -27,6 +28,9 @@ const TERMINAL = [...TERMINAL_STATUSES];
  * an fsync of the WAL off the event loop, shared with concurrent inserts (wal-sync.ts):
  * as durable as a FULL commit, without blocking other requests for the disk's round trip.
  *
+ * `get` answers from the connection's {@link TaskCache} while it can: so every write to the
+ * tasks table on this connection goes through a store, which forgets the task it writes.
+ *
  * The store does not own the connection: `close()` only stops this store from being used;
  * whoever called `openSqliteDatabase` closes the database.
  */
@@ -37,13 +41,13 @@ export class SqliteTaskStore implements TaskStore {
   readonly #statements;
   readonly #updateStatements = new Map<string, Statement<unknown[]>>();
   readonly #walSync: WalSync;
-  readonly #rows: RowCache;
+  readonly #cache: TaskCache;
 
   constructor(db: SqliteDatabase, options: SqliteTaskStoreOptions = {}) {
     this.#db = db;
     this.#now = options.now ?? Date.now;
     this.#walSync = walSyncOf(db, options.syncFile);
-    this.#rows = new RowCache(db);
+    this.#cache = taskCacheOf(db);
     const terminal = TERMINAL.map(() => '?').join(',');
     this.#statements = {
       insert: db.prepare(`INSERT INTO tasks (id, job_id, owner_key_id, dialect, status, progress, attempts, params,
@@ -76,6 +80,7 @@ export class SqliteTaskStore implements TaskStore {
   async insert(task: Task): Promise<void> {
     this.#assertOpen();
     const row = toRow(task);
+    this.#cache.forget(task.id);
     try {
       await this.#walSync.commit(() => this.#statements.insert.run(row));
     } catch (error) {
@@ -85,6 +90,7 @@ export class SqliteTaskStore implements TaskStore {
         try {
           this.#statements.delete.run(task.id);
         } catch {}
+        this.#cache.forget(task.id);
         throw new AppError('service_unavailable', 'the task could not be stored durably', { cause: error.cause });
       }
       const code = sqliteCode(error);
@@ -103,14 +109,13 @@ export class SqliteTaskStore implements TaskStore {
     }
   }
 
+  /** The Task comes deep-frozen: it may be the one the last `get` of this id returned. */
   async get(id: string): Promise<Task | undefined> {
     this.#assertOpen();
-    let row = this.#rows.get(id);
-    if (row === undefined) {
-      row = this.#statements.get.get(id) as TaskRow | undefined;
-      if (row) this.#rows.set(id, row);
-    }
-    return row && fromRow(row);
+    const cached = this.#cache.lookup(id);
+    if (cached) return cached;
+    const row = this.#statements.get.get(id) as TaskRow | undefined;
+    return row && this.#cache.remember(fromRow(row));
   }
 
   /**
@@ -142,6 +147,7 @@ export class SqliteTaskStore implements TaskStore {
       sql += ` AND status IN (${expected.map(() => '?').join(',')})`;
       values.push(...expected);
     }
+    this.#cache.forget(id);
     const row = this.#prepareCached(`${sql} RETURNING *`).get(...values) as TaskRow | undefined;
     return row && fromRow(row);
   }
@@ -161,6 +167,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async releaseIdempotencyKey(ownerKeyId: string, key: string, before: number): Promise<void> {
     this.#assertOpen();
+    this.#cache.forgetAll(); // the rows it changes are not known by id
     this.#statements.releaseIdempotencyKey.run(ownerKeyId, key, before);
   }
 
@@ -184,6 +191,7 @@ export class SqliteTaskStore implements TaskStore {
 
   async delete(id: string): Promise<void> {
     this.#assertOpen();
+    this.#cache.forget(id);
     this.#statements.delete.run(id);
   }
 
@@ -217,64 +225,6 @@ export class SqliteTaskStore implements TaskStore {
 
   #assertOpen(): void {
     if (this.#closed || !this.#db.open) throw new AppError('service_unavailable', 'task store is closed');
-  }
-}
-
-/** How many rows {@link RowCache} keeps (the oldest go first). */
-const CACHED_ROWS = 512;
-
-/**
- * The rows `get` read lately, kept while nothing could have changed them: no commit by
- * another connection (`PRAGMA data_version` is the same) and no row written by this one
- * (`total_changes()` is the same: any insert, update or delete, whatever its table or
- * caller, empties the cache). A task polled through `GET …/feed/{id}` is then read
- * from SQLite once per change, not once per poll. The rows are plain strings and numbers;
- * every `get` still builds its own Task from one.
- *
- * The checks run on every `get`, because a row another process committed before a request
- * arrived must never be answered from the cache. Checking once per event-loop turn or per
- * millisecond would let a request that arrived after such a commit, but within the same
- * turn or millisecond as the last check, see the old row. Of the two, `PRAGMA data_version`
- * is the cost (~1.8 µs in-process: it takes and drops SQLite's read lock on the WAL index,
- * two fcntl calls); `total_changes()` is ~0.1 µs. The PostgreSQL store has no such cheap,
- * exact signal of another connection's commit, so it reads the row every time.
- */
-class RowCache {
-  readonly #rows = new Map<string, TaskRow>();
-  readonly #dataVersion: Statement<[], number>;
-  readonly #totalChanges: Statement<[], number>;
-  #version = -1;
-  #changes = -1;
-
-  constructor(db: SqliteDatabase) {
-    this.#dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-    this.#totalChanges = db.prepare<[], number>('SELECT total_changes()').pluck();
-  }
-
-  get(id: string): TaskRow | undefined {
-    if (this.#rows.size === 0) return undefined;
-    if (!this.#current()) {
-      this.#rows.clear();
-      return undefined;
-    }
-    return this.#rows.get(id);
-  }
-
-  /** Remembers `row`, read just now. */
-  set(id: string, row: TaskRow): void {
-    if (this.#rows.size === 0) this.#current(); // the state the row was read in
-    if (this.#rows.size >= CACHED_ROWS) this.#rows.delete(this.#rows.keys().next().value!);
-    this.#rows.set(id, row);
-  }
-
-  /** Whether the database is as it was when the cache was last checked (and records it). */
-  #current(): boolean {
-    const version = this.#dataVersion.get()!;
-    const changes = this.#totalChanges.get()!;
-    const same = version === this.#version && changes === this.#changes;
-    this.#version = version;
-    this.#changes = changes;
-    return same;
   }
 }
 
