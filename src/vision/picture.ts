@@ -64,6 +64,16 @@ export function letterbox(
   region: Box,
   size: number | { width: number; height: number },
 ): { input: Tensor4D; map: Letterbox } {
+  const { data, map } = letterboxPixels(picture, region, size);
+  return { input: tf.tensor4d(data, [1, map.height, map.width, 3]), map };
+}
+
+/** letterbox's input as packed float RGB (0..255, the margins black), before it becomes a tensor. */
+export function letterboxPixels(
+  picture: RgbPicture,
+  region: Box,
+  size: number | { width: number; height: number },
+): { data: Float32Array; map: Letterbox } {
   const { width: W, height: H } = typeof size === 'number' ? { width: size, height: size } : size;
   const { rx, ry, rw, rh } = cropOf(picture, region);
   const scale = Math.max(rw / W, rh / H); // picture px per model px
@@ -75,10 +85,7 @@ export function letterbox(
   // float copy of the crop) for a 416² or 256² input cost ~10–20 MB of wasm heap and a few
   // tens of ms per model run; the heap never shrinks, so it stayed in the process.
   const data = resizeBilinear(picture, rx, ry, rw, rh, w, h, { width: W, height: H }, padX, padY);
-  return {
-    input: tf.tensor4d(data, [1, H, W, 3]),
-    map: { x0: rx - padX * scale, y0: ry - padY * scale, scale, width: W, height: H },
-  };
+  return { data, map: { x0: rx - padX * scale, y0: ry - padY * scale, scale, width: W, height: H } };
 }
 
 /**
