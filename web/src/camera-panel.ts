@@ -7,6 +7,7 @@
  * leaves out parallax between depths and, without a focus point, the lean toward the
  * estimated centre of interest, so it shows where the frame goes, not every pixel.
  */
+import { softMin } from '../../src/engine/framing/soft-min.js';
 import type { CameraAxes, CameraPathSpec, Keyframe } from './types.js';
 
 export const AXES = ['horizontal', 'vertical', 'pan', 'tilt', 'roll', 'zoom'] as const;
@@ -264,15 +265,9 @@ export class CameraPanel {
       cover = Math.max(cover, hw / Math.max(1, roomX), hh / Math.max(1, roomY));
     }
     // The view leans toward the focus point as far as the room at its zoom allows (the
-    // engine's smooth minimum, softMin in src/engine/framing/framing.ts), so a zoom converges on it.
+    // engine's smooth minimum, the same function), so a zoom converges on it.
     const maxDx = Math.max(...views.map((v) => Math.abs(v.dx * coverW)));
     const maxDy = Math.max(...views.map((v) => Math.abs(v.dy * coverH)));
-    const softMin = (a: number, b: number): number => {
-      if (a <= 0 || b <= 0) return 0;
-      const k = 0.15 * b;
-      const h = Math.max(0, k - Math.abs(a - b));
-      return Math.min(a, b) - (h * h) / (4 * k);
-    };
     const lean = (v: View): [number, number] => {
       if (!this.focusPoint) return [0, 0];
       const c = Math.abs(Math.cos(v.roll));
