@@ -21,14 +21,19 @@ const ASPECTS: Readonly<Record<'16:9' | '9:16' | '1:1', number>> = { '16:9': 16 
 const even = (n: number): number => Math.max(2, Math.round(n / 2) * 2);
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
-/** The largest width × height of `aspect` within the tier's frame. */
+/**
+ * The largest width × height of `aspect` within the tier's frame. The arithmetic is the
+ * engine's (render-size.ts: `aspect`·10⁴ × 10⁴ scaled to fit), step for step: where a side
+ * lands on an odd number its rounding to even follows the last bit of the float (19:16 at
+ * turbo: 854.99999… → 854, where 720 · 19/16 = 855 exactly would give 856).
+ */
 export function sizeAtTier(tier: ModelTier, aspect: number): { width: number; height: number } {
   const a = clamp(aspect, 1 / 4, 4);
   const { long, short } = TIER_FRAME[tier];
-  const [maxW, maxH] = a >= 1 ? [long, short] : [short, long];
-  const w = Math.min(maxW, maxH * a);
-  const h = w / a;
-  return { width: even(clamp(w, MIN_SIDE, MAX_SIDE)), height: even(clamp(h, MIN_SIDE, MAX_SIDE)) };
+  const [w, h] = [a * 1e4, 1e4];
+  const [maxW, maxH] = w >= h ? [long, short] : [short, long];
+  const scale = Math.min(1, maxW / w, maxH / h);
+  return { width: even(clamp(w * scale, MIN_SIDE, MAX_SIDE)), height: even(clamp(h * scale, MIN_SIDE, MAX_SIDE)) };
 }
 
 /**
