@@ -211,26 +211,25 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
         }),
       )
     : undefined;
-  // Aimed moves go for the detected subject; the saliency estimate is for pictures where
-  // the detector trusts nothing (a landscape still has a centre of interest).
-  // (The saliency thumbnail is made only for those: a resize of the decoded picture; nor is
-  // the box of an unsure "person" with no face trusted: a baboon's face.) An object's aim is
-  // the middle of the thing the graph cut around its box finds (a cup and its saucer where
-  // the detector boxed the cup), the depth moves' matte's cut; the box's when the cut fails.
-  // Depth moves keep the box's middle: their focus row also sets the layers' depths, and
-  // moving it moved Lazy Susan's background sweep (test/engine/parallax.test.ts) 3.2 → 2.8 px.
-  // The zoom's own rules (subject-aim.ts: skip small unsure detections, a faceless person's
-  // head, half way to the saliency estimate) are for where a 2-D zoom converges: the first
-  // picture of a move that magnifies. Elsewhere the focus only leans a picture's framing,
-  // and it stays the same whichever move shows the picture, so a two-picture clip ends on
-  // the second as a still of it is framed (test/engine/depth-scene.test.ts).
+  // Where each picture's move aims:
+  // - the detected subject; for an object, the middle of what the graph cut around its box
+  //   finds (a cup and its saucer where the detector boxed the cup), else the box's middle;
+  // - not the box of an unsure "person" with no face (a baboon's face), and, where the
+  //   detector trusts nothing, the saliency estimate (a landscape still has a centre);
+  // - the zoom's own rules (subject-aim.ts: skip small unsure detections, a faceless
+  //   person's head, half way to the saliency estimate) only where a 2-D zoom converges: the
+  //   first picture of a move that magnifies. Elsewhere the focus only leans the framing, and
+  //   stays the same whichever move shows the picture, so a two-picture clip ends on the
+  //   second as a still of it is framed (test/engine/depth-scene.test.ts);
+  // - depth moves keep the look's own aim (the box's middle, or the estimate itself): their
+  //   focus row also sets the layers' depths, and moving it moved Lazy Susan's background
+  //   sweep (test/engine/parallax.test.ts) 3.2 → 2.8 px.
   const zooms = !depth && magnifies(path, timing.frames);
   const focus = await timed('aim', () =>
     Promise.all(
       sources.map(async (s, i) => {
         const look = looks[i];
         const zoomAim = zooms && i === 0;
-        // Depth moves keep the look's aim, which also sets their depths.
         const aimed = zoomAim ? subjectAim(look) : look && !doubtfulPerson(look) ? look.aim : undefined;
         if (aimed && !depth && look?.subject === 'object') {
           const t = await sceneThumbnail(s, VISION_MATTE_SIDE);
@@ -240,7 +239,6 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
         if (aimed) return aimed;
         const t = await saliencyThumbnail(s);
         const salient = estimateSaliency(t.data, t.width, t.height);
-        // Depth moves keep the estimate itself: it also sets their layers' depths.
         return zoomAim ? saliencyAim(salient) : salient;
       }),
     ),
