@@ -14,11 +14,8 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { Config } from '../config.js';
 import type { MediaStore, ScratchSpace, TaskQueue, TaskStore, WebhookOutbox } from '../core/ports.js';
-import { BullmqTaskQueue } from './bullmq/bullmq-task-queue.js';
 import { FsMediaStore } from './fs/fs-media-store.js';
-import { openPgPool } from './postgres/open-pool.js';
-import { PgTaskStore } from './postgres/pg-task-store.js';
-import { PgWebhookOutbox } from './postgres/pg-webhook-outbox.js';
+import type { PgWebhookOutbox as PgOutbox } from './postgres/pg-webhook-outbox.js';
 import type pg from 'pg';
 import { openSqliteDatabase, type SqliteDatabase } from './sqlite/open-database.js';
 import { SqliteTaskQueue } from './sqlite/sqlite-task-queue.js';
@@ -64,9 +61,19 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
       return db;
     };
 
+    // PostgreSQL and BullMQ are imported only where they are configured: on the embedded
+    // defaults their modules (bullmq and ioredis ~160–240 ms of CPU, pg ~40) would only
+    // slow every start.
     let store: TaskStore;
     let pgPool: pg.Pool | undefined;
+    let PgWebhookOutbox: typeof PgOutbox | undefined;
     if (config.store.kind === 'postgres') {
+      const [{ openPgPool }, { PgTaskStore }, outboxModule] = await Promise.all([
+        import('./postgres/open-pool.js'),
+        import('./postgres/pg-task-store.js'),
+        import('./postgres/pg-webhook-outbox.js'),
+      ]);
+      PgWebhookOutbox = outboxModule.PgWebhookOutbox;
       const pool = await openPgPool(config.store.url, {
         ...(config.store.schema !== undefined && { schema: config.store.schema }),
         max: config.store.poolSize,
@@ -86,6 +93,7 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
     const laned = config.higgsfield !== undefined;
     if (config.queue.kind === 'bullmq') {
       const bullmq = config.queue;
+      const { BullmqTaskQueue } = await import('./bullmq/bullmq-task-queue.js');
       const open = (queueName: string) =>
         BullmqTaskQueue.open({
           redisUrl: bullmq.redisUrl,
@@ -124,7 +132,7 @@ export async function createAdapters(config: Config, options: CreateAdaptersOpti
     let outbox: WebhookOutbox | undefined;
     const webhookOutbox = (): WebhookOutbox => {
       if (!outbox) {
-        const opened = pgPool ? new PgWebhookOutbox(pgPool) : new SqliteWebhookOutbox(sqlite());
+        const opened = pgPool && PgWebhookOutbox ? new PgWebhookOutbox(pgPool) : new SqliteWebhookOutbox(sqlite());
         outbox = opened;
         // Before the database closes (closers run in reverse order).
         closers.push(() => opened.close());
