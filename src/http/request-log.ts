@@ -5,7 +5,8 @@
  * a video: ECONNRESET, EPIPE, premature close) is normal and logged as such at info, not as
  * an error; other failures after the headers went out stay warnings.
  */
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { LogController } from '../fastify.js';
 
 const DISCONNECTS = new Set([
   'ECONNRESET',
