@@ -351,12 +351,12 @@ export async function checkMove(
   };
   const { frame: from, pts } = referenceFrame(label, view);
   if (!pts) return { ...result, note: 'no near/background labels' };
-  // The sheet marks the regions on its first frame: the reference frame.
-  const pick =
-    from > 0 ? [from, Math.floor(clip.frames.length / 2), 0] : [0, Math.floor(clip.frames.length / 2), lastIndex];
+  // The sheet shows frames 0, mid and last in that order, each labelled, the regions
+  // marked on the reference frame they were taken on (0, or the last: tracked back).
+  const pick = [0, Math.floor(clip.frames.length / 2), lastIndex];
   if (sheetPath) {
-    await writeSheet(sheetPath, clip.frames, w, h, pick, pts);
-    if (probed) await writeSheet(sheetPath.replace(/\.png$/, '-probe.png'), probed.clip.frames, w, h, pick, pts);
+    await writeSheet(sheetPath, clip.frames, w, h, pick, pts, from);
+    if (probed) await writeSheet(sheetPath.replace(/\.png$/, '-probe.png'), probed.clip.frames, w, h, pick, pts, from);
   }
   return {
     ...result,

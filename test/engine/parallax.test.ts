@@ -80,6 +80,22 @@ const circles =
       `foreground shift ${f(fg.dx)} should be small next to ${f(bg.tx)}`,
     );
   };
+/**
+ * A crane that tilts back onto the subject as it rises (sign 1: the subject drifts down the
+ * frame) or sinks (−1): the subject slides the way a travelling camera slides it, while the
+ * tilt holds the background (it may drift the other way, never along with the subject by
+ * more than a third as far). A crane that forgot to tilt slides both layers one way; one
+ * going the wrong way slides the subject the other way.
+ */
+const cranes =
+  (sign: 1 | -1): Check =>
+  ({ fg, bg }) => {
+    assert.ok(sign * fg.dy > 3, `subject y shift ${f(fg.dy)} should have sign ${sign}`);
+    assert.ok(
+      sign * bg.ty < 0.35 * sign * fg.dy,
+      `background y shift ${f(bg.ty)} should be small or opposite next to the subject's ${f(fg.dy)}`,
+    );
+  };
 /** Forward: the near layer grows more than the far one (backward: shrinks more). */
 const pushes =
   (sign: 1 | -1): Check =>
@@ -112,7 +128,8 @@ const EXPECT: Record<string, { check: Check; from?: number; upTo?: number; byWid
   'Robo Arm': { check: slides('x', -1) },
   'Jib Up': { check: slides('y', 1) },
   'Jib Down': { check: slides('y', -1) },
-  'Crane Up': { check: slides('y', 1) },
+  // Crane Up rises while tilting down onto the subject (from below it to its rest framing).
+  'Crane Up': { check: cranes(1) },
   'Crane Down': { check: slides('y', -1) },
   'Arc Left': { check: circles(-1) },
   'Arc Right': { check: circles(1) },

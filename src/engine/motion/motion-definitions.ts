@@ -17,6 +17,7 @@ import {
 import {
   arc,
   boom,
+  crane,
   dolly,
   dollyZoom,
   fisheye,
@@ -122,7 +123,11 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
     parts: [push(1.55, linear), truck(0.05, linear), shake({ pos: 0.006, roll: deg(0.4), hz: 1.2 }), shutter(0.9)],
     direction: 'right',
   },
-  'Crane Up': { parts: [boom(-0.24), dolly(0, easeInOutSine, 0.16)] },
+  // Rises 0.2 cover heights, pulling back a little onto the picture (its rest frame, the last),
+  // tilting down half the way that holds the subject: so frame 0 needs no closer crop than
+  // the pull-back's and the subject stays in it (a full hold slides the background so far
+  // that the cover crop cuts the subject's head; no hold slid the subject out of the top).
+  'Crane Up': { parts: [crane(-0.2, { from: 0.04, to: 0 }, 0.5)] },
   'Crane Down': { parts: [boom(0.24), dolly(0.16, easeInOutSine)] },
   'Crane Over The Head': { parts: [boom(-0.28), dolly(0.25, window(0.35, 1)), roll(deg(2))] },
   'Jib Up': { parts: [boom(-0.15)] },

@@ -183,6 +183,37 @@ export function boom(dy: number, ease: Easing = easeInOutSine): MotionPart {
 }
 
 /**
+ * A crane: the camera rises (`dy` < 0) or sinks `dy` cover heights, centred, while it
+ * travels forward from `from` to `to` subject distances, and tilts `hold` of the way needed
+ * to keep the subject (depth 1) where the move's rest end frames it. Its rest end is the
+ * one with less travel forward (the last frame of a crane that pulls back, else the first:
+ * where the render plan lands the picture, see frame-plan's placeCamera). Held, the
+ * subject stays in frame while the far background and the near ground slide apart from it
+ * as a rising (sinking) camera sees them: behind the subject the background comes up (goes
+ * down) the frame, the ground before it goes down (up).
+ */
+export function crane(
+  dy: number,
+  dolly: { from: number; to: number },
+  hold = 1,
+  ease: Easing = easeInOutSine,
+): MotionPart {
+  const restEase = Math.abs(dolly.to) < Math.abs(dolly.from) ? 1 : 0;
+  return (t, env) => {
+    const k = travel(env);
+    const at = (e: number): { ty: number; tz: number } => ({
+      ty: env.flip * dy * k * (e - 0.5),
+      tz: (dolly.from + (dolly.to - dolly.from) * e) * k,
+    });
+    const { ty, tz } = at(ease(t));
+    const rest = at(restEase);
+    // The subject's slide from rest (layer-projection: −Δty / (1 − Δtz)), taken back by the tilt.
+    const y = (-hold * (ty - rest.ty)) / (1 - (tz - rest.tz));
+    return { ty, tz, y };
+  };
+}
+
+/**
  * The camera on a circle around the subject (radius: the subject's distance), turned by
  * `angle` radians and aimed back at it: the subject holds while the background sweeps the
  * way the camera goes.
