@@ -182,7 +182,9 @@ export function describeScene(scene: ResolvedScene): string {
   const parts = [
     scene.subject === 'none'
       ? 'no subject found'
-      : `subject ${scene.label ?? scene.subject} (${scene.subject}, confidence ${scene.confidence.toFixed(2)})`,
+      : scene.source === 'saliency'
+        ? `subject ${scene.subject} found by its colours (the detector saw none; confidence ${scene.confidence.toFixed(2)})`
+        : `subject ${scene.label ?? scene.subject} (${scene.subject}, confidence ${scene.confidence.toFixed(2)})`,
   ];
   if (scene.faces !== undefined) parts.push(`${scene.faces} face${scene.faces === 1 ? '' : 's'}`);
   if (scene.face)

@@ -152,6 +152,13 @@ export interface ResolvedScene {
   face?: { x: number; y: number; w: number; h: number; chosenBecause: string };
   /** 'vision' normally; 'heuristic' when the models could not run and the old estimates stood in. */
   method?: 'vision' | 'heuristic';
+  /**
+   * Where the subject came from when not from the detector: 'saliency' (depth moves: the
+   * detector saw nothing and a compact thing standing apart in colour was found; its
+   * confidence is then that estimate's, 0..1, and box its normalised box).
+   */
+  source?: 'saliency';
+  box?: { x: number; y: number; w: number; h: number };
   /** Depth moves: the layers drawn, back to front. */
   layers?: ('far background' | 'ground' | 'subject')[];
   depth?: {

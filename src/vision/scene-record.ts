@@ -47,3 +47,17 @@ export function sceneRecord(vision: SceneVision | undefined, aimed?: { x: number
     };
   return out;
 }
+
+/** The record's subject where the detector saw none and the colour estimate found one (scene-sources.ts). */
+export function salientRecord(salient: {
+  confidence: number;
+  box: { x: number; y: number; w: number; h: number };
+}): Pick<ResolvedScene, 'subject' | 'confidence' | 'source' | 'box'> {
+  const b = salient.box;
+  return {
+    subject: 'object',
+    confidence: salient.confidence,
+    source: 'saliency',
+    box: { x: r3(b.x), y: r3(b.y), w: r3(b.w), h: r3(b.h) },
+  };
+}

@@ -29,7 +29,7 @@ import { closeUpZoom, facePointFromVision, findFaceByColour, type FacePoint } fr
 import { ANALYSIS_SIDE as VISION_SIDE, seePicture } from '../../vision/see-picture.js';
 import { looksFirst, startLooks } from './look-ahead.js';
 import type { RgbPicture } from '../../vision/picture.js';
-import { sceneRecord } from '../../vision/scene-record.js';
+import { salientRecord, sceneRecord } from '../../vision/scene-record.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { sceneGround, type GroundContact } from '../scene/ground-contact.js';
 import type { HorizonEstimate } from '../scene/horizon.js';
@@ -231,6 +231,9 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
         const look = looks[i];
         const zoomAim = zooms && i === 0;
         const aimed = zoomAim ? subjectAim(look) : look && !doubtfulPerson(look) ? look.aim : undefined;
+        // A subject found by its colours where the detector saw none: the depth moves focus on it.
+        const found = scenes?.[i]?.salient;
+        if (!aimed && found) return { x: found.box.x + found.box.w / 2, y: found.box.y + found.box.h / 2 };
         if (aimed && !depth && look?.subject === 'object') {
           const t = await sceneThumbnail(s, VISION_MATTE_SIDE);
           const extent = objectExtent(look!, t.data, t.width, t.height);
@@ -281,7 +284,11 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
     fps: timing.fps,
     frames: timing.frames,
     duration: timing.duration,
-    scene: { ...sceneRecord(looks[0], face), ...(depths && depths[0]!.record) },
+    scene: {
+      ...sceneRecord(looks[0], face),
+      ...(scenes?.[0]?.salient && salientRecord(scenes[0].salient)),
+      ...(depths && depths[0]!.record),
+    },
     ...(job.enhancePrompt
       ? {
           enhancedPrompt: describeModifiers(names, modifiers),

@@ -15,7 +15,7 @@ import { BACKGROUND_DEPTH, PLANE_DEPTH, SUBJECT_DEPTH } from './layer-projection
 import { refineMatte } from './matte-refine.js';
 import { claimMissedEdge, solveMatting } from './matting.js';
 import { estimateSubjectMatte, type SubjectMatte } from './subject-matte.js';
-import { matteFromVision } from './vision-matte.js';
+import { matteFromVision, salientSubject } from './vision-matte.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { seeSceneOffThread } from '../../vision/vision-thread.js';
 import { ANALYSIS_SIDE as VISION_SIDE } from '../../vision/see-picture.js';
@@ -26,6 +26,11 @@ export interface SceneEstimate {
   layout: SceneLayout;
   /** The subject's matte at thumbnail size; absent when the picture is one plane. */
   matte?: SubjectMatte;
+  /**
+   * Where the detector saw nothing and the subject was found by its colours instead
+   * (vision-matte.ts salientSubject): how sure that estimate is, and its box (normalised).
+   */
+  salient?: { confidence: number; box: { x: number; y: number; w: number; h: number } };
 }
 
 /** Long side of the thumbnail the subject is found on by the colour estimate. */
@@ -38,10 +43,11 @@ const MATTE_SIDE = 1024;
 /**
  * Estimates a decoded picture's scene. With `vision` (what the models saw in the picture,
  * src/vision/), the subject's matte is the person segmentation or the detected object's box
- * refined (vision-matte.ts), and no subject means one plane: the colour-cluster guess is
- * not asked where the detector saw nothing, because its wrong cut-outs (a shredded spoon, a
- * torso split at a collar) were worse than none. Without `vision` (the models could not
- * run) the colour estimate stands in.
+ * refined (vision-matte.ts). Where the detector saw nothing, the colour estimate's subject
+ * is taken only when it stands clearly apart from its surroundings (salientSubject: a lit
+ * rocket on a night sky), else the picture is one plane: the colour guess on its own cut
+ * out wrong things (a shredded spoon, a torso split at a collar), worse than none. Without
+ * `vision` (the models could not run) the colour estimate stands in.
  */
 export async function estimateScene(source: DecodedSource, vision?: SceneVision): Promise<SceneEstimate> {
   // In the vision thread, as prepareRender's looks are: never the models on this thread.
@@ -49,6 +55,13 @@ export async function estimateScene(source: DecodedSource, vision?: SceneVision)
   if (vision) {
     const t = await sceneThumbnail(source, VISION_MATTE_SIDE);
     const matte = matteFromVision(vision, t.data, t.width, t.height);
+    const salient = vision.subject === 'none' ? salientSubject(t.data, t.width, t.height) : undefined;
+    if (salient)
+      return {
+        layout: { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] },
+        matte: salient.matte,
+        salient: { confidence: salient.confidence, box: salient.box },
+      };
     return matte
       ? { layout: { depths: [BACKGROUND_DEPTH, SUBJECT_DEPTH] }, matte }
       : { layout: { depths: [PLANE_DEPTH] } };

@@ -4,7 +4,9 @@
  *
  * - A person: the segmentation model's probability, over the region it was run on; none
  *   for a person the detector is unsure of with no face in its box (doubtfulPerson).
- * - An object filling over 80 % of the picture: none (nothing beside it to separate).
+ * - An object filling over 80 % of the picture: none (nothing beside it to separate),
+ *   unless the detector is sure of it and its box leaves a strip of background on some
+ *   side (a cat's head close up beside a wall); its matte must then leave that strip clear.
  * - An object: the detector gives a box, not a shape. First an iterated graph cut
  *   (box-cut.ts: colour mixtures and an edge-aware smoothness term, min-cut) on the box
  *   grown by half its size, kept when it holds the box's middle. Otherwise the
@@ -17,7 +19,7 @@
  */
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { colourClusters, nearestCluster, opponentFeatures } from './colour-clusters.js';
-import { guidedFilter, resample } from './image-filters.js';
+import { dilate, guidedFilter, resample } from './image-filters.js';
 import { BOX_MARGIN, cutObject } from './box-cut.js';
 import { analyseSubject, type SubjectMatte } from './subject-matte.js';
 
@@ -80,8 +82,70 @@ function personAlpha(vision: SceneVision, w: number, h: number): Float32Array {
   return alpha;
 }
 
-/** The subject's box in pixels of a w × h picture, or undefined when it is too small or fills the picture. */
-function objectPixelBox(vision: SceneVision, w: number, h: number): [number, number, number, number] | undefined {
+/** A box over this share of the picture is a big subject (a close-up), believed only as BIG_SUBJECT_* allow. */
+const BIG_BOX = 0.8;
+/** A big subject is cut out when the detector is this sure of it and its box leaves a strip this wide (share of the side). */
+const BIG_SUBJECT_SCORE = 0.5;
+const BIG_SUBJECT_STRIP = 0.06;
+/** Share of that strip the big subject's matte may cover, and of the picture, for the matte to be trusted. */
+const BIG_STRIP_COVER = 0.25;
+const BIG_MATTE_SHARE = 0.92;
+
+/**
+ * Whether a big box (a cat's head close up) still leaves background to part it from: the
+ * detector is sure of it and the box stops short of the picture's edge on some side by a
+ * strip (the wall beside the cat), which is the far plane. A box that runs to every edge
+ * is the whole scene.
+ */
+function leavesBackground(vision: SceneVision, box: [number, number, number, number], w: number, h: number): boolean {
+  if (vision.confidence < BIG_SUBJECT_SCORE) return false;
+  return freeStrips(box, w, h).length > 0;
+}
+
+/** The strips (pixel boxes, x1/y1 exclusive) between a box and the picture's edges at least BIG_SUBJECT_STRIP wide. */
+function freeStrips(
+  [bx0, by0, bx1, by1]: [number, number, number, number],
+  w: number,
+  h: number,
+): [number, number, number, number][] {
+  const out: [number, number, number, number][] = [];
+  if (bx0 >= BIG_SUBJECT_STRIP * w) out.push([0, 0, bx0, h]);
+  if (w - bx1 >= BIG_SUBJECT_STRIP * w) out.push([bx1, 0, w, h]);
+  if (by0 >= BIG_SUBJECT_STRIP * h) out.push([0, 0, w, by0]);
+  if (h - by1 >= BIG_SUBJECT_STRIP * h) out.push([0, by1, w, h]);
+  return out;
+}
+
+/**
+ * A big subject's matte is trusted when it leaves its free strips background (it found
+ * the edge between the thing and what is behind it, not the picture's) and does not cover
+ * nearly the whole picture.
+ */
+function bigMatteHolds(alpha: Float32Array, box: [number, number, number, number], w: number, h: number): boolean {
+  let all = 0;
+  for (let i = 0; i < alpha.length; i++) if (alpha[i]! >= 0.5) all++;
+  if (all > BIG_MATTE_SHARE * w * h) return false;
+  let covered = 0;
+  let area = 0;
+  for (const [x0, y0, x1, y1] of freeStrips(box, w, h))
+    for (let y = y0; y < y1; y++)
+      for (let x = x0; x < x1; x++) {
+        area++;
+        if (alpha[y * w + x]! >= 0.5) covered++;
+      }
+  return area > 0 && covered <= BIG_STRIP_COVER * area;
+}
+
+/**
+ * The subject's box in pixels of a w × h picture, or undefined when it is too small or
+ * fills the picture (over BIG_BOX of it, unless `allowBig` and it leaves background beside it).
+ */
+function objectPixelBox(
+  vision: SceneVision,
+  w: number,
+  h: number,
+  allowBig = false,
+): [number, number, number, number] | undefined {
   const b = vision.box;
   if (!b) return undefined;
   const bx0 = Math.max(0, Math.floor(b.x * w));
@@ -89,9 +153,14 @@ function objectPixelBox(vision: SceneVision, w: number, h: number): [number, num
   const bx1 = Math.min(w, Math.ceil((b.x + b.w) * w));
   const by1 = Math.min(h, Math.ceil((b.y + b.h) * h));
   if (bx1 - bx0 < 4 || by1 - by0 < 4) return undefined;
-  // A thing that fills the picture (a cat's head, a dog seen close) leaves no background
-  // beside it to separate from: one plane, not a cut-out of most of the picture.
-  if ((bx1 - bx0) * (by1 - by0) > 0.8 * w * h) return undefined;
+  // A thing that fills the picture leaves no background beside it to separate from: one
+  // plane, not a cut-out of most of the picture; a close-up that leaves a strip of wall
+  // beside it (a cat's head) is cut out for the depth moves (objectAlpha checks the matte).
+  if (
+    (bx1 - bx0) * (by1 - by0) > BIG_BOX * w * h &&
+    !(allowBig && leavesBackground(vision, [bx0, by0, bx1, by1], w, h))
+  )
+    return undefined;
   return [bx0, by0, bx1, by1];
 }
 
@@ -101,8 +170,14 @@ function objectPixelBox(vision: SceneVision, w: number, h: number): [number, num
  */
 const cuts = new WeakMap<Uint8Array, WeakMap<SceneVision, { alpha: Float32Array | undefined }>>();
 
-function objectCut(vision: SceneVision, rgb: Uint8Array, w: number, h: number): Float32Array | undefined {
-  const box = objectPixelBox(vision, w, h);
+function objectCut(
+  vision: SceneVision,
+  rgb: Uint8Array,
+  w: number,
+  h: number,
+  allowBig = false,
+): Float32Array | undefined {
+  const box = objectPixelBox(vision, w, h, allowBig);
   if (!box) return undefined;
   const byLook = cuts.get(rgb) ?? new WeakMap<SceneVision, { alpha: Float32Array | undefined }>();
   cuts.set(rgb, byLook);
@@ -150,10 +225,23 @@ export function objectExtent(
 }
 
 function objectAlpha(vision: SceneVision, rgb: Uint8Array, w: number, h: number): Float32Array | undefined {
-  const box = objectPixelBox(vision, w, h);
+  const box = objectPixelBox(vision, w, h, true);
   if (!box) return undefined;
   const [bx0, by0, bx1, by1] = box;
-  const cut = objectCut(vision, rgb, w, h);
+  const big = (bx1 - bx0) * (by1 - by0) > BIG_BOX * w * h;
+  const alpha = objectShape(vision, rgb, w, h, box);
+  return alpha && (!big || bigMatteHolds(alpha, box, w, h)) ? alpha : undefined;
+}
+
+function objectShape(
+  vision: SceneVision,
+  rgb: Uint8Array,
+  w: number,
+  h: number,
+  box: [number, number, number, number],
+): Float32Array | undefined {
+  const [bx0, by0, bx1, by1] = box;
+  const cut = objectCut(vision, rgb, w, h, true);
   if (cut) return cut;
   const cx0 = Math.max(0, Math.floor(bx0 - CROP_MARGIN * (bx1 - bx0)));
   const cy0 = Math.max(0, Math.floor(by0 - CROP_MARGIN * (by1 - by0)));
@@ -352,4 +440,78 @@ function colourModelInBox(
         ? Math.min(1, Math.max(0, smooth[y * bw + x]! * 1.5 - 0.25))
         : 0;
   return alpha;
+}
+
+/** A subject the detector did not see, found by its colours (salientSubject). */
+export interface SalientSubject {
+  matte: SubjectMatte;
+  /** How clearly it stands out from what is around it, 0..1 (SALIENT_* below). */
+  confidence: number;
+  /** Its box, normalised. */
+  box: { x: number; y: number; w: number; h: number };
+}
+
+/** The ring around the salient blob whose colours it must stand apart from, as a share of the long side. */
+const SALIENT_RING = 0.04;
+/** Colour clusters of the ring and of the blob. */
+const SALIENT_CLUSTERS = 6;
+/**
+ * The blob's colours must lie this many times farther from the ring's colours than the
+ * ring's own spread (the median distances to the ring's clusters), and fill this much of
+ * its box. Measured on the 17 bench photos (bench/scene-labels.json): a lit rocket on a
+ * night sky 7.0; the wrong blobs the colour estimate finds inside subjects and scenes (a
+ * cat's nose in its fur, a squirrel's ear, a lamp-lit patch under an orange, a roof) 1.4–4.7.
+ */
+const SALIENT_DISTINCT = 5.5;
+const SALIENT_FULL = 7.5;
+const SALIENT_FILL = 0.5;
+
+/**
+ * The fallback where the detector saw nothing: the colour estimate's subject
+ * (subject-matte.ts: compact, enclosed by a clear outline, touching neither the top nor the
+ * sides), kept only when it stands out from what surrounds it: its colours far from those
+ * of a ring around it, relative to how much the ring itself varies, and solid in its box.
+ * Its parts-of-things (a nose in fur, a shadow on a table) are refused: the ring around
+ * them is the rest of the thing, in colours close to theirs.
+ */
+export function salientSubject(rgb: Uint8Array, w: number, h: number): SalientSubject | undefined {
+  const found = analyseSubject(rgb, w, h).matte;
+  if (!found) return undefined;
+  const n = w * h;
+  const blob = new Float32Array(n);
+  for (let i = 0; i < n; i++) blob[i] = found.alpha[i]! >= 0.5 ? 1 : 0;
+  const grown = dilate(blob, w, h, Math.max(3, Math.round(SALIENT_RING * Math.max(w, h))));
+  const inner: number[] = [];
+  const ring: number[] = [];
+  let x0 = w;
+  let y0 = h;
+  let x1 = -1;
+  let y1 = -1;
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (blob[i]) {
+        inner.push(i);
+        x0 = Math.min(x0, x);
+        x1 = Math.max(x1, x);
+        y0 = Math.min(y0, y);
+        y1 = Math.max(y1, y);
+      } else if (grown[i]! > 0) ring.push(i);
+    }
+  if (inner.length < SALIENT_CLUSTERS || ring.length < SALIENT_CLUSTERS) return undefined;
+  if (inner.length < SALIENT_FILL * (x1 - x0 + 1) * (y1 - y0 + 1)) return undefined;
+  const f = opponentFeatures(rgb, n, 3);
+  const ringColours = colourClusters(f, ring, SALIENT_CLUSTERS);
+  const median = (idx: number[]): number => {
+    const d = idx.map((i) => nearestCluster(f, i, ringColours, SALIENT_CLUSTERS).distance).sort((a, b) => a - b);
+    return d[Math.floor(d.length / 2)]!;
+  };
+  const distinct = median(inner) / Math.max(1, median(ring));
+  if (distinct < SALIENT_DISTINCT) return undefined;
+  const confidence = Math.min(1, 0.5 + (0.5 * (distinct - SALIENT_DISTINCT)) / (SALIENT_FULL - SALIENT_DISTINCT));
+  return {
+    matte: found,
+    confidence: Math.round(confidence * 1000) / 1000,
+    box: { x: x0 / w, y: y0 / h, w: (x1 + 1 - x0) / w, h: (y1 + 1 - y0) / h },
+  };
 }
