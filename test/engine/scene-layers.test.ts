@@ -374,3 +374,83 @@ describe('scene layers: an edge the matte missed', () => {
     assert.ok(worst <= 2, `at rest the composite is ${worst.toFixed(1)} levels off the picture`);
   });
 });
+
+describe('scene layers: the fill meets the picture given back beside the subject', () => {
+  // A red disc before a grey backdrop lit brighter just around it (a portrait's glow behind
+  // a head, a sharpening halo). The hole reaches past the matte; the band of it the subject
+  // leaves out is the picture again on the plate (lit), while the fill under the subject
+  // was made from farther out (unlit): once the subject moves aside, the two met in a
+  // ragged pale outline of the subject.
+  const R = 60;
+  const cx = 240;
+  const cy = 135;
+  const distance = (x: number, y: number): number => Math.hypot(x + 0.5 - cx, y + 0.5 - cy);
+  const GLOW = 22;
+  function glowScene(): DecodedSource {
+    const noise = valueNoise(W, H, 21, 9);
+    const px = new Uint8Array(W * H * 4);
+    for (let y = 0; y < H; y++) {
+      for (let x = 0; x < W; x++) {
+        const d = distance(x, y);
+        const glow = GLOW * Math.min(1, Math.max(0, (R + 10 - d) / 5));
+        const bg = [140 + 20 * noise[y * W + x]! + glow, 135 + 20 * noise[y * W + x]! + glow, 130 + glow];
+        const a = Math.min(1, Math.max(0, R + 0.5 - d));
+        const o = (y * W + x) * 4;
+        for (let c = 0; c < 3; c++) px[o + c] = Math.round([200, 40, 45][c]! * a + bg[c]! * (1 - a));
+        px[o + 3] = 255;
+      }
+    }
+    const pixels = new SharedArrayBuffer(px.length);
+    new Uint8Array(pixels).set(px);
+    return { scale: 1, levels: [{ width: W, height: H, pixels }] };
+  }
+  function discMatte(): SubjectMatte {
+    const tw = 192;
+    const th = Math.round((tw * H) / W);
+    const s = W / tw;
+    const alpha = new Float32Array(tw * th);
+    for (let y = 0; y < th; y++)
+      for (let x = 0; x < tw; x++)
+        alpha[y * tw + x] = Math.min(
+          1,
+          Math.max(0, 0.5 - (Math.hypot((x + 0.5) * s - cx, (y + 0.5) * s - cy) - R) / s),
+        );
+    return { width: tw, height: th, alpha };
+  }
+
+  it('fills under the subject to the brightness of the backdrop just beside it, and at rest gives back the picture', async () => {
+    const source = glowScene();
+    const picture = new Uint8Array(source.levels[0]!.pixels.slice(0));
+    const [plate, subject] = await buildLayers(source, discMatte());
+    const P = new Uint8Array(plate.levels[0]!.pixels);
+    const S = new Uint8Array(subject.levels[0]!.pixels);
+    const luma = (o: number): number => 0.299 * P[o]! + 0.587 * P[o + 1]! + 0.114 * P[o + 2]!;
+    // Per direction: the plate's brightness where it is the picture again (left out of the
+    // subject, just outside its edge) against the fill's just inside the edge.
+    let steps = 0;
+    let worstStep = 0;
+    let sum = 0;
+    for (let k = 0; k < 72; k++) {
+      const t = (k / 72) * 2 * Math.PI;
+      const at = (r: number): number => (Math.floor(cy + r * Math.sin(t)) * W + Math.floor(cx + r * Math.cos(t))) * 4;
+      const out = at(R + 2);
+      if (S[out + 3] !== 0) continue;
+      const step = Math.abs(luma(out) - luma(at(R - 2)));
+      sum += step;
+      worstStep = Math.max(worstStep, step);
+      steps++;
+    }
+    assert.ok(steps > 36, `only ${steps} directions leave the band beside the subject out`);
+    let worst = 0;
+    for (let o = 0; o < P.length; o += 4) {
+      const a = S[o + 3]! / 255;
+      for (let c = 0; c < 3; c++)
+        worst = Math.max(worst, Math.abs(a * S[o + c]! + (1 - a) * P[o + c]! - picture[o + c]!));
+    }
+    assert.ok(
+      sum / steps < 0.25 * GLOW,
+      `the fill meets the picture beside the subject with a ${(sum / steps).toFixed(1)}-level step (worst ${worstStep.toFixed(1)})`,
+    );
+    assert.ok(worst <= 2, `at rest the composite is ${worst.toFixed(1)} levels off the picture`);
+  });
+});

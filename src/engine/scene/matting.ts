@@ -150,6 +150,117 @@ export function claimMissedEdge(e: MissedEdge): void {
   // most), worked out in the band only.
   const F = pushPullFill(I, w, h, 4, masks.opaque, inBand);
   claimBand(e, toSubject, inBand, F);
+  seamToPicture(e);
+}
+
+/**
+ * Below this alpha the subject layer leaves a pixel out (scene-sources.ts's SUBJECT_ALPHA_MIN),
+ * so solveMatting puts the picture back on the plate there.
+ */
+const LEFT_OUT = 0.01;
+/**
+ * A restored pixel this far (RGB units) from the fill under it votes fully for the seam's
+ * offset, and from SEAM_MAX not at all: the fill missing a soft halo or a lit backdrop is
+ * a small, smooth offset, while a pixel much farther off is a structure (a missed piece of
+ * the subject, a stripe) that must not be smeared into the fill.
+ */
+const SEAM_FULL = 24;
+const SEAM_MAX = 48;
+/** The offset's reach into the fill, in units of the hole's growth past the matte. */
+const SEAM_REACH = 3;
+
+/**
+ * The fill under the subject brought to meet the picture where the plate gives the picture
+ * back, in place. The hole reaches past the matte so the fill starts from clean background,
+ * but wherever a pixel of that band is left out of the subject (α = 0: most of it),
+ * solveMatting puts the picture back there; the fill was made from farther out and differs
+ * from the band by whatever lies right along the subject's edge (a lit halo behind a head,
+ * a sharpening rim, a backdrop's gradient), so once the subject moves aside the fill showed
+ * a ragged pale outline of the subject where the two meet. Here the band's offset from the
+ * fill (picture − fill, on the pixels that will be the picture) is averaged over cells
+ * about half the growth wide, carried smoothly to the cells without any (push-pull) and
+ * added to the filled pixels the subject keeps (α > 0), fading out within SEAM_REACH × the
+ * growth. Only the plate under the subject changes, and solveMatting solves F over it, so
+ * at rest the composite is still the picture. The offset is smooth by construction, so a
+ * coarse grid loses nothing and costs a pass over the crop.
+ */
+function seamToPicture(e: MissedEdge): void {
+  const { picture: I, alpha, plate: B, width: W, hole, crop, reach } = e;
+  const { w, h } = crop;
+  const cell = Math.max(1, Math.round(reach / 2));
+  const gw = Math.ceil(w / cell);
+  const gh = Math.ceil(h / cell);
+  // Per cell: the votes' weight and their weighted offsets (3 channels).
+  const votes = new Float32Array(gw * gh);
+  const sums = [new Float32Array(gw * gh), new Float32Array(gw * gh), new Float32Array(gw * gh)];
+  let any = false;
+  for (let y = 0; y < h; y++) {
+    const row = Math.floor(y / cell) * gw;
+    for (let x = 0; x < w; x++) {
+      const g = row + Math.floor(x / cell);
+      const i = y * w + x;
+      if (alpha[i]! >= LEFT_OUT || !hole[(crop.y0 + y) * W + crop.x0 + x]) continue;
+      const o = ((crop.y0 + y) * W + crop.x0 + x) * 4;
+      const r = I[i * 4]! - B[o]!;
+      const gr = I[i * 4 + 1]! - B[o + 1]!;
+      const b = I[i * 4 + 2]! - B[o + 2]!;
+      const k = 1 - ramp(Math.hypot(r, gr, b), SEAM_FULL, SEAM_MAX);
+      if (k === 0) continue;
+      votes[g]! += k;
+      sums[0]![g]! += k * r;
+      sums[1]![g]! += k * gr;
+      sums[2]![g]! += k * b;
+      any = true;
+    }
+  }
+  if (!any) return;
+  // Each voted cell's mean offset, carried smoothly out to the cells without votes
+  // (push-pull: the nearest votes weigh most), fading to nothing SEAM_REACH × the growth away.
+  const px = new Uint8Array(gw * gh * 4);
+  const voted = new Uint8Array(gw * gh);
+  for (let g = 0; g < gw * gh; g++) {
+    const v = votes[g]!;
+    if (!(v > 0)) continue;
+    voted[g] = 1;
+    for (let c = 0; c < 3; c++) px[g * 4 + c] = Math.round(128 + sums[c]![g]! / v);
+  }
+  const smooth = pushPullFill(px, gw, gh, 4, voted);
+  const away = distanceTo(voted, gw, gh);
+  const fadeCells = Math.max(1, (SEAM_REACH * reach) / cell);
+  const offset = [new Float32Array(gw * gh), new Float32Array(gw * gh), new Float32Array(gw * gh)];
+  for (let g = 0; g < gw * gh; g++) {
+    const k = Math.max(0, 1 - away[g]! / fadeCells);
+    for (let c = 0; c < 3; c++) offset[c]![g] = k * (smooth[g * 3 + c]! - 128);
+  }
+  addOffset(e, offset, gw, gh, cell);
+}
+
+/** The cells' offsets (bilinear between cell centres) added to the kept fill's pixels. */
+function addOffset(e: MissedEdge, offset: Float32Array[], gw: number, gh: number, cell: number): void {
+  const { alpha, plate: B, width: W, hole, crop } = e;
+  const { w, h } = crop;
+  for (let y = 0; y < h; y++) {
+    const fy = Math.min(gh - 1, Math.max(0, (y + 0.5) / cell - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(gh - 1, y0 + 1);
+    const wy = fy - y0;
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const j = (crop.y0 + y) * W + crop.x0 + x;
+      if (alpha[i]! < LEFT_OUT || !hole[j]) continue;
+      const fx = Math.min(gw - 1, Math.max(0, (x + 0.5) / cell - 0.5));
+      const x0 = Math.floor(fx);
+      const x1 = Math.min(gw - 1, x0 + 1);
+      const wx = fx - x0;
+      for (let c = 0; c < 3; c++) {
+        const o = offset[c]!;
+        const top = o[y0 * gw + x0]! + (o[y0 * gw + x1]! - o[y0 * gw + x0]!) * wx;
+        const bottom = o[y1 * gw + x0]! + (o[y1 * gw + x1]! - o[y1 * gw + x0]!) * wx;
+        const d = top + (bottom - top) * wy;
+        if (d !== 0) B[j * 4 + c] = Math.min(255, Math.max(0, Math.round(B[j * 4 + c]! + d)));
+      }
+    }
+  }
 }
 
 /** The crop's opaque pixels (F's known ones) and decided ones (the outline's inside); undefined when none is opaque. */
