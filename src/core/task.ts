@@ -160,10 +160,12 @@ export interface ResolvedScene {
   source?: 'saliency';
   box?: { x: number; y: number; w: number; h: number };
   /** Depth moves: the layers drawn, back to front. */
-  layers?: ('far background' | 'ground' | 'subject')[];
+  layers?: ('sky' | 'far background' | 'ground' | 'subject')[];
   depth?: {
     /** Depth of the far background (the subject, or the centre of interest, is at 1). */
     far: number;
+    /** Depth of the sky (an open far region reaching the top edge) behind it, when one was found. */
+    sky?: number;
     /**
      * The ground plane: horizon row (fraction of the height, and how it was found), depth at the
      * bottom row, and the share of columns whose walls stand on it at their foot's depth.

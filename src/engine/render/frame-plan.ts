@@ -17,6 +17,7 @@ import {
   standingSpans,
   type GroundPlane,
 } from '../scene/ground-plane.js';
+import { besideSky, type PictureRect } from '../scene/sky-region.js';
 import {
   planTransition,
   type MatchOutcome,
@@ -113,7 +114,8 @@ function displacement(a: Affine, b: Affine, w: number, h: number): number {
 
 /** The depths a scene's layers and ground take, for the cover correction and the scale range. */
 function probeDepths(scene: SceneLayout): number[] {
-  return scene.ground ? [...scene.depths, scene.ground.near] : scene.depths;
+  const g = scene.ground;
+  return g ? [...scene.depths, g.near, ...(g.sky ? [g.sky.depth] : [])] : scene.depths;
 }
 
 /** A move starts at rest unless that needs a crop this much closer than its centred travel would (measured: Dolly In, tracks and orbits 0-2 %, cranes 5-18 %, arcs 9-27 %, Robo Arm 13-49 %). */
@@ -479,7 +481,23 @@ function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): 
     const horizon = ground.horizon * H;
     const mid = clip.depthAffine(l, s);
     const rows = groundBandRows((row) => mid(rowDepth(row)), horizon, H, g.outWidth);
-    layers.push({ source: base, alpha: 1, samples: plane(far), rows: [0, horizon] });
+    const W = g.imageWidth;
+    const sky = ground.sky;
+    // Above the horizon: the sky's plane, then what is not sky at the far background's depth
+    // over it (or the far background alone). At rest all share one transform: the picture.
+    layers.push({ source: base, alpha: 1, samples: plane(sky ? sky.depth : far), rows: [0, horizon] });
+    const rects = (u0: number, u1: number, v1: number): PictureRect[] =>
+      sky ? besideSky(sky, u0, u1, 0, v1) : [{ u0, u1, v0: 0, v1 }];
+    if (sky)
+      for (const r of rects(0, 1, ground.horizon))
+        layers.push({
+          source: base,
+          alpha: 1,
+          join: true,
+          rows: [r.v0 * H, r.v1 * H],
+          cols: [r.u0 * W, r.u1 * W],
+          samples: plane(far),
+        });
     for (let b = 0; b + 1 < rows.length; b++) {
       const ya = rows[b]!;
       const yb = rows[b + 1]!;
@@ -501,17 +519,18 @@ function sceneLayers(clip: ClipFraming, l: number, s: number, times: number[]): 
       spans.some((o) => (o.x0 === x || o.x1 === x) && o.depth < depth);
     for (const span of spans) {
       const adjoins = (x: number): boolean => nearerAt(x, span.depth);
-      layers.push({
-        source: base,
-        alpha: 1,
-        join: true,
-        rows: [0, span.y1],
-        cols: [
-          adjoins(span.x0) ? Math.max(0, span.x0 - overlap) : span.x0,
-          adjoins(span.x1) ? Math.min(g.imageWidth, span.x1 + overlap) : span.x1,
-        ],
-        samples: ats.map((at) => at(span.depth)),
-      });
+      const x0 = adjoins(span.x0) ? Math.max(0, span.x0 - overlap) : span.x0;
+      const x1 = adjoins(span.x1) ? Math.min(g.imageWidth, span.x1 + overlap) : span.x1;
+      // The sky above a wall stays the sky's.
+      for (const r of rects(x0 / W, x1 / W, span.y1 / H))
+        layers.push({
+          source: base,
+          alpha: 1,
+          join: true,
+          rows: [r.v0 * H, r.v1 * H],
+          cols: [r.u0 * W, r.u1 * W],
+          samples: ats.map((at) => at(span.depth)),
+        });
     }
   } else {
     layers.push({ source: base, alpha: 1, samples: plane(scene.depths[0]!) });

@@ -33,6 +33,7 @@ import { salientRecord, sceneRecord } from '../../vision/scene-record.js';
 import type { SceneVision } from '../../vision/scene-vision.js';
 import { sceneGround, type GroundContact } from '../scene/ground-contact.js';
 import type { HorizonEstimate } from '../scene/horizon.js';
+import type { SkyColumns } from '../scene/sky-region.js';
 import { feetOf, pathReach, sceneDepth } from '../scene/scene-depth.js';
 import { doubtfulPerson, objectExtent } from '../scene/vision-matte.js';
 import type { SubjectMatte } from '../scene/subject-matte.js';
@@ -44,7 +45,7 @@ import { timed, withStageClock, type StageSink } from './stage-clock.js';
 async function horizonOf(
   source: DecodedSource,
   matte?: SubjectMatte,
-): Promise<{ horizon: HorizonEstimate; contact?: GroundContact }> {
+): Promise<{ horizon: HorizonEstimate; contact?: GroundContact; sky?: SkyColumns }> {
   const t = await sceneThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
   const fits = matte && matte.width === t.width && matte.height === t.height;
   const feet = matte ? feetOf(matte) : 1;

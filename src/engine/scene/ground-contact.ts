@@ -12,6 +12,7 @@
  * dynamic programme (a wall's foot runs smoothly; it jumps where a wall ends).
  */
 import { estimateHorizon, eyeLevelHorizon, type HorizonEstimate } from './horizon.js';
+import { findSky, type SkyColumns } from './sky-region.js';
 
 /** Per-column ground contact: the foot row of each of `columns` equal columns, as fractions of the height. */
 export interface GroundContact {
@@ -198,16 +199,37 @@ export function sceneGround(
   width: number,
   height: number,
   o: { subject?: Float32Array; below?: number; layered?: boolean } = {},
-): { horizon: HorizonEstimate; contact?: GroundContact } {
+): { horizon: HorizonEstimate; contact?: GroundContact; sky?: SkyColumns } {
   const { subject, below = 1 } = o;
-  const split = estimateHorizon(rgb, width, height, subject, below);
+  const found = findSky(rgb, width, height, subject);
+  const split = belowSky(estimateHorizon(rgb, width, height, subject, below), found, below);
+  const sky = found && { sky: found };
   // Walls rise from the eye level to a skyline or roofline the row split finds; without such a
   // split an eye level alone is often lines in fur or foliage (chelsea: a cat's close-up
   // stood on the ground at the frame's bottom, Arc Right's frame 0 left the picture).
-  if (o.layered || split.source !== 'edge') return { horizon: split };
+  if (o.layered || split.source !== 'edge') return { horizon: split, ...sky };
   const eye = eyeLevelHorizon(rgb, width, height, split, subject, below);
-  if (!eye) return { horizon: split };
+  if (!eye) return { horizon: split, ...sky };
   const horizon: HorizonEstimate = { row: eye.row, source: 'vanishing', strength: eye.agreement };
   const contact = groundContact(rgb, width, height, eye.row, subject);
-  return { horizon, ...(contact && { contact }) };
+  return { horizon, ...(contact && { contact }), ...sky };
+}
+
+/** Share of the sky's columns whose sky may reach below the horizon (birds, a stray patch). */
+const SKY_BELOW_HORIZON = 0.1;
+
+/**
+ * The horizon no higher than the sky: the sky lies above the eye level, so a row split (or
+ * the prior row) above most of the sky's columns' bottoms (a façade filling the frame under
+ * a sky beside it, split at a cornice) is lowered to where the sky ends, but no lower than
+ * `below` allows (the subject's feet stand on the ground).
+ */
+function belowSky(horizon: HorizonEstimate, sky: SkyColumns | undefined, below: number): HorizonEstimate {
+  if (!sky) return horizon;
+  const bottoms = Array.from(sky.bottom).filter((b, c) => b > sky.top[c]!);
+  if (bottoms.length === 0) return horizon;
+  bottoms.sort((a, b) => a - b);
+  const low = bottoms[Math.min(bottoms.length - 1, Math.floor(bottoms.length * (1 - SKY_BELOW_HORIZON)))]!;
+  const row = Math.min(low, Math.max(horizon.row, below - 0.08));
+  return row > horizon.row ? { ...horizon, row } : horizon;
 }

@@ -9,6 +9,7 @@
  * an affine that is exact along the view's centre column at both of its edges.
  */
 import { affineScale, applyAffine, invertAffine, type Affine } from '../maths/affine.js';
+import type { SkyColumns } from './sky-region.js';
 
 /** The ground of a scene: its horizon and how near it comes at the picture's bottom. */
 export interface GroundPlane {
@@ -23,6 +24,11 @@ export interface GroundPlane {
    * everything above the horizon is the far background.
    */
   feet?: Float32Array;
+  /**
+   * The sky (scene/sky-region.ts): in each of equal columns the rows it covers above the
+   * horizon, drawn as a plane of its own at `depth` behind the far background; left out: none.
+   */
+  sky?: SkyColumns & { depth: number };
 }
 
 /** Depth of the ground at row fraction `v` (0 top … 1 bottom); the far depth at and above the horizon. */

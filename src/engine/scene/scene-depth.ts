@@ -13,11 +13,18 @@ import { footAt, groundDepthAt, type GroundPlane } from './ground-plane.js';
 import type { GroundContact } from './ground-contact.js';
 import type { HorizonEstimate } from './horizon.js';
 import { BACKGROUND_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';
+import type { SkyColumns } from './sky-region.js';
 import type { SubjectMatte } from './subject-matte.js';
 
 /** What the engine used, as recorded in the task's `resolved.scene`. */
 export type SceneDepthRecord = Required<Pick<ResolvedScene, 'layers' | 'depth'>>;
 
+/**
+ * The sky's disparity as a share of the far background's: it is drawn behind the far
+ * background (a façade, the houses at a street's end), which under a depth move then parts
+ * from it by 1 − SKY_SHARE of the far background's own travel.
+ */
+const SKY_SHARE = 0.4;
 /** The ground never comes nearer than this at the picture's bottom row. */
 const NEAREST_GROUND = 0.8;
 /** Without a subject: far background over nearest ground, in disparity. */
@@ -40,11 +47,14 @@ export interface PathReach {
   lateral: number;
   forward: number;
   back: number;
+  /** How far the view pans over the travel (range, cover widths or heights): an arc turns to hold depth 1. */
+  pan?: number;
 }
 
 /** The reach of a camera path, from `frames` poses over its span. */
 export function pathReach(path: CameraPath, frames: number): PathReach {
   let [x0, x1, y0, y1, z0, z1] = [Infinity, -Infinity, Infinity, -Infinity, Infinity, -Infinity];
+  let [px0, px1, py0, py1] = [Infinity, -Infinity, Infinity, -Infinity];
   const n = Math.max(2, frames);
   for (let i = 0; i < n; i++) {
     const p = path.poseAt((i / (n - 1)) * path.span);
@@ -56,8 +66,14 @@ export function pathReach(path: CameraPath, frames: number): PathReach {
       Math.min(z0, p.tz),
       Math.max(z1, p.tz),
     ];
+    [px0, px1, py0, py1] = [Math.min(px0, p.x), Math.max(px1, p.x), Math.min(py0, p.y), Math.max(py1, p.y)];
   }
-  return { lateral: Math.max(x1 - x0, y1 - y0), forward: Math.max(0, z1), back: Math.max(0, -z0) };
+  return {
+    lateral: Math.max(x1 - x0, y1 - y0),
+    forward: Math.max(0, z1),
+    back: Math.max(0, -z0),
+    pan: Math.max(px1 - px0, py1 - py0),
+  };
 }
 
 /**
@@ -112,6 +128,30 @@ export function limitFootSteps(
   );
 }
 
+/**
+ * The sky's depth behind a far background at `far` (nearest ground `near`, a subject at 1
+ * or not): SKY_SHARE of the far background's disparity, unless the camera turns with its
+ * travel (an arc, an orbit holding depth 1 still). There what is farther slides the more
+ * the farther it is, and the frame is cropped for the layer that slides most: the sky then
+ * slides no more than a layer already there slides that way (leuvenA's Arc Right, with the
+ * sky three times the far houses' depth: probe parallax 2.31 → 1.48 %, its travel shortened
+ * for the crop; bounded by the nearest ground's slide the other way, 2.00 %).
+ */
+export function skyDepth(far: number, near: number, subject: boolean, reach?: PathReach): number {
+  const wanted = SKY_SHARE / far;
+  if (!reach || reach.lateral <= 0 || !reach.pan) return 1 / wanted;
+  // A plane at disparity d slides by (turn − d) of the travel; the frame keeps a margin on
+  // each side for the layer sliding most that way, which the sky does not pass.
+  const turn = reach.pan / reach.lateral;
+  const most = Math.max(0, turn - 1 / far, turn - 1 / near, subject ? turn - 1 : 0);
+  return 1 / Math.min(1 / far, Math.max(wanted, turn - most));
+}
+
+/** Whether any of the sky lies above the horizon `h` (the rows it is drawn in). */
+function skyAbove(sky: SkyColumns, h: number): boolean {
+  return sky.top.some((t, c) => Math.min(h, sky.bottom[c]!) > t);
+}
+
 const round = (v: number): number => Math.round(v * 1000) / 1000;
 
 /** The lowest row (fraction of the height) where the matte is mostly subject. */
@@ -140,6 +180,8 @@ export function sceneDepth(o: {
    * than NEAREST_GROUND.
    */
   reach?: PathReach;
+  /** The sky (sky-region.ts), drawn behind the far background. */
+  sky?: SkyColumns;
 }): {
   layout: SceneLayout;
   record: SceneDepthRecord;
@@ -187,15 +229,23 @@ export function sceneDepth(o: {
   // steps stayed small (leuvenA's Crane Up lost its near region to the raised feet).
   const stepped =
     feet && !o.matte && o.reach && near < NEAREST_GROUND - 1e-9 ? limitFootSteps(feet, h, far, near, o.reach) : feet;
-  const ground: GroundPlane = { horizon: h, near, ...(stepped && { feet: stepped }) };
+  const sky =
+    o.sky && skyAbove(o.sky, h) ? { ...o.sky, depth: skyDepth(far, near, o.matte !== undefined, o.reach) } : undefined;
+  const ground: GroundPlane = { horizon: h, near, ...(stepped && { feet: stepped }), ...(sky && { sky }) };
   const standing = feet ? feet.filter((f) => f > h).length / feet.length : 0;
   const layout: SceneLayout = { depths: o.matte ? [far, SUBJECT_DEPTH] : [far], ground };
   return {
     layout,
     record: {
-      layers: o.matte ? ['far background', 'ground', 'subject'] : ['far background', 'ground'],
+      layers: [
+        ...(sky ? (['sky'] as const) : []),
+        'far background',
+        'ground',
+        ...(o.matte ? (['subject'] as const) : []),
+      ],
       depth: {
         far: round(far),
+        ...(sky && { sky: round(sky.depth) }),
         ground: {
           horizon: round(h),
           horizonFrom: o.horizon.source,
