@@ -18,6 +18,7 @@ import { decodeSource, probeImage } from '../../src/engine/render/source-image.j
 import { sceneGround } from '../../src/engine/scene/ground-contact.js';
 import { pathReach, sceneDepth } from '../../src/engine/scene/scene-depth.js';
 import { findSky } from '../../src/engine/scene/sky-region.js';
+import { makeTexture } from './helpers.js';
 
 const W = 384;
 const H = 288;
@@ -106,6 +107,24 @@ describe('depth: a sky over a structure over the ground, no subject', () => {
     const rand = mulberry32(9);
     const rgb = Uint8Array.from({ length: 192 * 144 * 3 }, (_, i) => 90 + Math.round(rand() * 120) - (i % 3) * 10);
     assert.equal(findSky(rgb, 192, 144), undefined);
+  });
+
+  it('takes grey flat spots below the top for no sky, a blue sky below branches for sky', async () => {
+    // A smooth grey texture (blotches, flat at their peaks): its flat spots join into a
+    // neutral web that mostly starts below the top edge. It used to be drawn as a sky.
+    const grey = await sharp(await makeTexture(5))
+      .resize(192, 108)
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    const rgb = new Uint8Array(grey);
+    assert.equal(findSky(rgb, 192, 108), undefined);
+    // A blue sky that mostly hangs below a dark band of foliage, seen from the top edge
+    // through a few gaps only (building's sky beside its façade), is still sky.
+    const blue = picture(192, 144);
+    for (let y = 0; y < 20; y++)
+      for (let x = 0; x < 192; x++) if (x % 10 >= 2) blue.set([30, 45, 25], (y * 192 + x) * 3);
+    assert.ok(findSky(blue, 192, 144), 'a blue sky under branches is still sky');
   });
 
   it('records the sky as a layer behind the far background', () => {

@@ -36,6 +36,13 @@ const GREENEST = 12;
  * branches), though only smooth ones are sky.
  */
 const BLUE_THROUGH = 8;
+/**
+ * A sky bluer than this on average (blue over red) may hang below other things (sky between
+ * branches beside a façade); a more neutral one must reach the top edge in at least HUNG_SKY
+ * of its columns.
+ */
+const NEUTRAL_BLUE = 4;
+const HUNG_SKY = 0.5;
 /** Gaps (birds, a cloud's edge) within a column's sky up to this share of the height are bridged. */
 const GAP = 0.04;
 /** The sky must reach the top edge over at least this share of the width … */
@@ -119,7 +126,12 @@ export function findSky(
   }
   const sky = new Uint8Array(n);
   let count = 0;
-  for (let i = 0; i < n; i++) if (seen[i] && open[i]) [sky[i], count] = [1, count + 1];
+  let blue = 0;
+  for (let i = 0; i < n; i++)
+    if (seen[i] && open[i]) {
+      [sky[i], count] = [1, count + 1];
+      blue += rgb[i * 3 + 2]! - rgb[i * 3]!;
+    }
   const cover = count / n;
   if (cover < MIN_COVER || cover > MAX_COVER) return undefined;
   // Per column: the first run of sky from the top, gaps up to GAP bridged.
@@ -142,6 +154,17 @@ export function findSky(
     top[x] = start / height;
     bottom[x] = end / height;
   }
+  // A neutral sky spans the top of its columns (an overcast sky over everything); one that
+  // mostly hangs below something else must be blue to be taken for sky: the flat spots of a
+  // grey texture or a concrete wall grow into a neutral web that starts below the top.
+  let columns = 0;
+  let fromTop = 0;
+  for (let x = 0; x < width; x++)
+    if (bottom[x]! > top[x]!) {
+      columns++;
+      if (top[x]! * height < 1) fromTop++;
+    }
+  if (blue / count < NEUTRAL_BLUE && fromTop < HUNG_SKY * columns) return undefined;
   return { top, bottom };
 }
 
