@@ -31,6 +31,12 @@ const CLUSTERS = 12;
 const MAX_SAMPLES = 4000;
 /** Opponent-colour distance difference worth one unit of log-odds. */
 const COLOUR_SCALE = 6;
+/**
+ * Opponent-colour distance to the nearer side's clusters up to which a band pixel's colour
+ * is that side's (its say is whole), and from which it is neither's (no say).
+ */
+const EXPLAINED = 15;
+const UNEXPLAINED = 35;
 /** Colour difference (RGB units) below which the two sides are too alike to project onto. */
 const MIN_CONTRAST = 24;
 
@@ -144,8 +150,13 @@ function decideBand(
   for (let i = 0; i < p.length; i++) {
     const inBand = inside[i] ? toBackground[i]! <= bandIn : toSubject[i]! <= bandOut;
     if (!inBand) continue;
-    const colour =
-      (nearestCluster(f, i, bgC, CLUSTERS).distance - nearestCluster(f, i, fgC, CLUSTERS).distance) / COLOUR_SCALE;
+    const bg = nearestCluster(f, i, bgC, CLUSTERS).distance;
+    const fg = nearestCluster(f, i, fgC, CLUSTERS).distance;
+    // A colour neither side's model holds (the thin lilac rim of a collar ring: too near the
+    // outline everywhere to be in the core, and no backdrop's either) says little about the
+    // side it is on: its say fades and the rough matte decides.
+    const say = Math.min(1, Math.max(0, (UNEXPLAINED - Math.min(bg, fg)) / (UNEXPLAINED - EXPLAINED)));
+    const colour = (say * (bg - fg)) / COLOUR_SCALE;
     const r = Math.min(0.9, Math.max(0.1, rough[i]!));
     const score = Math.min(4, Math.max(-4, colour)) + 0.6 * Math.log(r / (1 - r));
     p[i] = 1 / (1 + Math.exp(-score));

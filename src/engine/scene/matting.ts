@@ -150,6 +150,7 @@ export function claimMissedEdge(e: MissedEdge): void {
   // most), worked out in the band only.
   const F = pushPullFill(I, w, h, 4, masks.opaque, inBand);
   claimBand(e, toSubject, inBand, F);
+  claimEnclosedStructure(e);
   seamToPicture(e);
 }
 
@@ -260,6 +261,66 @@ function addOffset(e: MissedEdge, offset: Float32Array[], gw: number, gh: number
         if (d !== 0) B[j * 4 + c] = Math.min(255, Math.max(0, Math.round(B[j * 4 + c]! + d)));
       }
     }
+  }
+}
+
+/**
+ * What the hole holds of things that do not reach out of it: pixels left out of the
+ * subject (α below LEFT_OUT) whose picture stands off the fill by more than SEAM_MAX (a
+ * structure, not the backdrop), grouped 8-connected; a group that touches the subject and
+ * lies wholly inside the hole is a piece of the subject's edge the matte missed (a rocket's
+ * gantry rail, the pale rim of a collar ring, a tuft of fur), however unlike the subject's
+ * colour it is, and becomes the subject's, opaque (in place). Left on the plate it showed,
+ * once the subject moved, as the subject's outline drawn on the fill, and the subject
+ * lacked it (a notch). A group that leaves the hole goes on into the background (a flag's
+ * stripe, a pole behind the shoulder) and stays on the plate.
+ */
+function claimEnclosedStructure(e: MissedEdge): void {
+  const { picture: I, alpha, plate: B, width: W, hole, crop } = e;
+  const { w, h } = crop;
+  const structure = new Uint8Array(w * h);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      const j = (crop.y0 + y) * W + crop.x0 + x;
+      if (alpha[i]! >= LEFT_OUT || !hole[j]) continue;
+      const d = Math.hypot(I[i * 4]! - B[j * 4]!, I[i * 4 + 1]! - B[j * 4 + 1]!, I[i * 4 + 2]! - B[j * 4 + 2]!);
+      if (d > SEAM_MAX) structure[i] = 1;
+    }
+  }
+  const group = new Int32Array(w * h);
+  let size = 0;
+  for (let s = 0; s < w * h; s++) {
+    if (structure[s] !== 1) continue;
+    // Flood the group (marking it 2), noting whether it touches the subject or leaves the hole.
+    structure[s] = 2;
+    group[0] = s;
+    size = 1;
+    let touches = false;
+    let leaves = false;
+    for (let k = 0; k < size; k++) {
+      const i = group[k]!;
+      const x = i % w;
+      const y = (i - x) / w;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          const yy = y + dy;
+          if (xx < 0 || yy < 0 || xx >= w || yy >= h) {
+            leaves = true;
+            continue;
+          }
+          const n = yy * w + xx;
+          if (!hole[(crop.y0 + yy) * W + crop.x0 + xx]) leaves = true;
+          else if (alpha[n]! >= LEFT_OUT) touches = true;
+          else if (structure[n] === 1) {
+            structure[n] = 2;
+            group[size++] = n;
+          }
+        }
+      }
+    }
+    if (touches && !leaves) for (let k = 0; k < size; k++) alpha[group[k]!] = 1;
   }
 }
 

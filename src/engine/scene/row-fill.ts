@@ -29,6 +29,15 @@ const NEAR_TO_FAR = 16;
 const SIDE_ROWS = 2;
 /** Column smoothing radius (rows) of the finished fill. */
 const SMOOTH_ROWS = 5;
+/**
+ * Colour difference (RGB distance) between a row's two sides up to which the row is one
+ * band running on behind the hole, and from which it is two things that merely end there
+ * (a flag's red stripe on one side, a grey wall on the other): a row fill across those is
+ * a ramp from one to the other, a streak of the flag carried into the hole, where the
+ * isotropic membrane is the better guess.
+ */
+const SIDES_AGREE = 40;
+const SIDES_APART = 100;
 
 /** Per-channel medians of byte votes kept as histograms (`channels` × 256 counts; count > 0). */
 export function medians(hist: Uint32Array, channels: number, count: number): number[] {
@@ -61,7 +70,7 @@ export function rowFill(
   // loop once instead of compiling one long function again at every loop it reaches.)
   const img: Picture = { px, w, h, channels, colours, hole };
   const { fill, weight, dh } = fillRuns(img);
-  const smooth = smoothColumns(img, fill, weight);
+  const smooth = smoothColumns(img, fill, weight, dh);
   trustRows(img, weight, dh);
   return { fill: smooth, weight };
 }
@@ -125,6 +134,7 @@ function fillRuns(img: Picture): { fill: Float32Array; weight: Float32Array; dh:
         const r = right ?? left!;
         const nearL = left ? sideMedians(img, hist, y, a - 1, -1, SIDE_NEAR)! : l;
         const nearR = right ? sideMedians(img, hist, y, b, 1, SIDE_NEAR)! : r;
+        const trust = left && right ? sidesAgree(l, r, colours) : 1;
         for (let x = a; x < b; x++) {
           const t = (x - a + 0.5) / (b - a);
           const i = y * w + x;
@@ -137,7 +147,7 @@ function fillRuns(img: Picture): { fill: Float32Array; weight: Float32Array; dh:
           }
           // Sideways distance to what voted (a missing side is not a neighbour).
           dh[i] = Math.min(left ? x - a + 1 : Infinity, right ? b - x : Infinity);
-          weight[i] = 1;
+          weight[i] = trust;
         }
       }
       a = b;
@@ -146,24 +156,42 @@ function fillRuns(img: Picture): { fill: Float32Array; weight: Float32Array; dh:
   return { fill, weight, dh };
 }
 
-/** Neighbouring rows agree: a box down each column over the filled pixels. */
-function smoothColumns(img: Picture, fill: Float32Array, weight: Float32Array): Float32Array {
+/** How far a row's two sides are one band (1) rather than two things (0): SIDES_AGREE to SIDES_APART. */
+function sidesAgree(l: number[], r: number[], colours: number): number {
+  let d2 = 0;
+  for (let c = 0; c < colours; c++) d2 += (l[c]! - r[c]!) ** 2;
+  return Math.min(1, Math.max(0, (SIDES_APART - Math.sqrt(d2)) / (SIDES_APART - SIDES_AGREE)));
+}
+
+/**
+ * Neighbouring rows agree: a box down each column over the filled pixels (those with a
+ * sideways distance `dh`), of the fill and of its trust (`weight`, in place), so a row
+ * trusted between two that are not (a flag's white stripe between red ones) is no streak.
+ */
+function smoothColumns(img: Picture, fill: Float32Array, weight: Float32Array, dh: Float32Array): Float32Array {
   const { w, h, channels, colours } = img;
   const smooth = new Float32Array(fill.length);
+  const trust = Float32Array.from(weight);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
-      if (!weight[i]) continue;
+      if (!dh[i]) continue;
       const top = Math.max(0, y - SMOOTH_ROWS);
       const bottom = Math.min(h - 1, y + SMOOTH_ROWS);
       let n = 0;
-      for (let yy = top; yy <= bottom; yy++) if (weight[yy * w + x]) n++;
+      let t = 0;
+      for (let yy = top; yy <= bottom; yy++) {
+        if (!dh[yy * w + x]) continue;
+        n++;
+        t += trust[yy * w + x]!;
+      }
+      weight[i] = t / n;
       for (let c = 0; c < colours; c++) {
         // Summed in float32 as it is stored, row by row (the result is that sum's).
         let sum = 0;
         for (let yy = top; yy <= bottom; yy++) {
           const j = yy * w + x;
-          if (weight[j]) sum = Math.fround(sum + fill[j * channels + c]!);
+          if (dh[j]) sum = Math.fround(sum + fill[j * channels + c]!);
         }
         smooth[i * channels + c] = sum / n;
       }
@@ -191,7 +219,7 @@ function trustRows(img: Picture, weight: Float32Array, dh: Float32Array): void {
         const i = y * w + x;
         if (!weight[i]) continue;
         const dv = Math.min(a > 0 ? y - a + 1 : Infinity, b < h ? b - y : Infinity);
-        weight[i] = dv === Infinity ? 1 : (dv * dv) / (dv * dv + dh[i]! * dh[i]!);
+        if (dv !== Infinity) weight[i] = (weight[i]! * dv * dv) / (dv * dv + dh[i]! * dh[i]!);
       }
       a = b;
     }
