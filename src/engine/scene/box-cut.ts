@@ -183,6 +183,34 @@ function initialComponents(rgb: Uint8Array, idx: Int32Array, count: number, k: n
   return comp;
 }
 
+// (Module-level functions rather than closures in cutObject: a closure is a new function
+// per call, and optimised code that inlined one call's was thrown away on the next.)
+
+/** Squared RGB distance between pixels i and j of packed RGB `px`. */
+function diff2(px: Uint8Array, i: number, j: number): number {
+  const a = px[i * 3]! - px[j * 3]!;
+  const b = px[i * 3 + 1]! - px[j * 3 + 1]!;
+  const c = px[i * 3 + 2]! - px[j * 3 + 2]!;
+  return a * a + b * b + c * c;
+}
+
+/** Each listed pixel to its side's most likely component under the last round's mixture (k-means the first round). */
+function components(
+  m: Mixture | undefined,
+  px: Uint8Array,
+  idx: Int32Array,
+  count: number,
+  best: { c: number },
+): Uint8Array {
+  if (!m) return initialComponents(px, idx, count, COMPONENTS);
+  const comp = new Uint8Array(count);
+  for (let q = 0; q < count; q++) {
+    score(m, px, idx[q]!, best);
+    comp[q] = best.c;
+  }
+  return comp;
+}
+
 /**
  * The object inside `box` (pixels of the w × h packed RGB picture `rgb`) as a 0/1 mask over
  * `crop` (crop.x1 − crop.x0 wide), or undefined when the cut keeps nothing. `crop` should be
@@ -220,12 +248,6 @@ export function cutObject(
     }
   }
   // β from the crop's mean squared neighbour difference (8-neighbourhood).
-  const diff2 = (i: number, j: number): number => {
-    const a = px[i * 3]! - px[j * 3]!;
-    const b = px[i * 3 + 1]! - px[j * 3 + 1]!;
-    const c = px[i * 3 + 2]! - px[j * 3 + 2]!;
-    return a * a + b * b + c * c;
-  };
   const OFFS: [number, number, number][] = [
     [1, 0, 1],
     [0, 1, 1],
@@ -240,7 +262,7 @@ export function cutObject(
         const xx = x + dx;
         const yy = y + dy;
         if (xx < 0 || xx >= cw || yy >= ch) continue;
-        total += diff2(y * cw + x, yy * cw + xx);
+        total += diff2(px, y * cw + x, yy * cw + xx);
         pairs++;
       }
   const beta = 1 / (2 * Math.max(1, total / Math.max(1, pairs)));
@@ -261,7 +283,7 @@ export function cutObject(
         if (xx < 0 || xx >= cw || yy >= ch) continue;
         const i = y * cw + x;
         const j = yy * cw + xx;
-        addLink(g, i, j, GAMMA * k * Math.exp(-beta * diff2(i, j)));
+        addLink(g, i, j, GAMMA * k * Math.exp(-beta * diff2(px, i, j)));
       }
 
   let label: Uint8Array = new Uint8Array(n);
@@ -274,16 +296,6 @@ export function cutObject(
   let fg: Mixture | undefined;
   let bg: Mixture | undefined;
   const best = { c: 0 };
-  // Each pixel to its side's most likely component under the last round's mixture.
-  const components = (m: Mixture | undefined, idx: Int32Array, count: number): Uint8Array => {
-    if (!m) return initialComponents(px, idx, count, COMPONENTS);
-    const comp = new Uint8Array(count);
-    for (let q = 0; q < count; q++) {
-      score(m, px, idx[q]!, best);
-      comp[q] = best.c;
-    }
-    return comp;
-  };
   for (let round = 0; round < ROUNDS; round++) {
     let nf = 0;
     let nb = 0;
@@ -292,8 +304,8 @@ export function cutObject(
       else bgIdx[nb++] = i;
     }
     if (nf < 2 * COMPONENTS || nb < 2 * COMPONENTS) return undefined;
-    fg = fitMixture(px, fgIdx, nf, components(fg, fgIdx, nf), COMPONENTS);
-    bg = fitMixture(px, bgIdx, nb, components(bg, bgIdx, nb), COMPONENTS);
+    fg = fitMixture(px, fgIdx, nf, components(fg, px, fgIdx, nf, best), COMPONENTS);
+    bg = fitMixture(px, bgIdx, nb, components(bg, px, bgIdx, nb, best), COMPONENTS);
     for (let i = 0; i < n; i++) {
       if (sure[i]) {
         g.source[i] = 0;
