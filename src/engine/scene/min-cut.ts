@@ -170,17 +170,21 @@ function boykovKolmogorov(
         inQueue[p] = 0;
         continue;
       }
-      for (let a = start[p]!; a < start[p + 1]!; a++) {
+      // (p's own tree, timestamp and distance stay put while its arcs are scanned.)
+      const tp = tree[p]!;
+      const end = start[p + 1]!;
+      for (let a = start[p]!; a < end; a++) {
         const q = head[a]!;
-        if (tree[p] === 1 ? cap[a]! <= EPS : cap[rev[a]!]! <= EPS) continue;
-        if (tree[q] === 0) {
-          tree[q] = tree[p]!;
+        if (tp === 1 ? cap[a]! <= EPS : cap[rev[a]!]! <= EPS) continue;
+        const tq = tree[q]!;
+        if (tq === 0) {
+          tree[q] = tp;
           parent[q] = rev[a]!;
           ts[q] = ts[p]!;
           dist[q] = dist[p]! + 1;
           activate(active, q);
-        } else if (tree[q] !== tree[p]) {
-          bridge = tree[p] === 1 ? a : rev[a]!;
+        } else if (tq !== tp) {
+          bridge = tp === 1 ? a : rev[a]!;
           break;
         }
       }
@@ -194,19 +198,20 @@ function boykovKolmogorov(
     // Augment along source root → u → v → sink root.
     const u = head[rev[bridge]!]!;
     const v = head[bridge]!;
+    // The bottleneck: each side's arcs and then its root's terminal residue, one walk a side.
     let push = cap[bridge]!;
-    for (let x = u; parent[x] !== TERMINAL; x = head[parent[x]!]!) push = Math.min(push, cap[rev[parent[x]!]!]!);
-    for (let x = u; ; x = head[parent[x]!]!)
-      if (parent[x] === TERMINAL) {
-        push = Math.min(push, tr[x]!);
-        break;
-      }
-    for (let x = v; parent[x] !== TERMINAL; x = head[parent[x]!]!) push = Math.min(push, cap[parent[x]!]!);
-    for (let x = v; ; x = head[parent[x]!]!)
-      if (parent[x] === TERMINAL) {
-        push = Math.min(push, -tr[x]!);
-        break;
-      }
+    let root = u;
+    for (let a = parent[root]!; a !== TERMINAL; a = parent[root]!) {
+      push = Math.min(push, cap[rev[a]!]!);
+      root = head[a]!;
+    }
+    push = Math.min(push, tr[root]!);
+    root = v;
+    for (let a = parent[root]!; a !== TERMINAL; a = parent[root]!) {
+      push = Math.min(push, cap[a]!);
+      root = head[a]!;
+    }
+    push = Math.min(push, -tr[root]!);
     cap[bridge] = cap[bridge]! - push;
     cap[rev[bridge]!] = cap[rev[bridge]!]! + push;
     for (let x = u; ; ) {
