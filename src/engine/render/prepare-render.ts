@@ -170,10 +170,12 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
   // The scales a move needs do not depend on where the centre of interest is, so the
   // pictures are decoded once, for a plan aimed at the centre, and the saliency estimate
   // reads the decoded pixels (no second decode).
-  const { scaleRange } = planFor(
-    infos.map((_, i) => geometry(i)),
-    depth ? images.map(() => PRESUMED_LAYOUT) : undefined,
-    match,
+  const { scaleRange } = timed('plan', () =>
+    planFor(
+      infos.map((_, i) => geometry(i)),
+      depth ? images.map(() => PRESUMED_LAYOUT) : undefined,
+      match,
+    ),
   );
   const sources = await timed('decode', () =>
     Promise.all(
@@ -271,10 +273,12 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
         }),
       ),
     ));
-  const plan = planFor(
-    focus.map((f, i) => geometry(i, f)),
-    depths?.map((d) => d.layout),
-    match,
+  const plan = timed('plan', () =>
+    planFor(
+      focus.map((f, i) => geometry(i, f)),
+      depths?.map((d) => d.layout),
+      match,
+    ),
   );
   const layers = scenes ? await timed('layers', () => buildSceneSources(sources, scenes)) : sources;
 

@@ -106,6 +106,58 @@ export function resample(src: Float32Array, w: number, h: number, tw: number, th
   return out;
 }
 
+/**
+ * Where `resample(src, w, h, tw, th)` is over `min`, as a 0/1 mask, without the float image:
+ * where a pixel's four taps agree the value is that tap (most of a mask), else it is the
+ * same bilinear sum resample stores, rounded to float32 as resample's output is.
+ */
+export function resampleAbove(
+  src: Float32Array,
+  w: number,
+  h: number,
+  tw: number,
+  th: number,
+  min: number,
+): Uint8Array {
+  const out = new Uint8Array(tw * th);
+  const sx = w / tw;
+  const sy = h / th;
+  const left = new Int32Array(tw);
+  const right = new Int32Array(tw);
+  const across = new Float64Array(tw);
+  for (let x = 0; x < tw; x++) {
+    const fx = Math.min(w - 1, Math.max(0, (x + 0.5) * sx - 0.5));
+    left[x] = Math.floor(fx);
+    right[x] = Math.min(w - 1, left[x]! + 1);
+    across[x] = fx - left[x]!;
+  }
+  for (let y = 0; y < th; y++) {
+    const fy = Math.min(h - 1, Math.max(0, (y + 0.5) * sy - 0.5));
+    const y0 = Math.floor(fy);
+    const y1 = Math.min(h - 1, y0 + 1);
+    const wy = fy - y0;
+    const r0 = y0 * w;
+    const r1 = y1 * w;
+    for (let x = 0; x < tw; x++) {
+      const x0 = left[x]!;
+      const x1 = right[x]!;
+      const a = src[r0 + x0]!;
+      const b = src[r0 + x1]!;
+      const c = src[r1 + x0]!;
+      const d = src[r1 + x1]!;
+      if (a === b && a === c && a === d) {
+        if (a > min) out[y * tw + x] = 1;
+        continue;
+      }
+      const wx = across[x]!;
+      const top = a + (b - a) * wx;
+      const bottom = c + (d - c) * wx;
+      if (Math.fround(top + (bottom - top) * wy) > min) out[y * tw + x] = 1;
+    }
+  }
+  return out;
+}
+
 /** Dilation of a 0/1 mask by a (2r+1)² square (separable running maximum via box sums). */
 export function dilate(mask: Float32Array, w: number, h: number, r: number): Float32Array {
   const m = boxMean(mask, w, h, r);
