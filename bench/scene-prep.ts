@@ -15,7 +15,9 @@
  * CPU seconds are the process's (every thread); stages nest (`fill` includes `patch fill`
  * and the fill's membrane and grain), `vision look` is only what is left of the look
  * once the decode it runs beside is done, and `plan` is the two frame plans (the one the
- * decode is sized by, and the final one).
+ * decode is sized by, and the final one). The layers are built in their own thread while
+ * `depth` and the final plan run (layer-thread.ts): those stages' CPU seconds include the
+ * layers' beside them, and their walls overlap `layers`' wall.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

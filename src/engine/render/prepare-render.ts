@@ -15,8 +15,8 @@ import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from '../m
 import { resolveSize, resolveTiming, type RenderTiming } from '../framing/render-size.js';
 import { estimateSaliency, saliencyAim } from '../framing/saliency.js';
 import { subjectAim } from '../framing/subject-aim.js';
+import { buildSceneSourcesOffThread, startLayerThread } from '../scene/layer-thread.js';
 import {
-  buildSceneSources,
   estimateScene,
   PRESUMED_LAYOUT,
   pictureOf,
@@ -41,12 +41,17 @@ import type { DecodedSource } from './source-image.js';
 import { chooseMatch, type SubjectMatch } from './two-image-transition.js';
 import { timed, withStageClock, type StageSink } from './stage-clock.js';
 
-/** The horizon and ground contact of a decoded picture, on a thumbnail the size of the subject matte's (outside it). */
+/** The thumbnail the horizon is found on: the size of the subject matte's (made with it). */
+function horizonThumbnail(source: DecodedSource, matte?: SubjectMatte): ReturnType<typeof sceneThumbnail> {
+  return sceneThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
+}
+
+/** The horizon and ground contact of a decoded picture, on its horizon thumbnail (outside the subject matte). */
 async function horizonOf(
   source: DecodedSource,
   matte?: SubjectMatte,
 ): Promise<{ horizon: HorizonEstimate; contact?: GroundContact; sky?: SkyColumns }> {
-  const t = await sceneThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
+  const t = await horizonThumbnail(source, matte);
   const fits = matte && matte.width === t.width && matte.height === t.height;
   const feet = matte ? feetOf(matte) : 1;
   return sceneGround(t.data, t.width, t.height, {
@@ -154,6 +159,8 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
   // Depth moves render each picture as layers (scene/): sized for a subject and a
   // background until the scene is known.
   const depth = pathTravels(path, timing.frames);
+  // Its modules load while the pictures decode.
+  if (depth) startLayerThread();
   const planFor = (geometries: FrameGeometry[], scenes?: SceneLayout[], match?: SubjectMatch): RenderPlan =>
     buildRenderPlan({
       path,
@@ -249,6 +256,14 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
       }),
     ),
   );
+  // The layers are built in their own thread (layer-thread.ts) while this one works out the
+  // depth and the plan: they need only the pictures and their mattes. Level 0 is the
+  // plate's from here on, so the horizon's thumbnails are made first (they are the
+  // mattes', made already: this only waits for them).
+  if (scenes) await Promise.all(sources.map((s, i) => horizonThumbnail(s, scenes[i]!.matte)));
+  const layering = scenes ? timed('layers', () => buildSceneSourcesOffThread(sources, scenes)) : undefined;
+  // (Should the depth or the plan fail, the layers' own failure is not left unhandled.)
+  layering?.catch(() => undefined);
   // Face moves aim the first picture at the face when one was found.
   if (face) focus[0] = face;
   // A focus point the client chose is where the move aims, over the face and the estimate
@@ -280,7 +295,7 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
       match,
     ),
   );
-  const layers = scenes ? await timed('layers', () => buildSceneSources(sources, scenes)) : sources;
+  const layers = layering ? await layering : sources;
 
   const names = job.motions.map((m) => m.name);
   const resolved: RenderResolved = {
