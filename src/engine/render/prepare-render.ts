@@ -161,6 +161,18 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
   const depth = pathTravels(path, timing.frames);
   // Its modules load while the pictures decode.
   if (depth) startLayerThread();
+  // A depth move's matte is the person segmentation where the look found a person: asked
+  // for as soon as the look is back, so that the vision thread segments while the pictures
+  // are still decoding rather than after (seePicture adds it to the look it made).
+  const segmentationsOf = (of: Promise<(SceneVision | undefined)[]>): Promise<(SceneVision | undefined)[]> =>
+    of.then((looks) =>
+      Promise.all(
+        looks.map((look, i) =>
+          look ? seePicture(images[i]!, options.maxImagePixels, { matte: true }).catch(() => undefined) : undefined,
+        ),
+      ),
+    );
+  let segmenting = depth && looking ? segmentationsOf(looking) : undefined;
   const planFor = (geometries: FrameGeometry[], scenes?: SceneLayout[], match?: SubjectMatch): RenderPlan =>
     buildRenderPlan({
       path,
@@ -208,15 +220,13 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
     ),
   );
   // (What is left of the look once the decode is done: they ran side by side.)
+  if (depth) segmenting ??= segmentationsOf(looking);
   const looks = await timed('vision look', () => looking!);
   const scenes = depth
     ? await Promise.all(
         sources.map(async (s, i) => {
-          const look =
-            looks[i] &&
-            (await timed('vision segmentation', () =>
-              seePicture(images[i]!, options.maxImagePixels, { matte: true }).catch(() => undefined),
-            ));
+          // (What is left of it once the look is back.)
+          const look = looks[i] && (await timed('vision segmentation', () => segmenting!.then((seen) => seen[i])));
           return timed('matte', () => estimateScene(s, look ?? undefined));
         }),
       )
