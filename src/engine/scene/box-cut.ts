@@ -151,14 +151,33 @@ function score(m: Mixture, rgb: Uint8Array, i: number, best: { c: number }): num
   return sum > 0 ? Math.log(sum) : top === -Infinity ? -1e3 : top;
 }
 
+/**
+ * The listed pixel at position `pos` once they are ordered by brightness (R + G + B), ties
+ * in list order: what a stable sort of the list would put there, found by counting (the
+ * brightness takes 766 values) without sorting.
+ */
+function byBrightness(rgb: Uint8Array, idx: Int32Array, count: number, pos: number): number {
+  const counts = new Int32Array(766);
+  for (let q = 0; q < count; q++) {
+    const i = idx[q]!;
+    counts[rgb[i * 3]! + rgb[i * 3 + 1]! + rgb[i * 3 + 2]!]!++;
+  }
+  let level = 0;
+  let before = 0;
+  while (before + counts[level]! <= pos) before += counts[level++]!;
+  let nth = pos - before;
+  for (let q = 0; q < count; q++) {
+    const i = idx[q]!;
+    if (rgb[i * 3]! + rgb[i * 3 + 1]! + rgb[i * 3 + 2]! === level && nth-- === 0) return i;
+  }
+  return idx[count - 1]!;
+}
+
 /** Initial components: k-means (brightness-quantile seeds, a few rounds) of the listed pixels. */
 function initialComponents(rgb: Uint8Array, idx: Int32Array, count: number, k: number): Uint8Array {
-  const order = Array.from(idx.subarray(0, count)).sort(
-    (a, b) => rgb[a * 3]! + rgb[a * 3 + 1]! + rgb[a * 3 + 2]! - (rgb[b * 3]! + rgb[b * 3 + 1]! + rgb[b * 3 + 2]!),
-  );
   const centre = new Float64Array(k * 3);
   for (let c = 0; c < k; c++) {
-    const p = order[Math.floor(((c + 0.5) / k) * order.length)]!;
+    const p = byBrightness(rgb, idx, count, Math.floor(((c + 0.5) / k) * count));
     for (let j = 0; j < 3; j++) centre[c * 3 + j] = rgb[p * 3 + j]!;
   }
   const comp = new Uint8Array(count);
@@ -171,7 +190,10 @@ function initialComponents(rgb: Uint8Array, idx: Int32Array, count: number, k: n
       for (let c = 0; c < k; c++) {
         let d = 0;
         for (let j = 0; j < 3; j++) d += (rgb[i * 3 + j]! - centre[c * 3 + j]!) ** 2;
-        if (d < bd) [bd, best] = [d, c];
+        if (d < bd) {
+          bd = d;
+          best = c;
+        }
       }
       comp[q] = best;
       for (let j = 0; j < 3; j++) sum[best * 4 + j] = sum[best * 4 + j]! + rgb[i * 3 + j]!;
