@@ -13,8 +13,11 @@
  * a change meant to keep the picture can be shown to keep it.
  *
  * CPU seconds are the process's (every thread); stages nest (`fill` includes `patch fill`
- * and the fill's membrane and grain), and `vision look` is only what is left of the look
- * once the decode it runs beside is done.
+ * and the fill's membrane and grain), `vision look` is only what is left of the look
+ * once the decode it runs beside is done, and `plan` is the two frame plans (the one the
+ * decode is sized by, and the final one). The layers are built in their own thread while
+ * `depth` and the final plan run (layer-thread.ts): those stages' CPU seconds include the
+ * layers' beside them, and their walls overlap `layers`' wall.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -45,6 +48,7 @@ const ORDER = [
   'matte',
   'aim',
   'depth',
+  'plan',
   'layers',
   'refine matte',
   'hole',

@@ -15,8 +15,8 @@ import { DEFAULT_MODIFIERS, describeModifiers, parsePromptModifiers } from '../m
 import { resolveSize, resolveTiming, type RenderTiming } from '../framing/render-size.js';
 import { estimateSaliency, saliencyAim } from '../framing/saliency.js';
 import { subjectAim } from '../framing/subject-aim.js';
+import { buildSceneSourcesOffThread, startLayerThread } from '../scene/layer-thread.js';
 import {
-  buildSceneSources,
   estimateScene,
   PRESUMED_LAYOUT,
   pictureOf,
@@ -41,12 +41,17 @@ import type { DecodedSource } from './source-image.js';
 import { chooseMatch, type SubjectMatch } from './two-image-transition.js';
 import { timed, withStageClock, type StageSink } from './stage-clock.js';
 
-/** The horizon and ground contact of a decoded picture, on a thumbnail the size of the subject matte's (outside it). */
+/** The thumbnail the horizon is found on: the size of the subject matte's (made with it). */
+function horizonThumbnail(source: DecodedSource, matte?: SubjectMatte): ReturnType<typeof sceneThumbnail> {
+  return sceneThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
+}
+
+/** The horizon and ground contact of a decoded picture, on its horizon thumbnail (outside the subject matte). */
 async function horizonOf(
   source: DecodedSource,
   matte?: SubjectMatte,
 ): Promise<{ horizon: HorizonEstimate; contact?: GroundContact; sky?: SkyColumns }> {
-  const t = await sceneThumbnail(source, matte ? Math.max(matte.width, matte.height) : 192);
+  const t = await horizonThumbnail(source, matte);
   const fits = matte && matte.width === t.width && matte.height === t.height;
   const feet = matte ? feetOf(matte) : 1;
   return sceneGround(t.data, t.width, t.height, {
@@ -154,6 +159,20 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
   // Depth moves render each picture as layers (scene/): sized for a subject and a
   // background until the scene is known.
   const depth = pathTravels(path, timing.frames);
+  // Its modules load while the pictures decode.
+  if (depth) startLayerThread();
+  // A depth move's matte is the person segmentation where the look found a person: asked
+  // for as soon as the look is back, so that the vision thread segments while the pictures
+  // are still decoding rather than after (seePicture adds it to the look it made).
+  const segmentationsOf = (of: Promise<(SceneVision | undefined)[]>): Promise<(SceneVision | undefined)[]> =>
+    of.then((looks) =>
+      Promise.all(
+        looks.map((look, i) =>
+          look ? seePicture(images[i]!, options.maxImagePixels, { matte: true }).catch(() => undefined) : undefined,
+        ),
+      ),
+    );
+  let segmenting = depth && looking ? segmentationsOf(looking) : undefined;
   const planFor = (geometries: FrameGeometry[], scenes?: SceneLayout[], match?: SubjectMatch): RenderPlan =>
     buildRenderPlan({
       path,
@@ -170,10 +189,12 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
   // The scales a move needs do not depend on where the centre of interest is, so the
   // pictures are decoded once, for a plan aimed at the centre, and the saliency estimate
   // reads the decoded pixels (no second decode).
-  const { scaleRange } = planFor(
-    infos.map((_, i) => geometry(i)),
-    depth ? images.map(() => PRESUMED_LAYOUT) : undefined,
-    match,
+  const { scaleRange } = timed('plan', () =>
+    planFor(
+      infos.map((_, i) => geometry(i)),
+      depth ? images.map(() => PRESUMED_LAYOUT) : undefined,
+      match,
+    ),
   );
   const sources = await timed('decode', () =>
     Promise.all(
@@ -199,15 +220,13 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
     ),
   );
   // (What is left of the look once the decode is done: they ran side by side.)
+  if (depth) segmenting ??= segmentationsOf(looking);
   const looks = await timed('vision look', () => looking!);
   const scenes = depth
     ? await Promise.all(
         sources.map(async (s, i) => {
-          const look =
-            looks[i] &&
-            (await timed('vision segmentation', () =>
-              seePicture(images[i]!, options.maxImagePixels, { matte: true }).catch(() => undefined),
-            ));
+          // (What is left of it once the look is back.)
+          const look = looks[i] && (await timed('vision segmentation', () => segmenting!.then((seen) => seen[i])));
           return timed('matte', () => estimateScene(s, look ?? undefined));
         }),
       )
@@ -247,6 +266,14 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
       }),
     ),
   );
+  // The layers are built in their own thread (layer-thread.ts) while this one works out the
+  // depth and the plan: they need only the pictures and their mattes. Level 0 is the
+  // plate's from here on, so the horizon's thumbnails are made first (they are the
+  // mattes', made already: this only waits for them).
+  if (scenes) await Promise.all(sources.map((s, i) => horizonThumbnail(s, scenes[i]!.matte)));
+  const layering = scenes ? timed('layers', () => buildSceneSourcesOffThread(sources, scenes)) : undefined;
+  // (Should the depth or the plan fail, the layers' own failure is not left unhandled.)
+  layering?.catch(() => undefined);
   // Face moves aim the first picture at the face when one was found.
   if (face) focus[0] = face;
   // A focus point the client chose is where the move aims, over the face and the estimate
@@ -271,12 +298,14 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
         }),
       ),
     ));
-  const plan = planFor(
-    focus.map((f, i) => geometry(i, f)),
-    depths?.map((d) => d.layout),
-    match,
+  const plan = timed('plan', () =>
+    planFor(
+      focus.map((f, i) => geometry(i, f)),
+      depths?.map((d) => d.layout),
+      match,
+    ),
   );
-  const layers = scenes ? await timed('layers', () => buildSceneSources(sources, scenes)) : sources;
+  const layers = layering ? await layering : sources;
 
   const names = job.motions.map((m) => m.name);
   const resolved: RenderResolved = {

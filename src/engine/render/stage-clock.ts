@@ -39,3 +39,14 @@ export function timed<T>(stage: string, f: () => T): T {
   done();
   return out;
 }
+
+/** Whether stages are being timed here (a thread that times for this one is told to). */
+export function timing(): boolean {
+  return sinks.getStore() !== undefined;
+}
+
+/** Passes on stages timed elsewhere (another thread's work for this one) to the sink here. */
+export function reportStages(times: StageTime[]): void {
+  const sink = sinks.getStore();
+  if (sink) for (const t of times) sink(t);
+}

@@ -151,14 +151,33 @@ function score(m: Mixture, rgb: Uint8Array, i: number, best: { c: number }): num
   return sum > 0 ? Math.log(sum) : top === -Infinity ? -1e3 : top;
 }
 
+/**
+ * The listed pixel at position `pos` once they are ordered by brightness (R + G + B), ties
+ * in list order: what a stable sort of the list would put there, found by counting (the
+ * brightness takes 766 values) without sorting.
+ */
+function byBrightness(rgb: Uint8Array, idx: Int32Array, count: number, pos: number): number {
+  const counts = new Int32Array(766);
+  for (let q = 0; q < count; q++) {
+    const i = idx[q]!;
+    counts[rgb[i * 3]! + rgb[i * 3 + 1]! + rgb[i * 3 + 2]!]!++;
+  }
+  let level = 0;
+  let before = 0;
+  while (before + counts[level]! <= pos) before += counts[level++]!;
+  let nth = pos - before;
+  for (let q = 0; q < count; q++) {
+    const i = idx[q]!;
+    if (rgb[i * 3]! + rgb[i * 3 + 1]! + rgb[i * 3 + 2]! === level && nth-- === 0) return i;
+  }
+  return idx[count - 1]!;
+}
+
 /** Initial components: k-means (brightness-quantile seeds, a few rounds) of the listed pixels. */
 function initialComponents(rgb: Uint8Array, idx: Int32Array, count: number, k: number): Uint8Array {
-  const order = Array.from(idx.subarray(0, count)).sort(
-    (a, b) => rgb[a * 3]! + rgb[a * 3 + 1]! + rgb[a * 3 + 2]! - (rgb[b * 3]! + rgb[b * 3 + 1]! + rgb[b * 3 + 2]!),
-  );
   const centre = new Float64Array(k * 3);
   for (let c = 0; c < k; c++) {
-    const p = order[Math.floor(((c + 0.5) / k) * order.length)]!;
+    const p = byBrightness(rgb, idx, count, Math.floor(((c + 0.5) / k) * count));
     for (let j = 0; j < 3; j++) centre[c * 3 + j] = rgb[p * 3 + j]!;
   }
   const comp = new Uint8Array(count);
@@ -171,7 +190,10 @@ function initialComponents(rgb: Uint8Array, idx: Int32Array, count: number, k: n
       for (let c = 0; c < k; c++) {
         let d = 0;
         for (let j = 0; j < 3; j++) d += (rgb[i * 3 + j]! - centre[c * 3 + j]!) ** 2;
-        if (d < bd) [bd, best] = [d, c];
+        if (d < bd) {
+          bd = d;
+          best = c;
+        }
       }
       comp[q] = best;
       for (let j = 0; j < 3; j++) sum[best * 4 + j] = sum[best * 4 + j]! + rgb[i * 3 + j]!;
@@ -179,6 +201,34 @@ function initialComponents(rgb: Uint8Array, idx: Int32Array, count: number, k: n
     }
     for (let c = 0; c < k; c++)
       if (sum[c * 4 + 3]! > 0) for (let j = 0; j < 3; j++) centre[c * 3 + j] = sum[c * 4 + j]! / sum[c * 4 + 3]!;
+  }
+  return comp;
+}
+
+// (Module-level functions rather than closures in cutObject: a closure is a new function
+// per call, and optimised code that inlined one call's was thrown away on the next.)
+
+/** Squared RGB distance between pixels i and j of packed RGB `px`. */
+function diff2(px: Uint8Array, i: number, j: number): number {
+  const a = px[i * 3]! - px[j * 3]!;
+  const b = px[i * 3 + 1]! - px[j * 3 + 1]!;
+  const c = px[i * 3 + 2]! - px[j * 3 + 2]!;
+  return a * a + b * b + c * c;
+}
+
+/** Each listed pixel to its side's most likely component under the last round's mixture (k-means the first round). */
+function components(
+  m: Mixture | undefined,
+  px: Uint8Array,
+  idx: Int32Array,
+  count: number,
+  best: { c: number },
+): Uint8Array {
+  if (!m) return initialComponents(px, idx, count, COMPONENTS);
+  const comp = new Uint8Array(count);
+  for (let q = 0; q < count; q++) {
+    score(m, px, idx[q]!, best);
+    comp[q] = best.c;
   }
   return comp;
 }
@@ -220,12 +270,6 @@ export function cutObject(
     }
   }
   // β from the crop's mean squared neighbour difference (8-neighbourhood).
-  const diff2 = (i: number, j: number): number => {
-    const a = px[i * 3]! - px[j * 3]!;
-    const b = px[i * 3 + 1]! - px[j * 3 + 1]!;
-    const c = px[i * 3 + 2]! - px[j * 3 + 2]!;
-    return a * a + b * b + c * c;
-  };
   const OFFS: [number, number, number][] = [
     [1, 0, 1],
     [0, 1, 1],
@@ -240,7 +284,7 @@ export function cutObject(
         const xx = x + dx;
         const yy = y + dy;
         if (xx < 0 || xx >= cw || yy >= ch) continue;
-        total += diff2(y * cw + x, yy * cw + xx);
+        total += diff2(px, y * cw + x, yy * cw + xx);
         pairs++;
       }
   const beta = 1 / (2 * Math.max(1, total / Math.max(1, pairs)));
@@ -261,7 +305,7 @@ export function cutObject(
         if (xx < 0 || xx >= cw || yy >= ch) continue;
         const i = y * cw + x;
         const j = yy * cw + xx;
-        addLink(g, i, j, GAMMA * k * Math.exp(-beta * diff2(i, j)));
+        addLink(g, i, j, GAMMA * k * Math.exp(-beta * diff2(px, i, j)));
       }
 
   let label: Uint8Array = new Uint8Array(n);
@@ -274,16 +318,6 @@ export function cutObject(
   let fg: Mixture | undefined;
   let bg: Mixture | undefined;
   const best = { c: 0 };
-  // Each pixel to its side's most likely component under the last round's mixture.
-  const components = (m: Mixture | undefined, idx: Int32Array, count: number): Uint8Array => {
-    if (!m) return initialComponents(px, idx, count, COMPONENTS);
-    const comp = new Uint8Array(count);
-    for (let q = 0; q < count; q++) {
-      score(m, px, idx[q]!, best);
-      comp[q] = best.c;
-    }
-    return comp;
-  };
   for (let round = 0; round < ROUNDS; round++) {
     let nf = 0;
     let nb = 0;
@@ -292,8 +326,8 @@ export function cutObject(
       else bgIdx[nb++] = i;
     }
     if (nf < 2 * COMPONENTS || nb < 2 * COMPONENTS) return undefined;
-    fg = fitMixture(px, fgIdx, nf, components(fg, fgIdx, nf), COMPONENTS);
-    bg = fitMixture(px, bgIdx, nb, components(bg, bgIdx, nb), COMPONENTS);
+    fg = fitMixture(px, fgIdx, nf, components(fg, px, fgIdx, nf, best), COMPONENTS);
+    bg = fitMixture(px, bgIdx, nb, components(bg, px, bgIdx, nb, best), COMPONENTS);
     for (let i = 0; i < n; i++) {
       if (sure[i]) {
         g.source[i] = 0;

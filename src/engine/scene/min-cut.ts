@@ -94,6 +94,31 @@ export function minCut(g: GridGraph): Uint8Array {
   return boykovKolmogorov(g.n, start, head, rev, cap.slice(), g.source, g.sink);
 }
 
+/**
+ * The active nodes, first in first out, each at most once. (Module-level functions, not
+ * closures in the solver: a closure is a new function per call, and the optimised solver
+ * inlined the last call's, so the next call threw its optimised code away.)
+ */
+interface ActiveQueue {
+  queue: Int32Array;
+  inQueue: Uint8Array;
+  head: number;
+  tail: number;
+  len: number;
+}
+
+function activeQueue(n: number): ActiveQueue {
+  return { queue: new Int32Array(n + 1), inQueue: new Uint8Array(n), head: 0, tail: 0, len: 0 };
+}
+
+function activate(q: ActiveQueue, i: number): void {
+  if (q.inQueue[i]) return;
+  q.inQueue[i] = 1;
+  q.queue[q.tail] = i;
+  q.tail = (q.tail + 1) % q.queue.length;
+  q.len++;
+}
+
 const TERMINAL = -1;
 const ORPHAN = -2;
 const NONE = -3;
@@ -119,19 +144,8 @@ function boykovKolmogorov(
   const parent = new Int32Array(n).fill(NONE);
   const ts = new Int32Array(n);
   const dist = new Int32Array(n);
-  const queue = new Int32Array(n + 1);
-  const inQueue = new Uint8Array(n);
-  let qh = 0;
-  let qt = 0;
-  let qLen = 0;
-  const activate = (i: number): void => {
-    if (inQueue[i]) return;
-    inQueue[i] = 1;
-    queue[qt] = i;
-    qt = (qt + 1) % (n + 1);
-    qLen++;
-  };
-  const nodeEnd = (i: number): number => start[i + 1]!;
+  const active = activeQueue(n);
+  const { queue, inQueue } = active;
   for (let i = 0; i < n; i++) {
     if (tr[i]! > 0) tree[i] = 1;
     else if (tr[i]! < 0) tree[i] = 2;
@@ -139,44 +153,44 @@ function boykovKolmogorov(
     parent[i] = TERMINAL;
     ts[i] = 0;
     dist[i] = 1;
-    activate(i);
+    activate(active, i);
   }
   let time = 0;
   const orphans: number[] = [];
-  const orphan = (x: number): void => {
-    parent[x] = ORPHAN;
-    orphans.push(x);
-  };
   const EPS = 1e-12;
   for (;;) {
     // Growth.
     let bridge = -1;
     let p = -1;
-    while (qLen > 0) {
-      p = queue[qh]!;
+    while (active.len > 0) {
+      p = queue[active.head]!;
       if (tree[p] === 0) {
-        qh = (qh + 1) % (n + 1);
-        qLen--;
+        active.head = (active.head + 1) % (n + 1);
+        active.len--;
         inQueue[p] = 0;
         continue;
       }
-      for (let a = start[p]!; a < nodeEnd(p); a++) {
+      // (p's own tree, timestamp and distance stay put while its arcs are scanned.)
+      const tp = tree[p]!;
+      const end = start[p + 1]!;
+      for (let a = start[p]!; a < end; a++) {
         const q = head[a]!;
-        if (tree[p] === 1 ? cap[a]! <= EPS : cap[rev[a]!]! <= EPS) continue;
-        if (tree[q] === 0) {
-          tree[q] = tree[p]!;
+        if (tp === 1 ? cap[a]! <= EPS : cap[rev[a]!]! <= EPS) continue;
+        const tq = tree[q]!;
+        if (tq === 0) {
+          tree[q] = tp;
           parent[q] = rev[a]!;
           ts[q] = ts[p]!;
           dist[q] = dist[p]! + 1;
-          activate(q);
-        } else if (tree[q] !== tree[p]) {
-          bridge = tree[p] === 1 ? a : rev[a]!;
+          activate(active, q);
+        } else if (tq !== tp) {
+          bridge = tp === 1 ? a : rev[a]!;
           break;
         }
       }
       if (bridge >= 0) break;
-      qh = (qh + 1) % (n + 1);
-      qLen--;
+      active.head = (active.head + 1) % (n + 1);
+      active.len--;
       inQueue[p] = 0;
     }
     if (bridge < 0) break;
@@ -184,45 +198,58 @@ function boykovKolmogorov(
     // Augment along source root → u → v → sink root.
     const u = head[rev[bridge]!]!;
     const v = head[bridge]!;
+    // The bottleneck: each side's arcs and then its root's terminal residue, one walk a side.
     let push = cap[bridge]!;
-    for (let x = u; parent[x] !== TERMINAL; x = head[parent[x]!]!) push = Math.min(push, cap[rev[parent[x]!]!]!);
-    for (let x = u; ; x = head[parent[x]!]!)
-      if (parent[x] === TERMINAL) {
-        push = Math.min(push, tr[x]!);
-        break;
-      }
-    for (let x = v; parent[x] !== TERMINAL; x = head[parent[x]!]!) push = Math.min(push, cap[parent[x]!]!);
-    for (let x = v; ; x = head[parent[x]!]!)
-      if (parent[x] === TERMINAL) {
-        push = Math.min(push, -tr[x]!);
-        break;
-      }
+    let root = u;
+    for (let a = parent[root]!; a !== TERMINAL; a = parent[root]!) {
+      push = Math.min(push, cap[rev[a]!]!);
+      root = head[a]!;
+    }
+    push = Math.min(push, tr[root]!);
+    root = v;
+    for (let a = parent[root]!; a !== TERMINAL; a = parent[root]!) {
+      push = Math.min(push, cap[a]!);
+      root = head[a]!;
+    }
+    push = Math.min(push, -tr[root]!);
     cap[bridge] = cap[bridge]! - push;
     cap[rev[bridge]!] = cap[rev[bridge]!]! + push;
     for (let x = u; ; ) {
       const a = parent[x]!;
       if (a === TERMINAL) {
         tr[x] = tr[x]! - push;
-        if (tr[x]! <= EPS) orphan(x);
+        if (tr[x]! <= EPS) {
+          parent[x] = ORPHAN;
+          orphans.push(x);
+        }
         break;
       }
       const next = head[a]!;
       cap[rev[a]!] = cap[rev[a]!]! - push;
       cap[a] = cap[a]! + push;
-      if (cap[rev[a]!]! <= EPS) orphan(x);
+      if (cap[rev[a]!]! <= EPS) {
+        parent[x] = ORPHAN;
+        orphans.push(x);
+      }
       x = next;
     }
     for (let x = v; ; ) {
       const a = parent[x]!;
       if (a === TERMINAL) {
         tr[x] = tr[x]! + push;
-        if (tr[x]! >= -EPS) orphan(x);
+        if (tr[x]! >= -EPS) {
+          parent[x] = ORPHAN;
+          orphans.push(x);
+        }
         break;
       }
       const next = head[a]!;
       cap[a] = cap[a]! - push;
       cap[rev[a]!] = cap[rev[a]!]! + push;
-      if (cap[a]! <= EPS) orphan(x);
+      if (cap[a]! <= EPS) {
+        parent[x] = ORPHAN;
+        orphans.push(x);
+      }
       x = next;
     }
     // Adoption.
@@ -231,7 +258,7 @@ function boykovKolmogorov(
       const t = tree[o]!;
       let bestA = NONE;
       let bestD = Infinity;
-      for (let a = start[o]!; a < nodeEnd(o); a++) {
+      for (let a = start[o]!; a < start[o + 1]!; a++) {
         const q = head[a]!;
         if (tree[q] !== t) continue;
         if (t === 1 ? cap[rev[a]!]! <= EPS : cap[a]! <= EPS) continue;
@@ -257,7 +284,10 @@ function boykovKolmogorov(
           x = head[pa]!;
         }
         if (!ok) continue;
-        if (d < bestD) [bestD, bestA] = [d, a];
+        if (d < bestD) {
+          bestD = d;
+          bestA = a;
+        }
         // Mark the path's distances for the walks that follow.
         for (let y = q, k = d; ts[y] !== time; y = head[parent[y]!]!) {
           ts[y] = time;
@@ -272,14 +302,14 @@ function boykovKolmogorov(
       }
       // No new parent: o leaves its tree; its children are orphans, its neighbours that
       // could feed it become active.
-      for (let a = start[o]!; a < nodeEnd(o); a++) {
+      for (let a = start[o]!; a < start[o + 1]!; a++) {
         const q = head[a]!;
         if (tree[q] !== t) continue;
         const pa = parent[q]!;
         if (pa >= 0 && head[pa] === o) {
           parent[q] = ORPHAN;
           orphans.push(q);
-        } else if (t === 1 ? cap[rev[a]!]! > EPS : cap[a]! > EPS) activate(q);
+        } else if (t === 1 ? cap[rev[a]!]! > EPS : cap[a]! > EPS) activate(active, q);
       }
       tree[o] = 0;
       parent[o] = NONE;

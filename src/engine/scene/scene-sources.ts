@@ -8,7 +8,7 @@ import sharp from '../../sharp.js';
 import type { SceneLayout } from '../render/frame-plan.js';
 import type { PainterSource } from '../render/frame-painter.js';
 import { mipChain, saliencyThumbnail, type DecodedSource } from '../render/source-image.js';
-import { dilate, resample } from './image-filters.js';
+import { dilate, resample, resampleAbove } from './image-filters.js';
 import { fillPlate } from './plate-fill.js';
 import { mirrorEdges } from './mirror-fill.js';
 import { BACKGROUND_DEPTH, PLANE_DEPTH, SUBJECT_DEPTH } from './layer-projection.js';
@@ -249,18 +249,26 @@ function holeBehind(
   const cover = new Float32Array(mw * mh);
   for (let i = 0; i < cover.length; i++) cover[i] = refined.subject[i] || refined.alpha[i]! > HOLE_ALPHA_MIN ? 1 : 0;
   const grown = dilate(cover, mw, mh, Math.ceil(1 + reach * k));
-  const holeCrop = mw === cw && mh === ch ? grown : resample(grown, mw, mh, cw, ch);
+  // The grown cover at level-0 size, as the hole: only where it is over SUBJECT_ALPHA_MIN.
+  const inHole = resampleAbove(grown, mw, mh, cw, ch, SUBJECT_ALPHA_MIN);
   const hole = new Uint8Array(W * H);
   const holeBox = { x0: W, y0: H, x1: 0, y1: 0 };
   for (let y = 0; y < ch; y++) {
+    const row = y * cw;
+    let first = -1;
+    let last = -1;
     for (let x = 0; x < cw; x++) {
-      if (holeCrop[y * cw + x]! <= SUBJECT_ALPHA_MIN) continue;
-      hole[(cy0 + y) * W + cx0 + x] = 1;
-      holeBox.x0 = Math.min(holeBox.x0, cx0 + x);
-      holeBox.x1 = Math.max(holeBox.x1, cx0 + x + 1);
-      holeBox.y0 = Math.min(holeBox.y0, cy0 + y);
-      holeBox.y1 = Math.max(holeBox.y1, cy0 + y + 1);
+      if (!inHole[row + x]) continue;
+      if (first < 0) first = x;
+      last = x;
     }
+    if (first < 0) continue;
+    // The row's hole pixels at once: the mask's row is that stretch of the hole's row.
+    hole.set(inHole.subarray(row + first, row + last + 1), (cy0 + y) * W + cx0 + first);
+    holeBox.x0 = Math.min(holeBox.x0, cx0 + first);
+    holeBox.x1 = Math.max(holeBox.x1, cx0 + last + 1);
+    holeBox.y0 = Math.min(holeBox.y0, cy0 + y);
+    holeBox.y1 = Math.max(holeBox.y1, cy0 + y + 1);
   }
   return { hole, holeBox };
 }
