@@ -5,10 +5,13 @@
 //
 // The check is cheap on the common path: one stat per source file (~170), compared with the
 // sizes and times recorded at build time. Only when those differ (an edit, or a checkout that
-// touched files) are the contents hashed; equal contents still pass.
-import { createHash } from 'node:crypto';
+// touched files) are the contents hashed; equal contents still pass. It runs before anything
+// else in every `stillmotion render`, so it is kept lean: node:crypto (~8 ms of CPU to load)
+// is required only to hash, and the walk stats files only (directories come typed from
+// readdir), ~11 → ~4 ms of CPU for the whole check.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
 
 export const STAMP = join('dist', 'build-stamp.json');
 /** What the compiled output depends on, relative to the package root. */
@@ -17,25 +20,38 @@ export const INPUTS = ['src', 'web/build.ts', 'models', 'tsconfig.json', 'tsconf
 /** Every input file, sorted, with size and modification time. */
 export function listInputs(root) {
   const files = [];
-  const walk = (path) => {
-    let st;
+  const file = (rel, st) => files.push({ path: rel, size: st.size, mtimeMs: st.mtimeMs });
+  // `rel` is the path below root with '/' separators, as the stamp records it.
+  const dir = (rel) => {
+    let entries;
     try {
-      st = statSync(path);
+      entries = readdirSync(join(root, rel), { withFileTypes: true });
     } catch {
       return;
     }
-    if (st.isDirectory()) {
-      for (const name of readdirSync(path).sort()) walk(join(path, name));
-    } else if (st.isFile()) {
-      files.push({ path: relative(root, path).split(sep).join('/'), size: st.size, mtimeMs: st.mtimeMs });
+    // Sorted by name as a plain sort() sorts strings (the stamp's hash depends on the order).
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const e of entries) {
+      const child = `${rel}/${e.name}`;
+      if (e.isDirectory()) dir(child);
+      else if (e.isFile()) {
+        const st = statSync(join(root, child), { throwIfNoEntry: false });
+        if (st) file(child, st);
+      } else walk(child); // a link: whatever it points at
     }
   };
-  for (const input of INPUTS) walk(join(root, input));
+  const walk = (rel) => {
+    const st = statSync(join(root, rel), { throwIfNoEntry: false });
+    if (st?.isDirectory()) dir(rel);
+    else if (st?.isFile()) file(rel, st);
+  };
+  for (const input of INPUTS) walk(input);
   return files;
 }
 
 /** One hash over the inputs' names and contents. */
 export function hashInputs(root, files) {
+  const { createHash } = createRequire(import.meta.url)('node:crypto');
   const h = createHash('sha256');
   for (const f of files)
     h.update(f.path)

@@ -111,8 +111,9 @@ export const renderCommand: Command = {
       keepVisionWarm: false,
       ...(threads !== undefined && { renderThreads: threads }),
     });
-    // The drawing threads start now, while the picture is probed and decoded.
-    engine.warm();
+    // A drawing thread starts now, while the picture is probed and decoded; a second only if
+    // the plan draws with it (a plain move on two cores does not, drawingThreads).
+    engine.warm({ drawingThreads: 1 });
     const output = resolve(values.output);
     const preview = values.preview === undefined ? undefined : resolve(values.preview);
     const poster = values.poster === undefined ? undefined : resolve(values.poster);

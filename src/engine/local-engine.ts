@@ -16,10 +16,13 @@ import { localRenderability } from './motion/motion-support.js';
 import { findMotionDefinition, loopability } from './motion/motion-definitions.js';
 import { presetPathSpec } from './motion/camera-control.js';
 import { prepareRender } from './render/prepare-render.js';
-import { renderVideo, type VideoRenderOptions } from './render/render-video.js';
+import { drawingThreads, renderVideo, type VideoRenderOptions } from './render/render-video.js';
 import type { PainterSource } from './render/frame-painter.js';
 import { defaultFfmpegPath } from './ffmpeg/ffmpeg-path.js';
-import { FrameWorkerPool } from './render/frame-worker-pool.js';
+import { FrameWorkerPool, joinLeases } from './render/frame-worker-pool.js';
+import { preloadOf } from './render/frame-preload.js';
+import type { FrameWorkerRequest } from './render/frame-worker.js';
+import type { RenderTiming } from './framing/render-size.js';
 import { FfmpegProcess } from './ffmpeg/ffmpeg-process.js';
 
 export interface LocalEngineOptions {
@@ -59,8 +62,12 @@ export interface LocalEngine extends Engine {
    * preview is scaled or encoded, without `poster` no frame is copied or compressed.
    */
   renderFiles(job: RenderJob, context: RenderContext, files: RenderFiles): Promise<{ resolved: RenderResolved }>;
-  /** Starts the engine's frame workers idle (the service does this at start-up). */
-  warm(): void;
+  /**
+   * Starts the engine's frame workers idle (the service does this at start-up), or only
+   * `drawingThreads` of them (a one-shot process: a render starts the others only if its
+   * plan draws with them, see drawingThreads in render-video.ts).
+   */
+  warm(options?: { drawingThreads?: number }): void;
   /** Terminates the engine's frame workers; a later render starts new ones. */
   close(): Promise<void>;
   /** Frame worker threads started so far and alive now (diagnostics, tests). */
@@ -111,8 +118,8 @@ export function createLocalEngine(options: LocalEngineOptions = {}): LocalEngine
     },
     renderFiles: (job, context, files) => renderJob(job, context, resolved(), files),
     // Every render looks at its picture: the vision models load with the frame threads.
-    warm: () => {
-      resolved().pool?.prewarm();
+    warm: (warmOptions = {}) => {
+      resolved().pool?.prewarm(warmOptions.drawingThreads);
       warmVision({ keep: options.keepVisionWarm !== false });
     },
     async close() {
@@ -152,18 +159,35 @@ async function renderJob(
   const { raw, min, poster } = files;
   // Lent now so that, on a cold pool, thread start-up (~0.3 s) overlaps decoding; ffmpeg is
   // started as soon as the size is known (before the picture is decoded) for the same reason.
-  const lease = o.pool?.acquire();
+  // Only the idle workers and at least one: the others start once the plan shows that it
+  // draws with them (a plain one on two cores draws with one, drawingThreads), since an
+  // unused thread's start-up costs ~0.05–0.08 CPU-s beside the encoder.
+  const pool = o.pool;
+  const firstLease = pool?.acquire(Math.max(1, pool.idleCount));
   let ffmpeg: FfmpegProcess | undefined;
+  let sized: RenderTiming | undefined;
   let prepared: Awaited<ReturnType<typeof prepareRender>>;
   try {
     prepared = await prepareRender(job, {
       maxImagePixels: o.maxImagePixels,
       onTiming: (t) => {
+        sized = t;
         if (!context.signal.aborted) ffmpeg = FfmpegProcess.start(ffmpegPath, encodeArgs(job, t, raw, min));
+      },
+      // The first drawing thread copies the pictures into its canvases while the looks run;
+      // not a large picture's, whose canvases would then sit beside the vision thread's
+      // memory (a one-shot process, and a service for a large picture, end it first).
+      onSources: (sources) => {
+        const first = firstLease?.workers[0];
+        if (first && sized && !sources.some(isLargePicture))
+          first.postMessage({
+            type: 'preload',
+            ...preloadOf(sources, sized.width, sized.height),
+          } satisfies FrameWorkerRequest);
       },
     });
   } catch (err) {
-    lease?.release();
+    firstLease?.release();
     await ffmpeg?.kill();
     await Promise.all([raw, ...(min ? [min] : [])].map((p) => rm(p, { force: true })));
     throw err;
@@ -174,6 +198,11 @@ async function renderJob(
   // reload after the render costs about a CPU-second beside the next task's encode.
   if (!visionKeptWarm() || prepared.sources.some(isLargePicture)) releaseVision();
   const { timing, plan, sources } = prepared;
+  const wanted = drawingThreads(plan, o.renderThreads);
+  const lease =
+    pool && firstLease && wanted > firstLease.workers.length
+      ? joinLeases(firstLease, pool.acquire(wanted - firstLease.workers.length))
+      : firstLease;
   let lastReport = 0;
   // The poster is encoded from frame 0 while the rest of the clip renders.
   let posterWrite: Promise<unknown> | undefined;

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { isAppError } from '../../src/core/errors.js';
 import type { RenderJob } from '../../src/core/ports.js';
-import { FrameWorkerPool } from '../../src/engine/render/frame-worker-pool.js';
+import { FrameWorkerPool, joinLeases } from '../../src/engine/render/frame-worker-pool.js';
+import { drawingThreads } from '../../src/engine/render/render-video.js';
+import { prepareRender } from '../../src/engine/render/prepare-render.js';
 import { createLocalEngine } from '../../src/engine/index.js';
 import { decodeGrey, makeTexture } from './helpers.js';
 
@@ -19,10 +21,12 @@ before(async () => {
 });
 after(() => rm(root, { recursive: true, force: true }));
 
+// A Whip Pan's frames have motion-blur samples: its plan draws with every thread it is given
+// (drawingThreads in render-video.ts), on any number of cores.
 const job = (over: Partial<RenderJob> = {}): RenderJob => ({
   taskId: 't',
   model: 'turbo',
-  motions: [{ name: 'Zoom In', strength: 1 }],
+  motions: [{ name: 'Whip Pan', strength: 1 }],
   prompt: '',
   enhancePrompt: false,
   seed: 1,
@@ -55,6 +59,21 @@ describe('frame worker pool', () => {
     await Promise.all(exits);
     assert.equal(pool.liveCount, 0);
     assert.throws(() => pool.acquire(), /closed/);
+  });
+
+  it('lends what is asked for, idle workers first, and joins two leases into one', async () => {
+    const pool = new FrameWorkerPool(2);
+    pool.prewarm(1);
+    assert.deepEqual([pool.started, pool.idleCount], [1, 1]);
+    const a = pool.acquire(Math.max(1, pool.idleCount));
+    assert.deepEqual([a.workers.length, pool.started], [1, 1]);
+    const b = pool.acquire(1);
+    assert.equal(pool.started, 2);
+    const both = joinLeases(a, b);
+    assert.deepEqual(both.workers, [...a.workers, ...b.workers]);
+    both.release();
+    assert.equal(pool.idleCount, 2);
+    await pool.close();
   });
 
   it('replaces discarded workers with new ones', async () => {
@@ -92,6 +111,21 @@ describe('local engine worker reuse', () => {
     engine.warm();
     engine.warm();
     assert.deepEqual(engine.workerStats(), { started: 2, alive: 2, idle: 2 });
+    await engine.render(job(), await ctx());
+    assert.deepEqual(engine.workerStats(), { started: 2, alive: 2, idle: 2 });
+    await engine.close();
+  });
+
+  it('warmed with one thread, starts a second only for a plan that draws with it', async () => {
+    const engine = createLocalEngine({ renderThreads: 2 });
+    engine.warm({ drawingThreads: 1 });
+    assert.deepEqual(engine.workerStats(), { started: 1, alive: 1, idle: 1 });
+    // A plain Zoom In draws with one thread on two cores and with both on more.
+    const plain = job({ motions: [{ name: 'Zoom In', strength: 1 }] });
+    const { plan } = await prepareRender(plain, { maxImagePixels: 40_000_000 });
+    const wanted = drawingThreads(plan, 2);
+    await engine.render(plain, await ctx());
+    assert.deepEqual(engine.workerStats(), { started: wanted, alive: wanted, idle: wanted });
     await engine.render(job(), await ctx());
     assert.deepEqual(engine.workerStats(), { started: 2, alive: 2, idle: 2 });
     await engine.close();

@@ -40,11 +40,16 @@ export class FrameWorkerPool {
     return this.live.size;
   }
 
-  /** Lends `size` workers: idle ones first, new ones for the rest. */
-  acquire(): WorkerLease {
+  /**
+   * Lends `count` workers (at most the pool's size): idle ones first, new ones for the rest.
+   * A render that may not need them all takes what is idle now and at least one
+   * (`acquire(Math.max(1, pool.idleCount))`), and more once it knows (local-engine.ts).
+   */
+  acquire(count = this.size): WorkerLease {
     if (this.closed) throw new Error('the frame worker pool is closed');
-    const workers = this.idle.splice(0, this.size);
-    while (workers.length < this.size) workers.push(this.spawn());
+    const n = Math.max(1, Math.min(this.size, count));
+    const workers = this.idle.splice(0, n);
+    while (workers.length < n) workers.push(this.spawn());
     for (const w of workers) w.ref();
     let done = false;
     return {
@@ -73,10 +78,14 @@ export class FrameWorkerPool {
     };
   }
 
-  /** Starts idle workers up to the pool's size (none while a render holds them). */
-  prewarm(): void {
+  /**
+   * Starts idle workers up to `count` alive (the pool's size by default; none while a render
+   * holds them).
+   */
+  prewarm(count = this.size): void {
     if (this.closed) return;
-    while (this.live.size < this.size) {
+    const n = Math.min(this.size, count);
+    while (this.live.size < n) {
       const w = this.spawn();
       w.unref();
       this.idle.push(w);
@@ -104,4 +113,18 @@ export class FrameWorkerPool {
     this.idle = [];
     await Promise.all(all.map((w) => w.terminate()));
   }
+}
+
+/** One lease of both leases' workers: released or discarded together. */
+export function joinLeases(a: WorkerLease, b: WorkerLease): WorkerLease {
+  return {
+    workers: [...a.workers, ...b.workers],
+    release: () => {
+      a.release();
+      b.release();
+    },
+    discard: async () => {
+      await Promise.all([a.discard(), b.discard()]);
+    },
+  };
 }

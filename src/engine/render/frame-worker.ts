@@ -6,6 +6,7 @@ import { parentPort } from 'node:worker_threads';
 import { FramePainter, type PainterSource } from './frame-painter.js';
 import type { FrameInstructions } from './frame-plan.js';
 import { exposedGc } from './exposed-gc.js';
+import { preloadedAs, type FramePreload } from './frame-preload.js';
 
 export interface FrameWorkerData {
   sources: PainterSource[];
@@ -16,6 +17,7 @@ export interface FrameWorkerData {
 
 export type FrameWorkerRequest =
   | ({ type: 'init' } & FrameWorkerData)
+  | ({ type: 'preload' } & FramePreload)
   /** Back in the pool: drop the painter (and its copies of the pictures). */
   | { type: 'reset' }
   | { type: 'frame'; index: number; slot: number; frame: FrameInstructions };
@@ -39,17 +41,37 @@ const gc = exposedGc();
 
 if (parentPort) {
   const port = parentPort;
-  // Pooled: each render sends its sources in an 'init' message and 'reset' when it is done.
+  // Pooled: each render sends its sources in an 'init' message (maybe in a 'preload' before
+  // it, frame-preload.ts) and 'reset' when it is done.
   let painter: FramePainter | undefined;
+  let preloaded: { key: string; width: number; height: number; painter: FramePainter } | undefined;
   let targets: Uint8Array[] = [];
   const handle = (msg: FrameWorkerRequest): void => {
+    if (msg.type === 'preload') {
+      const { key, width, height } = msg;
+      try {
+        preloaded = { key, width, height, painter: new FramePainter(msg.sources, width, height) };
+      } catch {
+        preloaded = undefined; // 'init' builds the painter again and reports what fails
+      }
+      return;
+    }
     if (msg.type === 'init') {
-      painter = new FramePainter(msg.sources, msg.width, msg.height);
+      const ready =
+        preloaded &&
+        preloaded.key === preloadedAs(msg.sources) &&
+        preloaded.width === msg.width &&
+        preloaded.height === msg.height
+          ? preloaded.painter
+          : undefined;
+      preloaded = undefined;
+      painter = ready ?? new FramePainter(msg.sources, msg.width, msg.height);
       targets = msg.slots.map((s) => new Uint8Array(s));
       return;
     }
     if (msg.type === 'reset') {
       painter = undefined;
+      preloaded = undefined;
       targets = [];
       gc?.({ type: 'major' });
       return;

@@ -84,6 +84,12 @@ export interface PreparedRender {
 interface PrepareOptions {
   maxImagePixels: number;
   onTiming?: (timing: RenderTiming) => void;
+  /**
+   * Receives the sources the frames will be drawn from as soon as they are known: for a
+   * flat move, the decoded pictures, before the looks are in (the caller hands them to a
+   * drawing thread meanwhile); never for a depth move, whose layers need the looks.
+   */
+  onSources?: (sources: PainterSource[]) => void;
   /** Receives each stage's wall and CPU time (stage-clock.ts; for the benchmark). */
   onStage?: StageSink;
 }
@@ -210,6 +216,7 @@ async function prepare(job: RenderJob, options: PrepareOptions): Promise<Prepare
       }),
     ),
   );
+  if (!depth) options.onSources?.(sources);
   looking ??= lookAt(
     sources.map((s, i) =>
       // The decode holds the copy a decode of the file would give (level 0 at least as large).
