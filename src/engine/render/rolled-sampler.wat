@@ -366,4 +366,158 @@
         (br $row)))
       (local.set $x0 (local.get $x1))
       (br $strip))))
+
+;; The frame as yuv420p for x264 (BT.601, limited range, as ffmpeg's swscale converts RGBA):
+  ;; the w x h RGBA frame at src (w, h even, w >= 8) to the Y, U and V planes at dst. Chroma
+  ;; is sited at the centre of each 2x2 block, as swscale's: the pair of columns averaged, the
+  ;; rows filtered 1-3-3-1 (swscale's bicubic 2:1, less its small negative lobes). One pass
+  ;; over pairs of rows: four chroma pixels (and the eight luma pixels above each) at a time,
+  ;; the last chunk of a row ending at its end (overlapping the one before). Coefficients:
+  ;; 2^15 (2^19 for the 16 pixels a chroma sum holds) times 219/255 (224/255) of BT.601's.
+  (func (export "yuv420") (param $src i32) (param $w i32) (param $h i32) (param $dst i32)
+    (local $x i32) (local $x2 i32) (local $at i32) (local $j i32) (local $cw i32) (local $ch i32)
+    (local $r0 i32) (local $r1 i32) (local $r2 i32) (local $r3 i32)
+    (local $y1 i32) (local $y2 i32) (local $u i32) (local $v i32)
+    (local $p00 v128) (local $p01 v128) (local $p10 v128) (local $p11 v128)
+    (local $p20 v128) (local $p21 v128) (local $p30 v128) (local $p31 v128)
+    (local $q0 v128) (local $q1 v128) (local $a v128) (local $b v128)
+    (local.set $cw (i32.shr_u (local.get $w) (i32.const 1)))
+    (local.set $ch (i32.shr_u (local.get $h) (i32.const 1)))
+    (local.set $j (i32.const 0))
+    (block $done (loop $row
+      (br_if $done (i32.ge_u (local.get $j) (local.get $ch)))
+      ;; Rows 2j and 2j + 1 (luma and chroma), and the rows either side (chroma), clamped.
+      (local.set $r1 (i32.shl (local.get $j) (i32.const 1)))
+      (local.set $r2 (i32.add (local.get $r1) (i32.const 1)))
+      (local.set $y1 (i32.add (local.get $dst) (i32.mul (local.get $r1) (local.get $w))))
+      (local.set $y2 (i32.add (local.get $y1) (local.get $w)))
+      (local.set $r0 (select (i32.sub (local.get $r1) (i32.const 1)) (i32.const 0) (local.get $j)))
+      (local.set $r3 (select (i32.add (local.get $r2) (i32.const 1)) (local.get $r2) (i32.lt_u (i32.add (local.get $r2) (i32.const 1)) (local.get $h))))
+      (local.set $r0 (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r0) (local.get $w)) (i32.const 2))))
+      (local.set $r1 (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r1) (local.get $w)) (i32.const 2))))
+      (local.set $r2 (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r2) (local.get $w)) (i32.const 2))))
+      (local.set $r3 (i32.add (local.get $src) (i32.shl (i32.mul (local.get $r3) (local.get $w)) (i32.const 2))))
+      (local.set $u (i32.add (i32.add (local.get $dst) (i32.mul (local.get $w) (local.get $h))) (i32.mul (local.get $j) (local.get $cw))))
+      (local.set $v (i32.add (local.get $u) (i32.mul (local.get $cw) (local.get $ch))))
+      (local.set $x (i32.const 0))
+      (block $xdone (loop $chunk
+        (br_if $xdone (i32.ge_u (local.get $x) (local.get $cw)))
+        (if (i32.gt_u (i32.add (local.get $x) (i32.const 4)) (local.get $cw)) (then (local.set $x (i32.sub (local.get $cw) (i32.const 4)))))
+        (local.set $x2 (i32.shl (local.get $x) (i32.const 1)))
+        (local.set $at (i32.shl (local.get $x) (i32.const 3)))
+        (local.set $p00 (v128.load (i32.add (local.get $r0) (local.get $at))))
+        (local.set $p01 (v128.load offset=16 (i32.add (local.get $r0) (local.get $at))))
+        (local.set $p10 (v128.load (i32.add (local.get $r1) (local.get $at))))
+        (local.set $p11 (v128.load offset=16 (i32.add (local.get $r1) (local.get $at))))
+        (local.set $p20 (v128.load (i32.add (local.get $r2) (local.get $at))))
+        (local.set $p21 (v128.load offset=16 (i32.add (local.get $r2) (local.get $at))))
+        (local.set $p30 (v128.load (i32.add (local.get $r3) (local.get $at))))
+        (local.set $p31 (v128.load offset=16 (i32.add (local.get $r3) (local.get $at))))
+        (v128.store64_lane 0 (i32.add (local.get $y1) (local.get $x2))
+          (i8x16.narrow_i16x8_u (local.tee $a (i16x8.narrow_i32x4_s
+            (i32x4.shr_s
+            (i32x4.add
+              (i32x4.add
+                (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                  (local.tee $a (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $p10)) (v128.const i16x8 8414 16519 3208 0 8414 16519 3208 0)))
+                  (local.tee $b (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $p10)) (v128.const i16x8 8414 16519 3208 0 8414 16519 3208 0))))
+                (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+              (i32x4.splat (i32.const 540672)))
+            (i32.const 15))
+            (i32x4.shr_s
+            (i32x4.add
+              (i32x4.add
+                (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                  (local.tee $a (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $p11)) (v128.const i16x8 8414 16519 3208 0 8414 16519 3208 0)))
+                  (local.tee $b (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $p11)) (v128.const i16x8 8414 16519 3208 0 8414 16519 3208 0))))
+                (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+              (i32x4.splat (i32.const 540672)))
+            (i32.const 15))))
+            (local.get $a)))
+        (v128.store64_lane 0 (i32.add (local.get $y2) (local.get $x2))
+          (i8x16.narrow_i16x8_u (local.tee $a (i16x8.narrow_i32x4_s
+            (i32x4.shr_s
+            (i32x4.add
+              (i32x4.add
+                (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                  (local.tee $a (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $p20)) (v128.const i16x8 8414 16519 3208 0 8414 16519 3208 0)))
+                  (local.tee $b (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $p20)) (v128.const i16x8 8414 16519 3208 0 8414 16519 3208 0))))
+                (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+              (i32x4.splat (i32.const 540672)))
+            (i32.const 15))
+            (i32x4.shr_s
+            (i32x4.add
+              (i32x4.add
+                (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                  (local.tee $a (i32x4.dot_i16x8_s (i16x8.extend_low_i8x16_u (local.get $p21)) (v128.const i16x8 8414 16519 3208 0 8414 16519 3208 0)))
+                  (local.tee $b (i32x4.dot_i16x8_s (i16x8.extend_high_i8x16_u (local.get $p21)) (v128.const i16x8 8414 16519 3208 0 8414 16519 3208 0))))
+                (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+              (i32x4.splat (i32.const 540672)))
+            (i32.const 15))))
+            (local.get $a)))
+        ;; q0, q1: the 1-3-3-1 sums of column pairs (2x, 2x+1), (2x+2, 2x+3); (2x+4, 2x+5), (2x+6, 2x+7).
+        (local.set $q0 (i16x8.add
+          (i16x8.add
+            (i16x8.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.tee $a (i16x8.extend_low_i8x16_u (local.get $p00))) (local.tee $b (i16x8.extend_high_i8x16_u (local.get $p00))))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b)))
+            (i16x8.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.tee $a (i16x8.extend_low_i8x16_u (local.get $p30))) (local.tee $b (i16x8.extend_high_i8x16_u (local.get $p30))))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b))))
+          (i16x8.mul (i16x8.splat (i32.const 3))
+            (i16x8.add
+              (i16x8.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.tee $a (i16x8.extend_low_i8x16_u (local.get $p10))) (local.tee $b (i16x8.extend_high_i8x16_u (local.get $p10))))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b)))
+              (i16x8.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.tee $a (i16x8.extend_low_i8x16_u (local.get $p20))) (local.tee $b (i16x8.extend_high_i8x16_u (local.get $p20))))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b)))))))
+        (local.set $q1 (i16x8.add
+          (i16x8.add
+            (i16x8.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.tee $a (i16x8.extend_low_i8x16_u (local.get $p01))) (local.tee $b (i16x8.extend_high_i8x16_u (local.get $p01))))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b)))
+            (i16x8.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.tee $a (i16x8.extend_low_i8x16_u (local.get $p31))) (local.tee $b (i16x8.extend_high_i8x16_u (local.get $p31))))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b))))
+          (i16x8.mul (i16x8.splat (i32.const 3))
+            (i16x8.add
+              (i16x8.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.tee $a (i16x8.extend_low_i8x16_u (local.get $p11))) (local.tee $b (i16x8.extend_high_i8x16_u (local.get $p11))))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b)))
+              (i16x8.add
+            (i8x16.shuffle 0 1 2 3 4 5 6 7 16 17 18 19 20 21 22 23 (local.tee $a (i16x8.extend_low_i8x16_u (local.get $p21))) (local.tee $b (i16x8.extend_high_i8x16_u (local.get $p21))))
+            (i8x16.shuffle 8 9 10 11 12 13 14 15 24 25 26 27 28 29 30 31 (local.get $a) (local.get $b)))))))
+        (v128.store32_lane 0 (i32.add (local.get $u) (local.get $x))
+          (i8x16.narrow_i16x8_u
+            (local.tee $a (i16x8.narrow_i32x4_s
+              (local.tee $a (i32x4.shr_s
+                (i32x4.add
+                  (i32x4.add
+                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                      (local.tee $a (i32x4.dot_i16x8_s (local.get $q0) (v128.const i16x8 -4857 -9535 14392 0 -4857 -9535 14392 0)))
+                      (local.tee $b (i32x4.dot_i16x8_s (local.get $q1) (v128.const i16x8 -4857 -9535 14392 0 -4857 -9535 14392 0))))
+                    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+                  (i32x4.splat (i32.const 67371008))) ;; 128 << 19 plus a half
+                (i32.const 19)))
+              (local.get $a)))
+            (local.get $a)))
+        (v128.store32_lane 0 (i32.add (local.get $v) (local.get $x))
+          (i8x16.narrow_i16x8_u
+            (local.tee $a (i16x8.narrow_i32x4_s
+              (local.tee $a (i32x4.shr_s
+                (i32x4.add
+                  (i32x4.add
+                    (i8x16.shuffle 0 1 2 3 8 9 10 11 16 17 18 19 24 25 26 27
+                      (local.tee $a (i32x4.dot_i16x8_s (local.get $q0) (v128.const i16x8 14392 -12051 -2341 0 14392 -12051 -2341 0)))
+                      (local.tee $b (i32x4.dot_i16x8_s (local.get $q1) (v128.const i16x8 14392 -12051 -2341 0 14392 -12051 -2341 0))))
+                    (i8x16.shuffle 4 5 6 7 12 13 14 15 20 21 22 23 28 29 30 31 (local.get $a) (local.get $b)))
+                  (i32x4.splat (i32.const 67371008))) ;; 128 << 19 plus a half
+                (i32.const 19)))
+              (local.get $a)))
+            (local.get $a)))
+        (local.set $x (i32.add (local.get $x) (i32.const 4)))
+        (br $chunk)))
+      (local.set $j (i32.add (local.get $j) (i32.const 1)))
+      (br $row))))
 )
