@@ -14,9 +14,9 @@ import type { DecodedSource, SourceLevel } from './source-image.js';
 import { cropRect, type LayerCrop } from './layer-crop.js';
 import { RolledSampler } from './rolled-sampler.js';
 
-/** Whether a frame of this size can be painted as yuv420p (even sides, at least 8 px wide). */
+/** Whether a frame of this size can be painted as yuv420p (even sides, at least 16 px wide). */
 export function yuv420Fits(width: number, height: number): boolean {
-  return width >= 8 && height >= 2 && width % 2 === 0 && height % 2 === 0;
+  return width >= 16 && height >= 2 && width % 2 === 0 && height % 2 === 0;
 }
 
 /** Minification a single bilinear level handles before the next level is blended in. */
