@@ -17,7 +17,8 @@ import { findMotionDefinition, loopability } from './motion/motion-definitions.j
 import { presetPathSpec } from './motion/camera-control.js';
 import { prepareRender } from './render/prepare-render.js';
 import { drawingThreads, renderVideo, type VideoRenderOptions } from './render/render-video.js';
-import type { PainterSource } from './render/frame-painter.js';
+import { type PainterSource, yuv420Fits } from './render/frame-painter.js';
+import type { FramePixelFormat } from './render/frame-source.js';
 import { defaultFfmpegPath } from './ffmpeg/ffmpeg-path.js';
 import { FrameWorkerPool, joinLeases } from './render/frame-worker-pool.js';
 import { preloadOf } from './render/frame-preload.js';
@@ -220,6 +221,7 @@ async function renderJob(
     ...(lease && { lease }),
     ffmpegPath,
     ffmpegArgs: encodeArgs(job, timing, raw, min),
+    pixelFormat: inputFormat(timing),
     ...(ffmpeg && { ffmpeg }),
     outputs: [raw, ...(min ? [min] : [])],
     signal: context.signal,
@@ -253,6 +255,11 @@ async function renderJob(
   return { resolved: prepared.resolved };
 }
 
+/** Frames go to ffmpeg as yuv420p painted in the drawing threads wherever the size allows. */
+function inputFormat(timing: { width: number; height: number }): FramePixelFormat {
+  return yuv420Fits(timing.width, timing.height) ? 'yuv420p' : 'rgba';
+}
+
 function encodeArgs(
   job: RenderJob,
   timing: { width: number; height: number; fps: number; frames: number },
@@ -264,7 +271,7 @@ function encodeArgs(
     height: timing.height,
     fps: timing.fps,
     tier: job.model,
-    inputPixelFormat: 'rgba',
+    inputPixelFormat: inputFormat(timing),
     rawPath: raw,
     ...(min && { min: { path: min, ...minPreviewSize(timing.width, timing.height) } }),
     threads: 0,

@@ -17,8 +17,11 @@ export interface EncodeArgsOptions {
   height: number;
   fps: number;
   tier: ModelTier;
-  /** Raw frames arrive on stdin in this pixel format. */
-  inputPixelFormat: 'rgba';
+  /**
+   * Raw frames arrive on stdin in this pixel format: RGBA, or yuv420p already converted
+   * (BT.601, limited range, as ffmpeg's own conversion of RGBA: render/frame-painter.ts).
+   */
+  inputPixelFormat: 'rgba' | 'yuv420p';
   rawPath: string;
   /** Optional small preview output (≤ 480p). */
   min?: { path: string; width: number; height: number };

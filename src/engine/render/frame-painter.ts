@@ -14,6 +14,11 @@ import type { DecodedSource, SourceLevel } from './source-image.js';
 import { cropRect, type LayerCrop } from './layer-crop.js';
 import { RolledSampler } from './rolled-sampler.js';
 
+/** Whether a frame of this size can be painted as yuv420p (even sides, at least 16 px wide). */
+export function yuv420Fits(width: number, height: number): boolean {
+  return width >= 16 && height >= 2 && width % 2 === 0 && height % 2 === 0;
+}
+
 /** Minification a single bilinear level handles before the next level is blended in. */
 const LOD_BIAS = 0.7;
 /** A transform whose rows mix in the other axis more than this is rolled (see rolled-sampler). */
@@ -94,6 +99,8 @@ export class FramePainter {
   private looks: LookPainter | undefined;
   private rolled: RolledSampler | undefined;
   private fillRgba: Uint8Array | undefined;
+  /** The barrel distortion's RGBA output, for a frame then converted to yuv420p. */
+  private lensFrame: Uint8Array | undefined;
 
   private readonly fill: string;
   private useRolled: boolean;
@@ -228,7 +235,8 @@ export class FramePainter {
     );
   }
 
-  private paintRolled(frame: FrameInstructions, target: Uint8Array): void {
+  /** The sampler: the rolled frames' painter, and every frame's conversion to yuv420p. */
+  private sampler(): RolledSampler {
     if (!this.rolled) {
       this.rolled = new RolledSampler(this.width, this.height);
       // The fill colour as Skia parses it.
@@ -237,15 +245,25 @@ export class FramePainter {
       c.fillRect(0, 0, 1, 1);
       this.fillRgba = new Uint8Array(c.getImageData(0, 0, 1, 1).data);
     }
-    this.rolled.fill(this.fillRgba!);
-    for (const layer of frame.layers) this.drawLayer('rolled', layer);
-    const pixels = this.rolled.pixels();
-    if (frame.fisheye > 0.001) this.barrel(pixels, target, frame.fisheye);
-    else target.set(pixels);
+    return this.rolled;
   }
 
-  /** Paints a frame and copies its RGBA pixels into `target` (width × height × 4 bytes). */
+  private paintRolled(frame: FrameInstructions, target: Uint8Array): void {
+    const sampler = this.sampler();
+    sampler.fill(this.fillRgba!);
+    for (const layer of frame.layers) this.drawLayer('rolled', layer);
+    this.emit(sampler.pixels(), target, frame.fisheye, true);
+  }
+
+  /**
+   * Paints a frame into `target`: its RGBA pixels (width × height × 4 bytes), or the frame
+   * as yuv420p (width × height × 3/2 bytes: the Y, U and V planes, BT.601 limited range, as
+   * ffmpeg would convert the RGBA; see RolledSampler.yuv420), by the target's size.
+   */
   paint(frame: FrameInstructions, target: Uint8Array): void {
+    const area = this.width * this.height;
+    if (target.length !== area * 4 && !(target.length === (area * 3) / 2 && yuv420Fits(this.width, this.height)))
+      throw new Error(`a ${this.width}×${this.height} frame does not fit a target of ${target.length} bytes`);
     if (this.paintsRolled(frame)) {
       try {
         this.paintRolled(frame, target);
@@ -276,8 +294,23 @@ export class FramePainter {
       (this.looks ??= new LookPainter(this.out, this.ctx, this.width, this.height, this.sources[0])).draw(frame.look);
     const pixels = this.out.data();
     if (frame.look) this.looks!.pixels(pixels, frame.look);
-    if (frame.fisheye > 0.001) this.barrel(pixels, target, frame.fisheye);
-    else target.set(pixels);
+    this.emit(pixels, target, frame.fisheye, false);
+  }
+
+  /**
+   * The finished RGBA frame `pixels` into `target` (RGBA or yuv420p, see paint), through the
+   * barrel distortion when `fisheye` asks for it. `inSampler`: the pixels are the sampler's
+   * own frame (converted where they lie rather than copied in first).
+   */
+  private emit(pixels: Uint8Array, target: Uint8Array, fisheye: number, inSampler: boolean): void {
+    const rgba = target.length === this.width * this.height * 4;
+    if (fisheye > 0.001) {
+      const lens = rgba ? target : (this.lensFrame ??= new Uint8Array(this.width * this.height * 4));
+      this.barrel(pixels, lens, fisheye);
+      if (!rgba) this.sampler().yuv420(target, lens);
+    } else if (rgba) target.set(pixels);
+    else if (inSampler) this.sampler().yuv420(target);
+    else this.sampler().yuv420(target, pixels);
   }
 
   /** Draws a layer and the layers joined to it with the first one's opacity. */

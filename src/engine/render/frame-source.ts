@@ -15,8 +15,22 @@ const SLOTS_PER_WORKER = 2;
 /** A painted frame; its pixels stay valid until `release()`. */
 export interface PaintedFrame {
   index: number;
+  /** The frame in the source's pixel format. */
   pixels: Uint8Array;
+  /** For the frame `rgbaFrame` asked for (of a yuv420p source): its RGBA pixels too. */
+  rgba?: Uint8Array;
   release(): void;
+}
+
+/**
+ * How frames come out: RGBA, or yuv420p painted in the drawing threads (frame-painter.ts),
+ * so that ffmpeg neither converts them nor reads 4 bytes a pixel from its pipe.
+ */
+export type FramePixelFormat = 'rgba' | 'yuv420p';
+
+/** Bytes of one `width`×`height` frame in `format`. */
+export function frameBytes(width: number, height: number, format: FramePixelFormat = 'rgba'): number {
+  return format === 'rgba' ? width * height * 4 : (width * height * 3) / 2;
 }
 
 export interface FrameSource {
@@ -38,6 +52,10 @@ export interface FrameSourceOptions {
   threads: number;
   /** Workers lent by a FrameWorkerPool (otherwise started here and terminated at close). */
   lease?: WorkerLease;
+  /** The frames' pixel format (default RGBA); yuv420p needs even sides (yuv420Fits). */
+  pixelFormat?: FramePixelFormat;
+  /** With yuv420p: one frame (the poster's) also painted as RGBA, handed over as `rgba`. */
+  rgbaFrame?: number;
 }
 
 /** Creates a frame source over `threads` workers (0 = paint on the calling thread). */
@@ -45,14 +63,22 @@ export function createFrameSource(options: FrameSourceOptions): FrameSource {
   return options.threads > 0 ? workerSource(options) : inlineSource(options);
 }
 
-function inlineSource(o: { plan: RenderPlan; sources: PainterSource[]; width: number; height: number }): FrameSource {
+/** Whether frame `i` is also painted as RGBA (the poster of a yuv420p source). */
+function alsoRgba(o: FrameSourceOptions, i: number): boolean {
+  return o.pixelFormat === 'yuv420p' && o.rgbaFrame === i;
+}
+
+function inlineSource(o: FrameSourceOptions): FrameSource {
   const painter = new FramePainter(o.sources, o.width, o.height);
-  const pixels = new Uint8Array(o.width * o.height * 4);
+  const pixels = new Uint8Array(frameBytes(o.width, o.height, o.pixelFormat));
   return {
     async *frames() {
       for (let i = 0; i < o.plan.frames; i++) {
-        painter.paint(o.plan.frameAt(i), pixels);
-        yield { index: i, pixels, release: () => {} };
+        const frame = o.plan.frameAt(i);
+        painter.paint(frame, pixels);
+        let rgba: Uint8Array | undefined;
+        if (alsoRgba(o, i)) painter.paint(frame, (rgba = new Uint8Array(frameBytes(o.width, o.height))));
+        yield { index: i, pixels, ...(rgba && { rgba }), release: () => {} };
       }
     },
     close: async () => {},
@@ -73,7 +99,7 @@ function ownLease(threads: number): WorkerLease {
 }
 
 function workerSource(o: FrameSourceOptions): FrameSource {
-  const frameBytes = o.width * o.height * 4;
+  const bytes = frameBytes(o.width, o.height, o.pixelFormat);
   const pending = new Map<number, Pending>();
   let closed = false;
   let complete = false;
@@ -93,8 +119,14 @@ function workerSource(o: FrameSourceOptions): FrameSource {
   const onExit = (code: number): void => {
     if (!closed) fail(new Error(`a frame worker exited with code ${code}`));
   };
-  const workers = lease.workers.map((worker: Worker) => {
-    const slots = Array.from({ length: SLOTS_PER_WORKER }, () => new SharedArrayBuffer(frameBytes));
+  // Where the RGBA copy of frame `rgbaFrame` goes: a third slot of the worker painting it.
+  const rgbaAt =
+    o.rgbaFrame !== undefined && alsoRgba(o, o.rgbaFrame) && o.rgbaFrame < o.plan.frames
+      ? { w: o.rgbaFrame % lease.workers.length, slot: SLOTS_PER_WORKER }
+      : undefined;
+  const workers = lease.workers.map((worker: Worker, w) => {
+    const slots = Array.from({ length: SLOTS_PER_WORKER }, () => new SharedArrayBuffer(bytes));
+    if (rgbaAt?.w === w) slots.push(new SharedArrayBuffer(frameBytes(o.width, o.height)));
     const init: FrameWorkerData = { sources: o.sources, width: o.width, height: o.height, slots };
     worker.postMessage({ type: 'init', ...init } satisfies FrameWorkerRequest);
     worker.on('message', onMessage);
@@ -109,13 +141,26 @@ function workerSource(o: FrameSourceOptions): FrameSource {
     w: i % workers.length,
     slot: Math.floor(i / workers.length) % SLOTS_PER_WORKER,
   });
+  // The RGBA copy's request is answered under index -1 - i (frame indices are never negative).
   const dispatch = (i: number): Promise<void> =>
     new Promise((resolve, reject) => {
       if (closed) return reject(new Error('the frame source is closed'));
-      pending.set(i, { resolve, reject });
       const { w, slot } = place(i);
-      const req: FrameWorkerRequest = { type: 'frame', index: i, slot, frame: o.plan.frameAt(i) };
-      workers[w]!.worker.postMessage(req);
+      const frame = o.plan.frameAt(i);
+      const copy = rgbaAt && o.rgbaFrame === i ? -1 - i : undefined;
+      let left = copy === undefined ? 1 : 2;
+      const part = { resolve: () => void (--left === 0 && resolve()), reject };
+      pending.set(i, part);
+      workers[w]!.worker.postMessage({ type: 'frame', index: i, slot, frame } satisfies FrameWorkerRequest);
+      if (copy !== undefined) {
+        pending.set(copy, part);
+        workers[w]!.worker.postMessage({
+          type: 'frame',
+          index: copy,
+          slot: rgbaAt!.slot,
+          frame,
+        } satisfies FrameWorkerRequest);
+      }
     });
 
   return {
@@ -132,7 +177,8 @@ function workerSource(o: FrameSourceOptions): FrameSource {
         await inFlight.get(i);
         inFlight.delete(i);
         const { w, slot } = place(i);
-        yield { index: i, pixels: workers[w]!.views[slot]!, release: () => {} };
+        const rgba = rgbaAt && o.rgbaFrame === i ? workers[rgbaAt.w]!.views[rgbaAt.slot] : undefined;
+        yield { index: i, pixels: workers[w]!.views[slot]!, ...(rgba && { rgba }), release: () => {} };
       }
       complete = pending.size === 0;
     },

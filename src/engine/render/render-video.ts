@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { AppError, isAppError } from '../../core/errors.js';
 import { FfmpegProcess } from '../ffmpeg/ffmpeg-process.js';
 import type { WorkerLease } from './frame-worker-pool.js';
-import { createFrameSource } from './frame-source.js';
+import { createFrameSource, type FramePixelFormat } from './frame-source.js';
 import type { RenderPlan } from './frame-plan.js';
 import type { PainterSource } from './frame-painter.js';
 
@@ -22,6 +22,8 @@ export interface VideoRenderOptions {
   lease?: WorkerLease;
   ffmpegPath: string;
   ffmpegArgs: string[];
+  /** The pixel format ffmpegArgs read from stdin (default RGBA). */
+  pixelFormat?: FramePixelFormat;
   /** ffmpeg already started with ffmpegArgs (while the picture decoded); else started here. */
   ffmpeg?: FfmpegProcess;
   /** Files ffmpeg writes; removed when the render does not complete. */
@@ -85,6 +87,8 @@ export async function renderVideo(o: VideoRenderOptions): Promise<void> {
     height: o.height,
     threads,
     ...(lease && { lease }),
+    ...(o.pixelFormat && { pixelFormat: o.pixelFormat }),
+    ...(o.onPoster && o.posterFrame !== undefined && { rgbaFrame: o.posterFrame }),
   });
   const ffmpeg = o.ffmpeg ?? FfmpegProcess.start(o.ffmpegPath, o.ffmpegArgs);
   const onAbort = (): void => {
@@ -95,7 +99,7 @@ export async function renderVideo(o: VideoRenderOptions): Promise<void> {
   try {
     for await (const frame of source.frames()) {
       if (o.signal.aborted) throw canceled();
-      if (o.onPoster && frame.index === o.posterFrame) o.onPoster(Buffer.from(frame.pixels));
+      if (o.onPoster && frame.index === o.posterFrame) o.onPoster(Buffer.from(frame.rgba ?? frame.pixels));
       await ffmpeg.write(frame.pixels);
       frame.release();
       o.onFrame(frame.index + 1);

@@ -47,6 +47,7 @@ interface SamplerExports {
     alpha: number,
     opaque: number,
   ): void;
+  yuv420(src: number, w: number, h: number, dst: number, tmp: number): void;
 }
 
 let compiled: object | undefined;
@@ -65,6 +66,8 @@ export class RolledSampler {
   private readonly frameBytes: number;
   private top: number;
   private readonly loaded = new Map<SamplerLevel, number>();
+  /** Where the frame's yuv420p planes are written, and the conversion's scratch (reserved on first use). */
+  private yuvAt: number | undefined;
 
   constructor(
     readonly width: number,
@@ -171,6 +174,25 @@ export class RolledSampler {
       Math.round(Math.min(1, alpha) * 32768),
       transparent ? 0 : 1,
     );
+  }
+
+  /**
+   * Writes the frame as yuv420p (BT.601, limited range: what ffmpeg's swscale makes of RGBA)
+   * into `target` (width × height × 3/2 bytes): this sampler's frame, or `rgba` (a frame of
+   * the same size, e.g. Skia's) copied over it first.
+   */
+  yuv420(target: Uint8Array, rgba?: Uint8Array): void {
+    const n = (this.width * this.height * 3) / 2;
+    // The scratch: two bytes a chroma sample for each row (U, then V).
+    const scratch = this.width * this.height * 2;
+    if (this.yuvAt === undefined) {
+      this.yuvAt = this.top;
+      this.reserve(this.top + n + scratch);
+      this.top += n + scratch;
+    }
+    if (rgba) new Uint8Array(this.wasm.memory.buffer, 0, this.frameBytes).set(rgba.subarray(0, this.frameBytes));
+    this.wasm.yuv420(0, this.width, this.height, this.yuvAt, this.yuvAt + n);
+    target.set(new Uint8Array(this.wasm.memory.buffer, this.yuvAt, n));
   }
 
   /** The frame's RGBA pixels (valid until the next draw that loads a level). */
