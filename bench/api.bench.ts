@@ -74,6 +74,8 @@ const app = Fastify();
 app.get('/', async () => ({ hello: 'world' }));
 app.post('/echo', async (request) => ({ id: randomUUID(), n: Object.keys(request.body ?? {}).length }));
 await app.listen({ port: Number(process.env.PORT), host: '127.0.0.1' });
+// An orderly exit on SIGINT, so that --cpu-prof writes its profile.
+process.once('SIGINT', () => app.close().then(() => process.exit(0)));
 `;
 
 const dataDir = mkdtempSync(join(tmpdir(), 'sm-api-bench-'));
@@ -105,16 +107,17 @@ const stopAll = () => {
 process.on('exit', stopAll);
 
 try {
-  // --profile: the service writes a CPU profile (node --cpu-prof) into bench/out/api-prof/.
-  const prof = process.argv.includes('--profile')
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/out/api-prof')}`]
-    : [];
+  // --profile: the service writes a CPU profile (node --cpu-prof) into bench/out/api-prof/,
+  // bare Fastify one into bench/out/api-prof/bare/, to set side by side (read them with
+  // bench/cpu-profile-summary.ts; the bench prints each load's request count for it).
+  const profiling = process.argv.includes('--profile');
+  const prof = (dir: string) => (profiling ? ['--cpu-prof', `--cpu-prof-dir=${join(root, 'bench/out', dir)}`] : []);
   const app = await start(
-    [...prof, BIN, 'serve'],
+    [...prof('api-prof'), BIN, 'serve'],
     { DATA_DIR: dataDir, HOST: '127.0.0.1', API_KEYS: KEY, WORKERS: '0' },
     logPath,
   );
-  const bare = await start(['--input-type=module', '-e', BASELINE], {});
+  const bare = await start([...prof('api-prof/bare'), '--input-type=module', '-e', BASELINE], {});
 
   // A ~1 KB JPEG: noise compresses badly, so a small square lands near 1 KB.
   const w = 96;
@@ -171,6 +174,7 @@ try {
     console.log(
       `  bare Fastify   ${b.r.requests.average.toFixed(0).padStart(6)} req/s, ${(b.cpuPerReq * 1e6).toFixed(0)} µs server CPU/req (main thread ${(b.mainPerReq * 1e6).toFixed(0)})`,
     );
+    if (profiling) console.log(`  (requests: feed ${a.r.requests.total}, bare Fastify ${b.r.requests.total})`);
   }
   const mid = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)]!;
   if (only !== 'submit') console.log(`  feed / bare Fastify: ${mid(feedRatios).toFixed(2)}× req/s   (target ≥ 0.5×)`);

@@ -17,6 +17,7 @@ import { uploadRoutes } from './dialects/platform/upload-routes.js';
 import { AJV_OPTIONS } from './body-validator.js';
 import { toAppError } from './fastify-errors.js';
 import { RequestLogController, isClientDisconnect } from './request-log.js';
+import { RequestLogger } from './request-logger.js';
 import { mediaRoutes } from './media-routes.js';
 import { openApiView } from './openapi-view.js';
 import { opsRoutes } from './ops-routes.js';
@@ -27,6 +28,8 @@ export async function buildServer(ctx: HttpContext, logger: Logger): Promise<Fas
     loggerInstance: logger as unknown as FastifyBaseLogger,
     // One line per request (request-log.ts), not Fastify's two.
     logController: new RequestLogController(),
+    // The request's child logger is made only when the request logs more than its line.
+    childLoggerFactory: RequestLogger.factory,
     bodyLimit: ctx.config.bodyLimitBytes,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];

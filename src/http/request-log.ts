@@ -7,6 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { LogController } from '../fastify.js';
+import { RequestLogger } from './request-logger.js';
 
 const DISCONNECTS = new Set([
   'ECONNRESET',
@@ -48,8 +49,10 @@ export class RequestLogController extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (!once(reply)) return;
     const line = lineOf(request, reply);
-    if (!error) reply.log.info(line, 'request');
-    else if (isClientDisconnect(error)) reply.log.info({ ...line, aborted: true }, 'request: the client went away');
+    if (!error) {
+      if (reply.log instanceof RequestLogger) reply.log.infoLine(line, 'request');
+      else reply.log.info(line, 'request');
+    } else if (isClientDisconnect(error)) reply.log.info({ ...line, aborted: true }, 'request: the client went away');
     else reply.log.error({ ...line, err: error }, 'request errored');
   }
 

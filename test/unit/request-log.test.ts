@@ -86,3 +86,32 @@ describe('request log', () => {
     assert.equal(isClientDisconnect(undefined), false);
   });
 });
+
+describe('request log through the lazy request logger', () => {
+  it("writes the line a request's child logger would, byte for byte, without making the child", async () => {
+    const { RequestLogger } = await import('../../src/http/request-logger.js');
+    const written: string[] = [];
+    const root = pino(
+      { level: 'info', base: { service: 's' }, timestamp: false },
+      { write: (l: string) => void written.push(l) },
+    );
+    const fields = { method: 'GET', route: '/r/:id', status: 200, ms: 1.5 };
+    root.child({ reqId: 'req-1' }).info(fields, 'request');
+    let made = 0;
+    const counting = Object.assign(Object.create(root), {
+      child: (b: Record<string, unknown>, o: object) => {
+        made++;
+        return root.child(b, o);
+      },
+    });
+    const lazy = RequestLogger.factory(counting, { reqId: 'req-1' }, {}) as InstanceType<typeof RequestLogger>;
+    lazy.infoLine(fields, 'request');
+    assert.equal(made, 0);
+    assert.equal(written[1], written[0]);
+    // Anything else logged makes the child, and the line then goes through it.
+    (lazy as unknown as FastifyBaseLogger).warn({ x: 1 }, 'other');
+    lazy.infoLine(fields, 'request');
+    assert.equal(made, 1);
+    assert.equal(written[3], written[0]);
+  });
+});

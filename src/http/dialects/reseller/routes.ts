@@ -9,6 +9,7 @@ import type { MotionCatalogue } from '../../../catalogue/motion-catalogue.js';
 import type { TaskService } from '../../../core/task-service.js';
 import { requireApiKey } from '../../auth.js';
 import { baseUrlOf } from '../../base-url.js';
+import { SerialisedBodies } from '../../serialised-bodies.js';
 import { presentMotion, presentMotionDetail, type MotionRecordSources } from '../../motion-records.js';
 import { useErrorShape } from '../platform/error-handler.js';
 import { idempotencyKeyOf } from '../platform/submit.js';
@@ -96,17 +97,19 @@ export async function resellerRoutes(parent: FastifyInstance, ctx: ResellerOptio
     params: TaskIdParams,
     response: { 200: FeedResponse, '4xx': ErrorResponse },
   };
-  app.get('/higgsfield/feed/:task_id', { schema: feedSchema }, async (request) => {
+  // Polled: an unchanged task answers the body serialised for it last time.
+  const feeds = new SerialisedBodies(presentFeed);
+  app.get('/higgsfield/feed/:task_id', { schema: feedSchema }, async (request, reply) => {
     const task = await ctx.service.get(request.ownerKeyId, request.params.task_id);
-    return presentFeed(task, baseUrlOf(request, ctx.publicBaseUrl));
+    return feeds.send(reply, task, baseUrlOf(request, ctx.publicBaseUrl));
   });
   app.post(
     '/higgsfield/feed/:task_id',
     { schema: { ...feedSchema, body: Type.Optional(FeedBody) } },
-    async (request) => {
+    async (request, reply) => {
       // The body repeats {task_id}; the path is authoritative.
       const task = await ctx.service.get(request.ownerKeyId, request.params.task_id);
-      return presentFeed(task, baseUrlOf(request, ctx.publicBaseUrl));
+      return feeds.send(reply, task, baseUrlOf(request, ctx.publicBaseUrl));
     },
   );
 
