@@ -130,7 +130,8 @@ const EXPECT: Record<string, { check: Check; from?: number; upTo?: number; byWid
   'Jib Down': { check: slides('y', -1) },
   // Crane Up rises while tilting down onto the subject (from below it to its rest framing).
   'Crane Up': { check: cranes(1) },
-  'Crane Down': { check: slides('y', -1) },
+  // Crane Down sinks while tilting up onto the subject (from its rest framing to above it).
+  'Crane Down': { check: cranes(-1) },
   'Arc Left': { check: circles(-1) },
   'Arc Right': { check: circles(1) },
   '360 Orbit': { check: circles(1), upTo: 0.25 },

@@ -128,7 +128,10 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
   // the pull-back's and the subject stays in it (a full hold slides the background so far
   // that the cover crop cuts the subject's head; no hold slid the subject out of the top).
   'Crane Up': { parts: [crane(-0.2, { from: 0.04, to: 0 }, 0.5)] },
-  'Crane Down': { parts: [boom(0.24), dolly(0.16, easeInOutSine)] },
+  // Crane Up's mirror: from the picture (its rest frame, the first) it sinks 0.2 cover heights
+  // pushing in a little, tilting up half the way that holds the subject (a boom and a 0.16
+  // dolly with no tilt slid the subject up out of the frame's top: heads cut at the end).
+  'Crane Down': { parts: [crane(0.2, { from: 0, to: 0.04 }, 0.5)] },
   'Crane Over The Head': { parts: [boom(-0.28), dolly(0.25, window(0.35, 1)), roll(deg(2))] },
   'Jib Up': { parts: [boom(-0.15)] },
   'Jib Down': { parts: [boom(0.15)] },
