@@ -57,6 +57,7 @@ export const DEPTH_MOVES = [
   '360 Orbit',
   'Bullet Time',
   'Crane Up',
+  'Crane Down',
   'Dolly Zoom In',
   'Dolly Zoom Out',
 ] as const;
