@@ -122,9 +122,10 @@ const EXPECT: Record<string, Check> = {
   Hyperlapse: zoomIn(1.3),
   // A rise tilting down onto the subject with a 4 % pull-back: the texture's far rows go up and
   // its near rows down as the tilt holds its middle, which a similarity reads as ~2 % growth.
-  'Crane Up': all(contentY(1), keepsSize(0.05)),
+  // The tilt takes back 0.7 of the rise's slide, so the texture slides ~3 px, not a boom's 4+.
+  'Crane Up': all(contentY(1, 2), keepsSize(0.05)),
   // Its mirror: a sink tilting up onto the subject with a 4 % push in, read as ~2 % shrinking.
-  'Crane Down': all(contentY(-1), keepsSize(0.05)),
+  'Crane Down': all(contentY(-1, 2), keepsSize(0.05)),
   'Crane Over The Head': all(contentY(1), zoomIn(1.1)),
   'Jib Up': contentY(1, 2),
   'Jib Down': contentY(-1, 2),

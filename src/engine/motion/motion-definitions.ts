@@ -124,14 +124,16 @@ const DEFINITIONS: Record<string, Omit<MotionDefinition, 'name'>> = {
     direction: 'right',
   },
   // Rises 0.2 cover heights, pulling back a little onto the picture (its rest frame, the last),
-  // tilting down half the way that holds the subject: so frame 0 needs no closer crop than
-  // the pull-back's and the subject stays in it (a full hold slides the background so far
-  // that the cover crop cuts the subject's head; no hold slid the subject out of the top).
-  'Crane Up': { parts: [crane(-0.2, { from: 0.04, to: 0 }, 0.5)] },
+  // tilting down 0.7 of the way that holds the subject, so frame 0 keeps it (a full hold
+  // slides the background so far that the cover crop cuts the subject's head; no hold slid
+  // the subject out of the top; half a hold still cut messi5's head and the astronaut's
+  // forehead at frame 0, and leuvenA's far houses parted from its walls by only 1.1 %).
+  'Crane Up': { parts: [crane(-0.2, { from: 0.04, to: 0 }, 0.7)] },
   // Crane Up's mirror: from the picture (its rest frame, the first) it sinks 0.2 cover heights
-  // pushing in a little, tilting up half the way that holds the subject (a boom and a 0.16
-  // dolly with no tilt slid the subject up out of the frame's top: heads cut at the end).
-  'Crane Down': { parts: [crane(0.2, { from: 0, to: 0.04 }, 0.5)] },
+  // pushing in a little, tilting up 0.7 of the way that holds the subject (a boom and a 0.16
+  // dolly with no tilt slid the subject up out of the frame's top: heads cut at the end; half
+  // a hold still took basketball1's face out of the top).
+  'Crane Down': { parts: [crane(0.2, { from: 0, to: 0.04 }, 0.7)] },
   'Crane Over The Head': { parts: [boom(-0.28), dolly(0.25, window(0.35, 1)), roll(deg(2))] },
   'Jib Up': { parts: [boom(-0.15)] },
   'Jib Down': { parts: [boom(0.15)] },
