@@ -74,12 +74,9 @@ export function guidedFilter(
   return out;
 }
 
-/** Bilinear resampling of a single-channel image to `tw` × `th` (pixel centres aligned). */
-export function resample(src: Float32Array, w: number, h: number, tw: number, th: number): Float32Array {
-  const out = new Float32Array(tw * th);
+/** Each output column's two source taps and the weight between them (the same for every row). */
+function columnTaps(w: number, tw: number): { left: Int32Array; right: Int32Array; across: Float64Array } {
   const sx = w / tw;
-  const sy = h / th;
-  // Each column's taps and weight, once (the same for every row).
   const left = new Int32Array(tw);
   const right = new Int32Array(tw);
   const across = new Float64Array(tw);
@@ -89,6 +86,14 @@ export function resample(src: Float32Array, w: number, h: number, tw: number, th
     right[x] = Math.min(w - 1, left[x]! + 1);
     across[x] = fx - left[x]!;
   }
+  return { left, right, across };
+}
+
+/** Bilinear resampling of a single-channel image to `tw` × `th` (pixel centres aligned). */
+export function resample(src: Float32Array, w: number, h: number, tw: number, th: number): Float32Array {
+  const out = new Float32Array(tw * th);
+  const sy = h / th;
+  const { left, right, across } = columnTaps(w, tw);
   for (let y = 0; y < th; y++) {
     const fy = Math.min(h - 1, Math.max(0, (y + 0.5) * sy - 0.5));
     const y0 = Math.floor(fy);
@@ -120,17 +125,8 @@ export function resampleAbove(
   min: number,
 ): Uint8Array {
   const out = new Uint8Array(tw * th);
-  const sx = w / tw;
   const sy = h / th;
-  const left = new Int32Array(tw);
-  const right = new Int32Array(tw);
-  const across = new Float64Array(tw);
-  for (let x = 0; x < tw; x++) {
-    const fx = Math.min(w - 1, Math.max(0, (x + 0.5) * sx - 0.5));
-    left[x] = Math.floor(fx);
-    right[x] = Math.min(w - 1, left[x]! + 1);
-    across[x] = fx - left[x]!;
-  }
+  const { left, right, across } = columnTaps(w, tw);
   for (let y = 0; y < th; y++) {
     const fy = Math.min(h - 1, Math.max(0, (y + 0.5) * sy - 0.5));
     const y0 = Math.floor(fy);
